@@ -1,0 +1,189 @@
+// Policy: every duration, limit, fine and threshold of PRODUCT.md §3–§9.
+// Defaults below; a POLICY_FILE (JSON, snake_case keys, ISO 8601 durations)
+// overrides any of them. Validated once at start-up; the rest of the code
+// reads the resolved `Policy` (durations in milliseconds).
+import { readFileSync } from 'node:fs'
+import { Type, type Static } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+import { parse as parseIsoDuration, toSeconds } from 'iso8601-duration'
+
+const Duration = Type.String({ pattern: '^P(?!$)(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+(\\.\\d+)?S)?)?$' })
+const Minor = Type.Integer({ minimum: 0 })
+
+export const MODERATION_RULES = [
+  'obscenity',
+  'insult',
+  'contact_exchange',
+  'external_link',
+  'personal_data_request',
+  'off_platform_lure',
+  'platform_disparagement',
+  'low_effort_reply',
+  'review_manipulation',
+  'threat',
+] as const
+export type ModerationRule = (typeof MODERATION_RULES)[number]
+
+const FinesByRule = Type.Record(Type.Union(MODERATION_RULES.map((r) => Type.Literal(r))), Minor)
+
+/** The policy file's shape: any subset of these keys. */
+export const PolicyFileSchema = Type.Partial(
+  Type.Object(
+    {
+      // Deadlines (PRODUCT.md §3)
+      seller_response: Duration,
+      buyer_info: Duration,
+      buyer_offer: Duration,
+      seller_after_decline: Duration,
+      dispute_window: Duration,
+      return_ship: Duration,
+      return_receive: Duration,
+      fulfil: Duration,
+      receipt: Duration,
+      arbiter_decision: Duration,
+      arbiter_info: Duration,
+      claim_window: Duration,
+      seller_silence: Type.Union([Type.Literal('escalate'), Type.Literal('auto_refund')]),
+      auto_refund_max_amount: Type.Union([Minor, Type.Null()]),
+      max_offers: Type.Integer({ minimum: 1, maximum: 10 }),
+      reminder_before: Duration,
+      sweep_interval: Duration,
+      // Photos (PRODUCT.md §5)
+      photos_per_claim_max: Type.Integer({ minimum: 0, maximum: 100 }),
+      photos_per_message_max: Type.Integer({ minimum: 0, maximum: 100 }),
+      photo_bytes_max: Type.Integer({ minimum: 1024 }),
+      photo_pixels_max: Type.Integer({ minimum: 1 }),
+      defect_photos_min: Type.Integer({ minimum: 0 }),
+      photo_reuse_distance: Type.Integer({ minimum: 0, maximum: 64 }),
+      // Chat and moderation (PRODUCT.md §4)
+      platform_domains: Type.Array(Type.String({ minLength: 3 })),
+      seller_fines: FinesByRule,
+      buyer_fines: FinesByRule,
+      seller_chat_suspend_threshold: Type.Integer({ minimum: 1 }),
+      buyer_restrict_threshold: Type.Integer({ minimum: 1 }),
+      violation_window: Duration,
+      // Webhooks (PRODUCT.md §7)
+      webhook_attempts: Type.Integer({ minimum: 1, maximum: 50 }),
+      webhook_max_age: Duration,
+    },
+    { additionalProperties: false },
+  ),
+  { additionalProperties: false },
+)
+export type PolicyFile = Static<typeof PolicyFileSchema>
+
+const RUB = 100 // minor units per rouble
+
+export const DEFAULT_POLICY_FILE: Required<PolicyFile> = {
+  seller_response: 'P10D',
+  buyer_info: 'P7D',
+  buyer_offer: 'P5D',
+  seller_after_decline: 'P3D',
+  dispute_window: 'P5D',
+  return_ship: 'P14D',
+  return_receive: 'P14D',
+  fulfil: 'P7D',
+  receipt: 'P14D',
+  arbiter_decision: 'P3D',
+  arbiter_info: 'P3D',
+  claim_window: 'P2Y',
+  seller_silence: 'escalate',
+  auto_refund_max_amount: null,
+  max_offers: 2,
+  reminder_before: 'PT24H',
+  sweep_interval: 'PT1M',
+  photos_per_claim_max: 10,
+  photos_per_message_max: 5,
+  photo_bytes_max: 10 * 1024 * 1024,
+  photo_pixels_max: 40_000_000,
+  defect_photos_min: 1,
+  photo_reuse_distance: 6,
+  platform_domains: ['ozon.ru', 'wildberries.ru', 'market.yandex.ru'],
+  seller_fines: {
+    obscenity: 5_000 * RUB,
+    insult: 5_000 * RUB,
+    contact_exchange: 25_000 * RUB,
+    external_link: 5_000 * RUB,
+    personal_data_request: 25_000 * RUB,
+    off_platform_lure: 10_000 * RUB,
+    platform_disparagement: 1_000 * RUB,
+    low_effort_reply: 0,
+    review_manipulation: 5_000 * RUB,
+    threat: 10_000 * RUB,
+  },
+  buyer_fines: {
+    obscenity: 0,
+    insult: 0,
+    contact_exchange: 0,
+    external_link: 0,
+    personal_data_request: 0,
+    off_platform_lure: 0,
+    platform_disparagement: 0,
+    low_effort_reply: 0,
+    review_manipulation: 0,
+    threat: 0,
+  },
+  seller_chat_suspend_threshold: 5,
+  buyer_restrict_threshold: 5,
+  violation_window: 'P30D',
+  webhook_attempts: 8,
+  webhook_max_age: 'P1D',
+}
+
+const DURATION_KEYS = [
+  'seller_response',
+  'buyer_info',
+  'buyer_offer',
+  'seller_after_decline',
+  'dispute_window',
+  'return_ship',
+  'return_receive',
+  'fulfil',
+  'receipt',
+  'arbiter_decision',
+  'arbiter_info',
+  'claim_window',
+  'reminder_before',
+  'sweep_interval',
+  'violation_window',
+  'webhook_max_age',
+] as const
+type DurationKey = (typeof DURATION_KEYS)[number]
+
+/** Resolved policy: durations become milliseconds, everything else as in the file. */
+export type Policy = Omit<Required<PolicyFile>, DurationKey> & Record<DurationKey, number>
+
+export class PolicyError extends Error {}
+
+export function durationMs(iso: string): number {
+  return Math.round(toSeconds(parseIsoDuration(iso)) * 1000)
+}
+
+/** Merge overrides over the defaults and validate; throws PolicyError with every problem found. */
+export function resolvePolicy(overrides: unknown = {}): Policy {
+  if (!Value.Check(PolicyFileSchema, overrides)) {
+    const problems = [...Value.Errors(PolicyFileSchema, overrides)].map(
+      (e) => `${e.path || '/'}: ${e.message}`,
+    )
+    throw new PolicyError(`invalid policy: ${problems.slice(0, 5).join('; ')}`)
+  }
+  const merged: Required<PolicyFile> = { ...DEFAULT_POLICY_FILE, ...(overrides as PolicyFile) }
+  const resolved = { ...merged } as unknown as Policy
+  for (const key of DURATION_KEYS) {
+    const ms = durationMs(merged[key])
+    if (ms <= 0) throw new PolicyError(`invalid policy: /${key}: duration must be positive`)
+    resolved[key] = ms
+  }
+  return resolved
+}
+
+export function loadPolicyFile(path: string | undefined): Policy {
+  if (!path) return resolvePolicy({})
+  let raw: unknown
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (err) {
+    throw new PolicyError(`cannot read POLICY_FILE ${path}: ${(err as Error).message}`)
+  }
+  return resolvePolicy(raw)
+}
