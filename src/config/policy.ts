@@ -3,8 +3,8 @@
 // overrides any of them. Validated once at start-up; the rest of the code
 // reads the resolved `Policy` (durations in milliseconds).
 import { readFileSync } from 'node:fs'
-import { Type, type Static } from '@sinclair/typebox'
-import { Value } from '@sinclair/typebox/value'
+import { Type, type Static } from 'typebox'
+import { Value } from 'typebox/value'
 import { parse as parseIsoDuration, toSeconds } from 'iso8601-duration'
 
 const Duration = Type.String({ pattern: '^P(?!$)(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+(\\.\\d+)?S)?)?$' })
@@ -163,7 +163,7 @@ export function durationMs(iso: string): number {
 export function resolvePolicy(overrides: unknown = {}): Policy {
   if (!Value.Check(PolicyFileSchema, overrides)) {
     const problems = [...Value.Errors(PolicyFileSchema, overrides)].map(
-      (e) => `${e.path || '/'}: ${e.message}`,
+      (e) => `${e.instancePath || "/"}: ${e.message}`,
     )
     throw new PolicyError(`invalid policy: ${problems.slice(0, 5).join('; ')}`)
   }

@@ -1,0 +1,70 @@
+// Builds the Fastify instance: external plugins, then services, then routes.
+import { randomUUID } from 'node:crypto'
+import Fastify, { type FastifyInstance } from 'fastify'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Redis } from 'ioredis'
+import type { Config } from './config/config.js'
+import type { Db } from './db/database.js'
+import { authPlugin } from './http/auth.js'
+import { idempotencyPlugin } from './http/idempotency.js'
+import { registerProblemHandlers } from './http/problem.js'
+import { validatorCompiler } from './http/validation.js'
+import { claimRoutes } from './routes/claims.js'
+import { healthRoutes } from './routes/health.js'
+import { orderRoutes } from './routes/orders.js'
+import { ClaimsService } from './services/claims.service.js'
+import { systemClock, type Clock } from './services/clock.js'
+import { OrdersService } from './services/orders.service.js'
+
+export interface AppDeps {
+  config: Config
+  db: Db
+  redis: Redis
+  clock?: Clock
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, db, redis } = deps
+  const clock = deps.clock ?? systemClock
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    bodyLimit: 1024 * 1024,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID()
+    },
+    requestIdHeader: false,
+    requestTimeout: 30_000,
+  }).withTypeProvider<TypeBoxTypeProvider>()
+  app.setValidatorCompiler(validatorCompiler)
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+  registerProblemHandlers(app)
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Claimdesk API', version: '0.1.0', description: 'Returns-and-defect claims for marketplaces' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+  await app.register(healthRoutes, { db, redis })
+
+  const services = {
+    orders: new OrdersService(db),
+    claims: new ClaimsService({ db, policy: config.policy, clock, pseudonymSecret: config.pseudonymSecret }),
+  }
+
+  // Everything under /v1 is authenticated and idempotent on writes.
+  await app.register(async (api) => {
+    await api.register(authPlugin, { secret: config.jwtSecret })
+    await api.register(idempotencyPlugin, { db })
+    await api.register(orderRoutes, { orders: services.orders })
+    await api.register(claimRoutes, { claims: services.claims })
+  })
+  return app
+}

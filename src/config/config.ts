@@ -1,0 +1,75 @@
+// Process configuration from the environment, validated once at start-up.
+// Anything wrong is reported as one clear line (ConfigError), never a stack.
+import { loadPolicyFile, PolicyError, type Policy } from './policy.js'
+
+export interface Config {
+  env: 'production' | 'development' | 'test'
+  databaseUrl: string
+  redisUrl: string
+  host: string
+  port: number
+  jwtSecret: string
+  /** Secret for per-seller buyer pseudonyms; defaults to the JWT secret. */
+  pseudonymSecret: string
+  logLevel: string
+  storage: { kind: 'local'; dir: string } | { kind: 's3'; endpoint: string | undefined; bucket: string; region: string }
+  policy: Policy
+}
+
+export class ConfigError extends Error {}
+
+const DEV_JWT_SECRET = 'claimdesk-development-secret-change-me'
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development'
+  const databaseUrl = url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/claimdesk', ['postgres:', 'postgresql:'])
+  const redisUrl = url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:'])
+  const port = Number(env.PORT ?? 3000)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be 0-65535, got "${env.PORT}"`)
+
+  let jwtSecret = env.JWT_SECRET
+  if (!jwtSecret) {
+    if (nodeEnv === 'production') throw new ConfigError('JWT_SECRET must be set when NODE_ENV=production')
+    jwtSecret = DEV_JWT_SECRET
+  }
+  if (jwtSecret.length < 16) throw new ConfigError('JWT_SECRET must be at least 16 characters')
+
+  let policy: Policy
+  try {
+    policy = loadPolicyFile(env.POLICY_FILE)
+  } catch (err) {
+    if (err instanceof PolicyError) throw new ConfigError(err.message)
+    throw err
+  }
+
+  const storage: Config['storage'] = env.S3_BUCKET
+    ? { kind: 's3', endpoint: env.S3_ENDPOINT, bucket: env.S3_BUCKET, region: env.AWS_REGION ?? 'us-east-1' }
+    : { kind: 'local', dir: env.STORAGE_DIR ?? 'data/photos' }
+
+  return {
+    env: nodeEnv,
+    databaseUrl,
+    redisUrl,
+    host: env.HOST ?? '127.0.0.1',
+    port,
+    jwtSecret,
+    pseudonymSecret: env.PSEUDONYM_SECRET ?? jwtSecret,
+    logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    storage,
+    policy,
+  }
+}
+
+function url(env: NodeJS.ProcessEnv, name: string, fallback: string, protocols: string[]): string {
+  const value = env[name] ?? fallback
+  let parsed: URL
+  try {
+    parsed = new URL(value)
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL: "${value}"`)
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got "${parsed.protocol}"`)
+  }
+  return value
+}

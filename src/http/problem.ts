@@ -1,0 +1,91 @@
+// One place maps every failure to RFC 9457 problem+json with a stable type.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { DomainError, PROBLEM_BASE } from '../errors.js'
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
+
+interface ProblemBody {
+  type: string
+  title: string
+  status: number
+  detail?: string
+  instance: string
+  request_id: string
+  [extension: string]: unknown
+}
+
+export function sendProblem(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  problem: { status: number; slug: string; title: string; detail?: string; extensions?: Record<string, unknown> },
+): FastifyReply {
+  const body: ProblemBody = {
+    ...problem.extensions,
+    type: PROBLEM_BASE + problem.slug,
+    title: problem.title,
+    status: problem.status,
+    ...(problem.detail ? { detail: problem.detail } : {}),
+    instance: request.url,
+    request_id: request.id,
+  }
+  return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(body)
+}
+
+/** Postgres or Redis unreachable: the caller may retry, nothing was written. */
+function isUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; message?: string; name?: string }
+  const codes = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08001', '08003', '53300']
+  return (
+    (e.code !== undefined && codes.includes(e.code)) ||
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Stream isn't writeable|Connection is closed/i.test(e.message ?? '') ||
+    e.name === 'MaxRetriesPerRequestError'
+  )
+}
+
+export function registerProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof DomainError) {
+      if (error.status >= 500) request.log.error({ err: error }, error.message)
+      return sendProblem(request, reply, error)
+    }
+    if (error.validation) {
+      return sendProblem(request, reply, {
+        status: 400,
+        slug: 'invalid-request',
+        title: 'Request does not match the schema',
+        detail: `${error.validationContext ?? 'request'}${error.message.replace(/^(body|querystring|params|headers)/, '')}`,
+        extensions: {
+          errors: error.validation.map((v) => ({ path: v.instancePath || '/', message: v.message, params: v.params })),
+        },
+      })
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
+      return sendProblem(request, reply, { status: 400, slug: 'malformed-json', title: 'Malformed JSON', detail: 'the request body is not valid JSON' })
+    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.code === 'FST_REQ_FILE_TOO_LARGE') {
+      return sendProblem(request, reply, { status: 413, slug: 'payload-too-large', title: 'Payload too large', detail: error.message })
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return sendProblem(request, reply, { status: 415, slug: 'unsupported-media-type', title: 'Unsupported media type', detail: error.message })
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return sendProblem(request, reply, { status: error.statusCode, slug: 'bad-request', title: 'Bad request', detail: error.message })
+    }
+    if (isUnavailable(error)) {
+      request.log.warn({ err: error }, 'dependency unavailable')
+      reply.header('retry-after', '5')
+      return sendProblem(request, reply, {
+        status: 503,
+        slug: 'service-unavailable',
+        title: 'Service temporarily unavailable',
+        detail: 'a backing service (database or queue) is unreachable; retry shortly',
+      })
+    }
+    request.log.error({ err: error }, 'unhandled error')
+    return sendProblem(request, reply, { status: 500, slug: 'internal-error', title: 'Internal error', detail: 'an unexpected error occurred; quote the request_id' })
+  })
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(request, reply, { status: 404, slug: 'not-found', title: 'Not found', detail: `no route ${request.method} ${request.url}` }),
+  )
+}

@@ -1,0 +1,52 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { badRequest } from '../errors.js'
+import { principal } from '../http/auth.js'
+import { UuidParam } from '../schemas/common.js'
+import { ClaimAction, ClaimCreate, ClaimListQuery } from '../schemas/claims.js'
+import type { ClaimsService } from '../services/claims.service.js'
+
+export const claimRoutes: FastifyPluginAsyncTypebox<{ claims: ClaimsService }> = async (app, { claims }) => {
+  app.post('/v1/claims', { schema: { tags: ['claims'], summary: 'Open a claim on a delivered order line (buyer)', body: ClaimCreate } }, async (request, reply) => {
+    const claim = await claims.open(principal(request), request.body)
+    return reply.code(201).header('location', `/v1/claims/${claim.id}`).header('etag', `"${claim.version}"`).send(claim)
+  })
+
+  app.get('/v1/claims', { schema: { tags: ['claims'], summary: 'List the claims the caller may see', querystring: ClaimListQuery } }, async (request) =>
+    claims.list(principal(request), request.query),
+  )
+
+  app.get('/v1/claims/:id', { schema: { tags: ['claims'], summary: 'Read a claim', params: UuidParam } }, async (request, reply) => {
+    const claim = await claims.get(principal(request), request.params.id)
+    return reply.header('etag', `"${claim.version}"`).send(claim)
+  })
+
+  app.get('/v1/claims/:id/events', { schema: { tags: ['claims'], summary: 'The claim audit trail', params: UuidParam } }, async (request) => ({
+    items: await claims.events(principal(request), request.params.id),
+  }))
+
+  app.post(
+    '/v1/claims/:id/actions',
+    {
+      schema: {
+        tags: ['claims'],
+        summary: 'Apply an action to a claim',
+        description: 'Send the claim version as If-Match or expected_version; a stale one is 409 stale-version.',
+        params: UuidParam,
+        body: ClaimAction,
+      },
+    },
+    async (request, reply) => {
+      const { expected_version: bodyVersion, ...body } = request.body
+      const expected = bodyVersion ?? parseIfMatch(request.headers['if-match'])
+      const claim = await claims.act(principal(request), request.params.id, body, expected)
+      return reply.header('etag', `"${claim.version}"`).send(claim)
+    },
+  )
+}
+
+function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined
+  const match = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(header)
+  if (!match?.[1]) throw badRequest('If-Match must carry the claim version, e.g. If-Match: "3"')
+  return Number(match[1])
+}

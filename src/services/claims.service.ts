@@ -1,0 +1,344 @@
+// Opening claims and applying actions. The machine decides; this service owns
+// the transaction that writes state, snapshot, audit event, deadlines, outbox
+// rows and the chat's system message together.
+import { initialTransition, transition } from 'xstate'
+import { sql } from 'kysely'
+import { claimMachine, MACHINE_VERSION } from '../../machines/claim.machine.js'
+import { ACTIONS_BY_ROLE } from '../../machines/claim.catalogue.js'
+import type { Actor, ClaimEvent, ClaimEventParams } from '../../machines/claim.types.js'
+import type { Db, Tx } from '../db/database.js'
+import type { ClaimRow } from '../db/schema.js'
+import type { Policy } from '../config/policy.js'
+import { DomainError, notFound, validation } from '../errors.js'
+import type { Principal } from '../auth/principal.js'
+import * as claimsRepo from '../repositories/claims.repository.js'
+import { syncDeadlines, type DeadlineRow } from '../repositories/deadlines.repository.js'
+import { enqueueOutbox } from '../repositories/outbox.repository.js'
+import { ensureThread, postMessage } from '../repositories/threads.repository.js'
+import type { Clock } from './clock.js'
+import { actionParams, type ActionBody } from './action-params.js'
+import { machinePolicy, restoreSnapshot, stateNames, storeSnapshot, type ClaimSnapshot } from './claim-snapshot.js'
+import { actorOf, claimView, type ClaimView } from './claim-view.js'
+import { transitionText } from './transition-text.js'
+
+export const CLAIM_REASONS = ['defect', 'missing_part', 'wrong_item', 'damaged_in_transit', 'not_as_described'] as const
+export const REQUESTED_RESOLUTIONS = ['refund', 'replacement', 'repair', 'compensation', 'missing_part'] as const
+
+export interface OpenClaimInput {
+  order_id: string
+  line_id: string
+  reason: (typeof CLAIM_REASONS)[number]
+  description: string
+  requested_resolution: (typeof REQUESTED_RESOLUTIONS)[number]
+}
+
+export interface ClaimsServiceDeps {
+  db: Db
+  policy: Policy
+  clock: Clock
+  pseudonymSecret: string
+}
+
+const FINAL_STATES = new Set(['resolved', 'closed', 'withdrawn'])
+
+export const actionNotAllowed = (action: string, state: string) =>
+  new DomainError({
+    status: 409,
+    slug: 'action-not-allowed',
+    title: 'Action not allowed in this state',
+    detail: `${action} is not allowed while the claim is ${state}`,
+    extensions: { action, state },
+  })
+
+export class ClaimsService {
+  constructor(private readonly deps: ClaimsServiceDeps) {}
+
+  view(row: ClaimRow, principal: Principal): ClaimView {
+    return claimView(row, {
+      principal,
+      now: this.deps.clock.now(),
+      policy: this.deps.policy,
+      pseudonymSecret: this.deps.pseudonymSecret,
+    })
+  }
+
+  /** Who may see a claim (PRODUCT.md §1); everyone else gets 404. */
+  canSee(principal: Principal, row: Pick<ClaimRow, 'buyer_id' | 'seller_id'>): boolean {
+    switch (principal.role) {
+      case 'buyer':
+        return row.buyer_id === principal.id
+      case 'seller':
+        return row.seller_id === principal.id
+      case 'arbiter':
+      case 'service':
+        return true
+    }
+  }
+
+  async get(principal: Principal, id: string): Promise<ClaimView> {
+    const row = await claimsRepo.findClaim(this.deps.db, id)
+    if (!row || !this.canSee(principal, row)) throw notFound('claim')
+    return this.view(row, principal)
+  }
+
+  async events(principal: Principal, id: string) {
+    const row = await claimsRepo.findClaim(this.deps.db, id)
+    if (!row || !this.canSee(principal, row)) throw notFound('claim')
+    const events = await claimsRepo.listEvents(this.deps.db, id)
+    return events.map((e) => ({
+      seq: e.seq,
+      // The buyer's id never reaches a seller, not even through the audit trail.
+      actor: { role: e.actor_role, ...(principal.role === 'seller' && e.actor_role === 'buyer' ? {} : { id: e.actor_id }) },
+      action: e.action,
+      from_state: e.from_state,
+      to_state: e.to_state,
+      payload: e.payload,
+      at: e.created_at.toISOString(),
+    }))
+  }
+
+  async open(principal: Principal, input: OpenClaimInput): Promise<ClaimView> {
+    if (principal.role !== 'buyer') {
+      throw new DomainError({ status: 403, slug: 'action-forbidden', title: 'Action not permitted', detail: 'only buyers open claims' })
+    }
+    const now = this.deps.clock.now()
+    const row = await this.deps.db.transaction().execute(async (tx) => {
+      const line = await tx
+        .selectFrom('order_lines')
+        .innerJoin('orders', 'orders.id', 'order_lines.order_id')
+        .select(['orders.buyer_id', 'orders.seller_id', 'orders.scheme', 'orders.currency', 'orders.delivered_at'])
+        .select(['order_lines.sku', 'order_lines.quantity', 'order_lines.unit_price'])
+        .where('order_lines.order_id', '=', input.order_id)
+        .where('order_lines.id', '=', input.line_id)
+        .executeTakeFirst()
+      if (!line || line.buyer_id !== principal.id) throw notFound('order line')
+      if (!line.delivered_at || line.delivered_at.getTime() > now) {
+        throw new DomainError({ status: 422, slug: 'line-not-delivered', title: 'Line not delivered', detail: 'a claim needs a delivered order line' })
+      }
+      if (now - line.delivered_at.getTime() > this.deps.policy.claim_window) {
+        throw new DomainError({ status: 422, slug: 'claim-window-passed', title: 'Claim window passed', detail: 'the claim window for this order line has passed' })
+      }
+      const lineTotal = Number(line.unit_price) * line.quantity
+      const policy = machinePolicy(this.deps.policy)
+      const [snapshot] = initialTransition(claimMachine, { line_total: lineTotal, at: now, policy })
+      const names = stateNames(snapshot.value)
+      const created = await claimsRepo
+        .insertClaim(tx, {
+          order_id: input.order_id,
+          line_id: input.line_id,
+          buyer_id: line.buyer_id,
+          seller_id: line.seller_id,
+          sku: line.sku,
+          scheme: line.scheme,
+          currency: line.currency,
+          line_total: lineTotal,
+          reason: input.reason,
+          requested_resolution: input.requested_resolution,
+          description: input.description,
+          state: names.state,
+          arbiter_status: names.arbiter_status,
+          snapshot: storeSnapshot(snapshot),
+          machine_version: MACHINE_VERSION,
+          version: 1,
+          created_at: new Date(now),
+          updated_at: new Date(now),
+        })
+        .catch((err: { code?: string; constraint?: string }) => {
+          if (err.code === '23505' && err.constraint === 'claims_one_open_per_line') {
+            throw new DomainError({
+              status: 409,
+              slug: 'claim-already-open',
+              title: 'A claim is already open for this line',
+              detail: 'close or withdraw the open claim on this order line first',
+            })
+          }
+          throw err
+        })
+      await claimsRepo.appendEvent(tx, {
+        claim_id: created.id,
+        seq: 1,
+        actor_role: 'buyer',
+        actor_id: principal.id,
+        action: 'open',
+        from_state: null,
+        to_state: names.state,
+        payload: { ...input },
+        created_at: new Date(now),
+      })
+      const fresh = await syncDeadlines(tx, created.id, 1, snapshot.context.deadlines, new Date(now))
+      await this.scheduleDeadlines(tx, fresh)
+      const threadId = await ensureThread(tx, { order_id: input.order_id, buyer_id: line.buyer_id, seller_id: line.seller_id }, true)
+      await postMessage(tx, {
+        thread_id: threadId,
+        sender_role: 'system',
+        sender_id: 'claimdesk',
+        kind: 'claim_card',
+        text: `Claim opened: ${input.reason.replaceAll('_', ' ')} — ${input.description}`,
+        claim_id: created.id,
+        payload: { claim_id: created.id, line_id: input.line_id, sku: line.sku, reason: input.reason, requested_resolution: input.requested_resolution },
+        created_at: new Date(now),
+      })
+      await enqueueOutbox(tx, 'claim.event', [{ claim_id: created.id, seq: 1, action: 'open', to_state: names.state }])
+      return created
+    })
+    return this.view(row, principal)
+  }
+
+  /** An action from a party over the API. */
+  async act(principal: Principal, id: string, body: ActionBody, expectedVersion?: number): Promise<ClaimView> {
+    const actor = actorOf(principal)
+    const row = await this.deps.db.transaction().execute(async (tx) => {
+      const current = await claimsRepo.findClaimForUpdate(tx, id)
+      if (!current || !this.canSee(principal, current)) throw notFound('claim')
+      if (!ACTIONS_BY_ROLE[actor.role].includes(body.action)) {
+        throw new DomainError({
+          status: 403,
+          slug: 'action-forbidden',
+          title: 'Action not permitted',
+          detail: `a ${principal.role} cannot ${body.action}`,
+        })
+      }
+      if (expectedVersion !== undefined && expectedVersion !== current.version) {
+        throw new DomainError({
+          status: 409,
+          slug: 'stale-version',
+          title: 'Claim has changed',
+          detail: `expected version ${expectedVersion}, the claim is at version ${current.version}; reload it and retry`,
+          extensions: { current_version: current.version },
+        })
+      }
+      const params = actionParams(body, principal.role, Number(current.line_total))
+      return this.applyTransition(tx, current, actor, params)
+    })
+    return this.view(row, principal)
+  }
+
+  /**
+   * A deadline firing (workers call this). Idempotent: a deadline that is no
+   * longer pending, or that the machine no longer holds, changes nothing.
+   */
+  async expireDeadline(deadlineId: string): Promise<'applied' | 'stale'> {
+    return this.deps.db.transaction().execute(async (tx) => {
+      const deadline = await tx
+        .selectFrom('deadlines')
+        .select(['id', 'claim_id', 'kind', 'status', 'due_at'])
+        .where('id', '=', deadlineId)
+        .executeTakeFirst()
+      if (!deadline || deadline.status !== 'pending') return 'stale'
+      const claim = await claimsRepo.findClaimForUpdate(tx, deadline.claim_id)
+      // Re-read under the claim lock: a transition may have settled it meanwhile.
+      const still = await tx.selectFrom('deadlines').select('status').where('id', '=', deadlineId).forUpdate().executeTakeFirst()
+      if (!claim || still?.status !== 'pending') return 'stale'
+      if (deadline.due_at.getTime() > this.deps.clock.now()) return 'stale'
+      const params = { type: 'deadline_expired', kind: deadline.kind } as ClaimEventParams
+      await this.applyTransition(tx, claim, { role: 'system', id: 'deadline-worker' }, params, deadlineId)
+      return 'applied'
+    })
+  }
+
+  private async applyTransition(
+    tx: Tx,
+    current: ClaimRow,
+    actor: Actor,
+    params: ClaimEventParams,
+    firedDeadlineId?: string,
+  ): Promise<ClaimRow> {
+    const now = this.deps.clock.now()
+    const before: ClaimSnapshot = restoreSnapshot(current.snapshot, current.machine_version)
+    const event = { ...params, actor, at: now, policy: machinePolicy(this.deps.policy) } as ClaimEvent
+    if (!before.can(event)) throw actionNotAllowed(params.type, current.state)
+    const [after] = transition(claimMachine, before, event)
+    const from = stateNames(before.value)
+    const to = stateNames(after.value)
+    const version = current.version + 1
+    const ctx = after.context
+    const updated = await claimsRepo.updateClaim(tx, current.id, current.version, {
+      state: to.state,
+      arbiter_status: to.arbiter_status,
+      assignee: ctx.arbiter.assignee,
+      priority: ctx.arbiter.priority,
+      overdue: ctx.arbiter.overdue,
+      snapshot: storeSnapshot(after),
+      machine_version: MACHINE_VERSION,
+      version,
+      resolution_type: ctx.resolution?.type ?? null,
+      decided_by: ctx.resolution?.decided_by ?? null,
+      first_response_at: ctx.first_seller_response_at === null ? null : new Date(ctx.first_seller_response_at),
+      escalated_at: to.state === 'escalated' ? (current.escalated_at ?? new Date(now)) : current.escalated_at,
+      updated_at: new Date(now),
+      closed_at: FINAL_STATES.has(to.state) ? new Date(now) : null,
+    })
+    if (!updated) throw actionNotAllowed(params.type, current.state)
+    await claimsRepo.appendEvent(tx, {
+      claim_id: current.id,
+      seq: version,
+      actor_role: actor.role,
+      actor_id: actor.id,
+      action: params.type,
+      from_state: from.state,
+      to_state: to.state,
+      payload: { ...params, type: undefined, ...(from.arbiter_status !== to.arbiter_status ? { arbiter_status: to.arbiter_status } : {}) },
+      created_at: new Date(now),
+    })
+    const fresh = await syncDeadlines(tx, current.id, version, ctx.deadlines, new Date(now), firedDeadlineId)
+    await this.scheduleDeadlines(tx, fresh)
+    const threadId = await ensureThread(tx, { order_id: current.order_id, buyer_id: current.buyer_id, seller_id: current.seller_id }, true)
+    await postMessage(tx, {
+      thread_id: threadId,
+      sender_role: 'system',
+      sender_id: 'claimdesk',
+      kind: 'system',
+      text: transitionText(params, from.state, to.state, current.currency),
+      claim_id: current.id,
+      payload: { claim_id: current.id, action: params.type, from_state: from.state, to_state: to.state, version },
+      created_at: new Date(now),
+    })
+    await enqueueOutbox(tx, 'claim.event', [
+      { claim_id: current.id, seq: version, action: params.type, from_state: from.state, to_state: to.state },
+    ])
+    return updated
+  }
+
+  private async scheduleDeadlines(tx: Tx, rows: DeadlineRow[]): Promise<void> {
+    await enqueueOutbox(
+      tx,
+      'deadline.schedule',
+      rows.map((d) => ({ deadline_id: d.id, claim_id: d.claim_id, kind: d.kind, due_at: d.due_at.toISOString() })),
+    )
+  }
+
+  async list(principal: Principal, query: { state?: string; limit: number; cursor?: string }) {
+    let q = this.deps.db.selectFrom('claims').selectAll()
+    if (principal.role === 'buyer') q = q.where('buyer_id', '=', principal.id)
+    else if (principal.role === 'seller') q = q.where('seller_id', '=', principal.id)
+    else if (principal.role === 'arbiter') q = q.where('state', '=', 'escalated')
+    if (query.state) q = q.where('state', '=', query.state)
+    if (query.cursor) {
+      const c = decodeCursor(query.cursor)
+      q = q.where(sql<boolean>`(created_at, id) < (${c.created_at}::timestamptz, ${c.id}::uuid)`)
+    }
+    const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit + 1).execute()
+    const page = rows.slice(0, query.limit)
+    const last = page.at(-1)
+    return {
+      items: page.map((r) => this.view(r, principal)),
+      next_cursor: rows.length > query.limit && last ? encodeCursor({ created_at: last.created_at.toISOString(), id: last.id }) : null,
+    }
+  }
+}
+
+function encodeCursor(value: { created_at: string; id: string }): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url')
+}
+
+function decodeCursor(cursor: string): { created_at: string; id: string } {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { created_at?: unknown; id?: unknown }
+    if (typeof value.created_at === 'string' && !Number.isNaN(Date.parse(value.created_at)) && typeof value.id === 'string' && /^[0-9a-f-]{36}$/i.test(value.id)) {
+      return { created_at: value.created_at, id: value.id }
+    }
+  } catch {
+    // fall through to the problem below
+  }
+  throw validation('the cursor is not one this API issued', { field: 'cursor' })
+}

@@ -1,0 +1,65 @@
+// Builds the real app against this file's own database and the local Redis.
+import type { Test } from 'tap'
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import { Redis } from 'ioredis'
+import { buildApp } from '../../src/app.js'
+import { loadConfig, type Config } from '../../src/config/config.js'
+import { resolvePolicy, type PolicyFile } from '../../src/config/policy.js'
+import { signToken, type PrincipalRole } from '../../src/auth/principal.js'
+import type { Db } from '../../src/db/database.js'
+import { createTestDatabase } from './database.js'
+
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
+
+/** A clock the test moves by hand. */
+export class TestClock {
+  constructor(public current = Date.parse('2026-11-01T10:00:00Z')) {}
+  now = (): number => this.current
+  advance(ms: number): void {
+    this.current += ms
+  }
+}
+
+export interface TestApp {
+  app: FastifyInstance
+  db: Db
+  config: Config
+  clock: TestClock
+  redis: Redis
+  databaseUrl: string
+  token(role: PrincipalRole, sub: string): string
+  /** inject() with a bearer token for `as`, JSON body, and the parsed JSON back. */
+  call(as: [PrincipalRole, string] | null, options: InjectOptions): Promise<LightMyRequestResponse & { body: string; json: <T = any>() => T }>
+}
+
+export async function buildTestApp(t: Test, policy: PolicyFile = {}): Promise<TestApp> {
+  const database = await createTestDatabase()
+  const config: Config = {
+    ...loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, REDIS_URL }),
+    policy: resolvePolicy(policy),
+  }
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: false })
+  const clock = new TestClock()
+  const app = await buildApp({ config, db: database.db, redis, clock })
+  await app.ready()
+  t.teardown(async () => {
+    await app.close()
+    redis.disconnect()
+    await database.drop()
+  })
+  const token = (role: PrincipalRole, sub: string) => signToken(config.jwtSecret, { role, id: sub })
+  return {
+    app,
+    db: database.db,
+    config,
+    clock,
+    redis,
+    databaseUrl: database.url,
+    token,
+    async call(as, options) {
+      const headers = { ...(options.headers ?? {}) } as Record<string, string>
+      if (as) headers.authorization = `Bearer ${token(as[0], as[1])}`
+      return app.inject({ ...options, headers }) as never
+    },
+  }
+}

@@ -1,0 +1,80 @@
+// One database per test file, cloned from a migrated template (fast, parallel-safe).
+import { createHash, randomBytes } from 'node:crypto'
+import { readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import pg from 'pg'
+import { createDb, type Db } from '../../src/db/database.js'
+import { migrateToLatest, MIGRATIONS_DIR } from '../../src/db/migrate.js'
+
+export const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+
+function urlFor(name: string): string {
+  const url = new URL(ADMIN_URL)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
+/** The template's name changes whenever a migration does, so stale templates are never reused. */
+function templateName(): string {
+  const hash = createHash('sha256')
+  for (const file of readdirSync(MIGRATIONS_DIR).sort()) hash.update(file).update(readFileSync(path.join(MIGRATIONS_DIR, file)))
+  return `claimdesk_tpl_${hash.digest('hex').slice(0, 12)}`
+}
+
+async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: ADMIN_URL })
+  await client.connect()
+  try {
+    return await fn(client)
+  } finally {
+    await client.end()
+  }
+}
+
+async function ensureTemplate(name: string): Promise<void> {
+  await withAdmin(async (admin) => {
+    // Parallel test files race to build the template: one builds, the rest wait.
+    await admin.query('select pg_advisory_lock(424242)')
+    try {
+      const exists = await admin.query('select 1 from pg_database where datname = $1', [name])
+      if (exists.rowCount) return
+      const building = `${name}_building`
+      await admin.query(`drop database if exists ${building}`)
+      await admin.query(`create database ${building}`)
+      const db = createDb(urlFor(building), { max: 1 })
+      try {
+        await migrateToLatest(db)
+      } finally {
+        await db.destroy()
+      }
+      await admin.query(`alter database ${building} rename to ${name}`)
+    } finally {
+      await admin.query('select pg_advisory_unlock(424242)')
+    }
+  })
+}
+
+export interface TestDatabase {
+  name: string
+  url: string
+  db: Db
+  drop(): Promise<void>
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const template = templateName()
+  await ensureTemplate(template)
+  const name = `claimdesk_t_${randomBytes(6).toString('hex')}`
+  await withAdmin((admin) => admin.query(`create database ${name} template ${template}`))
+  const url = urlFor(name)
+  const db = createDb(url, { max: 20 })
+  return {
+    name,
+    url,
+    db,
+    async drop() {
+      await db.destroy()
+      await withAdmin((admin) => admin.query(`drop database if exists ${name} with (force)`))
+    },
+  }
+}

@@ -1,0 +1,58 @@
+// Orders and claims set up through the public API, as an integration would.
+import type { TestApp } from './app.js'
+
+export interface OrderFixture {
+  id: string
+  buyer: string
+  seller: string
+  lineTotal: number
+}
+
+let counter = 0
+
+export async function registerOrder(
+  t: TestApp,
+  opts: { buyer?: string; seller?: string; unitPrice?: number; quantity?: number; deliveredAt?: string | null } = {},
+): Promise<OrderFixture> {
+  counter += 1
+  const id = `ord-${process.pid}-${counter}`
+  const buyer = opts.buyer ?? 'buyer-1'
+  const seller = opts.seller ?? 'shop-1'
+  const unitPrice = opts.unitPrice ?? 250_000
+  const quantity = opts.quantity ?? 1
+  const res = await t.call(['service', 'marketplace'], {
+    method: 'POST',
+    url: '/v1/orders',
+    payload: {
+      id,
+      buyer_id: buyer,
+      seller_id: seller,
+      scheme: 'FBS',
+      delivered_at: opts.deliveredAt === undefined ? new Date(t.clock.now() - 86_400_000).toISOString() : opts.deliveredAt,
+      lines: [{ id: 'l1', sku: 'SKU-KETTLE', title: 'Electric kettle', quantity, unit_price: unitPrice }],
+    },
+  })
+  if (res.statusCode !== 201) throw new Error(`order registration failed: ${res.statusCode} ${res.body}`)
+  return { id, buyer, seller, lineTotal: unitPrice * quantity }
+}
+
+export async function openClaim(t: TestApp, order: OrderFixture, extra: Record<string, unknown> = {}) {
+  const res = await t.call(['buyer', order.buyer], {
+    method: 'POST',
+    url: '/v1/claims',
+    payload: {
+      order_id: order.id,
+      line_id: 'l1',
+      reason: 'defect',
+      description: 'The kettle leaks from the bottom seam after two uses.',
+      requested_resolution: 'refund',
+      ...extra,
+    },
+  })
+  if (res.statusCode !== 201) throw new Error(`claim open failed: ${res.statusCode} ${res.body}`)
+  return res.json()
+}
+
+export async function act(t: TestApp, as: [Parameters<TestApp['token']>[0], string], claimId: string, payload: Record<string, unknown>, headers: Record<string, string> = {}) {
+  return t.call(as, { method: 'POST', url: `/v1/claims/${claimId}/actions`, payload, headers })
+}
