@@ -1,0 +1,47 @@
+// npm start (all), npm run start:api, npm run start:workers.
+// Checks Postgres and Redis, creates and migrates the database, then serves.
+import closeWithGrace from 'close-with-grace'
+import { Redis } from 'ioredis'
+import { buildApp } from '../app.js'
+import { loadConfig } from '../config/config.js'
+import { createDb } from '../db/database.js'
+import { migrateToLatest } from '../db/migrate.js'
+import { checkPostgres, checkRedis } from './preflight.js'
+import { runCli } from './run.js'
+
+type Role = 'all' | 'api' | 'workers'
+
+await runCli(async () => {
+  const role = (process.argv[2] ?? 'all') as Role
+  if (!['all', 'api', 'workers'].includes(role)) throw new Error(`unknown role ${role}: use all, api or workers`)
+  const config = loadConfig()
+  await checkPostgres(config.databaseUrl)
+  await checkRedis(config.redisUrl)
+
+  const db = createDb(config.databaseUrl)
+  await migrateToLatest(db)
+  const closers: (() => Promise<void>)[] = []
+
+  if (role === 'all' || role === 'workers') {
+    const { startWorkers } = await import('../../workers/index.js')
+    const workers = await startWorkers({ config, db })
+    closers.push(() => workers.close())
+  }
+  if (role === 'all' || role === 'api') {
+    // enableOfflineQueue off: while Redis is down, commands fail fast (503) instead of queueing.
+    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
+    redis.on('error', () => {})
+    const app = await buildApp({ config, db, redis })
+    await app.listen({ host: config.host, port: config.port })
+    closers.push(async () => {
+      await app.close()
+      redis.disconnect()
+    })
+  }
+
+  closeWithGrace({ delay: 20_000 }, async ({ err }) => {
+    if (err) console.error(err)
+    for (const close of closers.reverse()) await close()
+    await db.destroy()
+  })
+})
