@@ -28,7 +28,7 @@ t.test('each action is refused to every role that may not send it, and to foreig
     }
   }
   for (const [role, id] of [['buyer', 'buyer-2'], ['seller', 'shop-2']] as [PrincipalRole, string][]) {
-    for (const action of ACTIONS_BY_ROLE[role]) {
+    for (const action of ACTIONS_BY_ROLE[role as 'buyer' | 'seller']) {
       const res = await act(app, [role, id], claim.id, { action })
       t.equal(res.statusCode, 404, `a foreign ${role} gets 404 for ${action}`)
     }

@@ -1,0 +1,45 @@
+// Where normalised photo variants live. Local directory by default, any
+// S3-compatible object store by configuration (PRODUCT.md §5).
+import type { Readable } from 'node:stream'
+import { LocalPhotoStorage } from './local-storage.js'
+import { S3PhotoStorage } from './s3-storage.js'
+
+export interface StoredPhoto {
+  stream: Readable
+  size: number
+  contentType: string
+}
+
+export interface PhotoStorage {
+  /** Idempotent: keys are content-addressed, so writing a key again writes the same bytes. */
+  put(key: string, buffer: Buffer, contentType: string): Promise<void>
+  /** null when the key does not exist. The caller must consume or destroy the stream. */
+  get(key: string): Promise<StoredPhoto | null>
+  /** Deleting a missing key is not an error. */
+  delete(key: string): Promise<void>
+  /** Release sockets or handles on shutdown, where the backend holds any. */
+  close?(): void
+}
+
+export type StorageConfig =
+  | { kind: 'local'; dir: string }
+  | {
+      kind: 's3'
+      /** Omit for AWS itself; set for MinIO, Ceph, R2 and the like. */
+      endpoint?: string
+      bucket: string
+      region: string
+      /** Path-style URLs; on by default when an endpoint is set (most S3-compatible servers need it). */
+      forcePathStyle?: boolean
+    }
+
+export function createStorage(config: StorageConfig): PhotoStorage {
+  switch (config.kind) {
+    case 'local':
+      return new LocalPhotoStorage(config.dir)
+    case 's3':
+      return S3PhotoStorage.fromConfig(config)
+  }
+}
+
+export { photoKey, assertKey } from './keys.js'
