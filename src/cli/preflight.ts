@@ -20,13 +20,16 @@ export async function checkPostgres(url: string): Promise<void> {
 
 export async function checkRedis(url: string): Promise<void> {
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null })
-  redis.on('error', () => {})
+  let cause = ''
+  redis.on('error', (err: Error) => {
+    cause ||= err.message
+  })
   try {
     await redis.connect()
     await redis.ping()
   } catch (err) {
     throw new PreflightError(
-      `cannot reach Redis at ${redact(url)} (${(err as Error).message}); start it with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379  (or: docker compose up -d redis)`,
+      `cannot reach Redis at ${redact(url)} (${cause || (err as Error).message}); start it with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379  (or: docker compose up -d redis)`,
     )
   } finally {
     redis.disconnect()

@@ -217,7 +217,7 @@ export class ClaimsService {
    * A deadline firing (workers call this). Idempotent: a deadline that is no
    * longer pending, or that the machine no longer holds, changes nothing.
    */
-  async expireDeadline(deadlineId: string): Promise<'applied' | 'stale'> {
+  async expireDeadline(deadlineId: string): Promise<'applied' | 'stale' | 'not_due'> {
     return this.deps.db.transaction().execute(async (tx) => {
       const deadline = await tx
         .selectFrom('deadlines')
@@ -229,11 +229,92 @@ export class ClaimsService {
       // Re-read under the claim lock: a transition may have settled it meanwhile.
       const still = await tx.selectFrom('deadlines').select('status').where('id', '=', deadlineId).forUpdate().executeTakeFirst()
       if (!claim || still?.status !== 'pending') return 'stale'
-      if (deadline.due_at.getTime() > this.deps.clock.now()) return 'stale'
+      // Early (clock skew, a re-enqueued job): the caller retries at due_at.
+      if (deadline.due_at.getTime() > this.deps.clock.now()) return 'not_due'
       const params = { type: 'deadline_expired', kind: deadline.kind } as ClaimEventParams
       await this.applyTransition(tx, claim, { role: 'system', id: 'deadline-worker' }, params, deadlineId)
       return 'applied'
     })
+  }
+
+  /**
+   * A reminder before a deadline (workers call this): a system message in the
+   * claim's thread and a `deadline.reminder` outbox row, at most once per
+   * deadline (reminded_at, under the deadline's row lock).
+   */
+  async remindDeadline(deadlineId: string): Promise<'sent' | 'stale' | 'not_due'> {
+    const now = this.deps.clock.now()
+    return this.deps.db.transaction().execute(async (tx) => {
+      const deadline = await tx
+        .selectFrom('deadlines')
+        .select(['id', 'claim_id', 'kind', 'due_at', 'status', 'reminded_at'])
+        .where('id', '=', deadlineId)
+        .forUpdate()
+        .executeTakeFirst()
+      if (!deadline || deadline.status !== 'pending' || deadline.reminded_at !== null) return 'stale'
+      const dueAt = deadline.due_at.getTime()
+      if (dueAt <= now) return 'stale'
+      if (dueAt - this.deps.policy.reminder_before > now) return 'not_due'
+      const claim = await claimsRepo.findClaim(tx, deadline.claim_id)
+      if (!claim) return 'stale'
+      const threadId = await ensureThread(tx, { order_id: claim.order_id, buyer_id: claim.buyer_id, seller_id: claim.seller_id }, true)
+      const payload = { claim_id: claim.id, deadline_id: deadline.id, kind: deadline.kind, due_at: deadline.due_at.toISOString() }
+      await postMessage(tx, {
+        thread_id: threadId,
+        sender_role: 'system',
+        sender_id: 'claimdesk',
+        kind: 'system',
+        text: `Reminder: the ${deadline.kind.replaceAll('_', ' ')} deadline passes at ${payload.due_at}.`,
+        claim_id: claim.id,
+        payload: { ...payload, reminder: true },
+        created_at: new Date(now),
+      })
+      // Not through enqueueOutbox: its topic union is the claim core's; this one is the reminder's.
+      await tx.insertInto('outbox').values({ topic: 'deadline.reminder', payload: JSON.stringify(payload) }).execute()
+      await tx.updateTable('deadlines').set({ reminded_at: new Date(now) }).where('id', '=', deadline.id).execute()
+      return 'sent'
+    })
+  }
+
+  /**
+   * The arbiters' queue (PRODUCT.md §6): escalated claims, overdue first, then
+   * priority, then due time. The arbiter_decision deadline is escalated_at plus
+   * one policy duration, so escalated_at orders by due time and keeps to the
+   * claims_arbiter_queue_idx index.
+   */
+  async arbiterQueue(
+    principal: Principal,
+    query: { assignee?: 'me' | 'unassigned'; overdue?: boolean; limit: number; cursor?: string },
+  ) {
+    if (principal.role !== 'arbiter') {
+      throw new DomainError({ status: 403, slug: 'action-forbidden', title: 'Action not permitted', detail: 'only arbiters read the arbiter queue' })
+    }
+    let q = this.deps.db.selectFrom('claims').selectAll().where('state', '=', 'escalated')
+    if (query.assignee === 'me') q = q.where('assignee', '=', principal.id)
+    else if (query.assignee === 'unassigned') q = q.where('assignee', 'is', null)
+    if (query.overdue !== undefined) q = q.where('overdue', '=', query.overdue)
+    if (query.cursor) {
+      const c = decodeQueueCursor(query.cursor)
+      // Mixed directions (overdue desc, priority desc, escalated_at asc, id asc), so spelled out.
+      q = q.where(sql<boolean>`(overdue < ${c.o} or (overdue = ${c.o} and (priority < ${c.p}
+        or (priority = ${c.p} and (escalated_at, id) > (${c.e}::timestamptz, ${c.i}::uuid)))))`)
+    }
+    const rows = await q
+      .orderBy('overdue', 'desc')
+      .orderBy('priority', 'desc')
+      .orderBy('escalated_at', 'asc')
+      .orderBy('id', 'asc')
+      .limit(query.limit + 1)
+      .execute()
+    const page = rows.slice(0, query.limit)
+    const last = page.at(-1)
+    const more = rows.length > query.limit && last
+    return {
+      items: page.map((r) => this.view(r, principal)),
+      next_cursor: more
+        ? Buffer.from(JSON.stringify({ o: last.overdue, p: last.priority, e: (last.escalated_at ?? last.updated_at).toISOString(), i: last.id })).toString('base64url')
+        : null,
+    }
   }
 
   private async applyTransition(
@@ -311,8 +392,9 @@ export class ClaimsService {
     let q = this.deps.db.selectFrom('claims').selectAll()
     if (principal.role === 'buyer') q = q.where('buyer_id', '=', principal.id)
     else if (principal.role === 'seller') q = q.where('seller_id', '=', principal.id)
-    else if (principal.role === 'arbiter') q = q.where('state', '=', 'escalated')
-    if (query.state) q = q.where('state', '=', query.state)
+    // Arbiters work the escalated queue by default and may look up any state.
+    const state = query.state ?? (principal.role === 'arbiter' ? 'escalated' : undefined)
+    if (state) q = q.where('state', '=', state)
     if (query.cursor) {
       const c = decodeCursor(query.cursor)
       q = q.where(sql<boolean>`(created_at, id) < (${c.created_at}::timestamptz, ${c.id}::uuid)`)
@@ -329,6 +411,25 @@ export class ClaimsService {
 
 function encodeCursor(value: { created_at: string; id: string }): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url')
+}
+
+function decodeQueueCursor(cursor: string): { o: boolean; p: number; e: string; i: string } {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>
+    if (
+      typeof v.o === 'boolean' &&
+      Number.isInteger(v.p) &&
+      typeof v.e === 'string' &&
+      !Number.isNaN(Date.parse(v.e)) &&
+      typeof v.i === 'string' &&
+      /^[0-9a-f-]{36}$/i.test(v.i)
+    ) {
+      return { o: v.o, p: v.p as number, e: v.e, i: v.i }
+    }
+  } catch {
+    // fall through to the problem below
+  }
+  throw validation('the cursor is not one this API issued', { field: 'cursor' })
 }
 
 function decodeCursor(cursor: string): { created_at: string; id: string } {
