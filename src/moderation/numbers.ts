@@ -1,0 +1,123 @@
+// Digit runs: numbers written with digits, look-alike letters or words,
+// split by spaces, dashes, dots or brackets ("8 (916) 123-45-67",
+// "восемь девятьсот шестнадцать …"), joined back into one string of digits.
+import numbers from './lexicon/numbers.json' with { type: 'json' }
+import type { Analysis } from './analysis.js'
+import { digitsOf, type Token } from './normalise.js'
+import type { Span } from './mapped.js'
+
+const WORDS: Record<string, number> = numbers.words
+
+export interface DigitRun {
+  digits: string
+  /** Digits per piece as written (token or spoken group). */
+  groups: number[]
+  span: Span
+  /** Written with a leading "+". */
+  plus: boolean
+  /** At least one piece was a number word. */
+  spoken: boolean
+  /** Index in Analysis.words of the first token. */
+  first: number
+}
+
+// What may sit between the pieces of one number.
+const JOIN_GAP = /^[ \t\-.()+\u2010-\u2015/]{0,5}$/
+
+type Piece = { kind: 'digits'; value: string } | { kind: 'word'; value: number }
+
+function pieceOf(t: Token): Piece | null {
+  if (t.script === 'number' || t.script === 'latin' || t.script === 'cyrillic') {
+    const d = digitsOf(t.surface)
+    if (d !== null) return { kind: 'digits', value: d }
+  }
+  for (const r of t.readings) {
+    const v = WORDS[r]
+    if (v !== undefined) return { kind: 'word', value: v }
+  }
+  return null
+}
+
+/** Combine spoken number words: "девятьсот шестнадцать" → "916", "восемь" → "8". */
+class SpokenGroup {
+  private h = -1
+  private t = -1
+  private u = -1
+  out: string[] = []
+
+  add(v: number): void {
+    if (v >= 100) {
+      if (this.h >= 0 || this.t >= 0 || this.u >= 0) this.flush()
+      this.h = v / 100
+    } else if (v >= 20) {
+      if (this.t >= 0 || this.u >= 0) this.flush()
+      this.t = v / 10
+    } else if (v >= 10) {
+      if (this.t >= 0 || this.u >= 0) this.flush()
+      this.t = Math.floor(v / 10)
+      this.u = v % 10
+    } else {
+      if (this.u >= 0) this.flush()
+      this.u = v
+    }
+  }
+
+  flush(): void {
+    if (this.h < 0 && this.t < 0 && this.u < 0) return
+    let s = ''
+    if (this.h >= 0) s = String(this.h) + String(Math.max(this.t, 0)) + String(Math.max(this.u, 0))
+    else if (this.t >= 0) s = String(this.t) + String(Math.max(this.u, 0))
+    else s = String(this.u)
+    this.out.push(s)
+    this.h = this.t = this.u = -1
+  }
+}
+
+export function digitRuns(a: Analysis): DigitRun[] {
+  const runs: DigitRun[] = []
+  const words = a.words
+  let i = 0
+  while (i < words.length) {
+    const p0 = pieceOf(words[i]!)
+    if (!p0) {
+      i++
+      continue
+    }
+    const first = i
+    const groups: number[] = []
+    let digits = ''
+    let spoken = false
+    const g = new SpokenGroup()
+    let j = i
+    for (;;) {
+      const p = pieceOf(words[j]!)!
+      if (p.kind === 'digits') {
+        g.flush()
+        for (const s of g.out) {
+          digits += s
+          groups.push(s.length)
+        }
+        g.out = []
+        digits += p.value
+        groups.push(p.value.length)
+      } else {
+        spoken = true
+        g.add(p.value)
+      }
+      const next = words[j + 1]
+      if (!next || !JOIN_GAP.test(next.gapBefore) || !pieceOf(next)) break
+      j++
+    }
+    g.flush()
+    for (const s of g.out) {
+      digits += s
+      groups.push(s.length)
+    }
+    const start = a.folded.origin(words[first]!.start, words[first]!.end).start
+    const end = a.folded.origin(words[j]!.start, words[j]!.end).end
+    const plus = /\+\s*$/.test(words[first]!.gapBefore)
+    runs.push({ digits, groups, span: { start: plus ? a.original.lastIndexOf('+', start) : start, end }, plus, spoken, first })
+    i = j + 1
+  }
+  return runs
+}

@@ -1,0 +1,157 @@
+// Links, e-mail addresses and @handles. Links are found by linkify-it in a
+// view of the text where spoken or bracketed separators ("точка ру", "(dot)",
+// "собака", "[at]") and spaces around dots have been restored.
+import { LinkifyIt } from 'linkify-it'
+import { domainToASCII, domainToUnicode } from 'node:url'
+import links from '../lexicon/links.json' with { type: 'json' }
+import type { Analysis } from '../analysis.js'
+import type { Finding } from '../findings.js'
+import { MappedBuilder, type MappedText } from '../mapped.js'
+import { imitatesAllowed, isAllowedHost } from '../domains.js'
+
+const linkify = new LinkifyIt().tlds(links.tlds, true).set({ fuzzyLink: true, fuzzyEmail: true, fuzzyIP: true })
+const MESSENGER_HOSTS = links.messengerHosts
+const SPOKEN_TLD: Record<string, string> = links.spokenTld
+// TLDs that may follow a dot typed with spaces ("ozon . ru"); not words like "me" or "to".
+const TLD_ALT = 'ru|com|net|org|рф|su|by|kz|ua|uz|io|shop|store|online|site|info|biz|pro|xyz|top'
+
+// Each alternative restores one separator; the replacement is chosen by group.
+const REWRITE = new RegExp(
+  [
+    `(\\s*[([{<]\\s*(?:точка|тчк|dot)\\s*[)\\]}>]\\s*)`, // 1: (dot)
+    `(?<=[\\p{L}\\d])(\\s+(?:точка|тчк|dot)\\s+)(?=[\\p{L}\\d])`, // 2: " точка "
+    `(\\s*[([{<]\\s*(?:собака|собачка|at|эт)\\s*[)\\]}>]\\s*)`, // 3: [at]
+    `(?<=[a-z0-9_.\\-])(\\s+(?:собака|собачка)\\s+)(?=[\\p{L}\\d])`, // 4: " собака "
+    `(?<=[a-z0-9_.\\-])(\\s+at\\s+)(?=[a-z0-9\\-]+\\s*(?:\\.|\\(dot\\)|\\[dot\\]|\\s+dot\\s+)\\s*[a-z]{2,})`, // 5: " at " before a domain
+    `(?<=[\\p{L}\\d])(\\s+\\.\\s*|\\.\\s+)(?=(?:${TLD_ALT})(?![\\p{L}\\d]))`, // 6: "ozon . ru"
+    `(?<=(?:^|[^\\p{L}\\d])(?:t|wa|vk|m)\\s?\\.\\s?(?:me|com|ru))(\\s+/\\s*|/\\s+)`, // 7: "t.me / ivan"
+    `(?<=\\.)(${Object.keys(SPOKEN_TLD).join('|')})(?![\\p{L}\\d])`, // 8: ".ру"
+  ].join('|'),
+  'gu',
+)
+
+// Cheap test: skip the rewrite for texts with nothing to restore.
+const MAY_REWRITE = new RegExp(
+  `точка|тчк|dot|собак|[([{<]\\s*(?:at|эт)|\\sat\\s|\\s\\.\\s*[\\p{L}\\d]|\\.\\s+(?:${TLD_ALT})(?![\\p{L}\\d])|\\/\\s|\\s\\/|\\.(?:ру|ком|нет|орг|су|ио|инфо)(?![\\p{L}\\d])`,
+  'u',
+)
+// Cheap test: could the text hold a link, an e-mail or a handle at all?
+const MAY_LINK = /[\p{L}\d]\.[\p{L}]|@|:\/\//u
+
+function rewriteOnce(src: MappedText): MappedText {
+  const b = new MappedBuilder()
+  let last = 0
+  REWRITE.lastIndex = 0
+  let m: RegExpExecArray | null
+  while ((m = REWRITE.exec(src.text)) !== null) {
+    const g = m.slice(1).findIndex((x) => x !== undefined)
+    const rep = g === 0 || g === 1 || g === 5 ? '.' : g === 6 ? '/' : g === 7 ? SPOKEN_TLD[m[8]!]! : '@'
+    b.pushFrom(src, last, m.index)
+    const o = src.origin(m.index, m.index + m[0].length)
+    b.push(rep, o.start, o.end)
+    last = m.index + m[0].length
+  }
+  if (last === 0) return src
+  b.pushFrom(src, last, src.text.length)
+  return b.build()
+}
+
+function linkView(folded: MappedText): MappedText {
+  if (!MAY_REWRITE.test(folded.text)) return folded
+  // Two passes: "ivan собака mail точка ру" needs "." back before ".ру" reads as ".ru".
+  const once = rewriteOnce(folded)
+  return once === folded ? once : rewriteOnce(once)
+}
+
+function hostOf(url: string): string | null {
+  try {
+    return new URL(url).hostname
+  } catch {
+    const m = /^(?:[a-z]+:\/\/)?([^/?#:@\s]+)/iu.exec(url)
+    return m ? m[1]! : null
+  }
+}
+
+// Where a link or address may start: "x.yz", "@", "://".
+const CANDIDATE = /[\p{L}\d\-]\.[\p{L}]{2}|@|:\/\//gu
+
+/** linkify-it over the chunks around candidates only: its fuzzy regex is the costly part of long texts. */
+function linkMatches(text: string): { schema: string; index: number; lastIndex: number; raw: string; url: string }[] {
+  const windows: [number, number][] = []
+  CANDIDATE.lastIndex = 0
+  let c: RegExpExecArray | null
+  while ((c = CANDIDATE.exec(text)) !== null) {
+    // Links and addresses hold no whitespace (spoken separators are already
+    // restored), so the whitespace-delimited chunk around a candidate suffices.
+    let s = c.index
+    let e = c.index + 1
+    while (s > 0 && !/\s/.test(text[s - 1]!)) s--
+    while (e < text.length && !/\s/.test(text[e]!)) e++
+    const last = windows[windows.length - 1]
+    if (last && s <= last[1]) last[1] = Math.max(last[1], e)
+    else windows.push([s, e])
+  }
+  const out: { schema: string; index: number; lastIndex: number; raw: string; url: string }[] = []
+  for (const [s, e] of windows) {
+    for (const m of linkify.match(text.slice(s, e)) ?? []) {
+      out.push({ schema: m.schema, index: m.index + s, lastIndex: m.lastIndex + s, raw: m.raw, url: m.url })
+    }
+  }
+  return out
+}
+
+const HANDLE = /(?<![\p{L}\d_.@-])@([\p{L}\d_][\p{L}\d_.]{2,31})/gu
+
+export function detectLinks(a: Analysis, allowed: readonly string[]): Finding[] {
+  const out: Finding[] = []
+  const view = linkView(a.folded)
+  if (!MAY_LINK.test(view.text)) return out
+  const allowedAscii = allowed.map((d) => domainToASCII(d) || d)
+  const emailSpans: [number, number][] = []
+  for (const m of linkMatches(view.text)) {
+    {
+      const span = view.origin(m.index, m.lastIndex)
+      if (m.schema === 'mailto:' || (!m.schema && m.raw.includes('@') && !m.raw.includes('/'))) {
+        emailSpans.push([m.index, m.lastIndex])
+        const local = m.raw.slice(0, m.raw.lastIndexOf('@')).replace(/^mailto:/i, '').toLowerCase()
+        // "ozon.ru@evil.com/…": the allowed name is only the user part of a URL.
+        if (local.includes('.') && (isAllowedHost(local, allowedAscii) || imitatesAllowed(local, allowed))) {
+          out.push({ rule: 'external_link', start: span.start, end: span.end, certain: true, hint: 'external_link.phishing', kind: 'phishing' })
+          continue
+        }
+        const domain = m.raw.slice(m.raw.lastIndexOf('@') + 1).toLowerCase()
+        if (isAllowedHost(domainToASCII(domain) || domain, allowedAscii)) continue
+        out.push({ rule: 'contact_exchange', start: span.start, end: span.end, certain: true, kind: 'email' })
+        continue
+      }
+      const host = hostOf(m.url)
+      if (!host) continue
+      const ascii = domainToASCII(host) || host
+      if (isAllowedHost(ascii, allowedAscii)) continue
+      const unicode = domainToUnicode(ascii) || host
+      const phishing = imitatesAllowed(unicode, allowed)
+      out.push({
+        rule: 'external_link',
+        start: span.start,
+        end: span.end,
+        certain: true,
+        hint: phishing ? 'external_link.phishing' : undefined,
+        kind: phishing ? 'phishing' : 'link',
+      })
+      if (isAllowedHost(ascii, MESSENGER_HOSTS)) {
+        out.push({ rule: 'contact_exchange', start: span.start, end: span.end, certain: true, kind: 'messenger_link' })
+      }
+    }
+  }
+  HANDLE.lastIndex = 0
+  let h: RegExpExecArray | null
+  while ((h = HANDLE.exec(view.text)) !== null) {
+    const at = h.index
+    if (emailSpans.some(([s, e]) => at >= s && at < e)) continue
+    const name = h[1]!.replace(/\.+$/, '')
+    if (name.length < 3 || /^\d+$/.test(name)) continue
+    const span = view.origin(at, at + 1 + name.length)
+    out.push({ rule: 'contact_exchange', start: span.start, end: span.end, certain: true, kind: 'handle' })
+  }
+  return out
+}
