@@ -1,0 +1,269 @@
+// Chat threads and messages as the chat API reads them, sellers' chat settings
+// and official domains, refused attempts, flagged messages and abuse reports.
+// Every function takes the pool or a transaction.
+import { sql } from 'kysely'
+import type { DbOrTx } from '../db/database.js'
+
+export async function findOrder(db: DbOrTx, orderId: string) {
+  return db.selectFrom('orders').select(['id', 'buyer_id', 'seller_id']).where('id', '=', orderId).executeTakeFirst()
+}
+
+export async function orderHasClaim(db: DbOrTx, orderId: string): Promise<boolean> {
+  const row = await db.selectFrom('claims').select('id').where('order_id', '=', orderId).limit(1).executeTakeFirst()
+  return row !== undefined
+}
+
+/** The claim a chat message belongs to: the order's open claim, else its latest one. */
+export async function currentClaimId(db: DbOrTx, orderId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('claims')
+    .select('id')
+    .where('order_id', '=', orderId)
+    .orderBy(sql`state in ('resolved', 'closed', 'withdrawn')`)
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  return row?.id ?? null
+}
+
+export async function findThreadByOrder(db: DbOrTx, orderId: string) {
+  return db.selectFrom('threads').selectAll().where('order_id', '=', orderId).executeTakeFirst()
+}
+
+export async function findThread(db: DbOrTx, id: string) {
+  return db.selectFrom('threads').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/**
+ * Locks the thread row: message inserts into one thread serialise here, so
+ * message ids become visible in id order and `after=` polling misses none.
+ * (The claims service takes the same lock through ensureThread's update.)
+ */
+export async function findThreadForUpdate(db: DbOrTx, id: string) {
+  return db.selectFrom('threads').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+}
+
+/** Inserts the order's thread unless one exists; `created` tells which. */
+export async function createThread(
+  db: DbOrTx,
+  parties: { order_id: string; buyer_id: string; seller_id: string; has_claim: boolean; created_at: Date },
+): Promise<{ id: string; created: boolean }> {
+  const inserted = await db
+    .insertInto('threads')
+    .values({ ...parties, last_message_at: parties.created_at })
+    .onConflict((oc) => oc.column('order_id').doNothing())
+    .returning('id')
+    .executeTakeFirst()
+  if (inserted) return { id: inserted.id, created: true }
+  const existing = await db.selectFrom('threads').select('id').where('order_id', '=', parties.order_id).executeTakeFirstOrThrow()
+  return { id: existing.id, created: false }
+}
+
+export interface ThreadKey {
+  last_message_at: string
+  id: string
+}
+
+export async function listThreads(
+  db: DbOrTx,
+  filter: { buyer_id?: string; seller_id?: string; claims_only?: boolean },
+  page: { limit: number; before?: ThreadKey },
+) {
+  let q = db.selectFrom('threads').selectAll()
+  if (filter.buyer_id !== undefined) q = q.where('buyer_id', '=', filter.buyer_id)
+  if (filter.seller_id !== undefined) q = q.where('seller_id', '=', filter.seller_id)
+  if (filter.claims_only) q = q.where('has_claim', '=', true)
+  if (page.before) q = q.where(sql<boolean>`(last_message_at, id) < (${page.before.last_message_at}::timestamptz, ${page.before.id}::uuid)`)
+  return q.orderBy('last_message_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).execute()
+}
+
+/** Newest first below `before`, or oldest first above `after`. */
+export async function listMessages(db: DbOrTx, threadId: string, page: { limit: number; before?: string; after?: string }) {
+  let q = db.selectFrom('messages').selectAll().where('thread_id', '=', threadId)
+  if (page.after !== undefined) {
+    return q.where('id', '>', page.after).orderBy('id', 'asc').limit(page.limit + 1).execute()
+  }
+  if (page.before !== undefined) q = q.where('id', '<', page.before)
+  return q.orderBy('id', 'desc').limit(page.limit + 1).execute()
+}
+
+export async function findMessage(db: DbOrTx, threadId: string, messageId: string) {
+  return db.selectFrom('messages').selectAll().where('thread_id', '=', threadId).where('id', '=', messageId).executeTakeFirst()
+}
+
+export async function presaleQuestionsEnabled(db: DbOrTx, sellerId: string): Promise<boolean> {
+  const row = await db.selectFrom('seller_chat_settings').select('presale_questions').where('seller_id', '=', sellerId).executeTakeFirst()
+  return row?.presale_questions ?? true
+}
+
+export async function setPresaleQuestions(db: DbOrTx, sellerId: string, enabled: boolean, at: Date): Promise<void> {
+  await db
+    .insertInto('seller_chat_settings')
+    .values({ seller_id: sellerId, presale_questions: enabled, updated_at: at })
+    .onConflict((oc) => oc.column('seller_id').doUpdateSet({ presale_questions: enabled, updated_at: at }))
+    .execute()
+}
+
+export async function officialDomains(db: DbOrTx, sellerId: string): Promise<string[]> {
+  const rows = await db.selectFrom('seller_official_domains').select('domain').where('seller_id', '=', sellerId).orderBy('domain').execute()
+  return rows.map((r) => r.domain)
+}
+
+/** Replaces the seller's whole set. */
+export async function replaceOfficialDomains(db: DbOrTx, sellerId: string, domains: readonly string[]): Promise<void> {
+  await db.deleteFrom('seller_official_domains').where('seller_id', '=', sellerId).execute()
+  if (domains.length > 0) {
+    await db
+      .insertInto('seller_official_domains')
+      .values(domains.map((domain) => ({ seller_id: sellerId, domain })))
+      .execute()
+  }
+}
+
+export interface BlockedAttempt {
+  source: 'chat' | 'claim_action'
+  thread_id: string | null
+  claim_id: string | null
+  sender_role: string
+  sender_id: string
+  text: string
+  violations: unknown[]
+  created_at: Date
+}
+
+export async function insertBlocked(db: DbOrTx, attempt: BlockedAttempt): Promise<string> {
+  const row = await db
+    .insertInto('blocked_messages')
+    .values({ ...attempt, violations: JSON.stringify(attempt.violations) })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+export async function listBlocked(
+  db: DbOrTx,
+  filter: { thread_id?: string; claim_id?: string; sender_role?: string; sender_id?: string },
+  page: { limit: number; before?: string },
+) {
+  let q = db.selectFrom('blocked_messages').selectAll()
+  if (filter.thread_id !== undefined) q = q.where('thread_id', '=', filter.thread_id)
+  if (filter.claim_id !== undefined) q = q.where('claim_id', '=', filter.claim_id)
+  if (filter.sender_role !== undefined) q = q.where('sender_role', '=', filter.sender_role)
+  if (filter.sender_id !== undefined) q = q.where('sender_id', '=', filter.sender_id)
+  if (page.before !== undefined) q = q.where('id', '<', page.before)
+  return q.orderBy('id', 'desc').limit(page.limit + 1).execute()
+}
+
+export async function insertFlag(db: DbOrTx, flag: { message_id: string; thread_id: string; violations: unknown[]; created_at: Date }) {
+  await db
+    .insertInto('message_flags')
+    .values({ ...flag, violations: JSON.stringify(flag.violations) })
+    .execute()
+}
+
+export interface CreatedKey {
+  created_at: string
+  id: string
+}
+
+export async function listFlags(db: DbOrTx, filter: { status?: string }, page: { limit: number; before?: CreatedKey }) {
+  let q = db
+    .selectFrom('message_flags')
+    .innerJoin('messages', 'messages.id', 'message_flags.message_id')
+    .select([
+      'message_flags.id',
+      'message_flags.message_id',
+      'message_flags.thread_id',
+      'message_flags.violations',
+      'message_flags.status',
+      'message_flags.created_at',
+      'message_flags.reviewed_at',
+      'message_flags.reviewed_by',
+      'messages.sender_role',
+      'messages.sender_id',
+      'messages.text',
+    ])
+  if (filter.status !== undefined) q = q.where('message_flags.status', '=', filter.status as 'open')
+  if (page.before) q = q.where(sql<boolean>`(message_flags.created_at, message_flags.id) < (${page.before.created_at}::timestamptz, ${page.before.id}::uuid)`)
+  return q.orderBy('message_flags.created_at', 'desc').orderBy('message_flags.id', 'desc').limit(page.limit + 1).execute()
+}
+
+export async function findFlagForUpdate(db: DbOrTx, id: string) {
+  return db
+    .selectFrom('message_flags')
+    .innerJoin('messages', 'messages.id', 'message_flags.message_id')
+    .innerJoin('threads', 'threads.id', 'message_flags.thread_id')
+    .select([
+      'message_flags.id',
+      'message_flags.message_id',
+      'message_flags.thread_id',
+      'message_flags.violations',
+      'message_flags.status',
+      'messages.sender_role',
+      'messages.sender_id',
+      'messages.claim_id',
+      'threads.seller_id',
+    ])
+    .where('message_flags.id', '=', id)
+    .forUpdate('message_flags')
+    .executeTakeFirst()
+}
+
+export async function closeFlag(db: DbOrTx, id: string, status: 'confirmed' | 'dismissed', by: string, at: Date): Promise<void> {
+  await db.updateTable('message_flags').set({ status, reviewed_by: by, reviewed_at: at }).where('id', '=', id).execute()
+}
+
+export async function insertAbuseReport(
+  db: DbOrTx,
+  report: {
+    thread_id: string
+    message_id: string
+    reporter_role: string
+    reporter_id: string
+    reported_role: string
+    reported_id: string
+    reason: string | null
+    created_at: Date
+  },
+) {
+  const inserted = await db
+    .insertInto('abuse_reports')
+    .values(report)
+    .onConflict((oc) => oc.constraint('abuse_reports_once_per_reporter').doNothing())
+    .returningAll()
+    .executeTakeFirst()
+  if (inserted) return { row: inserted, created: true }
+  const existing = await db
+    .selectFrom('abuse_reports')
+    .selectAll()
+    .where('message_id', '=', report.message_id)
+    .where('reporter_role', '=', report.reporter_role)
+    .where('reporter_id', '=', report.reporter_id)
+    .executeTakeFirstOrThrow()
+  return { row: existing, created: false }
+}
+
+export async function listAbuseReports(db: DbOrTx, filter: { status?: string }, page: { limit: number; before?: CreatedKey }) {
+  let q = db
+    .selectFrom('abuse_reports')
+    .innerJoin('messages', 'messages.id', 'abuse_reports.message_id')
+    .selectAll('abuse_reports')
+    .select(['messages.text as message_text', 'messages.created_at as message_created_at'])
+  if (filter.status !== undefined) q = q.where('abuse_reports.status', '=', filter.status as 'open')
+  if (page.before) q = q.where(sql<boolean>`(abuse_reports.created_at, abuse_reports.id) < (${page.before.created_at}::timestamptz, ${page.before.id}::uuid)`)
+  return q.orderBy('abuse_reports.created_at', 'desc').orderBy('abuse_reports.id', 'desc').limit(page.limit + 1).execute()
+}
+
+export async function closeAbuseReport(db: DbOrTx, id: string, status: 'upheld' | 'dismissed', by: string, at: Date) {
+  return db
+    .updateTable('abuse_reports')
+    .set({ status, closed_by: by, closed_at: at })
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .returningAll()
+    .executeTakeFirst()
+}
+
+export async function findAbuseReport(db: DbOrTx, id: string) {
+  return db.selectFrom('abuse_reports').selectAll().where('id', '=', id).executeTakeFirst()
+}

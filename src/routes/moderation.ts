@@ -1,0 +1,53 @@
+// The draft check, and the arbiters' view of what moderation refused or flagged.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { principal } from '../http/auth.js'
+import { UuidParam } from '../schemas/common.js'
+import { BlockedListQuery, FlagListQuery, ModerationCheck } from '../schemas/chat.js'
+import type { ChatService } from '../services/chat.service.js'
+import type { ViolationsService } from '../services/violations.service.js'
+
+export const moderationRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService; violations: ViolationsService }> = async (
+  app,
+  { chat, violations },
+) => {
+  app.post(
+    '/v1/moderation/check',
+    {
+      schema: {
+        tags: ['moderation'],
+        summary: 'Check a draft: the verdict and violations it would get (writes nothing)',
+        body: ModerationCheck,
+      },
+    },
+    async (request) => chat.check(principal(request), request.body.text, request.body.sender_role),
+  )
+
+  app.get(
+    '/v1/moderation/blocked',
+    { schema: { tags: ['moderation'], summary: 'Refused messages and action texts (arbiters)', querystring: BlockedListQuery } },
+    async (request) => violations.listBlocked(principal(request), request.query),
+  )
+
+  app.get(
+    '/v1/moderation/flags',
+    { schema: { tags: ['moderation'], summary: 'Delivered messages flagged for review (arbiters)', querystring: FlagListQuery } },
+    async (request) => violations.listFlags(principal(request), request.query),
+  )
+
+  for (const decision of ['confirm', 'dismiss'] as const) {
+    app.post(
+      `/v1/moderation/flags/:id/${decision}`,
+      {
+        schema: {
+          tags: ['moderation'],
+          summary:
+            decision === 'confirm'
+              ? 'Confirm a flag: its violations enter the ledger (arbiters)'
+              : 'Dismiss a flag: nothing is recorded (arbiters)',
+          params: UuidParam,
+        },
+      },
+      async (request) => violations.reviewFlag(principal(request), request.params.id, decision),
+    )
+  }
+}

@@ -1,0 +1,100 @@
+// Request schemas of the chat, moderation and violations routes (PRODUCT.md §4).
+import { Type } from 'typebox'
+import { MODERATION_RULES } from '../config/policy.js'
+import { PageQuery } from './common.js'
+
+const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)))
+const Uuid = Type.String({ format: 'uuid' })
+const MessageId = Type.String({ pattern: '^[1-9][0-9]{0,18}$', description: 'a message id' })
+
+export const ThreadCreate = Type.Object({ order_id: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false })
+
+export const ThreadListQuery = Type.Object(
+  { claims_only: Type.Optional(Type.Boolean({ description: 'only threads of orders with a claim' })), ...PageQuery },
+  { additionalProperties: false },
+)
+
+export const MessageListQuery = Type.Object(
+  {
+    ...PageQuery,
+    after: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 512, description: 'a message id or cursor: the messages after it, oldest first' }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+export const MessageCreate = Type.Object(
+  { text: Type.String({ minLength: 1, maxLength: 1000, pattern: '\\S', description: '1–1000 characters, not only spaces' }) },
+  { additionalProperties: false },
+)
+
+export const MessageParams = Type.Object({ id: Uuid, messageId: MessageId })
+
+export const AbuseReportCreate = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false })
+
+export const ChatSettings = Type.Object({ presale_questions: Type.Boolean() }, { additionalProperties: false })
+
+export const OfficialDomains = Type.Object(
+  { domains: Type.Array(Type.String({ minLength: 1, maxLength: 253 }), { maxItems: 20, description: 'hostnames, e.g. "service.example.com"' }) },
+  { additionalProperties: false },
+)
+
+export const ModerationCheck = Type.Object(
+  {
+    text: Type.String({ minLength: 1, maxLength: 1000 }),
+    sender_role: literals(['buyer', 'seller', 'arbiter'] as const),
+  },
+  { additionalProperties: false },
+)
+
+export const ViolationListQuery = Type.Object(
+  {
+    party_role: Type.Optional(literals(['buyer', 'seller', 'arbiter'] as const)),
+    party_id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    rule: Type.Optional(literals(MODERATION_RULES)),
+    status: Type.Optional(literals(['recorded', 'cancelled'] as const)),
+    claim_id: Type.Optional(Uuid),
+    thread_id: Type.Optional(Uuid),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+)
+
+export const ReasonBody = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false })
+
+export const SanctionListQuery = Type.Object(
+  {
+    status: Type.Optional(literals(['pending_review', 'confirmed', 'cancelled', 'lifted'] as const)),
+    kind: Type.Optional(literals(['chat_suspension', 'claim_restriction'] as const)),
+    party_role: Type.Optional(literals(['buyer', 'seller'] as const)),
+    party_id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+)
+
+export const CommentBody = Type.Object({ comment: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false })
+
+export const FlagListQuery = Type.Object(
+  { status: Type.Optional(literals(['open', 'confirmed', 'dismissed'] as const)), ...PageQuery },
+  { additionalProperties: false },
+)
+
+export const BlockedListQuery = Type.Object(
+  {
+    thread_id: Type.Optional(Uuid),
+    claim_id: Type.Optional(Uuid),
+    sender_role: Type.Optional(literals(['buyer', 'seller', 'arbiter'] as const)),
+    sender_id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+)
+
+export const AbuseReportListQuery = Type.Object(
+  { status: Type.Optional(literals(['open', 'upheld', 'dismissed'] as const)), ...PageQuery },
+  { additionalProperties: false },
+)
+
+export const AbuseReportClose = Type.Object({ outcome: literals(['upheld', 'dismissed'] as const) }, { additionalProperties: false })
