@@ -1,0 +1,537 @@
+// Claim transitions over HTTP on this machine, next to a bare baseline
+// measured in the same run (bench/baseline-claims-server.ts: Fastify + raw pg
+// doing the same statements in one transaction).
+//
+//   npx tsx bench/claims.ts [--seconds 10] [--concurrency 32] [--claims 2000]
+//                           [--rate 500] [--warmup 3] [--rounds 1]
+//                           [--compiled] [--idempotency] [--profile] [--keep]
+//
+// 1. Creates claimdesk_bench (dropped first if it exists), migrates it, starts
+//    the real API as a child (`node --import tsx src/cli/start.ts api`, or the
+//    compiled dist/ build with --compiled) and opens --claims claims over HTTP,
+//    all awaiting_seller. Then clones the seeded database as
+//    claimdesk_bench_baseline and starts the baseline server on it.
+// 2. Each transition is one POST /v1/claims/:id/actions, cycling every claim
+//    between seller request_info (→ awaiting_buyer_info) and buyer
+//    provide_info (→ awaiting_seller); claims are taken round-robin with never
+//    two requests in flight for one claim.
+// 3. Phase A, closed loop at --concurrency for --seconds: transitions/s
+//    (200s only). Phase B, open loop at --rate/s for --seconds: p50/p95/p99
+//    from each request's scheduled send time. Service and baseline alternate.
+// 4. Prints both, the ratio and the targets (≥ 1,000/s; p99 < 50 ms at 500/s;
+//    ≥ 50% of the baseline), stops the children and drops both databases
+//    (also on errors and Ctrl-C; --keep leaves the databases).
+import { randomUUID } from 'node:crypto'
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs'
+import { availableParallelism, tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { setTimeout as sleep } from 'node:timers/promises'
+import pg from 'pg'
+import { signToken, type PrincipalRole } from '../src/auth/principal.js'
+import { createDb } from '../src/db/database.js'
+import { migrateToLatest } from '../src/db/migrate.js'
+import { summarizeProfile } from './lib/cpuprofile.js'
+import { closedLoop, HttpClient, KeyPool, openLoop, type LoadResult, type Operation } from './lib/http-load.js'
+import { ADMIN_URL, checkpoint, databaseUrl, dropDatabase, recreateDatabase, vacuumAnalyze, writeCounters, writesPer, type WriteCounters } from './lib/pg-admin.js'
+import { freePort, runningServers, startServer, waitReady, type ServerProcess } from './lib/processes.js'
+import { CpuMeter, machineBusySeconds } from './lib/proc-cpu.js'
+import { fmt, median } from './lib/stats.js'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const SERVICE_DB = 'claimdesk_bench'
+const BASELINE_DB = 'claimdesk_bench_baseline'
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+const JWT_SECRET = 'claimdesk-bench-secret-not-for-production'
+
+const { values: opts } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    concurrency: { type: 'string', default: '32' },
+    claims: { type: 'string', default: '2000' },
+    rate: { type: 'string', default: '500' },
+    warmup: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '1' },
+    compiled: { type: 'boolean', default: false },
+    idempotency: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+  },
+})
+const positive = (name: string, value: string | undefined): number => {
+  const n = Number(value)
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got ${value}`)
+  return n
+}
+const SECONDS = positive('seconds', opts.seconds)
+const CONCURRENCY = Math.round(positive('concurrency', opts.concurrency))
+const CLAIMS = Math.round(positive('claims', opts.claims))
+const RATE = positive('rate', opts.rate)
+const WARMUP = Number(opts.warmup ?? 3)
+const ROUNDS = Math.round(positive('rounds', opts.rounds))
+
+// --- the two parties of each claim, and what the bench sends -----------------
+
+type ClaimState = 'awaiting_seller' | 'awaiting_buyer_info'
+interface Slot {
+  id: string
+  order: string
+  buyer: string
+  seller: string
+  state: ClaimState
+}
+
+const COMMENT = 'Please send the model number from the label under the base and the order number printed on the box.'
+const INFO = 'The label reads KT-1200-P (1.2 l, plastic); the box says order 7731-2210, not the KT-1700-S I ordered.'
+
+const tokens = new Map<string, string>()
+function bearer(role: PrincipalRole, id: string): string {
+  const key = `${role}:${id}`
+  let token = tokens.get(key)
+  if (!token) {
+    token = signToken(JWT_SECRET, { role, id }, 48 * 3600)
+    tokens.set(key, token)
+  }
+  return `Bearer ${token}`
+}
+
+interface Target {
+  name: 'service' | 'baseline'
+  server: ServerProcess
+  client: HttpClient
+  pool: KeyPool<Slot>
+  auth(role: 'buyer' | 'seller', id: string): Record<string, string>
+  /** Every 200 this run got from the target (warm-up included), for writes per transition. */
+  transitions: number
+  retired: number
+}
+
+function slugOf(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { type?: string; detail?: string }
+    return (parsed.type ?? '').replace(/^.*\//, '') || (parsed.detail ?? '').slice(0, 60)
+  } catch {
+    return body.slice(0, 60)
+  }
+}
+
+/** After a failed request the claim's state is unknown: read it back, or drop the claim. */
+async function resync(target: Target, slot: Slot): Promise<void> {
+  try {
+    const res = await target.client.request('GET', `/v1/claims/${slot.id}`, undefined, target.auth('buyer', slot.buyer))
+    const state = res.status === 200 ? (JSON.parse(res.body) as { state?: string }).state : undefined
+    if (state === 'awaiting_seller' || state === 'awaiting_buyer_info') {
+      slot.state = state
+      target.pool.release(slot)
+      return
+    }
+  } catch {
+    // fall through: retire it
+  }
+  target.retired += 1
+  target.pool.retire()
+}
+
+function transition(target: Target): Operation {
+  return async () => {
+    const slot = await target.pool.acquire()
+    const bySeller = slot.state === 'awaiting_seller'
+    const body = bySeller ? { action: 'request_info', comment: COMMENT } : { action: 'provide_info', text: INFO }
+    const headers = target.auth(bySeller ? 'seller' : 'buyer', bySeller ? slot.seller : slot.buyer)
+    if (opts.idempotency) headers['idempotency-key'] = randomUUID()
+    let res
+    try {
+      res = await target.client.request('POST', `/v1/claims/${slot.id}/actions`, body, headers)
+    } catch (err) {
+      await resync(target, slot)
+      throw err
+    }
+    if (res.status === 200) {
+      slot.state = bySeller ? 'awaiting_buyer_info' : 'awaiting_seller'
+      target.transitions += 1
+      target.pool.release(slot)
+      return { ok: true }
+    }
+    await resync(target, slot)
+    return { ok: false, label: `${res.status} ${slugOf(res.body)}` }
+  }
+}
+
+// --- set-up ------------------------------------------------------------------
+
+async function seed(client: HttpClient, count: number): Promise<Slot[]> {
+  const slots: Slot[] = []
+  const deliveredAt = new Date(Date.now() - 2 * 86_400_000).toISOString()
+  let next = 0
+  const worker = async () => {
+    while (next < count) {
+      const i = next++
+      const order = `bench-order-${i}`
+      const buyer = `bench-buyer-${i % 500}`
+      const seller = `bench-shop-${i % 50}`
+      const o = await client.request(
+        'POST',
+        '/v1/orders',
+        {
+          id: order,
+          buyer_id: buyer,
+          seller_id: seller,
+          scheme: 'FBS',
+          delivered_at: deliveredAt,
+          lines: [{ id: 'l1', sku: 'SKU-KETTLE', title: 'Electric kettle', quantity: 1, unit_price: 250_000 }],
+        },
+        { authorization: bearer('service', 'marketplace') },
+      )
+      if (o.status !== 201) throw new Error(`order registration failed: ${o.status} ${o.body}`)
+      const c = await client.request(
+        'POST',
+        '/v1/claims',
+        {
+          order_id: order,
+          line_id: 'l1',
+          // A reason that needs no photo evidence: the bench sends JSON only.
+          reason: 'wrong_item',
+          description: 'Ordered the 1.7 l steel kettle, received the 1.2 l plastic one.',
+          requested_resolution: 'refund',
+        },
+        { authorization: bearer('buyer', buyer) },
+      )
+      if (c.status !== 201) throw new Error(`claim open failed: ${c.status} ${c.body}`)
+      const claim = JSON.parse(c.body) as { id: string; state: string }
+      if (claim.state !== 'awaiting_seller') throw new Error(`a new claim is ${claim.state}, expected awaiting_seller`)
+      slots[i] = { id: claim.id, order, buyer, seller, state: 'awaiting_seller' }
+    }
+  }
+  await Promise.all(Array.from({ length: 16 }, worker))
+  return slots
+}
+
+function apiCommand(profileDir: string | undefined): { args: string[]; label: string } {
+  const prof = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []
+  if (opts.compiled) {
+    const entry = path.join(ROOT, 'dist/src/cli/start.js')
+    if (!existsSync(entry)) throw new Error('--compiled needs a build: run `npm run build` first')
+    return { args: [...prof, entry, 'api'], label: 'node dist/src/cli/start.js api (compiled build)' }
+  }
+  return { args: [...prof, '--import', 'tsx', 'src/cli/start.ts', 'api'], label: 'node --import tsx src/cli/start.ts api' }
+}
+
+async function startApi(profileDir?: string): Promise<ServerProcess> {
+  const port = await freePort()
+  const { args } = apiCommand(profileDir)
+  const server = startServer({
+    name: 'API',
+    args,
+    cwd: ROOT,
+    port,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl(SERVICE_DB),
+      REDIS_URL,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      JWT_SECRET,
+      LOG_LEVEL: 'warn',
+    },
+  })
+  await waitReady(server, '/readyz')
+  return server
+}
+
+async function startBaseline(): Promise<ServerProcess> {
+  const port = await freePort()
+  const server = startServer({
+    name: 'baseline',
+    args: ['--import', 'tsx', 'bench/baseline-claims-server.ts'],
+    cwd: ROOT,
+    port,
+    env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: databaseUrl(BASELINE_DB), PORT: String(port) },
+  })
+  await waitReady(server, '/readyz')
+  return server
+}
+
+async function backendPids(db: string): Promise<number[]> {
+  const client = new pg.Client({ connectionString: ADMIN_URL })
+  await client.connect()
+  try {
+    const r = await client.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [db])
+    return r.rows.map((row) => row.pid)
+  } finally {
+    await client.end()
+  }
+}
+
+// --- measuring ---------------------------------------------------------------
+
+interface Measured extends LoadResult {
+  /** CPU ms per successful transition: the server process, its Postgres backends, the whole machine. */
+  serverCpuMs?: number
+  pgCpuMs?: number
+  driverCpuMs?: number
+  machineBusy?: number
+}
+
+async function measure(target: Target, db: string, run: () => Promise<LoadResult>): Promise<Measured> {
+  await checkpoint()
+  const server = target.server.child.pid
+  const serverCpu = new CpuMeter(server ? [server] : [])
+  const pgCpu = new CpuMeter(await backendPids(db))
+  const driver0 = process.cpuUsage()
+  const busy0 = machineBusySeconds()
+  const result = await run()
+  const busy1 = machineBusySeconds()
+  const driver = process.cpuUsage(driver0)
+  pgCpu.include(await backendPids(db))
+  const per = (s: number | undefined) => (s === undefined || result.ok === 0 ? undefined : (s * 1000) / result.ok)
+  return {
+    ...result,
+    serverCpuMs: per(serverCpu.since()),
+    pgCpuMs: per(pgCpu.since()),
+    driverCpuMs: per((driver.user + driver.system) / 1e6),
+    machineBusy: busy0 === undefined || busy1 === undefined ? undefined : (busy1 - busy0) / (result.elapsedMs / 1000),
+  }
+}
+
+/** After a phase with failures: the server's last log lines, to say why. */
+function showServerLog(target: Target, r: LoadResult): void {
+  if (r.failed === 0) return
+  const lines = target.server.output().split('\n').slice(-3)
+  for (const line of lines) console.log(`      ${target.name} log: ${line.slice(0, 400)}`)
+}
+
+function describeErrors(r: LoadResult): string {
+  const entries = Object.entries(r.errors)
+  return entries.length === 0 ? '0' : `${r.failed} (${entries.map(([k, v]) => `${k} ×${v}`).join(', ')})`
+}
+
+// --- clean-up ----------------------------------------------------------------
+
+let cleaning: Promise<void> | undefined
+let interrupted = false
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    await Promise.all(runningServers().map((s) => s.stop(5_000).catch(() => {})))
+    if (!opts.keep) {
+      for (const db of [SERVICE_DB, BASELINE_DB]) await dropDatabase(db).catch((err: Error) => console.error(`could not drop ${db}: ${err.message}`))
+    }
+  })()
+  return cleaning
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    interrupted = true
+    console.error(`\n${signal}: stopping the servers and dropping the bench databases…`)
+    void cleanup().finally(() => process.exit(130))
+  })
+}
+
+// --- main --------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const pgVersion = await (async () => {
+    const c = new pg.Client({ connectionString: ADMIN_URL })
+    await c.connect()
+    try {
+      return (await c.query<{ server_version: string }>('show server_version')).rows[0]?.server_version ?? '?'
+    } finally {
+      await c.end()
+    }
+  })()
+  const apiLabel = apiCommand(undefined).label
+  console.log(`claim transitions bench — ${availableParallelism()} CPUs, Node ${process.version}, PostgreSQL ${pgVersion}`)
+  console.log(`API under test: ${apiLabel} (NODE_ENV=production, LOG_LEVEL=warn, default pool of 10)`)
+  console.log(
+    `phases: ${SECONDS}s each (warm-up ${WARMUP}s), closed loop × ${CONCURRENCY} in flight, open loop at ${RATE}/s, ${CLAIMS} claims, ${ROUNDS} round(s)${opts.idempotency ? ', Idempotency-Key on every request' : ''}`,
+  )
+
+  // 1. database, API, seed
+  await recreateDatabase(SERVICE_DB)
+  await dropDatabase(BASELINE_DB)
+  const db = createDb(databaseUrl(SERVICE_DB))
+  await migrateToLatest(db)
+  await db.destroy()
+  let api = await startApi()
+  const seeder = new HttpClient(api.baseUrl)
+  const seedStart = performance.now()
+  const slots = await seed(seeder, CLAIMS)
+  const seedSeconds = (performance.now() - seedStart) / 1000
+  seeder.close()
+  console.log(`seeded ${CLAIMS} orders + claims over HTTP in ${fmt(seedSeconds)} s (${fmt((CLAIMS * 2) / seedSeconds, 0)} req/s)`)
+
+  // 2. the baseline's database is a copy of the seeded one (a template needs no sessions)
+  await api.stop()
+  await recreateDatabase(BASELINE_DB, SERVICE_DB)
+  await vacuumAnalyze(SERVICE_DB)
+  await vacuumAnalyze(BASELINE_DB)
+  const profileDir = opts.profile ? mkdtempSync(path.join(tmpdir(), 'claimdesk-bench-prof-')) : undefined
+  api = await startApi(profileDir)
+  const baseline = await startBaseline()
+  const before: Record<string, WriteCounters> = {
+    [SERVICE_DB]: await writeCounters(SERVICE_DB),
+    [BASELINE_DB]: await writeCounters(BASELINE_DB),
+  }
+
+  const service: Target = {
+    name: 'service',
+    server: api,
+    client: new HttpClient(api.baseUrl),
+    pool: new KeyPool(slots.map((s) => ({ ...s }))),
+    auth: (role, id) => ({ authorization: bearer(role, id) }),
+    transitions: 0,
+    retired: 0,
+  }
+  const base: Target = {
+    name: 'baseline',
+    server: baseline,
+    client: new HttpClient(baseline.baseUrl),
+    pool: new KeyPool(slots.map((s) => ({ ...s }))),
+    auth: (role, id) => ({ 'x-principal': `${role}:${id}` }),
+    transitions: 0,
+    retired: 0,
+  }
+  const targets: [Target, string][] = [
+    [service, SERVICE_DB],
+    [base, BASELINE_DB],
+  ]
+
+  // 3. warm-up (JIT, pools, caches), then the phases, alternating the targets
+  if (WARMUP > 0) {
+    for (const [t] of targets) await closedLoop(transition(t), { concurrency: CONCURRENCY, seconds: WARMUP })
+  }
+  const closed: Record<string, Measured[]> = { service: [], baseline: [] }
+  const open: Record<string, Measured[]> = { service: [], baseline: [] }
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? targets : [...targets].reverse()
+    for (const [t, dbName] of order) {
+      const r = await measure(t, dbName, () => closedLoop(transition(t), { concurrency: CONCURRENCY, seconds: SECONDS }))
+      closed[t.name]?.push(r)
+      console.log(`  A closed ×${CONCURRENCY}  ${t.name.padEnd(8)} ${fmt(r.throughput)} transitions/s, p50 ${fmt(r.latency.p50)} ms, p99 ${fmt(r.latency.p99)} ms, errors ${describeErrors(r)}`)
+      showServerLog(t, r)
+    }
+  }
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? targets : [...targets].reverse()
+    for (const [t, dbName] of order) {
+      const r = await measure(t, dbName, () => openLoop(transition(t), { rate: RATE, seconds: SECONDS }))
+      open[t.name]?.push(r)
+      console.log(`  B open @${RATE}/s  ${t.name.padEnd(8)} ${fmt(r.throughput)} transitions/s, p50 ${fmt(r.latency.p50)} ms, p95 ${fmt(r.latency.p95)} ms, p99 ${fmt(r.latency.p99)} ms, errors ${describeErrors(r)}`)
+      showServerLog(t, r)
+    }
+  }
+
+  // 4. stop the servers (so Postgres publishes their counters), then report
+  service.client.close()
+  base.client.close()
+  await api.stop()
+  await baseline.stop()
+  await sleep(500)
+  const after = { [SERVICE_DB]: await writeCounters(SERVICE_DB), [BASELINE_DB]: await writeCounters(BASELINE_DB) }
+  report(closed, open, {
+    service: writesPer(before[SERVICE_DB] as WriteCounters, after[SERVICE_DB], service.transitions),
+    baseline: writesPer(before[BASELINE_DB] as WriteCounters, after[BASELINE_DB], base.transitions),
+    commits: {
+      service: fmt((after[SERVICE_DB].commits - (before[SERVICE_DB] as WriteCounters).commits) / service.transitions, 2),
+      baseline: fmt((after[BASELINE_DB].commits - (before[BASELINE_DB] as WriteCounters).commits) / base.transitions, 2),
+    },
+    retired: { service: service.retired, baseline: base.retired },
+  })
+
+  if (profileDir) {
+    const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'))
+    if (file) {
+      const p = summarizeProfile(path.join(profileDir, file))
+      console.log(`\nAPI CPU profile (${path.join(profileDir, file)}): ${fmt(p.totalMs / 1000, 2)} s sampled busy, ${fmt(p.idleMs / 1000, 2)} s idle`)
+      console.log('  (V8 samples wall-clock time: on a saturated machine, time descheduled inside a syscall such as writev is counted as that syscall)')
+      console.log('  self time by area:')
+      for (const [area, ms] of p.byArea.slice(0, 18)) console.log(`    ${fmt((100 * ms) / p.totalMs).padStart(5)}%  ${area}`)
+      console.log('  self time by function:')
+      for (const [fn, ms] of p.byFunction.slice(0, 25)) console.log(`    ${fmt((100 * ms) / p.totalMs).padStart(5)}%  ${fn}`)
+    } else {
+      console.log(`\nno CPU profile was written to ${profileDir}`)
+    }
+  }
+}
+
+function report(
+  closed: Record<string, Measured[]>,
+  open: Record<string, Measured[]>,
+  writes: {
+    service: Record<string, string>
+    baseline: Record<string, string>
+    commits: Record<string, string>
+    retired: Record<string, number>
+  },
+): void {
+  const med = (rs: Measured[] | undefined, pick: (r: Measured) => number | undefined) =>
+    median((rs ?? []).map(pick).filter((v): v is number => v !== undefined))
+  const svcTps = med(closed.service, (r) => r.throughput)
+  const baseTps = med(closed.baseline, (r) => r.throughput)
+  const ratio = svcTps / baseTps
+  const svcP99 = med(open.service, (r) => r.latency.p99)
+  const errs = (rs: Measured[] | undefined) => (rs ?? []).map((r) => String(r.failed)).join(' / ')
+  const row = (label: string, s: string, b: string, extra = '') => console.log(`${label.padEnd(40)}${s.padStart(15)}${b.padStart(15)}   ${extra}`.trimEnd())
+
+  console.log('\nresults' + (ROUNDS > 1 ? ` (median of ${ROUNDS} rounds)` : ''))
+  row('', 'service', 'baseline')
+  row(`A closed ×${CONCURRENCY}: transitions/s`, fmt(svcTps), fmt(baseTps), `ratio ${fmt(100 * ratio)}%`)
+  row('  latency p50 / p99 (ms)', `${fmt(med(closed.service, (r) => r.latency.p50))} / ${fmt(med(closed.service, (r) => r.latency.p99))}`, `${fmt(med(closed.baseline, (r) => r.latency.p50))} / ${fmt(med(closed.baseline, (r) => r.latency.p99))}`)
+  row('  server CPU ms / transition', fmt(med(closed.service, (r) => r.serverCpuMs), 2), fmt(med(closed.baseline, (r) => r.serverCpuMs), 2))
+  row('  Postgres backends CPU ms / transition', fmt(med(closed.service, (r) => r.pgCpuMs), 2), fmt(med(closed.baseline, (r) => r.pgCpuMs), 2))
+  row('  load driver CPU ms / transition', fmt(med(closed.service, (r) => r.driverCpuMs), 2), fmt(med(closed.baseline, (r) => r.driverCpuMs), 2))
+  row(`  machine busy (cores of ${availableParallelism()})`, fmt(med(closed.service, (r) => r.machineBusy), 2), fmt(med(closed.baseline, (r) => r.machineBusy), 2))
+  row('  errors', errs(closed.service), errs(closed.baseline))
+  row(`B open @${RATE}/s: achieved/s`, fmt(med(open.service, (r) => r.throughput)), fmt(med(open.baseline, (r) => r.throughput)))
+  row('  p50 (ms)', fmt(med(open.service, (r) => r.latency.p50)), fmt(med(open.baseline, (r) => r.latency.p50)))
+  row('  p95 (ms)', fmt(med(open.service, (r) => r.latency.p95)), fmt(med(open.baseline, (r) => r.latency.p95)))
+  row('  p99 (ms)', fmt(svcP99), fmt(med(open.baseline, (r) => r.latency.p99)))
+  row('  max (ms)', fmt(med(open.service, (r) => r.latency.max)), fmt(med(open.baseline, (r) => r.latency.max)))
+  row('  server CPU ms / transition', fmt(med(open.service, (r) => r.serverCpuMs), 2), fmt(med(open.baseline, (r) => r.serverCpuMs), 2))
+  row('  Postgres backends CPU ms / transition', fmt(med(open.service, (r) => r.pgCpuMs), 2), fmt(med(open.baseline, (r) => r.pgCpuMs), 2))
+  row(`  machine busy (cores of ${availableParallelism()})`, fmt(med(open.service, (r) => r.machineBusy), 2), fmt(med(open.baseline, (r) => r.machineBusy), 2))
+  row('  errors', errs(open.service), errs(open.baseline))
+  const cpu = (rs: Measured[] | undefined) =>
+    med(rs, (r) => (r.serverCpuMs === undefined ? undefined : r.serverCpuMs + (r.pgCpuMs ?? 0) + (r.driverCpuMs ?? 0)))
+  const cores = availableParallelism()
+  console.log(
+    `\nCPU per transition in phase A (server + Postgres backends + load driver): service ${fmt(cpu(closed.service), 2)} ms, baseline ${fmt(cpu(closed.baseline), 2)} ms` +
+      ` → at most ~${fmt((cores * 1000) / cpu(closed.service), 0)}/s and ~${fmt((cores * 1000) / cpu(closed.baseline), 0)}/s on ${cores} otherwise idle cores`,
+  )
+  const cpuOf = (rs: Measured[] | undefined) => med(rs, (r) => (r.serverCpuMs === undefined ? undefined : r.serverCpuMs + (r.pgCpuMs ?? 0)))
+  console.log(
+    `CPU-normalised ratio (baseline ÷ service CPU per transition, server + Postgres; steadier than throughput on a shared machine): ${fmt((100 * cpuOf(closed.baseline)) / cpuOf(closed.service))}%`,
+  )
+  for (const [name, rs] of Object.entries(open)) {
+    const r = rs[0]
+    if (r && med(rs, (x) => x.latency.p50) > 1000) {
+      console.log(`note: ${name} could not keep up with ${RATE}/s (queue grew for the whole phase); its open-loop latencies are queueing time`)
+    }
+  }
+  console.log('\nrows written per transition (pg_stat_user_tables, warm-up included; transactions count lone statements too)')
+  const tables = [...new Set([...Object.keys(writes.service), ...Object.keys(writes.baseline)])].sort()
+  for (const t of tables) console.log(`  ${t.padEnd(18)}${(writes.service[t] ?? '—').padStart(24)}${(writes.baseline[t] ?? '—').padStart(24)}`)
+  console.log(`  ${'transactions'.padEnd(18)}${String(writes.commits.service).padStart(24)}${String(writes.commits.baseline).padStart(24)}`)
+  if ((writes.retired.service ?? 0) + (writes.retired.baseline ?? 0) > 0) {
+    console.log(`claims dropped after an unreadable state: service ${writes.retired.service}, baseline ${writes.retired.baseline}`)
+  }
+
+  const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS')
+  console.log('\ntargets')
+  console.log(`  ${verdict(svcTps >= 1000)}  ≥ 1,000 transitions/s sustained: ${fmt(svcTps)}/s`)
+  console.log(`  ${verdict(svcP99 < 50)}  p99 < 50 ms at ${RATE}/s: ${fmt(svcP99)} ms`)
+  console.log(`  ${verdict(ratio >= 0.5)}  ≥ 50% of the baseline's throughput: ${fmt(100 * ratio)}% (${fmt(svcTps)} / ${fmt(baseTps)})`)
+}
+
+try {
+  await main()
+  await cleanup()
+} catch (err) {
+  // After Ctrl-C the requests in flight fail as the servers stop: not worth a stack.
+  if (!interrupted) console.error(err)
+  await cleanup()
+  process.exitCode = 1
+}
+// A leftover keep-alive socket or timer must not keep the bench alive.
+process.exit(process.exitCode ?? 0)
