@@ -9,11 +9,15 @@ import type { Config } from './config/config.js'
 import type { Db } from './db/database.js'
 import { authPlugin } from './http/auth.js'
 import { idempotencyPlugin } from './http/idempotency.js'
+import { multipartPlugin } from './http/multipart.js'
 import { registerProblemHandlers } from './http/problem.js'
 import { validatorCompiler } from './http/validation.js'
 import { claimRoutes } from './routes/claims.js'
 import { healthRoutes } from './routes/health.js'
 import { orderRoutes } from './routes/orders.js'
+import { photoRoutes } from './routes/photos.js'
+import { createStorage, type PhotoStorage } from './photos/index.js'
+import { PhotosService } from './services/photos.service.js'
 import { ClaimsService } from './services/claims.service.js'
 import { systemClock, type Clock } from './services/clock.js'
 import { OrdersService } from './services/orders.service.js'
@@ -23,6 +27,10 @@ export interface AppDeps {
   db: Db
   redis: Redis
   clock?: Clock
+  /** Photo storage; by default the one config.storage describes. */
+  storage?: PhotoStorage
+  /** Socket timeouts in ms (tests shorten them). */
+  http?: { connectionTimeout?: number; requestTimeout?: number }
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -36,7 +44,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID()
     },
     requestIdHeader: false,
-    requestTimeout: 30_000,
+    // A client that stops sending (a stalled upload, a never-finished multipart
+    // body) is cut off after this much silence; its handler then ends.
+    connectionTimeout: deps.http?.connectionTimeout ?? 30_000,
+    // The whole request, body included: room for ten 10 MB photos on a slow uplink.
+    requestTimeout: deps.http?.requestTimeout ?? 120_000,
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
   app.addHook('onSend', async (request, reply) => {
@@ -54,9 +66,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' })
   await app.register(healthRoutes, { db, redis })
 
+  const storage = deps.storage ?? createStorage(config.storage)
+  app.addHook('onClose', async () => storage.close?.())
+  const photos = new PhotosService({ db, storage, policy: config.policy, log: app.log })
   const services = {
     orders: new OrdersService(db),
-    claims: new ClaimsService({ db, policy: config.policy, clock, pseudonymSecret: config.pseudonymSecret }),
+    claims: new ClaimsService({ db, policy: config.policy, clock, pseudonymSecret: config.pseudonymSecret, photos }),
+    photos,
   }
 
   // Everything under /v1 is authenticated and idempotent on writes.
@@ -64,7 +80,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await api.register(authPlugin, { secret: config.jwtSecret })
     await api.register(idempotencyPlugin, { db })
     await api.register(orderRoutes, { orders: services.orders })
-    await api.register(claimRoutes, { claims: services.claims })
+    // multipart/form-data (photos) only where routes take it, with every upload limit in one plugin.
+    await api.register(async (uploads) => {
+      await uploads.register(multipartPlugin, {
+        photosMax: config.policy.photos_per_claim_max,
+        photoBytesMax: config.policy.photo_bytes_max,
+      })
+      await uploads.register(claimRoutes, { claims: services.claims })
+    })
+    await api.register(photoRoutes, { photos: services.photos, claims: services.claims })
   })
   return app
 }

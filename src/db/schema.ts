@@ -82,6 +82,8 @@ export interface DeadlinesTable {
   created_at: CreatedAt
   settled_at: Timestamp | null
   reminded_at: Timestamp | null
+  /** When the relay removed the BullMQ jobs of a cancelled deadline. */
+  unscheduled_at: Timestamp | null
 }
 
 export interface OutboxTable {
@@ -128,6 +130,187 @@ export interface IdempotencyKeysTable {
   created_at: CreatedAt
 }
 
+export interface SellerChatSettingsTable {
+  seller_id: string
+  presale_questions: boolean
+  updated_at: Generated<Date>
+}
+
+export interface SellerOfficialDomainsTable {
+  seller_id: string
+  domain: string
+  created_at: CreatedAt
+}
+
+export interface BlockedMessagesTable {
+  id: Generated<string>
+  source: 'chat' | 'claim_action'
+  thread_id: string | null
+  claim_id: string | null
+  sender_role: string
+  sender_id: string
+  text: string
+  violations: Json
+  created_at: CreatedAt
+}
+
+export interface MessageFlagsTable {
+  id: Generated<string>
+  message_id: Int8
+  thread_id: string
+  violations: Json
+  status: Generated<'open' | 'confirmed' | 'dismissed'>
+  created_at: CreatedAt
+  reviewed_at: Timestamp | null
+  reviewed_by: string | null
+}
+
+export interface ViolationsTable {
+  id: Generated<string>
+  party_role: string
+  party_id: string
+  rule: string
+  excerpt: string
+  hint: string
+  source: 'chat' | 'claim_action'
+  thread_id: string | null
+  message_id: Int8 | null
+  blocked_message_id: Int8 | null
+  claim_id: string | null
+  fine_amount: Int8
+  currency: string
+  status: Generated<'recorded' | 'cancelled'>
+  created_at: CreatedAt
+  cancelled_at: Timestamp | null
+  cancelled_by: string | null
+  cancel_reason: string | null
+}
+
+export interface SanctionsTable {
+  id: Generated<string>
+  party_role: string
+  party_id: string
+  kind: 'chat_suspension' | 'claim_restriction'
+  status: 'pending_review' | 'confirmed' | 'cancelled' | 'lifted'
+  reason: string
+  violation_count: number
+  created_at: CreatedAt
+  reviewed_at: Timestamp | null
+  reviewed_by: string | null
+  review_comment: string | null
+  ended_at: Timestamp | null
+}
+
+export interface AbuseReportsTable {
+  id: Generated<string>
+  thread_id: string
+  message_id: Int8
+  reporter_role: string
+  reporter_id: string
+  reported_role: string
+  reported_id: string
+  reason: string | null
+  status: Generated<'open' | 'upheld' | 'dismissed'>
+  created_at: CreatedAt
+  closed_at: Timestamp | null
+  closed_by: string | null
+}
+
+export interface PhotosTable {
+  id: string
+  claim_id: string
+  message_id: Int8 | null
+  uploader_role: string
+  uploader_id: string
+  sha256: string
+  phash: string
+  /** Multi-index hashing keys of the dHash (band << 16 | 16-bit value), GIN-indexed. */
+  phash_keys: number[]
+  format: string
+  mime: string
+  source_format: string
+  full_key: string
+  full_width: number
+  full_height: number
+  full_bytes: number
+  preview_key: string
+  preview_width: number
+  preview_height: number
+  preview_bytes: number
+  thumb_key: string
+  thumb_width: number
+  thumb_height: number
+  thumb_bytes: number
+  position: number
+  created_at: CreatedAt
+}
+
+export interface PhotoReuseTable {
+  photo_id: string
+  other_photo_id: string
+  distance: number
+  created_at: CreatedAt
+}
+
+/** Written by triggers only (migrations/20261122050000_feed_webhooks.ts). xid8 comes back as a string. */
+export interface FeedEventsTable {
+  id: Generated<string>
+  txid: Generated<string>
+  type: string
+  claim_id: string | null
+  thread_id: string | null
+  buyer_id: string | null
+  seller_id: string | null
+  source_id: string
+  data: Json<Record<string, unknown>>
+  occurred_at: Timestamp
+  created_at: CreatedAt
+}
+
+export interface WebhooksTable {
+  id: Generated<string>
+  owner_role: 'seller' | 'service'
+  owner_id: string
+  url: string
+  event_types: string[]
+  secret: string
+  status: Generated<'active' | 'disabled'>
+  disabled_reason: string | null
+  disabled_at: Timestamp | null
+  consecutive_failures: Generated<number>
+  cursor_txid: string
+  cursor_id: Generated<string>
+  created_at: CreatedAt
+  updated_at: Generated<Date>
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<string>
+  webhook_id: string
+  feed_event_id: Int8
+  event_type: string
+  status: Generated<'pending' | 'succeeded' | 'failed' | 'cancelled'>
+  attempts: Generated<number>
+  replays: Generated<number>
+  started_at: Generated<Date>
+  enqueued_at: Timestamp | null
+  last_status_code: number | null
+  last_error: string | null
+  completed_at: Timestamp | null
+  created_at: CreatedAt
+  updated_at: Generated<Date>
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<string>
+  delivery_id: Int8
+  attempt: number
+  status_code: number | null
+  duration_ms: number
+  error: string | null
+  created_at: CreatedAt
+}
+
 export interface Database {
   orders: OrdersTable
   order_lines: OrderLinesTable
@@ -138,9 +321,23 @@ export interface Database {
   threads: ThreadsTable
   messages: MessagesTable
   idempotency_keys: IdempotencyKeysTable
+  seller_chat_settings: SellerChatSettingsTable
+  seller_official_domains: SellerOfficialDomainsTable
+  blocked_messages: BlockedMessagesTable
+  message_flags: MessageFlagsTable
+  violations: ViolationsTable
+  sanctions: SanctionsTable
+  abuse_reports: AbuseReportsTable
+  photos: PhotosTable
+  photo_reuse: PhotoReuseTable
+  feed_events: FeedEventsTable
+  webhooks: WebhooksTable
+  webhook_deliveries: WebhookDeliveriesTable
+  webhook_attempts: WebhookAttemptsTable
 }
 
 export type ClaimRow = Selectable<ClaimsTable>
 export type NewClaimRow = Insertable<ClaimsTable>
 export type OrderRow = Selectable<OrdersTable>
 export type OrderLineRow = Selectable<OrderLinesTable>
+export type PhotoRow = Selectable<PhotosTable>

@@ -1,15 +1,36 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { badRequest } from '../errors.js'
 import { principal } from '../http/auth.js'
+import { formBody } from '../http/multipart.js'
 import { UuidParam } from '../schemas/common.js'
 import { ClaimAction, ClaimCreate, ClaimListQuery } from '../schemas/claims.js'
 import type { ClaimsService } from '../services/claims.service.js'
 
 export const claimRoutes: FastifyPluginAsyncTypebox<{ claims: ClaimsService }> = async (app, { claims }) => {
-  app.post('/v1/claims', { schema: { tags: ['claims'], summary: 'Open a claim on a delivered order line (buyer)', body: ClaimCreate } }, async (request, reply) => {
-    const claim = await claims.open(principal(request), request.body)
-    return reply.code(201).header('location', `/v1/claims/${claim.id}`).header('etag', `"${claim.version}"`).send(claim)
-  })
+  app.post(
+    '/v1/claims',
+    {
+      schema: {
+        tags: ['claims'],
+        summary: 'Open a claim on a delivered order line (buyer)',
+        description:
+          'JSON, or multipart/form-data with the same members as text fields and the photos as file parts named "photos". ' +
+          'defect and damaged_in_transit claims need at least policy defect_photos_min photos.',
+        consumes: ['application/json', 'multipart/form-data'],
+        body: ClaimCreate,
+      },
+      preValidation: formBody(ClaimCreate),
+    },
+    async (request, reply) => {
+      const { photos: _digests, ...input } = request.body
+      const claim = await claims.open(principal(request), input, request.uploads ?? [])
+      return reply
+        .code(201)
+        .header('location', `/v1/claims/${claim.id}`)
+        .header('etag', `"${claim.version}"`)
+        .send(claim)
+    },
+  )
 
   app.get('/v1/claims', { schema: { tags: ['claims'], summary: 'List the claims the caller may see', querystring: ClaimListQuery } }, async (request) =>
     claims.list(principal(request), request.query),
@@ -30,15 +51,19 @@ export const claimRoutes: FastifyPluginAsyncTypebox<{ claims: ClaimsService }> =
       schema: {
         tags: ['claims'],
         summary: 'Apply an action to a claim',
-        description: 'Send the claim version as If-Match or expected_version; a stale one is 409 stale-version.',
+        description:
+          'Send the claim version as If-Match or expected_version; a stale one is 409 stale-version. ' +
+          'provide_info also takes multipart/form-data: the members as text fields, photos as file parts named "photos".',
+        consumes: ['application/json', 'multipart/form-data'],
         params: UuidParam,
         body: ClaimAction,
       },
+      preValidation: formBody(ClaimAction),
     },
     async (request, reply) => {
-      const { expected_version: bodyVersion, ...body } = request.body
+      const { expected_version: bodyVersion, photos: _digests, ...body } = request.body
       const expected = bodyVersion ?? parseIfMatch(request.headers['if-match'])
-      const claim = await claims.act(principal(request), request.params.id, body, expected)
+      const claim = await claims.act(principal(request), request.params.id, body, expected, request.uploads ?? [])
       return reply.header('etag', `"${claim.version}"`).send(claim)
     },
   )

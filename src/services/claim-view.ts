@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal.js'
 import { buyerPseudonym } from './pseudonym.js'
 import { machinePolicy, restoreSnapshot } from './claim-snapshot.js'
 import type { Policy } from '../config/policy.js'
+import type { ClaimPhotos } from './photos.service.js'
 
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString())
 
@@ -20,7 +21,8 @@ export function actorOf(principal: Principal): Actor {
   return { role: principal.role === 'service' ? 'system' : principal.role, id: principal.id }
 }
 
-export function claimView(row: ClaimRow, view: ViewContext) {
+/** `media`: the claim's photos (PhotosService.forClaims); without it the list is empty. */
+export function claimView(row: ClaimRow, view: ViewContext, media?: ClaimPhotos) {
   const snapshot = restoreSnapshot(row.snapshot, row.machine_version)
   const ctx = snapshot.context
   const { principal } = view
@@ -63,7 +65,9 @@ export function claimView(row: ClaimRow, view: ViewContext) {
       row.state === 'escalated' || principal.role === 'arbiter'
         ? { assignee: ctx.arbiter.assignee, priority: ctx.arbiter.priority, overdue: ctx.arbiter.overdue, info_from: ctx.arbiter.info_from }
         : null,
-    photos: [] as unknown[],
+    photos: media?.photos ?? [],
+    // Reuse of a photo from another claim: for arbiters only, never shown to the parties.
+    ...(principal.role === 'arbiter' ? { photo_reuse: media?.photo_reuse ?? [] } : {}),
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
   }

@@ -6,7 +6,7 @@ import { sql } from 'kysely'
 import { claimMachine, MACHINE_VERSION } from '../../machines/claim.machine.js'
 import { ACTIONS_BY_ROLE } from '../../machines/claim.catalogue.js'
 import type { Actor, ClaimEvent, ClaimEventParams } from '../../machines/claim.types.js'
-import type { Db, Tx } from '../db/database.js'
+import type { Db, DbOrTx, Tx } from '../db/database.js'
 import type { ClaimRow } from '../db/schema.js'
 import type { Policy } from '../config/policy.js'
 import { DomainError, notFound, validation } from '../errors.js'
@@ -16,10 +16,13 @@ import { syncDeadlines, type DeadlineRow } from '../repositories/deadlines.repos
 import { enqueueOutbox } from '../repositories/outbox.repository.js'
 import { ensureThread, postMessage } from '../repositories/threads.repository.js'
 import type { Clock } from './clock.js'
+import type { ClaimPhotos, PhotosService, PhotoUpload, PreparedPhoto } from './photos.service.js'
+import { photosNotAllowed, photosRequired, tooManyPhotos } from './photos/errors.js'
 import { actionParams, type ActionBody } from './action-params.js'
 import { machinePolicy, restoreSnapshot, stateNames, storeSnapshot, type ClaimSnapshot } from './claim-snapshot.js'
 import { actorOf, claimView, type ClaimView } from './claim-view.js'
 import { transitionText } from './transition-text.js'
+import { findClaimPage, type ClaimListQueryInput } from './claims-query.js'
 
 export const CLAIM_REASONS = ['defect', 'missing_part', 'wrong_item', 'damaged_in_transit', 'not_as_described'] as const
 export const REQUESTED_RESOLUTIONS = ['refund', 'replacement', 'repair', 'compensation', 'missing_part'] as const
@@ -37,7 +40,12 @@ export interface ClaimsServiceDeps {
   policy: Policy
   clock: Clock
   pseudonymSecret: string
+  /** Photo uploads and the photo lists of claim views; without it claims carry no photos. */
+  photos?: PhotosService
 }
+
+/** Reasons whose claims need photo evidence (policy defect_photos_min), whatever the request's content type. */
+export const PHOTO_EVIDENCE_REASONS: ReadonlySet<string> = new Set(['defect', 'damaged_in_transit'])
 
 const FINAL_STATES = new Set(['resolved', 'closed', 'withdrawn'])
 
@@ -50,16 +58,38 @@ export const actionNotAllowed = (action: string, state: string) =>
     extensions: { action, state },
   })
 
+const claimAlreadyOpen = () =>
+  new DomainError({
+    status: 409,
+    slug: 'claim-already-open',
+    title: 'A claim is already open for this line',
+    detail: 'close or withdraw the open claim on this order line first',
+  })
+
 export class ClaimsService {
   constructor(private readonly deps: ClaimsServiceDeps) {}
 
-  view(row: ClaimRow, principal: Principal): ClaimView {
-    return claimView(row, {
-      principal,
-      now: this.deps.clock.now(),
-      policy: this.deps.policy,
-      pseudonymSecret: this.deps.pseudonymSecret,
-    })
+  view(row: ClaimRow, principal: Principal, media?: ClaimPhotos): ClaimView {
+    return claimView(
+      row,
+      {
+        principal,
+        now: this.deps.clock.now(),
+        policy: this.deps.policy,
+        pseudonymSecret: this.deps.pseudonymSecret,
+      },
+      media,
+    )
+  }
+
+  /** Views with their photos (and, for arbiters, reuse flags), loaded for all rows at once. */
+  async views(rows: ClaimRow[], principal: Principal): Promise<ClaimView[]> {
+    const media = this.deps.photos ? await this.deps.photos.forClaims(rows.map((r) => r.id), principal) : undefined
+    return rows.map((r) => this.view(r, principal, media?.get(r.id)))
+  }
+
+  private async viewOne(row: ClaimRow, principal: Principal): Promise<ClaimView> {
+    return (await this.views([row], principal))[0] as ClaimView
   }
 
   /** Who may see a claim (PRODUCT.md §1); everyone else gets 404. */
@@ -78,7 +108,7 @@ export class ClaimsService {
   async get(principal: Principal, id: string): Promise<ClaimView> {
     const row = await claimsRepo.findClaim(this.deps.db, id)
     if (!row || !this.canSee(principal, row)) throw notFound('claim')
-    return this.view(row, principal)
+    return this.viewOne(row, principal)
   }
 
   async events(principal: Principal, id: string) {
@@ -97,27 +127,37 @@ export class ClaimsService {
     }))
   }
 
-  async open(principal: Principal, input: OpenClaimInput): Promise<ClaimView> {
+  /**
+   * Opens a claim with its photos, all or nothing: the photos are processed
+   * and stored before the transaction (after the cheap checks, so a claim
+   * that cannot open costs no image work), their rows are written inside it,
+   * and the stored files are deleted again if it fails.
+   */
+  async open(principal: Principal, input: OpenClaimInput, uploads: PhotoUpload[] = []): Promise<ClaimView> {
     if (principal.role !== 'buyer') {
       throw new DomainError({ status: 403, slug: 'action-forbidden', title: 'Action not permitted', detail: 'only buyers open claims' })
     }
+    const limits = this.deps.policy
+    if (PHOTO_EVIDENCE_REASONS.has(input.reason) && uploads.length < limits.defect_photos_min) {
+      throw photosRequired(limits.defect_photos_min, input.reason)
+    }
+    if (uploads.length > limits.photos_per_claim_max) throw tooManyPhotos(limits.photos_per_claim_max)
     const now = this.deps.clock.now()
-    const row = await this.deps.db.transaction().execute(async (tx) => {
-      const line = await tx
-        .selectFrom('order_lines')
-        .innerJoin('orders', 'orders.id', 'order_lines.order_id')
-        .select(['orders.buyer_id', 'orders.seller_id', 'orders.scheme', 'orders.currency', 'orders.delivered_at'])
-        .select(['order_lines.sku', 'order_lines.quantity', 'order_lines.unit_price'])
-        .where('order_lines.order_id', '=', input.order_id)
-        .where('order_lines.id', '=', input.line_id)
+    let prepared: PreparedPhoto[] = []
+    if (uploads.length > 0) {
+      await this.claimableLine(this.deps.db, principal, input, now)
+      const open = await this.deps.db
+        .selectFrom('claims')
+        .select('id')
+        .where('order_id', '=', input.order_id)
+        .where('line_id', '=', input.line_id)
+        .where('state', 'not in', [...FINAL_STATES])
         .executeTakeFirst()
-      if (!line || line.buyer_id !== principal.id) throw notFound('order line')
-      if (!line.delivered_at || line.delivered_at.getTime() > now) {
-        throw new DomainError({ status: 422, slug: 'line-not-delivered', title: 'Line not delivered', detail: 'a claim needs a delivered order line' })
-      }
-      if (now - line.delivered_at.getTime() > this.deps.policy.claim_window) {
-        throw new DomainError({ status: 422, slug: 'claim-window-passed', title: 'Claim window passed', detail: 'the claim window for this order line has passed' })
-      }
+      if (open) throw claimAlreadyOpen()
+      prepared = await this.photoService().prepare(uploads)
+    }
+    const row = await this.compensating(prepared, () => this.deps.db.transaction().execute(async (tx) => {
+      const line = await this.claimableLine(tx, principal, input, now)
       const lineTotal = Number(line.unit_price) * line.quantity
       const policy = machinePolicy(this.deps.policy)
       const [snapshot] = initialTransition(claimMachine, { line_total: lineTotal, at: now, policy })
@@ -144,16 +184,10 @@ export class ClaimsService {
           updated_at: new Date(now),
         })
         .catch((err: { code?: string; constraint?: string }) => {
-          if (err.code === '23505' && err.constraint === 'claims_one_open_per_line') {
-            throw new DomainError({
-              status: 409,
-              slug: 'claim-already-open',
-              title: 'A claim is already open for this line',
-              detail: 'close or withdraw the open claim on this order line first',
-            })
-          }
+          if (err.code === '23505' && err.constraint === 'claims_one_open_per_line') throw claimAlreadyOpen()
           throw err
         })
+      await this.deps.photos?.attach(tx, { claimId: created.id, uploader: { role: 'buyer', id: principal.id } }, prepared)
       await claimsRepo.appendEvent(tx, {
         claim_id: created.id,
         seq: 1,
@@ -180,15 +214,58 @@ export class ClaimsService {
       })
       await enqueueOutbox(tx, 'claim.event', [{ claim_id: created.id, seq: 1, action: 'open', to_state: names.state }])
       return created
-    })
-    return this.view(row, principal)
+    }))
+    return this.viewOne(row, principal)
+  }
+
+  /** The order line a buyer may open a claim on now, or the refusal. */
+  private async claimableLine(db: DbOrTx, principal: Principal, input: OpenClaimInput, now: number) {
+    const line = await db
+      .selectFrom('order_lines')
+      .innerJoin('orders', 'orders.id', 'order_lines.order_id')
+      .select(['orders.buyer_id', 'orders.seller_id', 'orders.scheme', 'orders.currency', 'orders.delivered_at'])
+      .select(['order_lines.sku', 'order_lines.quantity', 'order_lines.unit_price'])
+      .where('order_lines.order_id', '=', input.order_id)
+      .where('order_lines.id', '=', input.line_id)
+      .executeTakeFirst()
+    if (!line || line.buyer_id !== principal.id) throw notFound('order line')
+    if (!line.delivered_at || line.delivered_at.getTime() > now) {
+      throw new DomainError({ status: 422, slug: 'line-not-delivered', title: 'Line not delivered', detail: 'a claim needs a delivered order line' })
+    }
+    if (now - line.delivered_at.getTime() > this.deps.policy.claim_window) {
+      throw new DomainError({ status: 422, slug: 'claim-window-passed', title: 'Claim window passed', detail: 'the claim window for this order line has passed' })
+    }
+    return line
+  }
+
+  private photoService(): PhotosService {
+    if (!this.deps.photos) throw new Error('ClaimsService was built without a PhotosService: it cannot take photos')
+    return this.deps.photos
+  }
+
+  /** Runs the transaction; if it fails, deletes the photos stored for it (compensation) and rethrows. */
+  private async compensating<T>(prepared: PreparedPhoto[], run: () => Promise<T>): Promise<T> {
+    try {
+      return await run()
+    } catch (err) {
+      if (prepared.length > 0) await this.photoService().discard(prepared)
+      throw err
+    }
+  }
+
+  /** A claim holds at most photos_per_claim_max photos, counting those it has. */
+  private async checkPhotoRoom(db: DbOrTx, claimId: string, adding: number): Promise<void> {
+    const max = this.deps.policy.photos_per_claim_max
+    const has = await this.photoService().countForClaim(db, claimId)
+    if (has + adding > max) {
+      throw tooManyPhotos(max, `the claim has ${has} photo${has === 1 ? '' : 's'}; at most ${max} are allowed, so ${Math.max(0, max - has)} more may be added`)
+    }
   }
 
   /** An action from a party over the API. */
-  async act(principal: Principal, id: string, body: ActionBody, expectedVersion?: number): Promise<ClaimView> {
+  async act(principal: Principal, id: string, body: ActionBody, expectedVersion?: number, uploads: PhotoUpload[] = []): Promise<ClaimView> {
     const actor = actorOf(principal)
-    const row = await this.deps.db.transaction().execute(async (tx) => {
-      const current = await claimsRepo.findClaimForUpdate(tx, id)
+    const admit = (current: ClaimRow | undefined): ClaimRow => {
       if (!current || !this.canSee(principal, current)) throw notFound('claim')
       if (!ACTIONS_BY_ROLE[actor.role].includes(body.action)) {
         throw new DomainError({
@@ -207,10 +284,32 @@ export class ClaimsService {
           extensions: { current_version: current.version },
         })
       }
+      return current
+    }
+    let prepared: PreparedPhoto[] = []
+    if (uploads.length > 0) {
+      // Everything that can refuse cheaply is checked before the image work (and again in the transaction).
+      const current = admit(await claimsRepo.findClaim(this.deps.db, id))
+      if (body.action !== 'provide_info') throw photosNotAllowed(body.action)
       const params = actionParams(body, principal.role, Number(current.line_total))
-      return this.applyTransition(tx, current, actor, params)
-    })
-    return this.view(row, principal)
+      const before = restoreSnapshot(current.snapshot, current.machine_version)
+      const event = { ...params, actor, at: this.deps.clock.now(), policy: machinePolicy(this.deps.policy) } as ClaimEvent
+      if (!before.can(event)) throw actionNotAllowed(params.type, current.state)
+      await this.checkPhotoRoom(this.deps.db, current.id, uploads.length)
+      prepared = await this.photoService().prepare(uploads)
+    }
+    const row = await this.compensating(prepared, () => this.deps.db.transaction().execute(async (tx) => {
+      const current = admit(await claimsRepo.findClaimForUpdate(tx, id))
+      const params = actionParams(body, principal.role, Number(current.line_total))
+      const updated = await this.applyTransition(tx, current, actor, params)
+      if (prepared.length > 0) {
+        // Under the claim's row lock: concurrent uploads to one claim cannot both pass the count.
+        await this.checkPhotoRoom(tx, current.id, prepared.length)
+        await this.photoService().attach(tx, { claimId: current.id, uploader: { role: principal.role, id: principal.id } }, prepared)
+      }
+      return updated
+    }))
+    return this.viewOne(row, principal)
   }
 
   /**
@@ -310,7 +409,7 @@ export class ClaimsService {
     const last = page.at(-1)
     const more = rows.length > query.limit && last
     return {
-      items: page.map((r) => this.view(r, principal)),
+      items: await this.views(page, principal),
       next_cursor: more
         ? Buffer.from(JSON.stringify({ o: last.overdue, p: last.priority, e: (last.escalated_at ?? last.updated_at).toISOString(), i: last.id })).toString('base64url')
         : null,
@@ -388,29 +487,11 @@ export class ClaimsService {
     )
   }
 
-  async list(principal: Principal, query: { state?: string; limit: number; cursor?: string }) {
-    let q = this.deps.db.selectFrom('claims').selectAll()
-    if (principal.role === 'buyer') q = q.where('buyer_id', '=', principal.id)
-    else if (principal.role === 'seller') q = q.where('seller_id', '=', principal.id)
-    // Arbiters work the escalated queue by default and may look up any state.
-    const state = query.state ?? (principal.role === 'arbiter' ? 'escalated' : undefined)
-    if (state) q = q.where('state', '=', state)
-    if (query.cursor) {
-      const c = decodeCursor(query.cursor)
-      q = q.where(sql<boolean>`(created_at, id) < (${c.created_at}::timestamptz, ${c.id}::uuid)`)
-    }
-    const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit + 1).execute()
-    const page = rows.slice(0, query.limit)
-    const last = page.at(-1)
-    return {
-      items: page.map((r) => this.view(r, principal)),
-      next_cursor: rows.length > query.limit && last ? encodeCursor({ created_at: last.created_at.toISOString(), id: last.id }) : null,
-    }
+  /** GET /v1/claims: filters, sorts and cursors live in claims-query.ts. */
+  async list(principal: Principal, query: ClaimListQueryInput) {
+    const { rows, next_cursor } = await findClaimPage(this.deps.db, principal, query, new Date(this.deps.clock.now()))
+    return { items: await this.views(rows, principal), next_cursor }
   }
-}
-
-function encodeCursor(value: { created_at: string; id: string }): string {
-  return Buffer.from(JSON.stringify(value)).toString('base64url')
 }
 
 function decodeQueueCursor(cursor: string): { o: boolean; p: number; e: string; i: string } {
@@ -425,18 +506,6 @@ function decodeQueueCursor(cursor: string): { o: boolean; p: number; e: string; 
       /^[0-9a-f-]{36}$/i.test(v.i)
     ) {
       return { o: v.o, p: v.p as number, e: v.e, i: v.i }
-    }
-  } catch {
-    // fall through to the problem below
-  }
-  throw validation('the cursor is not one this API issued', { field: 'cursor' })
-}
-
-function decodeCursor(cursor: string): { created_at: string; id: string } {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { created_at?: unknown; id?: unknown }
-    if (typeof value.created_at === 'string' && !Number.isNaN(Date.parse(value.created_at)) && typeof value.id === 'string' && /^[0-9a-f-]{36}$/i.test(value.id)) {
-      return { created_at: value.created_at, id: value.id }
     }
   } catch {
     // fall through to the problem below

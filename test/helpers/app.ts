@@ -2,7 +2,7 @@
 import type { Test } from 'tap'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { Redis } from 'ioredis'
-import { buildApp } from '../../src/app.js'
+import { buildApp, type AppDeps } from '../../src/app.js'
 import { loadConfig, type Config } from '../../src/config/config.js'
 import { resolvePolicy, type PolicyFile } from '../../src/config/policy.js'
 import { signToken, type PrincipalRole } from '../../src/auth/principal.js'
@@ -32,15 +32,23 @@ export interface TestApp {
   call(as: [PrincipalRole, string] | null, options: InjectOptions): Promise<LightMyRequestResponse & { body: string; json: <T = any>() => T }>
 }
 
-export async function buildTestApp(t: Test, policy: PolicyFile = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Photo storage directory (STORAGE_DIR); by default the process's STORAGE_DIR or the config default. */
+  storageDir?: string
+  /** Socket timeouts, for tests of stalled uploads. */
+  http?: AppDeps['http']
+}
+
+export async function buildTestApp(t: Test, policy: PolicyFile = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase()
+  const storageDir = options.storageDir ?? process.env.STORAGE_DIR
   const config: Config = {
-    ...loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, REDIS_URL }),
+    ...loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, REDIS_URL, ...(storageDir ? { STORAGE_DIR: storageDir } : {}) }),
     policy: resolvePolicy(policy),
   }
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: false })
   const clock = new TestClock()
-  const app = await buildApp({ config, db: database.db, redis, clock })
+  const app = await buildApp({ config, db: database.db, redis, clock, ...(options.http ? { http: options.http } : {}) })
   await app.ready()
   t.teardown(async () => {
     await app.close()

@@ -43,7 +43,8 @@ export async function openClaim(t: TestApp, order: OrderFixture, extra: Record<s
     payload: {
       order_id: order.id,
       line_id: 'l1',
-      reason: 'defect',
+      // JSON claims carry no photos, so not a defect claim (those need policy defect_photos_min photos).
+      reason: 'not_as_described',
       description: 'The kettle leaks from the bottom seam after two uses.',
       requested_resolution: 'refund',
       ...extra,

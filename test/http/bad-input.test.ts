@@ -22,7 +22,7 @@ t.test('bad requests are problems and write nothing', async (t) => {
   const before = await counts(app)
   const seller: [ 'seller', string] = ['seller', order.seller]
   const buyer: ['buyer', string] = ['buyer', order.buyer]
-  const newClaim = { order_id: order.id, line_id: 'l1', reason: 'defect', description: 'Leaks.', requested_resolution: 'refund' }
+  const newClaim = { order_id: order.id, line_id: 'l1', reason: 'not_as_described', description: 'Leaks.', requested_resolution: 'refund' }
 
   const cases: [string, () => Promise<{ statusCode: number; json: () => any; headers: Record<string, unknown> }>, number, string][] = [
     ['malformed JSON', () => app.call(buyer, { method: 'POST', url: '/v1/claims', headers: { 'content-type': 'application/json' }, payload: '{"order_id": ' }), 400, 'malformed-json'],

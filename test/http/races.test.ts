@@ -33,7 +33,7 @@ t.test('two simultaneous claims on one line: one is opened, the other is 409', a
   const app = await buildTestApp(t)
   for (let round = 0; round < 10; round++) {
     const order = await registerOrder(app)
-    const payload = { order_id: order.id, line_id: 'l1', reason: 'defect', description: 'Broken handle.', requested_resolution: 'refund' }
+    const payload = { order_id: order.id, line_id: 'l1', reason: 'not_as_described', description: 'Broken handle.', requested_resolution: 'refund' }
     const results = await Promise.all(
       [1, 2].map(() => app.call(['buyer', order.buyer], { method: 'POST', url: '/v1/claims', payload })),
     )

@@ -1,0 +1,176 @@
+// multipart/form-data for the routes that take photos: every limit in this
+// one plugin, and one reader that consumes every part, refuses what breaks a
+// limit as soon as it shows, and hands the route its fields as a body (so the
+// route schema validates them as it does JSON) and the photo bytes apart.
+//
+// Limits (busboy's, enforced while parsing, nothing buffered past them):
+//   fileSize  = policy photo_bytes_max      → 413 photo-too-large
+//   files     = policy photos_per_claim_max → 422 too-many-photos
+//   fields, fieldSize, fieldNameSize, parts, headerPairs → 413 too-many-fields / field-too-large
+// A client that stops sending mid-form is cut off by the server's connection
+// (idle) and request timeouts, set in buildApp; the reader then ends with
+// the request's premature close, and nothing was stored.
+import { createHash } from 'node:crypto'
+import fastifyMultipart, { type MultipartFile } from '@fastify/multipart'
+import fp from 'fastify-plugin'
+import type { FastifyRequest, preValidationAsyncHookHandler } from 'fastify'
+import type { TSchema } from 'typebox'
+import { Value } from 'typebox/value'
+import { DomainError } from '../errors.js'
+import type { PhotoUpload } from '../services/photos.service.js'
+import {
+  fieldTooLarge,
+  malformedMultipart,
+  photoNotAFile,
+  photoTooLarge,
+  tooManyFields,
+  tooManyPhotos,
+  unknownFileField,
+} from '../services/photos/errors.js'
+
+/** The file parts' field name. */
+export const PHOTO_FIELD = 'photos'
+/** More text fields than any route takes (claim actions have 13). */
+export const FORM_FIELDS_MAX = 20
+/** Descriptions are at most 4000 characters: 16 KiB holds them in any script. */
+export const FORM_FIELD_BYTES_MAX = 16 * 1024
+
+export interface UploadLimits {
+  /** Files per request (policy photos_per_claim_max). */
+  photosMax: number
+  /** Bytes per file (policy photo_bytes_max). */
+  photoBytesMax: number
+}
+
+export interface Upload extends PhotoUpload {
+  /** SHA-256 of the uploaded bytes: lets Idempotency-Key tell two uploads apart. */
+  sha256: string
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Photos of a multipart request (after the form hook ran); empty for JSON. */
+    uploads: Upload[] | null
+  }
+  interface FastifyInstance {
+    uploadLimits: UploadLimits
+  }
+}
+
+export const multipartPlugin = fp<UploadLimits>(
+  async (app, limits) => {
+    await app.register(fastifyMultipart, {
+      throwFileSizeLimit: true,
+      limits: {
+        fileSize: limits.photoBytesMax,
+        files: limits.photosMax,
+        fields: FORM_FIELDS_MAX,
+        fieldSize: FORM_FIELD_BYTES_MAX,
+        fieldNameSize: 64,
+        parts: FORM_FIELDS_MAX + limits.photosMax,
+        headerPairs: 16,
+      },
+    })
+    app.decorate('uploadLimits', { ...limits })
+    app.decorateRequest('uploads', null)
+    // Refused before the body was read to its end (a photo over the limit, the
+    // eleventh photo, a bad part): close the connection after the answer
+    // rather than leave the unread rest of the upload on a keep-alive socket.
+    app.addHook('onSend', async (request, reply) => {
+      if (request.isMultipart() && !request.raw.readableEnded) reply.header('connection', 'close')
+    })
+  },
+  { name: 'photo-multipart' },
+)
+
+/**
+ * Route preValidation hook. JSON requests pass through (a `photos` member is
+ * refused: photos travel only as file parts). A multipart request is read
+ * whole: its text fields become the body, converted to the route schema's
+ * types (`expected_version=3` is a number), with `photos` set to the uploads'
+ * SHA-256s so idempotency hashing sees them; the bytes go to `request.uploads`.
+ */
+export function formBody(schema: TSchema): preValidationAsyncHookHandler {
+  return async function (request) {
+    request.uploads = []
+    if (!request.isMultipart()) {
+      const body = request.body
+      if (body !== null && typeof body === 'object' && PHOTO_FIELD in body) throw photoNotAFile()
+      return
+    }
+    const { fields, uploads } = await readForm(request, request.server.uploadLimits)
+    if (uploads.length > 0) fields[PHOTO_FIELD] = uploads.map((u) => u.sha256)
+    request.body = Value.Convert(schema, fields)
+    request.uploads = uploads
+  }
+}
+
+async function readForm(request: FastifyRequest, limits: UploadLimits): Promise<{ fields: Record<string, unknown>; uploads: Upload[] }> {
+  const fields: Record<string, unknown> = Object.create(null) as Record<string, unknown>
+  const uploads: Upload[] = []
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        if (part.fieldname !== PHOTO_FIELD) {
+          part.file.resume() // discard it: the error below ends the request
+          throw unknownFileField(part.fieldname)
+        }
+        uploads.push(await readUpload(part, limits.photoBytesMax))
+        continue
+      }
+      if (part.fieldname === PHOTO_FIELD) throw photoNotAFile()
+      if (part.fieldnameTruncated) throw malformedMultipart('a field name is too long')
+      if (part.valueTruncated) throw fieldTooLarge(part.fieldname, FORM_FIELD_BYTES_MAX)
+      const existing = fields[part.fieldname]
+      // A repeated field becomes an array, which the schema then refuses.
+      fields[part.fieldname] = existing === undefined ? part.value : ([] as unknown[]).concat(existing, part.value)
+    }
+  } catch (err) {
+    throw asProblem(err, limits)
+  }
+  return { fields: { ...fields }, uploads }
+}
+
+async function readUpload(part: MultipartFile, bytesMax: number): Promise<Upload> {
+  const chunks: Buffer[] = []
+  const hash = createHash('sha256')
+  // busboy truncates at fileSize; stop right there instead of draining the rest of the part.
+  const onLimit = (): void => {
+    part.file.destroy(photoTooLarge(bytesMax))
+  }
+  part.file.once('limit', onLimit)
+  try {
+    for await (const chunk of part.file) {
+      chunks.push(chunk as Buffer)
+      hash.update(chunk as Buffer)
+    }
+  } finally {
+    part.file.off('limit', onLimit)
+  }
+  if (part.file.truncated) throw photoTooLarge(bytesMax)
+  return { buffer: Buffer.concat(chunks), filename: part.filename || undefined, sha256: hash.digest('hex') }
+}
+
+/** busboy's and @fastify/multipart's errors as our problems. */
+function asProblem(err: unknown, limits: UploadLimits): unknown {
+  if (err instanceof DomainError) return err
+  const { code, message } = err as { code?: string; message?: string }
+  switch (code) {
+    case 'FST_FILES_LIMIT':
+      return tooManyPhotos(limits.photosMax, `at most ${limits.photosMax} photos may be sent at once`)
+    case 'FST_REQ_FILE_TOO_LARGE':
+      return photoTooLarge(limits.photoBytesMax)
+    case 'FST_FIELDS_LIMIT':
+    case 'FST_PARTS_LIMIT':
+      return tooManyFields()
+    case 'FST_PROTO_VIOLATION':
+      return malformedMultipart('a field name is not allowed')
+    case 'FST_INVALID_JSON_FIELD_ERROR':
+      return malformedMultipart('a field declared as application/json is not valid JSON')
+    case 'FST_MP_PREMATURE_CLOSE':
+      return malformedMultipart('the request ended before the form was complete')
+  }
+  // busboy: "Unexpected end of form", "Malformed part header", "Multipart: Boundary not found", ...
+  if (err instanceof Error && !code) return malformedMultipart(message ?? 'the multipart body cannot be parsed')
+  return err
+}

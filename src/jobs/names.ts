@@ -1,0 +1,17 @@
+// Queue and job names, and the deterministic job ids. BullMQ uses ':' as its
+// key separator, so ids never contain one.
+
+/** Key prefix of every BullMQ key; keeps us apart from other users of a Redis. */
+export const DEFAULT_QUEUE_PREFIX = 'claimdesk'
+
+export const QUEUE_NAMES = ['deadlines', 'maintenance'] as const
+export type QueueName = (typeof QUEUE_NAMES)[number]
+
+/** Short job names: every byte is stored once per pending deadline. */
+export const JOB_NAMES = ['fire', 'remind', 'sweep'] as const
+export type JobName = (typeof JOB_NAMES)[number]
+
+export const SWEEPER_SCHEDULER_ID = 'deadline-sweeper'
+
+export const deadlineJobId = (deadlineId: string): string => `deadline-${deadlineId}`
+export const reminderJobId = (deadlineId: string): string => `reminder-${deadlineId}`

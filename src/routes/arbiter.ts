@@ -1,0 +1,87 @@
+// The arbiters' desk: their queue of escalated claims, and (separately
+// registered) the BullMQ dashboard for operating the deadline queues.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import { createBullBoard } from '@bull-board/api'
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter'
+import { FastifyAdapter } from '@bull-board/fastify'
+import { createTokenVerifier } from '../auth/principal.js'
+import { principal } from '../http/auth.js'
+import { sendProblem } from '../http/problem.js'
+import { producerConnection } from '../jobs/connection.js'
+import { DEFAULT_QUEUE_PREFIX } from '../jobs/names.js'
+import { closeQueues, createQueues } from '../jobs/queues.js'
+import { ArbiterQueueQuery } from '../schemas/arbiter.js'
+import type { ClaimsService } from '../services/claims.service.js'
+
+/** Register inside the authenticated /v1 scope. */
+export const arbiterRoutes: FastifyPluginAsyncTypebox<{ claims: ClaimsService }> = async (app, { claims }) => {
+  app.get(
+    '/v1/arbiter/queue',
+    {
+      schema: {
+        tags: ['arbiter'],
+        summary: 'Escalated claims for arbiters: overdue first, then priority, then due time',
+        description: 'Arbiters only (others get 403). Take a claim with POST /v1/claims/:id/actions {"action":"take"}.',
+        querystring: ArbiterQueueQuery,
+      },
+    },
+    async (request) => claims.arbiterQueue(principal(request), request.query),
+  )
+}
+
+export interface QueueDashboardOptions {
+  redisUrl: string
+  jwtSecret: string
+  /** BullMQ key prefix (the workers' one); `prefix` is fastify's route prefix. */
+  queuePrefix?: string
+  /** Where it is mounted: register the plugin with `prefix` set to the same path. */
+  basePath?: string
+}
+
+/**
+ * bull-board at /admin/queues, outside /v1 (a browser cannot send a bearer
+ * header): HTTP Basic with any user name and an arbiter's JWT as the password
+ * (`npm run token arbiter <id>`), or `Authorization: Bearer <arbiter JWT>`.
+ * Register it encapsulated (not through fastify-plugin) so its hook stays here.
+ */
+export const queueDashboard: FastifyPluginAsync<QueueDashboardOptions> = async (app, opts) => {
+  const verify = createTokenVerifier(opts.jwtSecret)
+  const basePath = opts.basePath ?? '/admin/queues'
+  const connection = producerConnection(opts.redisUrl)
+  const queues = createQueues(connection, opts.queuePrefix ?? DEFAULT_QUEUE_PREFIX)
+  const serverAdapter = new FastifyAdapter()
+  serverAdapter.setBasePath(basePath)
+  createBullBoard({ queues: Object.values(queues).map((q) => new BullMQAdapter(q)), serverAdapter })
+
+  app.addHook('onRequest', async (request, reply) => dashboardGate(request, reply, verify))
+  app.addHook('onClose', async () => {
+    await closeQueues(queues)
+    connection.disconnect()
+  })
+  await app.register(serverAdapter.registerPlugin())
+}
+
+async function dashboardGate(request: FastifyRequest, reply: FastifyReply, verify: ReturnType<typeof createTokenVerifier>) {
+  const token = tokenOf(request.headers.authorization)
+  let role: string | undefined
+  try {
+    role = token ? verify(token).role : undefined
+  } catch {
+    role = undefined
+  }
+  if (role === 'arbiter') return
+  if (!role) {
+    reply.header('www-authenticate', 'Basic realm="claimdesk queues", charset="UTF-8"')
+    return sendProblem(request, reply, { status: 401, slug: 'unauthorized', title: 'Authentication required', detail: 'use an arbiter token as the Basic password' })
+  }
+  return sendProblem(request, reply, { status: 403, slug: 'action-forbidden', title: 'Action not permitted', detail: 'the queue dashboard is for arbiters' })
+}
+
+function tokenOf(header: string | undefined): string | undefined {
+  const match = /^(Basic|Bearer)\s+(\S+)$/i.exec(header ?? '')
+  if (!match?.[2]) return undefined
+  if (match[1]?.toLowerCase() === 'bearer') return match[2]
+  const decoded = Buffer.from(match[2], 'base64').toString('utf8')
+  return decoded.slice(decoded.indexOf(':') + 1) || undefined
+}

@@ -1,0 +1,40 @@
+// Photo bytes for the parties of the photo's claim: private caching, strong
+// ETag from the photo's content hash, 304 on If-None-Match.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { principal } from '../http/auth.js'
+import type { ClaimsService } from '../services/claims.service.js'
+import type { PhotosService } from '../services/photos.service.js'
+
+const PhotoParams = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  variant: Type.Union([Type.Literal('full'), Type.Literal('preview'), Type.Literal('thumb')]),
+})
+
+/** A photo's variant never changes under its id; access does not either (the claim's parties). */
+export const PHOTO_CACHE_CONTROL = 'private, max-age=86400, immutable'
+
+export const photoRoutes: FastifyPluginAsyncTypebox<{ photos: PhotosService; claims: ClaimsService }> = async (app, { photos, claims }) => {
+  app.get(
+    '/v1/photos/:id/:variant',
+    {
+      schema: {
+        tags: ['photos'],
+        summary: 'A claim photo (full, preview or thumb) for the parties of its claim',
+        params: PhotoParams,
+      },
+    },
+    async (request, reply) => {
+      const ifNoneMatch = request.headers['if-none-match']
+      const served = await photos.serve(principal(request), request.params.id, request.params.variant, (p, c) => claims.canSee(p, c), ifNoneMatch)
+      reply.header('etag', served.etag).header('cache-control', PHOTO_CACHE_CONTROL).header('vary', 'authorization')
+      if (!served.body) return reply.code(304).send()
+      return reply
+        .type(served.mime)
+        .header('content-length', served.body.size)
+        .header('x-content-type-options', 'nosniff')
+        .header('content-disposition', `inline; filename="${request.params.id}-${request.params.variant}.${served.mime === 'image/webp' ? 'webp' : 'jpg'}"`)
+        .send(served.body.stream)
+    },
+  )
+}

@@ -1,0 +1,76 @@
+// A private redis-server per test, on a free loopback port: tests may flush,
+// stop and restart it without touching the shared Redis on 6379.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import type { Test } from 'tap'
+import { Redis } from 'ioredis'
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.unref()
+    server.on('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+export interface PrivateRedis {
+  url: string
+  port: number
+  /** A short-lived admin client call (FLUSHALL, INFO...) that never retries. */
+  command<T = unknown>(name: string, ...args: (string | number)[]): Promise<T>
+  stop(): Promise<void>
+  start(): Promise<void>
+}
+
+export async function startPrivateRedis(t: Test, opts: { aof?: boolean } = {}): Promise<PrivateRedis> {
+  const port = await freePort()
+  const dir = mkdtempSync(path.join(tmpdir(), 'claimdesk-redis-'))
+  let child: ChildProcess | undefined
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', opts.aof ? 'yes' : 'no', '--dir', dir, '--daemonize', 'no', '--maxmemory-policy', 'noeviction']
+
+  const command = async <T>(name: string, ...rest: (string | number)[]): Promise<T> => {
+    const client = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true })
+    client.on('error', () => {})
+    try {
+      await client.connect()
+      return (await client.call(name, ...rest)) as T
+    } finally {
+      client.disconnect()
+    }
+  }
+
+  const start = async () => {
+    child = spawn('redis-server', args, { stdio: 'ignore' })
+    const deadline = Date.now() + 10_000
+    while (Date.now() < deadline) {
+      if (await command('PING').then(() => true, () => false)) return
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    throw new Error(`private redis on ${port} did not start`)
+  }
+
+  const stop = async () => {
+    const proc = child
+    child = undefined
+    if (!proc || proc.exitCode !== null) return
+    const exited = new Promise((resolve) => proc.once('exit', resolve))
+    proc.kill('SIGTERM') // redis-server shuts down cleanly on SIGTERM (fsyncs the AOF)
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))])
+    if (proc.exitCode === null) proc.kill('SIGKILL')
+  }
+
+  await start()
+  t.teardown(async () => {
+    await stop()
+    rmSync(dir, { recursive: true, force: true })
+  })
+  return { url: `redis://127.0.0.1:${port}`, port, command, stop, start }
+}

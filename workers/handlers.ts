@@ -1,0 +1,48 @@
+// Job handlers: thin. The service owns the transaction and the idempotency;
+// these only map its outcome to BullMQ (done, run again at due time, retry).
+import { UnrecoverableError, type Job } from 'bullmq'
+import { DomainError } from '../src/errors.js'
+import type { JobHandlers } from '../src/jobs/registry.js'
+import type { WorkerContext } from './context.js'
+import { retryLater, runAgainAt } from './retry.js'
+import { sweepOnce } from './sweeper.js'
+
+export function jobHandlers(ctx: WorkerContext): JobHandlers {
+  return {
+    async fire({ id }, job, token) {
+      let outcome: Awaited<ReturnType<typeof ctx.claims.expireDeadline>>
+      try {
+        outcome = await ctx.claims.expireDeadline(id)
+      } catch (err) {
+        // The machine refusing a pending deadline is a data problem: retrying cannot help, failing shows it.
+        if (err instanceof DomainError) throw new UnrecoverableError(`deadline ${id}: ${err.message}`)
+        return retryLater(job as Job, token, err, ctx.logger)
+      }
+      if (outcome === 'not_due') return runAgainAt(job as Job, token, await dueOnWorkerClock(ctx, id, 'due_at'))
+      ctx.logger.debug({ deadline: id, outcome }, 'deadline job done')
+      return outcome
+    },
+
+    async remind({ id }, job, token) {
+      let outcome: Awaited<ReturnType<typeof ctx.claims.remindDeadline>>
+      try {
+        outcome = await ctx.claims.remindDeadline(id)
+      } catch (err) {
+        return retryLater(job as Job, token, err, ctx.logger)
+      }
+      if (outcome === 'not_due') return runAgainAt(job as Job, token, await dueOnWorkerClock(ctx, id, 'remind_at'))
+      return outcome
+    },
+
+    async sweep() {
+      return sweepOnce(ctx)
+    },
+  }
+}
+
+/** The deadline's (or its reminder's) time translated from the service clock to Date.now(). */
+async function dueOnWorkerClock(ctx: WorkerContext, id: string, which: 'due_at' | 'remind_at'): Promise<number> {
+  const row = await ctx.db.selectFrom('deadlines').select('due_at').where('id', '=', id).executeTakeFirstOrThrow()
+  const at = row.due_at.getTime() - (which === 'remind_at' ? ctx.policy.reminder_before : 0)
+  return Date.now() + (at - ctx.clock.now())
+}

@@ -1,0 +1,124 @@
+// Starts everything that runs beside the API: the outbox relay, the deadline
+// worker (deadline and reminder jobs), and the sweeper with its watchdog.
+import { Worker, type WorkerOptions } from 'bullmq'
+import type { Config } from '../src/config/config.js'
+import type { Db } from '../src/db/database.js'
+import { ClaimsService } from '../src/services/claims.service.js'
+import { systemClock, type Clock } from '../src/services/clock.js'
+import { producerConnection, workerConnection } from '../src/jobs/connection.js'
+import { silentLogger, type Logger } from '../src/jobs/logger.js'
+import { DEFAULT_QUEUE_PREFIX } from '../src/jobs/names.js'
+import { closeQueues, createQueues } from '../src/jobs/queues.js'
+import { dispatcher } from '../src/jobs/registry.js'
+import type { WorkerContext } from './context.js'
+import { jobHandlers } from './handlers.js'
+import { pruneOnce, relayOnce, unscheduleOnce } from './relay.js'
+import { ensureSweeperScheduler, sweepOnce } from './sweeper.js'
+import { startTicker, withTimeout, type Ticker } from './ticker.js'
+
+export interface StartWorkersOptions {
+  config: Config
+  db: Db
+  clock?: Clock
+  logger?: Logger
+  /** BullMQ key prefix; the API's dashboard must use the same one. */
+  prefix?: string
+  /** Parallel deadline jobs per process (each holds a pg connection while it runs). */
+  concurrency?: number
+  /** How long close() waits for running jobs before forcing. */
+  closeTimeoutMs?: number
+}
+
+export interface RunningWorkers {
+  close(): Promise<void>
+}
+
+/*
+ * A job whose worker died is back in `wait` within lockDuration +
+ * stalledInterval (15 s) and runs again at once; maxStalledCount 3 lets it
+ * survive repeated crashes before BullMQ fails it (the sweeper still fires it).
+ */
+const LOCK_DURATION_MS = 10_000
+const STALLED_INTERVAL_MS = 5_000
+const RELAY_POLL_MS = 200
+const HOUSEKEEPING_MS = 10_000
+const OUTBOX_RETENTION_MS = 24 * 3600_000
+
+export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWorkers> {
+  const { config, db } = opts
+  const logger = opts.logger ?? silentLogger
+  const clock = opts.clock ?? systemClock
+  const prefix = opts.prefix ?? DEFAULT_QUEUE_PREFIX
+  const producer = producerConnection(config.redisUrl, logger)
+  const consumer = workerConnection(config.redisUrl, logger)
+  const queues = createQueues(producer, prefix, logger)
+  const claims = new ClaimsService({ db, policy: config.policy, clock, pseudonymSecret: config.pseudonymSecret })
+  const ctx: WorkerContext = { db, policy: config.policy, clock, claims, queues, logger }
+
+  const handlers = jobHandlers(ctx)
+  const common: WorkerOptions = {
+    connection: consumer,
+    prefix,
+    lockDuration: LOCK_DURATION_MS,
+    stalledInterval: STALLED_INTERVAL_MS,
+    maxStalledCount: 3,
+    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnFail: { age: 7 * 24 * 3600, count: 50_000 },
+  }
+  const workers = [
+    new Worker('deadlines', dispatcher('deadlines', handlers), { ...common, concurrency: opts.concurrency ?? 16 }),
+    new Worker('maintenance', dispatcher('maintenance', handlers), { ...common, concurrency: 1 }),
+  ]
+  for (const w of workers) {
+    w.on('error', (err) => logger.warn({ queue: w.name, err: err.message }, 'worker error'))
+    w.on('failed', (job, err) => logger.error({ queue: w.name, job: job?.id, err: err.message }, 'job failed for good'))
+  }
+
+  const tickers: Ticker[] = [
+    startTicker('outbox-relay', RELAY_POLL_MS, async () => (await relayOnce(ctx)) >= 500, logger),
+    startTicker(
+      'housekeeping',
+      HOUSEKEEPING_MS,
+      async () => {
+        const removed = await unscheduleOnce(ctx)
+        const pruned = await pruneOnce(ctx, OUTBOX_RETENTION_MS)
+        return removed >= 500 || pruned >= 1_000
+      },
+      logger,
+    ),
+    // The scheduler lives in Redis: if Redis lost it, re-create it and sweep now.
+    startTicker(
+      'sweeper-watchdog',
+      Math.max(250, Math.min(5_000, config.policy.sweep_interval / 4)),
+      async () => {
+        if (await ensureSweeperScheduler(ctx)) {
+          logger.info({}, 'sweeper scheduler (re)created; sweeping now')
+          await sweepOnce(ctx)
+        }
+        return false
+      },
+      logger,
+    ),
+  ]
+
+  let closing: Promise<void> | undefined
+  return {
+    close() {
+      closing ??= (async () => {
+        await Promise.all(tickers.map((t) => t.stop()))
+        const timeout = opts.closeTimeoutMs ?? 10_000
+        // Running jobs get `timeout` to finish; then we force, and their locks lapse so another worker retries them.
+        await withTimeout(Promise.all(workers.map((w) => w.close())), timeout, 'closing workers').catch(async (err: Error) => {
+          logger.warn({ err: err.message }, 'workers did not stop in time; forcing')
+          await Promise.all(workers.map((w) => w.close(true)))
+        })
+        await closeQueues(queues)
+        producer.disconnect()
+        consumer.disconnect()
+      })()
+      return closing
+    },
+  }
+}
+
+export type { Logger } from '../src/jobs/logger.js'

@@ -1,0 +1,49 @@
+// Runs an async step over and over without overlap until stopped. Errors are
+// logged and the loop goes on: a relay that dies silently loses deadlines.
+import type { Logger } from '../src/jobs/logger.js'
+
+export interface Ticker {
+  stop(): Promise<void>
+}
+
+/**
+ * `step` returns true when it has more work right away (a full batch), and the
+ * next run starts at once; otherwise it waits `intervalMs`.
+ */
+export function startTicker(name: string, intervalMs: number, step: () => Promise<boolean>, logger: Logger): Ticker {
+  let stopped = false
+  let timer: NodeJS.Timeout | undefined
+  let wake: (() => void) | undefined
+  const loop = (async () => {
+    while (!stopped) {
+      let more = false
+      try {
+        more = await step()
+      } catch (err) {
+        logger.error({ err: (err as Error).message, ticker: name }, 'background step failed')
+      }
+      if (stopped || more) continue
+      await new Promise<void>((resolve) => {
+        wake = resolve
+        timer = setTimeout(resolve, intervalMs)
+      })
+    }
+  })()
+  return {
+    async stop() {
+      stopped = true
+      if (timer) clearTimeout(timer)
+      wake?.()
+      await loop
+    },
+  }
+}
+
+/** Rejects after `ms`; the promise it races keeps running (callers make it idempotent). */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
