@@ -12,13 +12,19 @@ import { idempotencyPlugin } from './http/idempotency.js'
 import { multipartPlugin } from './http/multipart.js'
 import { registerProblemHandlers } from './http/problem.js'
 import { validatorCompiler } from './http/validation.js'
+import { arbiterRoutes, queueDashboard } from './routes/arbiter.js'
+import { chatRoutes } from './routes/chat.js'
 import { claimRoutes } from './routes/claims.js'
 import { healthRoutes } from './routes/health.js'
+import { moderationRoutes } from './routes/moderation.js'
 import { orderRoutes } from './routes/orders.js'
+import { violationRoutes } from './routes/violations.js'
 import { photoRoutes } from './routes/photos.js'
 import { createStorage, type PhotoStorage } from './photos/index.js'
 import { PhotosService } from './services/photos.service.js'
+import { ChatService } from './services/chat.service.js'
 import { ClaimsService } from './services/claims.service.js'
+import { ViolationsService } from './services/violations.service.js'
 import { systemClock, type Clock } from './services/clock.js'
 import { OrdersService } from './services/orders.service.js'
 
@@ -73,7 +79,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     orders: new OrdersService(db),
     claims: new ClaimsService({ db, policy: config.policy, clock, pseudonymSecret: config.pseudonymSecret, photos }),
     photos,
+    chat: new ChatService({ db, policy: config.policy, clock, pseudonymSecret: config.pseudonymSecret }),
+    violations: new ViolationsService({ db, policy: config.policy, clock, pseudonymSecret: config.pseudonymSecret }),
   }
+
+  // The queue dashboard sits outside /v1: browsers cannot send bearer headers,
+  // so it takes an arbiter token as a Basic password too.
+  await app.register(queueDashboard, { prefix: '/admin/queues', redisUrl: config.redisUrl, jwtSecret: config.jwtSecret })
 
   // Everything under /v1 is authenticated and idempotent on writes.
   await app.register(async (api) => {
@@ -89,6 +101,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await uploads.register(claimRoutes, { claims: services.claims })
     })
     await api.register(photoRoutes, { photos: services.photos, claims: services.claims })
+    await api.register(arbiterRoutes, { claims: services.claims })
+    await api.register(chatRoutes, { chat: services.chat })
+    await api.register(moderationRoutes, { chat: services.chat, violations: services.violations })
+    await api.register(violationRoutes, { violations: services.violations })
   })
   return app
 }

@@ -22,6 +22,7 @@ import { actionParams, type ActionBody } from './action-params.js'
 import { machinePolicy, restoreSnapshot, stateNames, storeSnapshot, type ClaimSnapshot } from './claim-snapshot.js'
 import { actorOf, claimView, type ClaimView } from './claim-view.js'
 import { transitionText } from './transition-text.js'
+import { isBuyerRestricted, moderateActionText } from './violations.service.js'
 import { findClaimPage, type ClaimListQueryInput } from './claims-query.js'
 
 export const CLAIM_REASONS = ['defect', 'missing_part', 'wrong_item', 'damaged_in_transit', 'not_as_described'] as const
@@ -46,6 +47,9 @@ export interface ClaimsServiceDeps {
 
 /** Reasons whose claims need photo evidence (policy defect_photos_min), whatever the request's content type. */
 export const PHOTO_EVIDENCE_REASONS: ReadonlySet<string> = new Set(['defect', 'damaged_in_transit'])
+
+/** Actions whose `comment` reaches the other party and so is moderated. */
+const MODERATED_COMMENTS = new Set(['reject', 'request_info', 'escalate', 'decide'])
 
 const FINAL_STATES = new Set(['resolved', 'closed', 'withdrawn'])
 
@@ -136,6 +140,14 @@ export class ClaimsService {
   async open(principal: Principal, input: OpenClaimInput, uploads: PhotoUpload[] = []): Promise<ClaimView> {
     if (principal.role !== 'buyer') {
       throw new DomainError({ status: 403, slug: 'action-forbidden', title: 'Action not permitted', detail: 'only buyers open claims' })
+    }
+    if (await isBuyerRestricted(this.deps.db, principal.id)) {
+      throw new DomainError({
+        status: 403,
+        slug: 'claims-restricted',
+        title: 'Claims restricted',
+        detail: 'new claims from this account are restricted pending an arbiter review',
+      })
     }
     const limits = this.deps.policy
     if (PHOTO_EVIDENCE_REASONS.has(input.reason) && uploads.length < limits.defect_photos_min) {
@@ -262,6 +274,28 @@ export class ClaimsService {
     }
   }
 
+  /**
+   * Free text the other party will read (comments, provided information) is
+   * moderated like a chat message. A refused text is recorded on its own
+   * transaction (the pool, not the action's), so the ledger keeps it.
+   */
+  private async moderateFreeText(
+    principal: Principal,
+    id: string,
+    body: ActionBody,
+    admit: (row: ClaimRow | undefined) => ClaimRow,
+  ): Promise<void> {
+    const text = body.action === 'provide_info' ? body.text : MODERATED_COMMENTS.has(body.action) ? body.comment : undefined
+    if (!text) return
+    const claim = admit(await claimsRepo.findClaim(this.deps.db, id))
+    // Parameter rules first: a too-short comment is a 422 on its length, not a moderation verdict.
+    actionParams(body, principal.role, Number(claim.line_total))
+    await moderateActionText(
+      { policy: this.deps.policy, clock: this.deps.clock },
+      { db: this.deps.db, party: { role: actorOf(principal).role, id: principal.id }, text, sellerId: claim.seller_id, claimId: claim.id },
+    )
+  }
+
   /** An action from a party over the API. */
   async act(principal: Principal, id: string, body: ActionBody, expectedVersion?: number, uploads: PhotoUpload[] = []): Promise<ClaimView> {
     const actor = actorOf(principal)
@@ -286,6 +320,7 @@ export class ClaimsService {
       }
       return current
     }
+    await this.moderateFreeText(principal, id, body, admit)
     let prepared: PreparedPhoto[] = []
     if (uploads.length > 0) {
       // Everything that can refuse cheaply is checked before the image work (and again in the transaction).

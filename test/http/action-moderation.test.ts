@@ -1,0 +1,42 @@
+// Free text in claim actions is moderated like chat, and the ledger keeps the refusal.
+import t from 'tap'
+import { buildTestApp } from '../helpers/app.js'
+import { act, openClaim, registerOrder } from '../helpers/fixtures.js'
+
+t.test('a seller asking for the buyer phone in request_info is refused and fined', async (t) => {
+  const app = await buildTestApp(t)
+  const order = await registerOrder(app)
+  const claim = await openClaim(app, order)
+  const res = await act(app, ['seller', order.seller], claim.id, {
+    action: 'request_info',
+    comment: 'Напишите ваш номер телефона, перезвоню и решим вопрос',
+  })
+  t.equal(res.statusCode, 422)
+  t.equal(res.json().type, 'https://claimdesk.dev/problems/message-blocked')
+  t.ok(res.json().violations.some((v: { rule: string }) => v.rule === 'personal_data_request'))
+  const row = await app.db.selectFrom('claims').select(['state', 'version']).where('id', '=', claim.id).executeTakeFirstOrThrow()
+  t.same(row, { state: 'awaiting_seller', version: 1 }, 'the action did not happen')
+  const ledger = await app.db.selectFrom('violations').select(['party_id', 'rule', 'fine_amount']).where('claim_id', '=', claim.id).execute()
+  t.ok(ledger.some((v) => v.rule === 'personal_data_request' && v.party_id === order.seller && Number(v.fine_amount) === 2_500_000))
+
+  const clean = await act(app, ['seller', order.seller], claim.id, { action: 'request_info', comment: 'Пришлите, пожалуйста, фото шва снизу.' })
+  t.equal(clean.statusCode, 200)
+  t.equal(clean.json().state, 'awaiting_buyer_info')
+})
+
+t.test('a restricted buyer cannot open new claims', async (t) => {
+  const app = await buildTestApp(t, { buyer_restrict_threshold: 1 })
+  const order = await registerOrder(app)
+  const claim = await openClaim(app, order)
+  await act(app, ['seller', order.seller], claim.id, { action: 'request_info', comment: 'Пришлите фото упаковки, пожалуйста.' })
+  const abusive = await act(app, ['buyer', order.buyer], claim.id, { action: 'provide_info', text: 'Ты тупой урод, верни деньги' })
+  t.equal(abusive.statusCode, 422)
+  const next = await registerOrder(app)
+  const refused = await app.call(['buyer', next.buyer], {
+    method: 'POST',
+    url: '/v1/claims',
+    payload: { order_id: next.id, line_id: 'l1', reason: 'not_as_described', description: 'Wrong colour.', requested_resolution: 'refund' },
+  })
+  t.equal(refused.statusCode, 403)
+  t.equal(refused.json().type, 'https://claimdesk.dev/problems/claims-restricted')
+})
