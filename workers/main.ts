@@ -4,12 +4,12 @@
 // `npm run start:workers`, which also migrates; this entry does not.
 import { loadConfig } from '../src/config/config.js'
 import { createDb } from '../src/db/database.js'
-import { consoleLogger } from '../src/jobs/logger.js'
+import { pino } from 'pino'
 import { startWorkers } from './index.js'
 
 const config = loadConfig()
 const db = createDb(config.databaseUrl)
-const workers = await startWorkers({ config, db, logger: consoleLogger(config.logLevel) })
+const workers = await startWorkers({ config, db, logger: pino({ level: config.logLevel, name: 'workers' }) })
 process.stdout.write('workers-ready\n')
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {

@@ -2,6 +2,7 @@
 // Checks Postgres and Redis, creates and migrates the database, then serves.
 import closeWithGrace from 'close-with-grace'
 import { Redis } from 'ioredis'
+import { pino } from 'pino'
 import { buildApp } from '../app.js'
 import { loadConfig } from '../config/config.js'
 import { createDb } from '../db/database.js'
@@ -18,13 +19,14 @@ await runCli(async () => {
   await checkPostgres(config.databaseUrl)
   await checkRedis(config.redisUrl)
 
-  const db = createDb(config.databaseUrl)
+  // The deadline worker runs many jobs at once beside the API's requests.
+  const db = createDb(config.databaseUrl, { max: role === 'api' ? 10 : 20 })
   await migrateToLatest(db)
   const closers: (() => Promise<void>)[] = []
 
   if (role === 'all' || role === 'workers') {
     const { startWorkers } = await import('../../workers/index.js')
-    const workers = await startWorkers({ config, db })
+    const workers = await startWorkers({ config, db, logger: pino({ level: config.logLevel, name: 'workers' }) })
     closers.push(() => workers.close())
   }
   if (role === 'all' || role === 'api') {
