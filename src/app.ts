@@ -9,12 +9,16 @@ import type { Config } from './config/config.js'
 import type { Db } from './db/database.js'
 import { authPlugin } from './http/auth.js'
 import { idempotencyPlugin } from './http/idempotency.js'
+import { httpMetricsPlugin } from './http/metrics.js'
 import { multipartPlugin } from './http/multipart.js'
 import { registerProblemHandlers } from './http/problem.js'
 import { validatorCompiler } from './http/validation.js'
 import { arbiterRoutes, queueDashboard } from './routes/arbiter.js'
 import { chatRoutes } from './routes/chat.js'
 import { claimRoutes } from './routes/claims.js'
+import { eventRoutes } from './routes/events.js'
+import { metricsRoutes } from './routes/metrics.js'
+import { webhookRoutes } from './routes/webhooks.js'
 import { healthRoutes } from './routes/health.js'
 import { moderationRoutes } from './routes/moderation.js'
 import { orderRoutes } from './routes/orders.js'
@@ -24,6 +28,8 @@ import { createStorage, type PhotoStorage } from './photos/index.js'
 import { PhotosService } from './services/photos.service.js'
 import { ChatService } from './services/chat.service.js'
 import { ClaimsService } from './services/claims.service.js'
+import { FeedService } from './services/feed.service.js'
+import { WebhooksService } from './services/webhooks.service.js'
 import { ViolationsService } from './services/violations.service.js'
 import { systemClock, type Clock } from './services/clock.js'
 import { OrdersService } from './services/orders.service.js'
@@ -61,6 +67,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id)
   })
   registerProblemHandlers(app)
+  // Before every route: child scopes copy hooks when they are created.
+  await app.register(httpMetricsPlugin)
 
   await app.register(swagger, {
     openapi: {
@@ -71,6 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
   await app.register(healthRoutes, { db, redis })
+  await app.register(metricsRoutes, { db, redis, queues: ['deadlines', 'maintenance', 'webhooks'] })
 
   const storage = deps.storage ?? createStorage(config.storage)
   app.addHook('onClose', async () => storage.close?.())
@@ -81,6 +90,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     photos,
     chat: new ChatService({ db, policy: config.policy, clock, pseudonymSecret: config.pseudonymSecret }),
     violations: new ViolationsService({ db, policy: config.policy, clock, pseudonymSecret: config.pseudonymSecret }),
+    feed: new FeedService({ db, pseudonymSecret: config.pseudonymSecret }),
+    webhooks: new WebhooksService({ db }),
   }
 
   // The queue dashboard sits outside /v1: browsers cannot send bearer headers,
@@ -105,6 +116,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await api.register(chatRoutes, { chat: services.chat })
     await api.register(moderationRoutes, { chat: services.chat, violations: services.violations })
     await api.register(violationRoutes, { violations: services.violations })
+    await api.register(eventRoutes, { feed: services.feed })
+    await api.register(webhookRoutes, { webhooks: services.webhooks })
   })
   return app
 }

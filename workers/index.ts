@@ -1,6 +1,7 @@
 // Starts everything that runs beside the API: the outbox relay, the deadline
 // worker (deadline and reminder jobs), and the sweeper with its watchdog.
 import { Worker, type WorkerOptions } from 'bullmq'
+import { startWebhookWorkers } from './webhooks.js'
 import type { Config } from '../src/config/config.js'
 import type { Db } from '../src/db/database.js'
 import { ClaimsService } from '../src/services/claims.service.js'
@@ -74,6 +75,8 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
     w.on('failed', (job, err) => logger.error({ queue: w.name, job: job?.id, err: err.message }, 'job failed for good'))
   }
 
+  const webhooks = await startWebhookWorkers({ config, db, logger, prefix })
+
   const tickers: Ticker[] = [
     startTicker('outbox-relay', RELAY_POLL_MS, async () => (await relayOnce(ctx)) >= 500, logger),
     startTicker(
@@ -106,6 +109,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
     close() {
       closing ??= (async () => {
         await Promise.all(tickers.map((t) => t.stop()))
+        await webhooks.close()
         const timeout = opts.closeTimeoutMs ?? 10_000
         // Running jobs get `timeout` to finish; then we force, and their locks lapse so another worker retries them.
         await withTimeout(Promise.all(workers.map((w) => w.close())), timeout, 'closing workers').catch(async (err: Error) => {

@@ -22,6 +22,7 @@ import { actionParams, type ActionBody } from './action-params.js'
 import { machinePolicy, restoreSnapshot, stateNames, storeSnapshot, type ClaimSnapshot } from './claim-snapshot.js'
 import { actorOf, claimView, type ClaimView } from './claim-view.js'
 import { transitionText } from './transition-text.js'
+import { observeDeadlineLateness } from '../http/metrics.js'
 import { isBuyerRestricted, moderateActionText } from './violations.service.js'
 import { findClaimPage, type ClaimListQueryInput } from './claims-query.js'
 
@@ -367,6 +368,7 @@ export class ClaimsService {
       if (deadline.due_at.getTime() > this.deps.clock.now()) return 'not_due'
       const params = { type: 'deadline_expired', kind: deadline.kind } as ClaimEventParams
       await this.applyTransition(tx, claim, { role: 'system', id: 'deadline-worker' }, params, deadlineId)
+      observeDeadlineLateness(deadline.kind, deadline.due_at.getTime(), this.deps.clock.now())
       return 'applied'
     })
   }

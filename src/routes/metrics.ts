@@ -1,0 +1,78 @@
+// GET /metrics in the Prometheus text format. Scrape-time collections (claims
+// by state, BullMQ queue depths) are bounded by a timeout each; one that fails
+// leaves its previous values and counts a scrape error, and the rest of the
+// scrape still answers.
+import type { FastifyPluginAsync } from 'fastify'
+import { Queue } from 'bullmq'
+import type { Redis } from 'ioredis'
+import { sql } from 'kysely'
+import type { Db } from '../db/database.js'
+import { claimsByState, metricsRegistry, queueJobs, scrapeErrors } from '../http/metrics.js'
+
+export interface MetricsRouteOptions {
+  db: Db
+  /** Queue depths are read through this connection; without it there are none. */
+  redis?: Redis
+  /** BullMQ key prefix (not `prefix`: fastify takes that as a route prefix). */
+  queuePrefix?: string
+  /** The queues to report. */
+  queues?: readonly string[]
+  /** Per-collection timeout (default 2 s). */
+  timeoutMs?: number
+  /** When set, scrapes must send `Authorization: Bearer <token>`. */
+  token?: string
+}
+
+const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed', 'completed'] as const
+/** Counting claims by state scans the table (an index-only scan at best): at most once per this interval. */
+const CLAIMS_MIN_INTERVAL_MS = 5_000
+
+export const metricsRoutes: FastifyPluginAsync<MetricsRouteOptions> = async (app, opts) => {
+  const timeoutMs = opts.timeoutMs ?? 2_000
+  const queues = opts.redis
+    ? (opts.queues ?? ['deadlines', 'maintenance', 'webhooks']).map((name) => {
+        const q = new Queue(name, { connection: opts.redis!, prefix: opts.queuePrefix ?? 'claimdesk' })
+        q.on('error', () => {})
+        return q
+      })
+    : []
+  app.addHook('onClose', async () => {
+    await Promise.all(queues.map((q) => q.close()))
+  })
+
+  let claimsAt = 0
+  const collectClaims = async () => {
+    if (Date.now() - claimsAt < CLAIMS_MIN_INTERVAL_MS) return
+    const rows = await opts.db.transaction().execute(async (tx) => {
+      await sql`set local statement_timeout = ${sql.lit(timeoutMs)}`.execute(tx)
+      return (await sql<{ state: string; n: number }>`select state, count(*)::int as n from claims group by state`.execute(tx)).rows
+    })
+    claimsByState.reset()
+    for (const r of rows) claimsByState.set({ state: r.state }, r.n)
+    claimsAt = Date.now()
+  }
+
+  const collectQueue = async (q: Queue) => {
+    const counts = await withTimeout(q.getJobCounts(...JOB_STATES), timeoutMs)
+    for (const state of JOB_STATES) queueJobs.set({ queue: q.name, state }, counts[state] ?? 0)
+  }
+
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    if (opts.token && request.headers.authorization !== `Bearer ${opts.token}`) {
+      return reply.code(401).type('text/plain').send('unauthorized\n')
+    }
+    await Promise.all([
+      collectClaims().catch(() => scrapeErrors.inc({ source: 'claims' })),
+      ...queues.map((q) => collectQueue(q).catch(() => scrapeErrors.inc({ source: `queue_${q.name}` }))),
+    ])
+    return reply.type(metricsRegistry.contentType).send(await metricsRegistry.metrics())
+  })
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}

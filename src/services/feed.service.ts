@@ -1,0 +1,217 @@
+// The event feed (PRODUCT.md §7): every claim event, party message, deadline
+// reminder and violation the caller may see, in transaction order, by cursor.
+//
+// Rows are written by triggers in the writing transaction and stamped with its
+// transaction id (migrations/20261122050000_feed_webhooks.ts). A read returns
+// only rows whose txid is below the xmin of the statement's own snapshot:
+//  - every transaction with an id below xmin has ended, so all of its rows
+//    are visible now (or it rolled back and has none): nothing below xmin can
+//    still appear later;
+//  - every transaction still running, or starting later, has an id ≥ xmin,
+//    and xmin never decreases, so all rows committed after this read sort
+//    after everything this read returned.
+// Paging by (txid, id) therefore never skips or repeats a row, however
+// transactions interleave. The price: a long write transaction holds the
+// feed back (not the writes) until it ends; statement_timeout bounds that.
+//
+// The horizon is feed_horizon() (the migration), not the bare snapshot xmin:
+// xmin is cluster-wide, so a long transaction in another database of the same
+// cluster would stall the feed too. feed_horizon() ignores only in-progress
+// transactions that pg_stat_activity shows running in another database (they
+// cannot write feed_events); anything it cannot attribute still holds it back.
+import { sql } from 'kysely'
+import type { Selectable } from 'kysely'
+import type { Db, DbOrTx } from '../db/database.js'
+import type { FeedEventsTable } from '../db/schema.js'
+import type { Principal, PrincipalRole } from '../auth/principal.js'
+import { validation } from '../errors.js'
+import { buyerPseudonym } from './pseudonym.js'
+
+export const FEED_EVENT_TYPES = [
+  'claim.event',
+  'chat.message',
+  'deadline.reminder',
+  'violation.recorded',
+  'violation.cancelled',
+] as const
+export type FeedEventType = (typeof FEED_EVENT_TYPES)[number]
+
+export type FeedRow = Selectable<FeedEventsTable>
+
+/** A position in the feed: after the row (txid, id). The start is ('0', '0'). */
+export interface FeedPosition {
+  txid: string
+  id: string
+}
+
+export const FEED_START: FeedPosition = { txid: '0', id: '0' }
+
+/** Whose events: a buyer's, a seller's, or everybody's (arbiters, the service). */
+export type FeedScope = { role: 'buyer' | 'seller'; id: string } | { role: 'all' }
+
+export function scopeOf(principal: { role: PrincipalRole; id: string }): FeedScope {
+  return principal.role === 'buyer' || principal.role === 'seller' ? { role: principal.role, id: principal.id } : { role: 'all' }
+}
+
+export function encodeCursor(p: FeedPosition): string {
+  return Buffer.from(`${p.txid}.${p.id}`).toString('base64url')
+}
+
+export function decodeCursor(cursor: string): FeedPosition {
+  const m = /^(\d{1,20})\.(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'))
+  if (!m?.[1] || !m[2]) throw validation('the cursor is not one this API issued', { field: 'after' })
+  return { txid: m[1], id: m[2] }
+}
+
+export interface ReadOptions {
+  after: FeedPosition
+  scope: FeedScope
+  limit: number
+  /** Only these types; undefined or empty means all. */
+  types?: readonly string[] | undefined
+}
+
+/**
+ * One page of raw rows after `after`, oldest first, never past the snapshot's
+ * xmin. One statement, so the xmin is that of the snapshot the rows come from.
+ */
+export async function readFeed(db: DbOrTx, opts: ReadOptions): Promise<FeedRow[]> {
+  const { after, scope } = opts
+  const types = opts.types && opts.types.length > 0 && !opts.types.includes('*') ? [...opts.types] : null
+  const result = await sql<FeedRow>`
+    select id, txid::text as txid, type, claim_id, thread_id, buyer_id, seller_id, source_id, data, occurred_at, created_at
+    from feed_events
+    where (txid, id) > (${after.txid}::xid8, ${after.id}::bigint)
+      and txid < feed_horizon()
+      ${scope.role === 'buyer' ? sql`and buyer_id = ${scope.id}` : scope.role === 'seller' ? sql`and seller_id = ${scope.id}` : sql``}
+      ${types ? sql`and type = any(${types}::text[])` : sql``}
+    order by feed_events.txid, feed_events.id -- qualified: the bare name would sort by the text alias
+    limit ${opts.limit}`.execute(db)
+  return result.rows
+}
+
+/** The position every transaction still running (or yet to start) sorts after: a subscription starts here. */
+export async function currentHead(db: DbOrTx): Promise<FeedPosition> {
+  const r = await sql<{ xmin: string }>`select feed_horizon()::text as xmin`.execute(db)
+  // Rows of txid = xmin have id ≥ 1, so (xmin, 0) is just before all of them.
+  return { txid: r.rows[0]!.xmin, id: '0' }
+}
+
+export interface FeedEventView {
+  id: string
+  type: string
+  occurred_at: string
+  claim_id: string | null
+  data: Record<string, unknown>
+}
+
+/** The viewer of an event: a principal, or a webhook's owner. */
+export interface Viewer {
+  role: PrincipalRole
+  id: string
+}
+
+/**
+ * The event as `viewer` sees it. Sellers get the buyer's pseudonym, never the
+ * id; buyers do not see sanctions; moderation notes never leave.
+ */
+export function eventView(row: FeedRow, viewer: Viewer, pseudonymSecret: string): FeedEventView {
+  const d = row.data as Record<string, unknown>
+  const hideBuyer = viewer.role === 'seller'
+  const party = (role: unknown, id: unknown) =>
+    role === 'buyer' && hideBuyer
+      ? { role, pseudonym: buyerPseudonym(pseudonymSecret, row.seller_id ?? viewer.id, String(id)) }
+      : { role, id }
+  let data: Record<string, unknown>
+  switch (row.type) {
+    case 'claim.event': {
+      const payload = { ...((d.payload as Record<string, unknown> | null) ?? {}) }
+      if (viewer.role === 'buyer') delete payload.sanctions
+      data = {
+        claim_id: d.claim_id,
+        order_id: d.order_id,
+        seq: d.seq,
+        action: d.action,
+        from_state: d.from_state,
+        to_state: d.to_state,
+        actor: party(d.actor_role, d.actor_id),
+        payload,
+      }
+      break
+    }
+    case 'chat.message':
+      data = {
+        message_id: d.message_id,
+        thread_id: d.thread_id,
+        order_id: d.order_id,
+        claim_id: d.claim_id,
+        sender: party(d.sender_role, d.sender_id),
+        text: d.text,
+      }
+      break
+    case 'deadline.reminder':
+      data = {
+        claim_id: d.claim_id,
+        deadline_id: d.deadline_id,
+        kind: d.kind,
+        due_at: d.due_at,
+        thread_id: d.thread_id,
+        message_id: d.message_id,
+        order_id: d.order_id,
+        text: d.text,
+      }
+      break
+    case 'violation.recorded':
+    case 'violation.cancelled':
+      data = {
+        violation_id: d.violation_id,
+        party: party(d.party_role, d.party_id),
+        rule: d.rule,
+        excerpt: d.excerpt,
+        hint: d.hint,
+        source: d.source,
+        thread_id: d.thread_id,
+        claim_id: d.claim_id,
+        message_id: d.message_id,
+        fine: { amount: Number(d.fine_amount), currency: d.currency },
+        status: d.status,
+        ...(d.cancel_reason ? { cancel_reason: d.cancel_reason } : {}),
+      }
+      break
+    default:
+      data = {}
+  }
+  return { id: row.id, type: row.type, occurred_at: new Date(row.occurred_at).toISOString(), claim_id: row.claim_id, data }
+}
+
+export interface FeedServiceDeps {
+  db: Db
+  pseudonymSecret: string
+}
+
+export interface FeedPage {
+  items: FeedEventView[]
+  /** Always set: pass it as `after` to continue (an empty page returns the cursor it was given). */
+  next_cursor: string
+  has_more: boolean
+}
+
+export class FeedService {
+  constructor(private readonly deps: FeedServiceDeps) {}
+
+  async read(principal: Principal, query: { after?: string | undefined; limit: number; types?: readonly string[] | undefined }): Promise<FeedPage> {
+    if (query.types) {
+      const unknown = query.types.filter((t) => t !== '*' && !(FEED_EVENT_TYPES as readonly string[]).includes(t))
+      if (unknown.length > 0) throw validation(`unknown event types: ${unknown.join(', ')}`, { field: 'types', allowed: FEED_EVENT_TYPES })
+    }
+    const after = query.after ? decodeCursor(query.after) : FEED_START
+    const rows = await readFeed(this.deps.db, { after, scope: scopeOf(principal), limit: query.limit + 1, types: query.types })
+    const page = rows.slice(0, query.limit)
+    const last = page.at(-1)
+    return {
+      items: page.map((r) => eventView(r, principal, this.deps.pseudonymSecret)),
+      next_cursor: last ? encodeCursor({ txid: last.txid, id: last.id }) : encodeCursor(after),
+      has_more: rows.length > query.limit,
+    }
+  }
+}

@@ -1,0 +1,107 @@
+// The test app of test/helpers/app.ts plus the feed, webhook and metrics
+// routes (registered here until src/app.ts does; skipped once it does), and
+// the services the tests drive directly (chat, claims).
+import type { Test } from 'tap'
+import { Redis } from 'ioredis'
+import { sql } from 'kysely'
+import { buildApp } from '../../../src/app.js'
+import { loadConfig, type Config } from '../../../src/config/config.js'
+import { resolvePolicy, type PolicyFile } from '../../../src/config/policy.js'
+import { signToken, type PrincipalRole } from '../../../src/auth/principal.js'
+import { authPlugin } from '../../../src/http/auth.js'
+import { httpMetricsPlugin } from '../../../src/http/metrics.js'
+import { eventRoutes } from '../../../src/routes/events.js'
+import { metricsRoutes } from '../../../src/routes/metrics.js'
+import { webhookRoutes } from '../../../src/routes/webhooks.js'
+import { ChatService } from '../../../src/services/chat.service.js'
+import { ClaimsService } from '../../../src/services/claims.service.js'
+import { FeedService } from '../../../src/services/feed.service.js'
+import { WebhooksService } from '../../../src/services/webhooks.service.js'
+import { REDIS_URL, TestClock, type TestApp } from '../../helpers/app.js'
+import { createTestDatabase } from '../../helpers/database.js'
+
+export interface FeedTestApp extends TestApp {
+  chat: ChatService
+  claims: ClaimsService
+  feed: FeedService
+}
+
+export async function feedTestApp(t: Test, policy: PolicyFile = {}, opts: { allowPrivate?: boolean; queuePrefix?: string } = {}): Promise<FeedTestApp> {
+  const database = await createTestDatabase()
+  const config: Config = {
+    ...loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, REDIS_URL }),
+    policy: resolvePolicy(policy),
+  }
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 })
+  const clock = new TestClock()
+  const app = await buildApp({ config, db: database.db, redis, clock })
+  const feed = new FeedService({ db: database.db, pseudonymSecret: config.pseudonymSecret })
+  const webhooks = new WebhooksService({ db: database.db, allowPrivate: opts.allowPrivate ?? true })
+  if (!app.hasRoute({ method: 'GET', url: '/v1/events' })) {
+    await app.register(httpMetricsPlugin)
+    await app.register(metricsRoutes, { db: database.db, redis, queuePrefix: opts.queuePrefix ?? 'claimdesk', timeoutMs: 1_000 })
+    await app.register(async (api) => {
+      await api.register(authPlugin, { secret: config.jwtSecret })
+      await api.register(eventRoutes, { feed })
+      await api.register(webhookRoutes, { webhooks })
+    })
+  }
+  await app.ready()
+  t.teardown(async () => {
+    await app.close()
+    redis.disconnect()
+    await database.drop()
+  })
+  const token = (role: PrincipalRole, sub: string) => signToken(config.jwtSecret, { role, id: sub })
+  const deps = { db: database.db, policy: config.policy, clock, pseudonymSecret: config.pseudonymSecret }
+  return {
+    app,
+    db: database.db,
+    config,
+    clock,
+    redis,
+    databaseUrl: database.url,
+    token,
+    async call(as, options) {
+      const headers = { ...(options.headers ?? {}) } as Record<string, string>
+      if (as) headers.authorization = `Bearer ${token(as[0], as[1])}`
+      return app.inject({ ...options, headers }) as never
+    },
+    chat: new ChatService(deps),
+    claims: new ClaimsService(deps),
+    feed,
+  }
+}
+
+/** Every event `as` can read, paging `limit` at a time from the start. */
+export async function readAll(t: TestApp, as: [PrincipalRole, string], limit = 100, types?: string) {
+  await settled(t)
+  const items: any[] = []
+  let after: string | undefined
+  for (let page = 0; page < 10_000; page++) {
+    const qs = new URLSearchParams({ limit: String(limit), ...(after ? { after } : {}), ...(types ? { types } : {}) })
+    const res = await t.call(as, { method: 'GET', url: `/v1/events?${qs}` })
+    if (res.statusCode !== 200) throw new Error(`GET /v1/events: ${res.statusCode} ${res.body}`)
+    const body = res.json()
+    items.push(...body.items)
+    after = body.next_cursor
+    if (!body.has_more) return { items, cursor: after as string }
+  }
+  throw new Error('feed did not end')
+}
+
+/**
+ * Waits until every feed row written so far is readable. The feed holds back
+ * while a write transaction older than a row is open (in this database, or one
+ * feed_horizon() cannot attribute): correct, but a test must wait it out.
+ */
+export async function settled(t: TestApp, timeoutMs = 20_000): Promise<void> {
+  const until = Date.now() + timeoutMs
+  const total = Number((await t.db.selectFrom('feed_events').select(({ fn }) => fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n)
+  for (;;) {
+    const r = await sql<{ n: string }>`select count(*) as n from feed_events where txid < feed_horizon()`.execute(t.db)
+    if (Number(r.rows[0]!.n) >= total) return
+    if (Date.now() > until) throw new Error(`feed not settled after ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
