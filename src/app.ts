@@ -91,7 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     chat: new ChatService({ db, policy: config.policy, clock, pseudonymSecret: config.pseudonymSecret }),
     violations: new ViolationsService({ db, policy: config.policy, clock, pseudonymSecret: config.pseudonymSecret }),
     feed: new FeedService({ db, pseudonymSecret: config.pseudonymSecret }),
-    webhooks: new WebhooksService({ db }),
+    webhooks: new WebhooksService({ db, allowPrivate: config.webhookAllowPrivate }),
   }
 
   // The queue dashboard sits outside /v1: browsers cannot send bearer headers,

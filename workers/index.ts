@@ -75,7 +75,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
     w.on('failed', (job, err) => logger.error({ queue: w.name, job: job?.id, err: err.message }, 'job failed for good'))
   }
 
-  const webhooks = await startWebhookWorkers({ config, db, logger, prefix })
+  const webhooks = await startWebhookWorkers({ config, db, logger, prefix, allowPrivate: config.webhookAllowPrivate })
 
   const tickers: Ticker[] = [
     startTicker('outbox-relay', RELAY_POLL_MS, async () => (await relayOnce(ctx)) >= 500, logger),

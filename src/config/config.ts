@@ -12,6 +12,8 @@ export interface Config {
   /** Secret for per-seller buyer pseudonyms; defaults to the JWT secret. */
   pseudonymSecret: string
   logLevel: string
+  /** WEBHOOK_ALLOW_PRIVATE=true lets webhooks target private and loopback addresses (tests, on-premise receivers). */
+  webhookAllowPrivate: boolean
   storage: { kind: 'local'; dir: string } | { kind: 's3'; endpoint: string | undefined; bucket: string; region: string }
   policy: Policy
 }
@@ -55,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtSecret,
     pseudonymSecret: env.PSEUDONYM_SECRET ?? jwtSecret,
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === 'true',
     storage,
     policy,
   }

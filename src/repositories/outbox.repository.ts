@@ -1,7 +1,8 @@
 // Work for Redis, written in the same transaction as the change that causes it.
 import type { DbOrTx } from '../db/database.js'
 
-export type OutboxTopic = 'deadline.schedule' | 'claim.event' | 'message.event'
+/** Only deadline scheduling goes through the outbox; events reach the feed by triggers. */
+export type OutboxTopic = 'deadline.schedule'
 
 export async function enqueueOutbox(db: DbOrTx, topic: OutboxTopic, payloads: Record<string, unknown>[]): Promise<void> {
   if (payloads.length === 0) return

@@ -181,11 +181,7 @@ export class ChatService {
         created_at: now,
       })
       if (review) await chatRepo.insertFlag(tx, { message_id: message.id, thread_id: thread.id, violations: result.violations, created_at: now })
-      // The event feed and webhooks (PRODUCT.md §7) pick message events up from the outbox.
-      await tx
-        .insertInto('outbox')
-        .values({ topic: 'chat.message', payload: JSON.stringify({ thread_id: thread.id, message_id: message.id, order_id: thread.order_id, sender_role: role }) })
-        .execute()
+      // The event feed and webhooks (PRODUCT.md §7) pick the message up from its row (a trigger).
       const row = await tx.selectFrom('messages').selectAll().where('id', '=', message.id).executeTakeFirstOrThrow()
       return { kind: 'delivered', message: this.messageView(row, thread, principal) } as const
     })

@@ -12,9 +12,9 @@ import type { Policy } from '../config/policy.js'
 import { DomainError, notFound, validation } from '../errors.js'
 import type { Principal } from '../auth/principal.js'
 import * as claimsRepo from '../repositories/claims.repository.js'
-import { syncDeadlines, type DeadlineRow } from '../repositories/deadlines.repository.js'
+import { replaceDeadlines, syncDeadlines, type DeadlineRow } from '../repositories/deadlines.repository.js'
 import { enqueueOutbox } from '../repositories/outbox.repository.js'
-import { ensureThread, postMessage } from '../repositories/threads.repository.js'
+import { ensureThread, postMessage, postToOrderThread } from '../repositories/threads.repository.js'
 import type { Clock } from './clock.js'
 import type { ClaimPhotos, PhotosService, PhotoUpload, PreparedPhoto } from './photos.service.js'
 import { photosNotAllowed, photosRequired, tooManyPhotos } from './photos/errors.js'
@@ -225,7 +225,6 @@ export class ClaimsService {
         payload: { claim_id: created.id, line_id: input.line_id, sku: line.sku, reason: input.reason, requested_resolution: input.requested_resolution },
         created_at: new Date(now),
       })
-      await enqueueOutbox(tx, 'claim.event', [{ claim_id: created.id, seq: 1, action: 'open', to_state: names.state }])
       return created
     }))
     return this.viewOne(row, principal)
@@ -375,7 +374,7 @@ export class ClaimsService {
 
   /**
    * A reminder before a deadline (workers call this): a system message in the
-   * claim's thread and a `deadline.reminder` outbox row, at most once per
+   * claim's thread (the feed turns it into a `deadline.reminder` event), at most once per
    * deadline (reminded_at, under the deadline's row lock).
    */
   async remindDeadline(deadlineId: string): Promise<'sent' | 'stale' | 'not_due'> {
@@ -405,8 +404,6 @@ export class ClaimsService {
         payload: { ...payload, reminder: true },
         created_at: new Date(now),
       })
-      // Not through enqueueOutbox: its topic union is the claim core's; this one is the reminder's.
-      await tx.insertInto('outbox').values({ topic: 'deadline.reminder', payload: JSON.stringify(payload) }).execute()
       await tx.updateTable('deadlines').set({ reminded_at: new Date(now) }).where('id', '=', deadline.id).execute()
       return 'sent'
     })
@@ -497,11 +494,10 @@ export class ClaimsService {
       payload: { ...params, type: undefined, ...(from.arbiter_status !== to.arbiter_status ? { arbiter_status: to.arbiter_status } : {}) },
       created_at: new Date(now),
     })
-    const fresh = await syncDeadlines(tx, current.id, version, ctx.deadlines, new Date(now), firedDeadlineId)
+    const fresh = await replaceDeadlines(tx, current.id, version, before.context.deadlines, ctx.deadlines, new Date(now), firedDeadlineId)
     await this.scheduleDeadlines(tx, fresh)
-    const threadId = await ensureThread(tx, { order_id: current.order_id, buyer_id: current.buyer_id, seller_id: current.seller_id }, true)
-    await postMessage(tx, {
-      thread_id: threadId,
+    // The feed and webhooks pick the transition up from claim_events (triggers); the chat gets a system message.
+    await postToOrderThread(tx, { order_id: current.order_id, buyer_id: current.buyer_id, seller_id: current.seller_id }, {
       sender_role: 'system',
       sender_id: 'claimdesk',
       kind: 'system',
@@ -510,9 +506,6 @@ export class ClaimsService {
       payload: { claim_id: current.id, action: params.type, from_state: from.state, to_state: to.state, version },
       created_at: new Date(now),
     })
-    await enqueueOutbox(tx, 'claim.event', [
-      { claim_id: current.id, seq: version, action: params.type, from_state: from.state, to_state: to.state },
-    ])
     return updated
   }
 

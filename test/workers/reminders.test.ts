@@ -32,9 +32,10 @@ t.test('one reminder per deadline, before it passes', async (t) => {
   const reminders = messages.filter((m) => (m.payload as { reminder?: boolean }).reminder === true)
   t.equal(reminders.length, 1, 'one reminder message in the thread')
   t.match(reminders[0], { sender_role: 'system', text: /seller response deadline passes at/ })
-  const rows = await h.app.db.selectFrom('outbox').select('payload').where('topic', '=', 'deadline.reminder').execute()
-  t.equal(rows.length, 1, 'one deadline.reminder event')
-  t.match(rows[0]?.payload, { claim_id: claim.id, deadline_id: deadline.id, kind: 'seller_response' })
+  const rows = await h.app.db.selectFrom('feed_events').select(['claim_id', 'data']).where('type', '=', 'deadline.reminder').execute()
+  t.equal(rows.length, 1, 'one deadline.reminder event in the feed')
+  t.equal(rows[0]?.claim_id, claim.id)
+  t.match(rows[0]?.data, { kind: 'seller_response' })
   // The arbiters' own deadline gets no chat reminder.
   t.equal((await deadlineOf(h.app, claim.id, 'arbiter_decision')).reminded_at, null)
 })

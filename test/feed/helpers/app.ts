@@ -1,6 +1,5 @@
-// The test app of test/helpers/app.ts plus the feed, webhook and metrics
-// routes (registered here until src/app.ts does; skipped once it does), and
-// the services the tests drive directly (chat, claims).
+// The test app of test/helpers/app.ts, with webhooks allowed to reach
+// loopback receivers, and the services the tests drive directly (chat, claims).
 import type { Test } from 'tap'
 import { Redis } from 'ioredis'
 import { sql } from 'kysely'
@@ -8,15 +7,9 @@ import { buildApp } from '../../../src/app.js'
 import { loadConfig, type Config } from '../../../src/config/config.js'
 import { resolvePolicy, type PolicyFile } from '../../../src/config/policy.js'
 import { signToken, type PrincipalRole } from '../../../src/auth/principal.js'
-import { authPlugin } from '../../../src/http/auth.js'
-import { httpMetricsPlugin } from '../../../src/http/metrics.js'
-import { eventRoutes } from '../../../src/routes/events.js'
-import { metricsRoutes } from '../../../src/routes/metrics.js'
-import { webhookRoutes } from '../../../src/routes/webhooks.js'
 import { ChatService } from '../../../src/services/chat.service.js'
 import { ClaimsService } from '../../../src/services/claims.service.js'
 import { FeedService } from '../../../src/services/feed.service.js'
-import { WebhooksService } from '../../../src/services/webhooks.service.js'
 import { REDIS_URL, TestClock, type TestApp } from '../../helpers/app.js'
 import { createTestDatabase } from '../../helpers/database.js'
 
@@ -31,21 +24,12 @@ export async function feedTestApp(t: Test, policy: PolicyFile = {}, opts: { allo
   const config: Config = {
     ...loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, REDIS_URL }),
     policy: resolvePolicy(policy),
+    webhookAllowPrivate: opts.allowPrivate ?? true,
   }
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 })
   const clock = new TestClock()
   const app = await buildApp({ config, db: database.db, redis, clock })
   const feed = new FeedService({ db: database.db, pseudonymSecret: config.pseudonymSecret })
-  const webhooks = new WebhooksService({ db: database.db, allowPrivate: opts.allowPrivate ?? true })
-  if (!app.hasRoute({ method: 'GET', url: '/v1/events' })) {
-    await app.register(httpMetricsPlugin)
-    await app.register(metricsRoutes, { db: database.db, redis, queuePrefix: opts.queuePrefix ?? 'claimdesk', timeoutMs: 1_000 })
-    await app.register(async (api) => {
-      await api.register(authPlugin, { secret: config.jwtSecret })
-      await api.register(eventRoutes, { feed })
-      await api.register(webhookRoutes, { webhooks })
-    })
-  }
   await app.ready()
   t.teardown(async () => {
     await app.close()
