@@ -22,6 +22,7 @@ import { webhookRoutes } from './routes/webhooks.js'
 import { healthRoutes } from './routes/health.js'
 import { moderationRoutes } from './routes/moderation.js'
 import { orderRoutes } from './routes/orders.js'
+import { sellerRoutes } from './routes/sellers.js'
 import { violationRoutes } from './routes/violations.js'
 import { photoRoutes } from './routes/photos.js'
 import { createStorage, type PhotoStorage } from './photos/index.js'
@@ -29,6 +30,7 @@ import { PhotosService } from './services/photos.service.js'
 import { ChatService } from './services/chat.service.js'
 import { ClaimsService } from './services/claims.service.js'
 import { FeedService } from './services/feed.service.js'
+import { StatsService } from './services/stats.service.js'
 import { WebhooksService } from './services/webhooks.service.js'
 import { ViolationsService } from './services/violations.service.js'
 import { systemClock, type Clock } from './services/clock.js'
@@ -92,6 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     violations: new ViolationsService({ db, policy: config.policy, clock, pseudonymSecret: config.pseudonymSecret }),
     feed: new FeedService({ db, pseudonymSecret: config.pseudonymSecret }),
     webhooks: new WebhooksService({ db, allowPrivate: config.webhookAllowPrivate }),
+    stats: new StatsService({ db, clock, pseudonymSecret: config.pseudonymSecret }),
   }
 
   // The queue dashboard sits outside /v1: browsers cannot send bearer headers,
@@ -118,6 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await api.register(violationRoutes, { violations: services.violations })
     await api.register(eventRoutes, { feed: services.feed })
     await api.register(webhookRoutes, { webhooks: services.webhooks })
+    await api.register(sellerRoutes, { stats: services.stats })
   })
   return app
 }
