@@ -158,6 +158,13 @@ async function load(pool: pg.Pool): Promise<void> {
             created_at + interval '10 days' + (random() * 10) * interval '1 day', 'escalate', 'pending', 3, created_at, null
      from claims where state not in ('resolved', 'closed', 'withdrawn') and not overdue`,
   )
+  // What each transition keeps on the claim row: its earliest pending deadline.
+  await q(
+    'claims.next_due_at',
+    `update claims set next_due_at = d.due
+     from (select claim_id, min(due_at) as due from deadlines where status = 'pending' group by claim_id) d
+     where d.claim_id = claims.id`,
+  )
   await q(
     'violations',
     `insert into violations (party_role, party_id, rule, excerpt, hint, source, fine_amount, currency, status, created_at)

@@ -53,6 +53,8 @@ export interface ClaimsTable {
   decided_by: string | null
   first_response_at: Timestamp | null
   escalated_at: Timestamp | null
+  /** The earliest pending deadline (null when none): written with every transition. */
+  next_due_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
   created_at: CreatedAt
   updated_at: Timestamp
   closed_at: Timestamp | null

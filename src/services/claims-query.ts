@@ -200,29 +200,15 @@ export async function findClaimPage(db: Db, principal: Principal, query: ClaimLi
     return { rows: page, next_cursor: rows.length > limit && last ? encode({ s: 'c', f: print, k: last.cursor_k, i: last.id }) : null }
   }
 
-  // due_at, first part: claims with a pending deadline, by the earliest one.
-  // Only open claims hold pending deadlines (final states clear them in the
-  // transition's transaction), hence the OPEN predicate and its partial indexes.
+  // due_at, first part: claims with a pending deadline, by the earliest one
+  // (claims.next_due_at, written with each transition, under partial indexes).
   const page: ClaimRow[] = []
   if (cursor === undefined || cursor.s !== 'd' || cursor.p === 1) {
-    let q = base
-      .innerJoin('deadlines as nd', 'nd.claim_id', 'claims.id')
-      .where('nd.status', '=', 'pending')
-      .where(OPEN)
-      // The page's keys first (narrow: index-only where the filters allow), then its rows by id:
-      // sorting the scope's open claims must not drag their whole rows along.
-      .select(['claims.id', sql<string>`to_json(min(nd.due_at)) #>> '{}'`.as('cursor_k')])
-      .groupBy('claims.id')
-    if (cursor?.s === 'd' && cursor.p === 1) q = q.having(sql<SqlBool>`(min(nd.due_at), claims.id) > (${cursor.k}::timestamptz, ${cursor.i}::uuid)`)
-    const keys = await q.orderBy(sql`min(nd.due_at)`, 'asc').orderBy('claims.id', 'asc').limit(limit + 1).execute()
-    const full = keys.length === 0 ? [] : await db.selectFrom('claims').selectAll().where('id', 'in', keys.map((k) => k.id)).execute()
-    const byId = new Map(full.map((r) => [r.id, r]))
-    const rows = keys.flatMap((k) => {
-      const row = byId.get(k.id)
-      return row ? [row] : []
-    })
-    if (keys.length > limit) {
-      const last = keys[limit - 1] as (typeof keys)[number]
+    let q = base.where('claims.next_due_at', 'is not', null).selectAll('claims').select(exact('claims.next_due_at').as('cursor_k'))
+    if (cursor?.s === 'd' && cursor.p === 1) q = q.where(sql<SqlBool>`(claims.next_due_at, claims.id) > (${cursor.k}::timestamptz, ${cursor.i}::uuid)`)
+    const rows = await q.orderBy('claims.next_due_at', 'asc').orderBy('claims.id', 'asc').limit(limit + 1).execute()
+    if (rows.length > limit) {
+      const last = rows[limit - 1] as (typeof rows)[number]
       return { rows: rows.slice(0, limit), next_cursor: encode({ s: 'd', f: print, p: 1, k: last.cursor_k, i: last.id }) }
     }
     page.push(...rows)
@@ -230,16 +216,7 @@ export async function findClaimPage(db: Db, principal: Principal, query: ClaimLi
   // Second part: claims without a pending deadline, newest first.
   const room = limit - page.length
   let q = base
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('deadlines')
-            .select(sql.lit(1).as('one'))
-            .whereRef('deadlines.claim_id', '=', 'claims.id')
-            .where('deadlines.status', '=', 'pending'),
-        ),
-      ),
-    )
+    .where('claims.next_due_at', 'is', null)
     .selectAll('claims')
     .select(exact('claims.created_at').as('cursor_k'))
   if (cursor?.s === 'd' && cursor.p === 2 && cursor.k !== undefined) {

@@ -52,6 +52,10 @@ export const PHOTO_EVIDENCE_REASONS: ReadonlySet<string> = new Set(['defect', 'd
 /** Actions whose `comment` reaches the other party and so is moderated. */
 const MODERATED_COMMENTS = new Set(['reject', 'request_info', 'escalate', 'decide'])
 
+/** The earliest of the machine's deadlines, kept on the claim row for sorting by due time. */
+const nextDue = (deadlines: readonly { due_at: number }[]): Date | null =>
+  deadlines.length === 0 ? null : new Date(Math.min(...deadlines.map((d) => d.due_at)))
+
 const FINAL_STATES = new Set(['resolved', 'closed', 'withdrawn'])
 
 export const actionNotAllowed = (action: string, state: string) =>
@@ -195,6 +199,7 @@ export class ClaimsService {
           version: 1,
           created_at: new Date(now),
           updated_at: new Date(now),
+          next_due_at: nextDue(snapshot.context.deadlines),
         })
         .catch((err: { code?: string; constraint?: string }) => {
           if (err.code === '23505' && err.constraint === 'claims_one_open_per_line') throw claimAlreadyOpen()
@@ -481,6 +486,7 @@ export class ClaimsService {
       escalated_at: to.state === 'escalated' ? (current.escalated_at ?? new Date(now)) : current.escalated_at,
       updated_at: new Date(now),
       closed_at: FINAL_STATES.has(to.state) ? new Date(now) : null,
+      next_due_at: nextDue(ctx.deadlines),
     })
     if (!updated) throw actionNotAllowed(params.type, current.state)
     await claimsRepo.appendEvent(tx, {
