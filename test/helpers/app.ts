@@ -37,6 +37,8 @@ export interface TestAppOptions {
   storageDir?: string
   /** Socket timeouts, for tests of stalled uploads. */
   http?: AppDeps['http']
+  /** Settings beyond policy, e.g. webhookAllowPrivate for loopback receivers. */
+  config?: Partial<Omit<Config, 'policy'>>
 }
 
 export async function buildTestApp(t: Test, policy: PolicyFile = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -44,6 +46,7 @@ export async function buildTestApp(t: Test, policy: PolicyFile = {}, options: Te
   const storageDir = options.storageDir ?? process.env.STORAGE_DIR
   const config: Config = {
     ...loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, REDIS_URL, ...(storageDir ? { STORAGE_DIR: storageDir } : {}) }),
+    ...options.config,
     policy: resolvePolicy(policy),
   }
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: false })

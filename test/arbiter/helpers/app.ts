@@ -1,12 +1,6 @@
-// Escalated claims made through the API on the test clock, and a small app
-// that mounts the arbiter routes the way src/app.ts is to mount them.
-import Fastify, { type FastifyInstance } from 'fastify'
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+// Escalated claims made through the API on the test clock.
+import type { FastifyInstance } from 'fastify'
 import type { Test } from 'tap'
-import { authPlugin } from '../../../src/http/auth.js'
-import { registerProblemHandlers } from '../../../src/http/problem.js'
-import { validatorCompiler } from '../../../src/http/validation.js'
-import { arbiterRoutes } from '../../../src/routes/arbiter.js'
 import { ClaimsService } from '../../../src/services/claims.service.js'
 import type { TestApp } from '../../helpers/app.js'
 import { act, openClaim, registerOrder } from '../../helpers/fixtures.js'
@@ -27,15 +21,7 @@ export function claimsService(app: TestApp): ClaimsService {
   return new ClaimsService({ db: app.db, policy: app.config.policy, clock: app.clock, pseudonymSecret: app.config.pseudonymSecret })
 }
 
-export async function arbiterApp(t: Test, app: TestApp): Promise<FastifyInstance> {
-  const server = Fastify({ logger: false }).withTypeProvider<TypeBoxTypeProvider>()
-  server.setValidatorCompiler(validatorCompiler)
-  registerProblemHandlers(server)
-  await server.register(async (api) => {
-    await api.register(authPlugin, { secret: app.config.jwtSecret })
-    await api.register(arbiterRoutes, { claims: claimsService(app) })
-  })
-  await server.ready()
-  t.teardown(() => server.close())
-  return server
+/** The app whose arbiter routes the tests call (src/app.ts wires them). */
+export async function arbiterApp(_t: Test, app: TestApp): Promise<FastifyInstance> {
+  return app.app
 }

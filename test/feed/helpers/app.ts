@@ -1,17 +1,13 @@
 // The test app of test/helpers/app.ts, with webhooks allowed to reach
 // loopback receivers, and the services the tests drive directly (chat, claims).
 import type { Test } from 'tap'
-import { Redis } from 'ioredis'
 import { sql } from 'kysely'
-import { buildApp } from '../../../src/app.js'
-import { loadConfig, type Config } from '../../../src/config/config.js'
-import { resolvePolicy, type PolicyFile } from '../../../src/config/policy.js'
-import { signToken, type PrincipalRole } from '../../../src/auth/principal.js'
+import type { PolicyFile } from '../../../src/config/policy.js'
+import type { PrincipalRole } from '../../../src/auth/principal.js'
 import { ChatService } from '../../../src/services/chat.service.js'
 import { ClaimsService } from '../../../src/services/claims.service.js'
 import { FeedService } from '../../../src/services/feed.service.js'
-import { REDIS_URL, TestClock, type TestApp } from '../../helpers/app.js'
-import { createTestDatabase } from '../../helpers/database.js'
+import { buildTestApp, type TestApp } from '../../helpers/app.js'
 
 export interface FeedTestApp extends TestApp {
   chat: ChatService
@@ -19,41 +15,14 @@ export interface FeedTestApp extends TestApp {
   feed: FeedService
 }
 
-export async function feedTestApp(t: Test, policy: PolicyFile = {}, opts: { allowPrivate?: boolean; queuePrefix?: string } = {}): Promise<FeedTestApp> {
-  const database = await createTestDatabase()
-  const config: Config = {
-    ...loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, REDIS_URL }),
-    policy: resolvePolicy(policy),
-    webhookAllowPrivate: opts.allowPrivate ?? true,
-  }
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 })
-  const clock = new TestClock()
-  const app = await buildApp({ config, db: database.db, redis, clock })
-  const feed = new FeedService({ db: database.db, pseudonymSecret: config.pseudonymSecret })
-  await app.ready()
-  t.teardown(async () => {
-    await app.close()
-    redis.disconnect()
-    await database.drop()
-  })
-  const token = (role: PrincipalRole, sub: string) => signToken(config.jwtSecret, { role, id: sub })
-  const deps = { db: database.db, policy: config.policy, clock, pseudonymSecret: config.pseudonymSecret }
+export async function feedTestApp(t: Test, policy: PolicyFile = {}, opts: { allowPrivate?: boolean } = {}): Promise<FeedTestApp> {
+  const base = await buildTestApp(t, policy, { config: { webhookAllowPrivate: opts.allowPrivate ?? true } })
+  const deps = { db: base.db, policy: base.config.policy, clock: base.clock, pseudonymSecret: base.config.pseudonymSecret }
   return {
-    app,
-    db: database.db,
-    config,
-    clock,
-    redis,
-    databaseUrl: database.url,
-    token,
-    async call(as, options) {
-      const headers = { ...(options.headers ?? {}) } as Record<string, string>
-      if (as) headers.authorization = `Bearer ${token(as[0], as[1])}`
-      return app.inject({ ...options, headers }) as never
-    },
+    ...base,
     chat: new ChatService(deps),
     claims: new ClaimsService(deps),
-    feed,
+    feed: new FeedService({ db: base.db, pseudonymSecret: base.config.pseudonymSecret }),
   }
 }
 
