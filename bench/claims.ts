@@ -34,7 +34,8 @@ import { createDb } from '../src/db/database.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import { summarizeProfile } from './lib/cpuprofile.js'
 import { closedLoop, HttpClient, KeyPool, openLoop, type LoadResult, type Operation } from './lib/http-load.js'
-import { ADMIN_URL, checkpoint, databaseUrl, dropDatabase, recreateDatabase, vacuumAnalyze, writeCounters, writesPer, type WriteCounters } from './lib/pg-admin.js'
+import { ADMIN_URL, backendPids, checkpoint, databaseUrl, dropDatabase, recreateDatabase, vacuumAnalyze, writeCounters, writesPer, type WriteCounters } from './lib/pg-admin.js'
+import { registerBenchOrder, startClaimdeskApi } from './lib/claimdesk.js'
 import { freePort, runningServers, startServer, waitReady, type ServerProcess } from './lib/processes.js'
 import { CpuMeter, machineBusySeconds } from './lib/proc-cpu.js'
 import { fmt, median } from './lib/stats.js'
@@ -170,20 +171,7 @@ async function seed(client: HttpClient, count: number): Promise<Slot[]> {
       const order = `bench-order-${i}`
       const buyer = `bench-buyer-${i % 500}`
       const seller = `bench-shop-${i % 50}`
-      const o = await client.request(
-        'POST',
-        '/v1/orders',
-        {
-          id: order,
-          buyer_id: buyer,
-          seller_id: seller,
-          scheme: 'FBS',
-          delivered_at: deliveredAt,
-          lines: [{ id: 'l1', sku: 'SKU-KETTLE', title: 'Electric kettle', quantity: 1, unit_price: 250_000 }],
-        },
-        { authorization: bearer('service', 'marketplace') },
-      )
-      if (o.status !== 201) throw new Error(`order registration failed: ${o.status} ${o.body}`)
+      await registerBenchOrder(client, { id: order, buyer, seller, deliveredAt }, bearer('service', 'marketplace'))
       const c = await client.request(
         'POST',
         '/v1/claims',
@@ -217,27 +205,8 @@ function apiCommand(profileDir: string | undefined): { args: string[]; label: st
   return { args: [...prof, '--import', 'tsx', 'src/cli/start.ts', 'api'], label: 'node --import tsx src/cli/start.ts api' }
 }
 
-async function startApi(profileDir?: string): Promise<ServerProcess> {
-  const port = await freePort()
-  const { args } = apiCommand(profileDir)
-  const server = startServer({
-    name: 'API',
-    args,
-    cwd: ROOT,
-    port,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      DATABASE_URL: databaseUrl(SERVICE_DB),
-      REDIS_URL,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      JWT_SECRET,
-      LOG_LEVEL: 'warn',
-    },
-  })
-  await waitReady(server, '/readyz')
-  return server
+function startApi(profileDir?: string): Promise<ServerProcess> {
+  return startClaimdeskApi({ db: SERVICE_DB, redisUrl: REDIS_URL, jwtSecret: JWT_SECRET, nodeArgs: apiCommand(profileDir).args })
 }
 
 async function startBaseline(): Promise<ServerProcess> {
@@ -253,16 +222,6 @@ async function startBaseline(): Promise<ServerProcess> {
   return server
 }
 
-async function backendPids(db: string): Promise<number[]> {
-  const client = new pg.Client({ connectionString: ADMIN_URL })
-  await client.connect()
-  try {
-    const r = await client.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [db])
-    return r.rows.map((row) => row.pid)
-  } finally {
-    await client.end()
-  }
-}
 
 // --- measuring ---------------------------------------------------------------
 

@@ -28,22 +28,20 @@
 // The moderation engine's own targets (≥ 5,000 messages/s on one core, p99 <
 // 5 ms for 2,000 characters) are measured by bench/moderation.ts, not here.
 import { availableParallelism } from 'node:os'
-import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { setTimeout as sleep } from 'node:timers/promises'
-import pg from 'pg'
 import { signToken, type PrincipalRole } from '../src/auth/principal.js'
 import { DEFAULT_POLICY_FILE } from '../src/config/policy.js'
 import { createDb } from '../src/db/database.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import { moderate } from '../src/moderation/index.js'
 import { closedLoop, HttpClient, KeyPool, openLoop, type LoadResult, type Operation } from './lib/http-load.js'
-import { ADMIN_URL, checkpoint, databaseUrl, dropDatabase, recreateDatabase, vacuumAnalyze, writeCounters, writesPer } from './lib/pg-admin.js'
-import { freePort, runningServers, startServer, waitReady, type ServerProcess } from './lib/processes.js'
+import { ADMIN_URL, backendPids, checkpoint, databaseUrl, dropDatabase, recreateDatabase, vacuumAnalyze, withClient, writeCounters, writesPer } from './lib/pg-admin.js'
+import { registerBenchOrder, startClaimdeskApi } from './lib/claimdesk.js'
+import { runningServers, type ServerProcess } from './lib/processes.js'
 import { CpuMeter, machineBusySeconds } from './lib/proc-cpu.js'
 import { fmt, median } from './lib/stats.js'
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const DB = 'claimdesk_bench_messages'
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 const JWT_SECRET = 'claimdesk-bench-secret-not-for-production'
@@ -233,20 +231,7 @@ async function seed(client: HttpClient, count: number): Promise<Slot[]> {
       const order = `bench-msg-order-${i}`
       const buyer = `bench-buyer-${i % 500}`
       const seller = `bench-shop-${i % 50}`
-      const o = await client.request(
-        'POST',
-        '/v1/orders',
-        {
-          id: order,
-          buyer_id: buyer,
-          seller_id: seller,
-          scheme: 'FBS',
-          delivered_at: deliveredAt,
-          lines: [{ id: 'l1', sku: 'SKU-KETTLE', title: 'Electric kettle', quantity: 1, unit_price: 250_000 }],
-        },
-        { authorization: bearer('service', 'marketplace') },
-      )
-      if (o.status !== 201) throw new Error(`order registration failed: ${o.status} ${o.body}`)
+      await registerBenchOrder(client, { id: order, buyer, seller, deliveredAt }, bearer('service', 'marketplace'))
       const t = await client.request('POST', '/v1/threads', { order_id: order }, { authorization: bearer('buyer', buyer) })
       if (t.status !== 201) throw new Error(`thread start failed: ${t.status} ${t.body}`)
       const thread = JSON.parse(t.body) as { id: string }
@@ -257,43 +242,8 @@ async function seed(client: HttpClient, count: number): Promise<Slot[]> {
   return slots
 }
 
-async function startApi(): Promise<ServerProcess> {
-  const port = await freePort()
-  const server = startServer({
-    name: 'API',
-    args: ['--import', 'tsx', 'src/cli/start.ts', 'api'],
-    cwd: ROOT,
-    port,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      DATABASE_URL: databaseUrl(DB),
-      REDIS_URL,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      JWT_SECRET,
-      LOG_LEVEL: 'warn',
-    },
-  })
-  await waitReady(server, '/readyz')
-  return server
-}
-
-async function withAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    return await fn(client)
-  } finally {
-    await client.end()
-  }
-}
-
-async function backendPids(): Promise<number[]> {
-  return withAdmin(ADMIN_URL, async (c) => {
-    const r = await c.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [DB])
-    return r.rows.map((row) => row.pid)
-  })
+function startApi(): Promise<ServerProcess> {
+  return startClaimdeskApi({ db: DB, redisUrl: REDIS_URL, jwtSecret: JWT_SECRET, nodeArgs: ['--import', 'tsx', 'src/cli/start.ts', 'api'] })
 }
 
 // --- measuring ---------------------------------------------------------------
@@ -310,13 +260,13 @@ async function measure(server: ServerProcess, run: () => Promise<LoadResult>): P
   await checkpoint()
   const pid = server.child.pid
   const serverCpu = new CpuMeter(pid ? [pid] : [])
-  const pgCpu = new CpuMeter(await backendPids())
+  const pgCpu = new CpuMeter(await backendPids(DB))
   const driver0 = process.cpuUsage()
   const busy0 = machineBusySeconds()
   const result = await run()
   const busy1 = machineBusySeconds()
   const driver = process.cpuUsage(driver0)
-  pgCpu.include(await backendPids())
+  pgCpu.include(await backendPids(DB))
   const per = (s: number | undefined) => (s === undefined || result.ok === 0 ? undefined : (s * 1000) / result.ok)
   return {
     ...result,
@@ -362,7 +312,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 async function main(): Promise<void> {
   checkTexts()
-  const pgVersion = await withAdmin(ADMIN_URL, async (c) => (await c.query<{ server_version: string }>('show server_version')).rows[0]?.server_version ?? '?')
+  const pgVersion = await withClient(ADMIN_URL, async (c) => (await c.query<{ server_version: string }>('show server_version')).rows[0]?.server_version ?? '?')
   const lengths = [...BUYER_TEXTS, ...SELLER_TEXTS].map((t) => t.length)
   console.log(`chat messages bench — ${availableParallelism()} CPUs, Node ${process.version}, PostgreSQL ${pgVersion}`)
   console.log('API under test: node --import tsx src/cli/start.ts api (NODE_ENV=production, LOG_LEVEL=warn, default pool)')
@@ -427,7 +377,7 @@ async function main(): Promise<void> {
   await api.stop()
   await sleep(500)
   const after = await writeCounters(DB)
-  const rows = await withAdmin(databaseUrl(DB), async (c) => {
+  const rows = await withClient(databaseUrl(DB), async (c) => {
     const count = async (sql: string) => Number((await c.query<{ n: string }>(sql)).rows[0]?.n ?? 0)
     return {
       messages: await count(`select count(*) as n from messages where kind = 'text' and sender_role in ('buyer', 'seller')`),

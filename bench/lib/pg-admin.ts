@@ -10,7 +10,7 @@ export function databaseUrl(name: string): string {
   return url.toString()
 }
 
-async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   try {
@@ -18,6 +18,14 @@ async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>)
   } finally {
     await client.end()
   }
+}
+
+/** Postgres backend pids serving `db` now (to meter their CPU). */
+export async function backendPids(db: string): Promise<number[]> {
+  return withClient(ADMIN_URL, async (c) => {
+    const r = await c.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [db])
+    return r.rows.map((row) => row.pid)
+  })
 }
 
 export async function dropDatabase(name: string): Promise<void> {
