@@ -112,10 +112,12 @@ export function parseClaimFilters(principal: Principal, query: Omit<ClaimListQue
 
 type ClaimsQuery<O> = SelectQueryBuilder<Database, 'claims', O>
 
-/** Open, and a pending deadline past `now` or flagged overdue by the arbiters' deadline. */
+/**
+ * Open, and a pending deadline past `now` (the earliest one is claims.next_due_at,
+ * so this is an index range) or flagged overdue by the arbiters' deadline.
+ */
 export function overdueExpr(now: Date): RawBuilder<SqlBool> {
-  return sql<SqlBool>`(${OPEN} and (claims.overdue or exists (
-    select 1 from deadlines od where od.claim_id = claims.id and od.status = 'pending' and od.due_at <= ${now.toISOString()}::timestamptz)))`
+  return sql<SqlBool>`(${OPEN} and (claims.overdue or claims.next_due_at <= ${now.toISOString()}::timestamptz))`
 }
 
 /** The rows `principal` may see that pass `filters`. */
