@@ -204,16 +204,31 @@ export async function findClaimPage(db: Db, principal: Principal, query: ClaimLi
 
   // due_at, first part: claims with a pending deadline, by the earliest one
   // (claims.next_due_at, written with each transition, under partial indexes).
+  // With overdue=true the OR of "past due" and "flagged" would make the planner
+  // bitmap every flagged claim; as two ranges (past due, then flagged with a
+  // later deadline) each is an ordered index walk, and their concatenation is
+  // still in (next_due_at, id) order since every row of the first is due before now.
   const page: ClaimRow[] = []
   if (cursor === undefined || cursor.s !== 'd' || cursor.p === 1) {
-    let q = base.where('claims.next_due_at', 'is not', null).selectAll('claims').select(exact('claims.next_due_at').as('cursor_k'))
-    if (cursor?.s === 'd' && cursor.p === 1) q = q.where(sql<SqlBool>`(claims.next_due_at, claims.id) > (${cursor.k}::timestamptz, ${cursor.i}::uuid)`)
-    const rows = await q.orderBy('claims.next_due_at', 'asc').orderBy('claims.id', 'asc').limit(limit + 1).execute()
-    if (rows.length > limit) {
-      const last = rows[limit - 1] as (typeof rows)[number]
-      return { rows: rows.slice(0, limit), next_cursor: encode({ s: 'd', f: print, p: 1, k: last.cursor_k, i: last.id }) }
+    const nowIso = now.toISOString()
+    const withDue = filters.overdue === true
+      ? [
+          sql<SqlBool>`${OPEN} and claims.next_due_at <= ${nowIso}::timestamptz`,
+          sql<SqlBool>`${OPEN} and claims.overdue and claims.next_due_at > ${nowIso}::timestamptz`,
+        ]
+      : [sql<SqlBool>`claims.next_due_at is not null`]
+    const scope = filters.overdue === true ? applyScopeAndFilters(db.selectFrom('claims'), principal, { ...filters, overdue: null }, now) : base
+    const due: (ClaimRow & { cursor_k: string })[] = []
+    for (const range of withDue) {
+      let q = scope.where(range).selectAll('claims').select(exact('claims.next_due_at').as('cursor_k'))
+      if (cursor?.s === 'd' && cursor.p === 1) q = q.where(sql<SqlBool>`(claims.next_due_at, claims.id) > (${cursor.k}::timestamptz, ${cursor.i}::uuid)`)
+      due.push(...(await q.orderBy('claims.next_due_at', 'asc').orderBy('claims.id', 'asc').limit(limit - due.length + 1).execute()))
+      if (due.length > limit) {
+        const last = due[limit - 1] as (typeof due)[number]
+        return { rows: due.slice(0, limit), next_cursor: encode({ s: 'd', f: print, p: 1, k: last.cursor_k, i: last.id }) }
+      }
     }
-    page.push(...rows)
+    page.push(...due)
   }
   // Second part: claims without a pending deadline, newest first.
   const room = limit - page.length

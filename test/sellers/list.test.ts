@@ -81,6 +81,13 @@ t.test('claim lists', async (t) => {
     app.clock.current = t0 + 5 * HOUR + 7 * DAY + 1 // and c2's buyer_info
     t.same(await ids(A, '/v1/claims?overdue=true'), [c2, c1])
     t.same(await ids(A, '/v1/claims?overdue=true&sort=due_at'), [c1, c2])
+    // Flagged with a deadline still ahead: after the past-due ones, in due order, across pages too.
+    await app.db.updateTable('claims').set({ overdue: true }).where('id', '=', c3).execute()
+    t.same(await ids(A, '/v1/claims?overdue=true&sort=due_at'), [c1, c2, c3])
+    for (const limit of [1, 2]) {
+      t.same((await allPages(app, A, `/v1/claims?overdue=true&sort=due_at&limit=${limit}`)).ids, [c1, c2, c3], `limit ${limit}`)
+    }
+    await app.db.updateTable('claims').set({ overdue: false }).where('id', '=', c3).execute()
     app.clock.current = saved
   })
 
