@@ -15,7 +15,7 @@ import type { WorkerContext } from './context.js'
 import { jobHandlers } from './handlers.js'
 import { pruneOnce, relayOnce, unscheduleOnce } from './relay.js'
 import { ensureSweeperScheduler, sweepOnce } from './sweeper.js'
-import { startTicker, withTimeout, type Ticker } from './ticker.js'
+import { closeWorkersWithin, startTicker, type Ticker } from './ticker.js'
 
 export interface StartWorkersOptions {
   config: Config
@@ -110,12 +110,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
       closing ??= (async () => {
         await Promise.all(tickers.map((t) => t.stop()))
         await webhooks.close()
-        const timeout = opts.closeTimeoutMs ?? 10_000
-        // Running jobs get `timeout` to finish; then we force, and their locks lapse so another worker retries them.
-        await withTimeout(Promise.all(workers.map((w) => w.close())), timeout, 'closing workers').catch(async (err: Error) => {
-          logger.warn({ err: err.message }, 'workers did not stop in time; forcing')
-          await Promise.all(workers.map((w) => w.close(true)))
-        })
+        await closeWorkersWithin(workers, opts.closeTimeoutMs ?? 10_000, logger)
         await closeQueues(queues)
         producer.disconnect()
         consumer.disconnect()

@@ -47,3 +47,18 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   })
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
+
+/**
+ * Closes BullMQ workers: running jobs get `ms` to finish, then the workers are
+ * forced and their jobs' locks lapse, so another worker retries them.
+ */
+export async function closeWorkersWithin(
+  workers: readonly { close(force?: boolean): Promise<void> }[],
+  ms: number,
+  logger: { warn(obj: object, msg?: string): void },
+): Promise<void> {
+  await withTimeout(Promise.all(workers.map((w) => w.close())), ms, 'closing workers').catch(async (err: Error) => {
+    logger.warn({ err: err.message }, 'workers did not stop in time; forcing')
+    await Promise.all(workers.map((w) => w.close(true)))
+  })
+}

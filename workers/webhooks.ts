@@ -12,7 +12,7 @@ import { DEFAULT_QUEUE_PREFIX } from '../src/jobs/names.js'
 import { deliverOnce, type DeliverContext } from '../src/services/webhooks/deliver.js'
 import { deliveryJobId, dispatchOnce, markEnqueued, runsToEnqueue, staleRuns, type RunToEnqueue } from '../src/services/webhooks/dispatch.js'
 import { allowPrivateFromEnv } from '../src/services/webhooks/url-safety.js'
-import { startTicker, withTimeout, type Ticker } from './ticker.js'
+import { closeWorkersWithin, startTicker, withTimeout, type Ticker } from './ticker.js'
 
 export const WEBHOOK_QUEUE = 'webhooks'
 export const WEBHOOK_JOB = 'deliver'
@@ -137,10 +137,7 @@ export async function startWebhookWorkers(opts: StartWebhookWorkersOptions): Pro
     close() {
       closing ??= (async () => {
         await Promise.all(tickers.map((t) => t.stop()))
-        await withTimeout(worker.close(), opts.closeTimeoutMs ?? 10_000, 'closing webhook worker').catch(async (err: Error) => {
-          logger.warn({ err: err.message }, 'webhook worker did not stop in time; forcing')
-          await worker.close(true)
-        })
+        await closeWorkersWithin([worker], opts.closeTimeoutMs ?? 10_000, logger)
         await queue.close()
         producer.disconnect()
         consumer.disconnect()

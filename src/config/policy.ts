@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs'
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import { parse as parseIsoDuration, toSeconds } from 'iso8601-duration'
+import { DEADLINE_KINDS } from '../../machines/claim.types.js'
 
 const Duration = Type.String({ pattern: '^P(?!$)(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+(\\.\\d+)?S)?)?$' })
 const Minor = Type.Integer({ minimum: 0 })
@@ -130,18 +131,9 @@ export const DEFAULT_POLICY_FILE: Required<PolicyFile> = {
   webhook_max_age: 'P1D',
 }
 
+/** Every deadline kind of the machine is a duration policy, plus these. */
 const DURATION_KEYS = [
-  'seller_response',
-  'buyer_info',
-  'buyer_offer',
-  'seller_after_decline',
-  'dispute_window',
-  'return_ship',
-  'return_receive',
-  'fulfil',
-  'receipt',
-  'arbiter_decision',
-  'arbiter_info',
+  ...DEADLINE_KINDS,
   'claim_window',
   'reminder_before',
   'sweep_interval',
