@@ -1,8 +1,9 @@
 // Chat threads and messages as the chat API reads them, sellers' chat settings
 // and official domains, refused attempts, flagged messages and abuse reports.
 // Every function takes the pool or a transaction.
-import { sql } from 'kysely'
+import { sql, type Insertable } from 'kysely'
 import type { DbOrTx } from '../db/database.js'
+import type { BlockedMessagesTable } from '../db/schema.js'
 
 export async function findOrder(db: DbOrTx, orderId: string) {
   return db.selectFrom('orders').select(['id', 'buyer_id', 'seller_id']).where('id', '=', orderId).executeTakeFirst()
@@ -120,16 +121,8 @@ export async function replaceOfficialDomains(db: DbOrTx, sellerId: string, domai
   }
 }
 
-export interface BlockedAttempt {
-  source: 'chat' | 'claim_action'
-  thread_id: string | null
-  claim_id: string | null
-  sender_role: string
-  sender_id: string
-  text: string
-  violations: unknown[]
-  created_at: Date
-}
+/** A blocked_messages row as written: the violations as an array (stored as jsonb). */
+export type BlockedAttempt = Omit<Insertable<BlockedMessagesTable>, 'id' | 'violations'> & { violations: unknown[]; created_at: Date }
 
 export async function insertBlocked(db: DbOrTx, attempt: BlockedAttempt): Promise<string> {
   const row = await db

@@ -1,6 +1,7 @@
 // Claim rows and their audit trail.
 import type { DbOrTx } from '../db/database.js'
-import type { ClaimRow, NewClaimRow } from '../db/schema.js'
+import type { Insertable } from 'kysely'
+import type { ClaimEventsTable, ClaimRow, NewClaimRow } from '../db/schema.js'
 
 export async function insertClaim(db: DbOrTx, row: NewClaimRow): Promise<ClaimRow> {
   return db.insertInto('claims').values(row).returningAll().executeTakeFirstOrThrow()
@@ -30,17 +31,8 @@ export async function updateClaim(
     .executeTakeFirst()
 }
 
-export interface AuditEntry {
-  claim_id: string
-  seq: number
-  actor_role: string
-  actor_id: string
-  action: string
-  from_state: string | null
-  to_state: string
-  payload: Record<string, unknown>
-  created_at: Date
-}
+/** A claim_events row as written: the payload as an object (stored as jsonb). */
+export type AuditEntry = Omit<Insertable<ClaimEventsTable>, 'id' | 'payload'> & { payload: Record<string, unknown> }
 
 export async function appendEvent(db: DbOrTx, entry: AuditEntry): Promise<void> {
   await db

@@ -1,6 +1,7 @@
 // Chat threads (one per order) and their messages.
-import { sql } from 'kysely'
+import { sql, type Insertable } from 'kysely'
 import type { DbOrTx } from '../db/database.js'
+import type { MessagesTable } from '../db/schema.js'
 
 export interface ThreadParties {
   order_id: string
@@ -26,16 +27,8 @@ export async function ensureThread(db: DbOrTx, parties: ThreadParties, hasClaim:
   return existing.id
 }
 
-export interface NewMessage {
-  thread_id: string
-  sender_role: string
-  sender_id: string
-  kind: 'text' | 'system' | 'claim_card'
-  text: string
-  claim_id: string | null
-  payload: Record<string, unknown>
-  created_at: Date
-}
+/** A messages row as written: the payload as an object (stored as jsonb). */
+export type NewMessage = Omit<Insertable<MessagesTable>, 'id' | 'payload'> & { payload: Record<string, unknown>; created_at: Date }
 
 export async function postMessage(db: DbOrTx, message: NewMessage): Promise<{ id: string }> {
   const row = await db
