@@ -34,10 +34,10 @@ import { createDb } from '../src/db/database.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import { summarizeProfile } from './lib/cpuprofile.js'
 import { closedLoop, HttpClient, KeyPool, openLoop, type LoadResult, type Operation } from './lib/http-load.js'
-import { ADMIN_URL, backendPids, checkpoint, databaseUrl, dropDatabase, recreateDatabase, vacuumAnalyze, writeCounters, writesPer, type WriteCounters } from './lib/pg-admin.js'
+import { ADMIN_URL, databaseUrl, dropDatabase, recreateDatabase, vacuumAnalyze, writeCounters, writesPer, type WriteCounters } from './lib/pg-admin.js'
 import { registerBenchOrder, startClaimdeskApi } from './lib/claimdesk.js'
 import { freePort, runningServers, startServer, waitReady, type ServerProcess } from './lib/processes.js'
-import { CpuMeter, machineBusySeconds } from './lib/proc-cpu.js'
+import { measure, type Measured } from './lib/measure.js'
 import { fmt, median } from './lib/stats.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -225,35 +225,6 @@ async function startBaseline(): Promise<ServerProcess> {
 
 // --- measuring ---------------------------------------------------------------
 
-interface Measured extends LoadResult {
-  /** CPU ms per successful transition: the server process, its Postgres backends, the whole machine. */
-  serverCpuMs?: number
-  pgCpuMs?: number
-  driverCpuMs?: number
-  machineBusy?: number
-}
-
-async function measure(target: Target, db: string, run: () => Promise<LoadResult>): Promise<Measured> {
-  await checkpoint()
-  const server = target.server.child.pid
-  const serverCpu = new CpuMeter(server ? [server] : [])
-  const pgCpu = new CpuMeter(await backendPids(db))
-  const driver0 = process.cpuUsage()
-  const busy0 = machineBusySeconds()
-  const result = await run()
-  const busy1 = machineBusySeconds()
-  const driver = process.cpuUsage(driver0)
-  pgCpu.include(await backendPids(db))
-  const per = (s: number | undefined) => (s === undefined || result.ok === 0 ? undefined : (s * 1000) / result.ok)
-  return {
-    ...result,
-    serverCpuMs: per(serverCpu.since()),
-    pgCpuMs: per(pgCpu.since()),
-    driverCpuMs: per((driver.user + driver.system) / 1e6),
-    machineBusy: busy0 === undefined || busy1 === undefined ? undefined : (busy1 - busy0) / (result.elapsedMs / 1000),
-  }
-}
-
 /** After a phase with failures: the server's last log lines, to say why. */
 function showServerLog(target: Target, r: LoadResult): void {
   if (r.failed === 0) return
@@ -365,7 +336,7 @@ async function main(): Promise<void> {
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? targets : [...targets].reverse()
     for (const [t, dbName] of order) {
-      const r = await measure(t, dbName, () => closedLoop(transition(t), { concurrency: CONCURRENCY, seconds: SECONDS }))
+      const r = await measure(t.server, dbName, () => closedLoop(transition(t), { concurrency: CONCURRENCY, seconds: SECONDS }))
       closed[t.name]?.push(r)
       console.log(`  A closed ×${CONCURRENCY}  ${t.name.padEnd(8)} ${fmt(r.throughput)} transitions/s, p50 ${fmt(r.latency.p50)} ms, p99 ${fmt(r.latency.p99)} ms, errors ${describeErrors(r)}`)
       showServerLog(t, r)
@@ -374,7 +345,7 @@ async function main(): Promise<void> {
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? targets : [...targets].reverse()
     for (const [t, dbName] of order) {
-      const r = await measure(t, dbName, () => openLoop(transition(t), { rate: RATE, seconds: SECONDS }))
+      const r = await measure(t.server, dbName, () => openLoop(transition(t), { rate: RATE, seconds: SECONDS }))
       open[t.name]?.push(r)
       console.log(`  B open @${RATE}/s  ${t.name.padEnd(8)} ${fmt(r.throughput)} transitions/s, p50 ${fmt(r.latency.p50)} ms, p95 ${fmt(r.latency.p95)} ms, p99 ${fmt(r.latency.p99)} ms, errors ${describeErrors(r)}`)
       showServerLog(t, r)

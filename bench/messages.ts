@@ -36,10 +36,10 @@ import { createDb } from '../src/db/database.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import { moderate } from '../src/moderation/index.js'
 import { closedLoop, HttpClient, KeyPool, openLoop, type LoadResult, type Operation } from './lib/http-load.js'
-import { ADMIN_URL, backendPids, checkpoint, databaseUrl, dropDatabase, recreateDatabase, vacuumAnalyze, withClient, writeCounters, writesPer } from './lib/pg-admin.js'
+import { ADMIN_URL, databaseUrl, dropDatabase, recreateDatabase, vacuumAnalyze, withClient, writeCounters, writesPer } from './lib/pg-admin.js'
 import { registerBenchOrder, startClaimdeskApi } from './lib/claimdesk.js'
 import { runningServers, type ServerProcess } from './lib/processes.js'
-import { CpuMeter, machineBusySeconds } from './lib/proc-cpu.js'
+import { measure, type Measured } from './lib/measure.js'
 import { fmt, median } from './lib/stats.js'
 
 const DB = 'claimdesk_bench_messages'
@@ -248,35 +248,6 @@ function startApi(): Promise<ServerProcess> {
 
 // --- measuring ---------------------------------------------------------------
 
-interface Measured extends LoadResult {
-  /** CPU ms per delivered message: the API process, its Postgres backends, this driver; machine busy cores. */
-  serverCpuMs?: number
-  pgCpuMs?: number
-  driverCpuMs?: number
-  machineBusy?: number
-}
-
-async function measure(server: ServerProcess, run: () => Promise<LoadResult>): Promise<Measured> {
-  await checkpoint()
-  const pid = server.child.pid
-  const serverCpu = new CpuMeter(pid ? [pid] : [])
-  const pgCpu = new CpuMeter(await backendPids(DB))
-  const driver0 = process.cpuUsage()
-  const busy0 = machineBusySeconds()
-  const result = await run()
-  const busy1 = machineBusySeconds()
-  const driver = process.cpuUsage(driver0)
-  pgCpu.include(await backendPids(DB))
-  const per = (s: number | undefined) => (s === undefined || result.ok === 0 ? undefined : (s * 1000) / result.ok)
-  return {
-    ...result,
-    serverCpuMs: per(serverCpu.since()),
-    pgCpuMs: per(pgCpu.since()),
-    driverCpuMs: per((driver.user + driver.system) / 1e6),
-    machineBusy: busy0 === undefined || busy1 === undefined ? undefined : (busy1 - busy0) / (result.elapsedMs / 1000),
-  }
-}
-
 function describeErrors(r: LoadResult): string {
   const entries = Object.entries(r.errors)
   return entries.length === 0 ? '0' : `${r.failed} (${entries.map(([k, v]) => `${k} ×${v}`).join(', ')})`
@@ -357,7 +328,7 @@ async function main(): Promise<void> {
   const closed: Measured[] = []
   const open: Measured[] = []
   for (let round = 0; round < ROUNDS; round++) {
-    const r = await measure(api, () => closedLoop(op, { concurrency: CONCURRENCY, seconds: SECONDS }))
+    const r = await measure(api, DB, () => closedLoop(op, { concurrency: CONCURRENCY, seconds: SECONDS }))
     closed.push(r)
     console.log(
       `  A closed ×${CONCURRENCY}  ${fmt(r.throughput)} messages/s, p50 ${fmt(r.latency.p50)} ms, p99 ${fmt(r.latency.p99)} ms, 201 ${r.ok}/${r.ok + r.failed} (${pct(r.ok, r.failed)}), errors ${describeErrors(r)}`,
@@ -365,7 +336,7 @@ async function main(): Promise<void> {
     showServerLog(api, r)
   }
   for (let round = 0; round < ROUNDS; round++) {
-    const r = await measure(api, () => openLoop(op, { rate: RATE, seconds: SECONDS }))
+    const r = await measure(api, DB, () => openLoop(op, { rate: RATE, seconds: SECONDS }))
     open.push(r)
     console.log(
       `  B open @${RATE}/s  ${fmt(r.throughput)} messages/s (sent at ${fmt(r.sentRate ?? Number.NaN)}/s), p50 ${fmt(r.latency.p50)} ms, p95 ${fmt(r.latency.p95)} ms, p99 ${fmt(r.latency.p99)} ms, 201 ${r.ok}/${r.ok + r.failed} (${pct(r.ok, r.failed)}), errors ${describeErrors(r)}`,
