@@ -155,7 +155,7 @@ async function act(id: string, principal: { role: string; id: string }, body: Bo
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [id, version, principal.role, principal.id, body.action, current.state, step.to, JSON.stringify(step.payload), at],
     )
-    // syncDeadlines: cancel what the machine dropped, insert what it added.
+    // replaceDeadlines: cancel what the machine dropped, insert what it added.
     const pending = await client.query<{ id: string; kind: string; due_at: Date }>(
       `select id, claim_id, kind, due_at, on_expiry, status from deadlines where claim_id = $1 and status = $2`,
       [id, 'pending'],

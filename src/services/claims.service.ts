@@ -12,7 +12,7 @@ import type { Policy } from '../config/policy.js'
 import { DomainError, notFound, validation } from '../errors.js'
 import type { Principal } from '../auth/principal.js'
 import * as claimsRepo from '../repositories/claims.repository.js'
-import { replaceDeadlines, syncDeadlines, type DeadlineRow } from '../repositories/deadlines.repository.js'
+import { replaceDeadlines, type DeadlineRow } from '../repositories/deadlines.repository.js'
 import { enqueueOutbox } from '../repositories/outbox.repository.js'
 import { ensureThread, postMessage, postToOrderThread } from '../repositories/threads.repository.js'
 import type { Clock } from './clock.js'
@@ -217,7 +217,7 @@ export class ClaimsService {
         payload: { ...input },
         created_at: new Date(now),
       })
-      const fresh = await syncDeadlines(tx, created.id, 1, snapshot.context.deadlines, new Date(now))
+      const fresh = await replaceDeadlines(tx, created.id, 1, [], snapshot.context.deadlines, new Date(now))
       await this.scheduleDeadlines(tx, fresh)
       const threadId = await ensureThread(tx, { order_id: input.order_id, buyer_id: line.buyer_id, seller_id: line.seller_id }, true)
       await postMessage(tx, {
