@@ -1,12 +1,12 @@
 // The bare baseline for bench/claims.ts: Fastify plus a raw `pg` Pool serving
 // POST /v1/claims/:id/actions for the two actions the bench cycles through
-// (seller request_info, buyer provide_info), issuing the same statements in
-// one transaction as ClaimsService.act does — lock the claim, update it,
-// append the audit event, settle and insert deadlines, the deadline outbox
-// row, ensure the chat thread, post the system message, bump the thread, the
-// claim.event outbox row — against the same schema. No xstate (the two
-// transitions are hand-written), no JWT (the caller names itself in
-// `x-principal: role:id`), no schema validation, no logger, no idempotency.
+// (seller request_info, buyer provide_info), issuing the same statements as
+// ClaimsService.act does — read the claim, then one statement that updates
+// it, appends the audit event, settles and inserts deadlines with their
+// outbox rows and posts the thread's system message — against the same
+// schema. No xstate (the two transitions are hand-written), no JWT (the
+// caller names itself in `x-principal: role:id`), no schema validation, no
+// moderation, no logger, no idempotency.
 //
 //   DATABASE_URL=postgres://… PORT=3001 npx tsx bench/baseline-claims-server.ts
 import Fastify from 'fastify'
@@ -111,128 +111,99 @@ function next(row: ClaimRow, role: string, body: Body, now: number) {
   throw new HttpError(409, 'action-not-allowed')
 }
 
+/**
+ * The statements ClaimsService.act issues: read the claim, then one
+ * version-guarded statement that updates it and writes the audit event, the
+ * deadlines, their outbox rows and the thread's system message.
+ */
 async function act(id: string, principal: { role: string; id: string }, body: Body) {
-  const client = await pool.connect()
-  try {
-    await client.query('begin')
-    const found = await client.query<ClaimRow>('select * from claims where id = $1 for update', [id])
-    const current = found.rows[0]
-    const visible = current && (principal.role === 'buyer' ? current.buyer_id === principal.id : current.seller_id === principal.id)
-    if (!current || !visible) throw new HttpError(404, 'not-found')
-    const now = Date.now()
-    const step = next(current, principal.role, body, now)
-    const version = current.version + 1
-    const at = new Date(now)
-    const ctx = step.context
-    const updated = await client.query<ClaimRow>(
-      `update claims set state = $1, arbiter_status = $2, assignee = $3, priority = $4, overdue = $5, snapshot = $6,
+  const found = await pool.query<ClaimRow>('select * from claims where id = $1', [id])
+  const current = found.rows[0]
+  const visible = current && (principal.role === 'buyer' ? current.buyer_id === principal.id : current.seller_id === principal.id)
+  if (!current || !visible) throw new HttpError(404, 'not-found')
+  const now = Date.now()
+  const step = next(current, principal.role, body, now)
+  const version = current.version + 1
+  const at = new Date(now)
+  const ctx = step.context
+  const same = (a: Deadline, b: Deadline) => a.kind === b.kind && a.due_at === b.due_at
+  const before = current.snapshot.context.deadlines
+  const dropped = before.filter((d) => !ctx.deadlines.some((a) => same(a, d))).map((d) => d.kind)
+  const added = ctx.deadlines.filter((d) => !before.some((b) => same(b, d)))
+  const written = await pool.query<ClaimRow & { has_photos: boolean }>(
+    `with upd as (
+       update claims set state = $1, arbiter_status = $2, assignee = $3, priority = $4, overdue = $5, snapshot = $6::jsonb,
          machine_version = $7, version = $8, resolution_type = $9, decided_by = $10, first_response_at = $11,
-         escalated_at = $12, updated_at = $13, closed_at = $14
-       where id = $15 and version = $16 returning *`,
-      [
-        step.to,
-        null,
-        current.assignee,
-        current.priority,
-        current.overdue,
-        JSON.stringify({ value: step.to, context: ctx }),
-        1,
-        version,
-        current.resolution_type,
-        current.decided_by,
-        ctx.first_seller_response_at === null ? null : new Date(ctx.first_seller_response_at),
-        current.escalated_at,
-        at,
-        null,
-        id,
-        current.version,
-      ],
-    )
-    const row = updated.rows[0]
-    if (!row) throw new HttpError(409, 'action-not-allowed')
-    await client.query(
-      `insert into claim_events (claim_id, seq, actor_role, actor_id, action, from_state, to_state, payload, created_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [id, version, principal.role, principal.id, body.action, current.state, step.to, JSON.stringify(step.payload), at],
-    )
-    // replaceDeadlines: cancel what the machine dropped, insert what it added.
-    const pending = await client.query<{ id: string; kind: string; due_at: Date }>(
-      `select id, claim_id, kind, due_at, on_expiry, status from deadlines where claim_id = $1 and status = $2`,
-      [id, 'pending'],
-    )
-    const same = (r: { kind: string; due_at: Date }, d: Deadline) => r.kind === d.kind && r.due_at.getTime() === d.due_at
-    for (const stale of pending.rows.filter((r) => !ctx.deadlines.some((d) => same(r, d)))) {
-      await client.query('update deadlines set status = $1, settled_at = $2 where id = $3', ['cancelled', at, stale.id])
-    }
-    const fresh = ctx.deadlines.filter((d) => !pending.rows.some((r) => same(r, d)))
-    if (fresh.length > 0) {
-      const values: unknown[] = []
-      const tuples = fresh.map((d, i) => {
-        values.push(id, d.kind, new Date(d.due_at), d.on_expiry, version)
-        return `($${i * 5 + 1}, $${i * 5 + 2}, $${i * 5 + 3}, $${i * 5 + 4}, $${i * 5 + 5})`
-      })
-      const inserted = await client.query<{ id: string; claim_id: string; kind: string; due_at: Date }>(
-        `insert into deadlines (claim_id, kind, due_at, on_expiry, claim_version) values ${tuples.join(', ')}
-         returning id, claim_id, kind, due_at, on_expiry, status`,
-        values,
-      )
-      // scheduleDeadlines: one outbox row per new deadline, one statement.
-      await client.query(
-        `insert into outbox (topic, payload) values ${inserted.rows.map((_, i) => `($${i * 2 + 1}, $${i * 2 + 2})`).join(', ')}`,
-        inserted.rows.flatMap((r) => [
-          'deadline.schedule',
-          JSON.stringify({ deadline_id: r.id, claim_id: r.claim_id, kind: r.kind, due_at: r.due_at.toISOString() }),
-        ]),
-      )
-    }
-    // ensureThread(…, hasClaim = true)
-    const thread = await client.query<{ id: string }>(
-      `insert into threads (order_id, buyer_id, seller_id, has_claim) values ($1, $2, $3, $4)
-       on conflict (order_id) do nothing returning id`,
-      [current.order_id, current.buyer_id, current.seller_id, true],
-    )
-    let threadId = thread.rows[0]?.id
-    if (!threadId) {
-      const existing = await client.query<{ id: string }>('select id from threads where order_id = $1', [current.order_id])
-      threadId = existing.rows[0]?.id
-      if (!threadId) throw new Error('thread vanished')
-      await client.query('update threads set has_claim = $1 where id = $2', [true, threadId])
-    }
-    // postMessage
-    await client.query(
-      `insert into messages (thread_id, sender_role, sender_id, kind, text, claim_id, payload, created_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
-      [
-        threadId,
-        'system',
-        'claimdesk',
-        'system',
-        step.text,
-        id,
-        JSON.stringify({ claim_id: id, action: body.action, from_state: current.state, to_state: step.to, version }),
-        at,
-      ],
-    )
-    await client.query('update threads set last_message_at = $1 where id = $2', [at, threadId])
-    await client.query('insert into outbox (topic, payload) values ($1, $2)', [
-      'claim.event',
-      JSON.stringify({ claim_id: id, seq: version, action: body.action, from_state: current.state, to_state: step.to }),
-    ])
-    await client.query('commit')
-    return {
-      id: row.id,
-      order_id: row.order_id,
-      seller_id: row.seller_id,
-      state: row.state,
-      version: row.version,
-      deadlines: ctx.deadlines.map((d) => ({ kind: d.kind, due_at: new Date(d.due_at).toISOString(), on_expiry: d.on_expiry })),
-      updated_at: row.updated_at.toISOString(),
-    }
-  } catch (err) {
-    await client.query('rollback').catch(() => {})
-    throw err
-  } finally {
-    client.release()
+         escalated_at = $12, updated_at = $13, closed_at = $14, next_due_at = $15
+       where id = $16 and version = $17 returning *),
+     audit as (
+       insert into claim_events (claim_id, seq, actor_role, actor_id, action, from_state, to_state, payload, created_at)
+       select upd.id, $8, $18::text, $19::text, $20::text, $21::text, $1::text, $22::jsonb, $13 from upd),
+     settled as (
+       update deadlines set status = 'cancelled', settled_at = $13
+       where claim_id = (select id from upd) and status = 'pending' and kind = any($23::text[]) returning id),
+     added as (
+       insert into deadlines (claim_id, kind, due_at, on_expiry, claim_version)
+       select upd.id, d.kind, d.due_at, d.on_expiry, upd.version
+       from upd, (select count(*) from settled) as settled_first,
+            unnest($24::text[], $25::timestamptz[], $26::text[]) as d(kind, due_at, on_expiry)
+       returning id, claim_id, kind, due_at),
+     scheduled as (
+       insert into outbox (topic, payload)
+       select 'deadline.schedule', jsonb_build_object('deadline_id', added.id::text, 'claim_id', added.claim_id,
+              'kind', added.kind, 'due_at', to_char(added.due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+       from added),
+     thread as (
+       insert into threads (order_id, buyer_id, seller_id, has_claim, last_message_at)
+       select upd.order_id, upd.buyer_id, upd.seller_id, true, $13 from upd
+       on conflict (order_id) do update set has_claim = true, last_message_at = excluded.last_message_at
+       returning id),
+     posted as (
+       insert into messages (thread_id, sender_role, sender_id, kind, text, claim_id, payload, created_at)
+       select thread.id, 'system', 'claimdesk', 'system', $27::text, $16::uuid, $28::jsonb, $13 from thread)
+     select upd.*, exists (select 1 from photos where photos.claim_id = upd.id) as has_photos from upd`,
+    [
+      step.to,
+      null,
+      current.assignee,
+      current.priority,
+      current.overdue,
+      JSON.stringify({ value: step.to, context: ctx }),
+      1,
+      version,
+      current.resolution_type,
+      current.decided_by,
+      ctx.first_seller_response_at === null ? null : new Date(ctx.first_seller_response_at),
+      current.escalated_at,
+      at,
+      null,
+      ctx.deadlines.length === 0 ? null : new Date(Math.min(...ctx.deadlines.map((d) => d.due_at))),
+      id,
+      current.version,
+      principal.role,
+      principal.id,
+      body.action,
+      current.state,
+      JSON.stringify(step.payload),
+      dropped,
+      added.map((d) => d.kind),
+      added.map((d) => new Date(d.due_at).toISOString()),
+      added.map((d) => d.on_expiry),
+      step.text,
+      JSON.stringify({ claim_id: id, action: body.action, from_state: current.state, to_state: step.to, version }),
+    ],
+  )
+  const row = written.rows[0]
+  // The service re-reads and decides again; the bench never races one claim, so this is a plain 409.
+  if (!row) throw new HttpError(409, 'stale-version')
+  return {
+    id: row.id,
+    order_id: row.order_id,
+    seller_id: row.seller_id,
+    state: row.state,
+    version: row.version,
+    deadlines: ctx.deadlines.map((d) => ({ kind: d.kind, due_at: new Date(d.due_at).toISOString(), on_expiry: d.on_expiry })),
+    updated_at: row.updated_at.toISOString(),
   }
 }
 

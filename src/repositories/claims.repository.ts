@@ -7,11 +7,6 @@ export async function insertClaim(db: DbOrTx, row: NewClaimRow): Promise<ClaimRo
   return db.insertInto('claims').values(row).returningAll().executeTakeFirstOrThrow()
 }
 
-/** Locks the row until the transaction ends: concurrent actions on one claim serialise here. */
-export async function findClaimForUpdate(db: DbOrTx, id: string): Promise<ClaimRow | undefined> {
-  return db.selectFrom('claims').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
-}
-
 export async function findClaim(db: DbOrTx, id: string): Promise<ClaimRow | undefined> {
   return db.selectFrom('claims').selectAll().where('id', '=', id).executeTakeFirst()
 }
@@ -48,4 +43,21 @@ export async function listEvents(db: DbOrTx, claimId: string) {
     .where('claim_id', '=', claimId)
     .orderBy('seq')
     .execute()
+}
+
+/** A deadline with its claim, read together when the deadline fires. */
+export async function findClaimWithDeadline(
+  db: DbOrTx,
+  deadlineId: string,
+): Promise<{ claim: ClaimRow; deadline: { kind: string; status: string; due_at: Date } } | undefined> {
+  const row = await db
+    .selectFrom('deadlines as d')
+    .innerJoin('claims', 'claims.id', 'd.claim_id')
+    .selectAll('claims')
+    .select(['d.kind as deadline_kind', 'd.status as deadline_status', 'd.due_at as deadline_due_at'])
+    .where('d.id', '=', deadlineId)
+    .executeTakeFirst()
+  if (!row) return undefined
+  const { deadline_kind, deadline_status, deadline_due_at, ...claim } = row
+  return { claim, deadline: { kind: deadline_kind, status: deadline_status, due_at: deadline_due_at } }
 }

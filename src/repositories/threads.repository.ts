@@ -1,5 +1,5 @@
 // Chat threads (one per order) and their messages.
-import { sql, type Insertable } from 'kysely'
+import type { Insertable } from 'kysely'
 import type { DbOrTx } from '../db/database.js'
 import type { MessagesTable } from '../db/schema.js'
 
@@ -38,27 +38,4 @@ export async function postMessage(db: DbOrTx, message: NewMessage): Promise<{ id
     .executeTakeFirstOrThrow()
   await db.updateTable('threads').set({ last_message_at: message.created_at }).where('id', '=', message.thread_id).execute()
   return row
-}
-
-/**
- * A system message in the order's thread in one statement: the thread is
- * created or marked as a claim thread (taking its row lock, so message ids
- * become visible in order), the message inserted and the thread bumped.
- */
-export async function postToOrderThread(
-  db: DbOrTx,
-  parties: ThreadParties,
-  message: Omit<NewMessage, 'thread_id'>,
-): Promise<void> {
-  await sql`
-    with thread as (
-      insert into threads (order_id, buyer_id, seller_id, has_claim, last_message_at)
-      values (${parties.order_id}, ${parties.buyer_id}, ${parties.seller_id}, true, ${message.created_at})
-      on conflict (order_id) do update set has_claim = true, last_message_at = excluded.last_message_at
-      returning id
-    )
-    insert into messages (thread_id, sender_role, sender_id, kind, text, claim_id, payload, created_at)
-    select thread.id, ${message.sender_role}, ${message.sender_id}, ${message.kind}, ${message.text},
-           ${message.claim_id}, ${JSON.stringify(message.payload)}::jsonb, ${message.created_at}
-    from thread`.execute(db)
 }

@@ -5,7 +5,7 @@ import { initialTransition, transition } from 'xstate'
 import { sql } from 'kysely'
 import { claimMachine, MACHINE_VERSION } from '../../machines/claim.machine.js'
 import { ACTIONS_BY_ROLE } from '../../machines/claim.catalogue.js'
-import type { Actor, ClaimEvent, ClaimEventParams } from '../../machines/claim.types.js'
+import type { Actor, ClaimEvent, ClaimEventParams, Deadline } from '../../machines/claim.types.js'
 import type { Db, DbOrTx, Tx } from '../db/database.js'
 import type { ClaimRow } from '../db/schema.js'
 import type { Policy } from '../config/policy.js'
@@ -14,7 +14,8 @@ import type { Principal } from '../auth/principal.js'
 import * as claimsRepo from '../repositories/claims.repository.js'
 import { replaceDeadlines, type DeadlineRow } from '../repositories/deadlines.repository.js'
 import { enqueueOutbox } from '../repositories/outbox.repository.js'
-import { ensureThread, postMessage, postToOrderThread } from '../repositories/threads.repository.js'
+import { ensureThread, postMessage } from '../repositories/threads.repository.js'
+import { writeTransition, type WrittenClaim } from '../repositories/transition.repository.js'
 import type { Clock } from './clock.js'
 import type { ClaimPhotos, PhotosService, PhotoUpload, PreparedPhoto } from './photos.service.js'
 import { photosNotAllowed, photosRequired, tooManyPhotos } from './photos/errors.js'
@@ -57,6 +58,9 @@ const nextDue = (deadlines: readonly { due_at: number }[]): Date | null =>
   deadlines.length === 0 ? null : new Date(Math.min(...deadlines.map((d) => d.due_at)))
 
 const FINAL_STATES = new Set(['resolved', 'closed', 'withdrawn'])
+
+/** Tries at writing one transition before a claim that keeps changing gets a 409. */
+const MAX_WRITE_ATTEMPTS = 8
 
 export const actionNotAllowed = (action: string, state: string) =>
   new DomainError({
@@ -282,19 +286,11 @@ export class ClaimsService {
   /**
    * Free text the other party will read (comments, provided information) is
    * moderated like a chat message. A refused text is recorded on its own
-   * transaction (the pool, not the action's), so the ledger keeps it.
+   * transaction (the pool's), so the ledger keeps it.
    */
-  private async moderateFreeText(
-    principal: Principal,
-    id: string,
-    body: ActionBody,
-    admit: (row: ClaimRow | undefined) => ClaimRow,
-  ): Promise<void> {
+  private async moderateFreeText(principal: Principal, claim: ClaimRow, body: ActionBody): Promise<void> {
     const text = body.action === 'provide_info' ? body.text : MODERATED_COMMENTS.has(body.action) ? body.comment : undefined
     if (!text) return
-    const claim = admit(await claimsRepo.findClaim(this.deps.db, id))
-    // Parameter rules first: a too-short comment is a 422 on its length, not a moderation verdict.
-    actionParams(body, principal.role, Number(claim.line_total))
     await moderateActionText(
       { policy: this.deps.policy, clock: this.deps.clock },
       { db: this.deps.db, party: { role: actorOf(principal).role, id: principal.id }, text, sellerId: claim.seller_id, claimId: claim.id },
@@ -325,31 +321,63 @@ export class ClaimsService {
       }
       return current
     }
-    await this.moderateFreeText(principal, id, body, admit)
+    const first = admit(await claimsRepo.findClaim(this.deps.db, id))
+    // Parameter rules first: a too-short comment is a 422 on its length, not a moderation verdict.
+    actionParams(body, principal.role, Number(first.line_total))
+    await this.moderateFreeText(principal, first, body)
     let prepared: PreparedPhoto[] = []
     if (uploads.length > 0) {
-      // Everything that can refuse cheaply is checked before the image work (and again in the transaction).
-      const current = admit(await claimsRepo.findClaim(this.deps.db, id))
+      // Everything that can refuse cheaply is checked before the image work (and again when writing).
       if (body.action !== 'provide_info') throw photosNotAllowed(body.action)
-      const params = actionParams(body, principal.role, Number(current.line_total))
-      const before = restoreSnapshot(current.snapshot, current.machine_version)
-      const event = { ...params, actor, at: this.deps.clock.now(), policy: machinePolicy(this.deps.policy) } as ClaimEvent
-      if (!before.can(event)) throw actionNotAllowed(params.type, current.state)
-      await this.checkPhotoRoom(this.deps.db, current.id, uploads.length)
+      this.decide(first, actor, actionParams(body, principal.role, Number(first.line_total)))
+      await this.checkPhotoRoom(this.deps.db, first.id, uploads.length)
       prepared = await this.photoService().prepare(uploads)
     }
-    const row = await this.compensating(prepared, () => this.deps.db.transaction().execute(async (tx) => {
-      const current = admit(await claimsRepo.findClaimForUpdate(tx, id))
-      const params = actionParams(body, principal.role, Number(current.line_total))
-      const updated = await this.applyTransition(tx, current, actor, params)
-      if (prepared.length > 0) {
-        // Under the claim's row lock: concurrent uploads to one claim cannot both pass the count.
-        await this.checkPhotoRoom(tx, current.id, prepared.length)
-        await this.photoService().attach(tx, { claimId: current.id, uploader: { role: principal.role, id: principal.id } }, prepared)
+    const row = await this.compensating(prepared, () =>
+      this.retryOnConflict(first, async (current) => {
+        const params = actionParams(body, principal.role, Number(current.line_total))
+        if (prepared.length === 0) return this.applyTransition(this.deps.db, current, actor, params)
+        return this.deps.db.transaction().execute(async (tx) => {
+          const updated = await this.applyTransition(tx, current, actor, params)
+          if (!updated) return undefined
+          // The update holds the claim's row lock: concurrent uploads to one claim cannot both pass the count.
+          await this.checkPhotoRoom(tx, current.id, prepared.length)
+          await this.photoService().attach(tx, { claimId: current.id, uploader: { role: principal.role, id: principal.id } }, prepared)
+          return { ...updated, has_photos: true }
+        })
+      }, async () => admit(await claimsRepo.findClaim(this.deps.db, id))),
+    )
+    const { has_photos, ...claim } = row
+    return has_photos ? this.viewOne(claim, principal) : this.view(claim, principal)
+  }
+
+  /**
+   * Optimistic concurrency: `attempt` decides on the claim as read and writes
+   * only if the claim is still at that version (undefined otherwise). Another
+   * transition got there first, so read again and decide again — the new
+   * state may refuse the action (409), or the caller's expected version no
+   * longer match (409 stale-version).
+   */
+  private async retryOnConflict<T>(
+    first: ClaimRow,
+    attempt: (current: ClaimRow) => Promise<T | undefined>,
+    reread: () => Promise<ClaimRow>,
+  ): Promise<T> {
+    let current = first
+    for (let tries = 1; ; tries++) {
+      const done = await attempt(current)
+      if (done !== undefined) return done
+      if (tries >= MAX_WRITE_ATTEMPTS) {
+        throw new DomainError({
+          status: 409,
+          slug: 'stale-version',
+          title: 'Claim has changed',
+          detail: 'the claim kept changing while this action was applied; reload it and retry',
+          extensions: { current_version: current.version },
+        })
       }
-      return updated
-    }))
-    return this.viewOne(row, principal)
+      current = await reread()
+    }
   }
 
   /**
@@ -357,24 +385,27 @@ export class ClaimsService {
    * longer pending, or that the machine no longer holds, changes nothing.
    */
   async expireDeadline(deadlineId: string): Promise<'applied' | 'stale' | 'not_due'> {
-    return this.deps.db.transaction().execute(async (tx) => {
-      const deadline = await tx
-        .selectFrom('deadlines')
-        .select(['id', 'claim_id', 'kind', 'status', 'due_at'])
-        .where('id', '=', deadlineId)
-        .executeTakeFirst()
-      if (!deadline || deadline.status !== 'pending') return 'stale'
-      const claim = await claimsRepo.findClaimForUpdate(tx, deadline.claim_id)
-      // Re-read under the claim lock: a transition may have settled it meanwhile.
-      const still = await tx.selectFrom('deadlines').select('status').where('id', '=', deadlineId).forUpdate().executeTakeFirst()
-      if (!claim || still?.status !== 'pending') return 'stale'
+    const read = async () => {
+      const found = await claimsRepo.findClaimWithDeadline(this.deps.db, deadlineId)
+      if (!found || found.deadline.status !== 'pending') return 'stale' as const
       // Early (clock skew, a re-enqueued job): the caller retries at due_at.
-      if (deadline.due_at.getTime() > this.deps.clock.now()) return 'not_due'
+      if (found.deadline.due_at.getTime() > this.deps.clock.now()) return 'not_due' as const
+      return found
+    }
+    let found = await read()
+    for (let tries = 1; typeof found !== 'string'; tries++) {
+      const { claim, deadline } = found
       const params = { type: 'deadline_expired', kind: deadline.kind } as ClaimEventParams
-      await this.applyTransition(tx, claim, { role: 'system', id: 'deadline-worker' }, params, deadlineId)
-      observeDeadlineLateness(deadline.kind, deadline.due_at.getTime(), this.deps.clock.now())
-      return 'applied'
-    })
+      const applied = await this.applyTransition(this.deps.db, claim, { role: 'system', id: 'deadline-worker' }, params, deadlineId)
+      if (applied) {
+        observeDeadlineLateness(deadline.kind, deadline.due_at.getTime(), this.deps.clock.now())
+        return 'applied'
+      }
+      // A transition settled the claim meanwhile: read again; the deadline is most likely no longer pending.
+      if (tries >= MAX_WRITE_ATTEMPTS) throw new Error(`deadline ${deadlineId}: the claim kept changing; will retry`)
+      found = await read()
+    }
+    return found
   }
 
   /**
@@ -455,64 +486,80 @@ export class ClaimsService {
     }
   }
 
+  /** The machine's answer to an event on the claim as read, or 409 if the state does not allow it. */
+  private decide(current: ClaimRow, actor: Actor, params: ClaimEventParams) {
+    const before: ClaimSnapshot = restoreSnapshot(current.snapshot, current.machine_version)
+    const event = { ...params, actor, at: this.deps.clock.now(), policy: machinePolicy(this.deps.policy) } as ClaimEvent
+    if (!before.can(event)) throw actionNotAllowed(params.type, current.state)
+    const [after] = transition(claimMachine, before, event)
+    return { before, after, at: event.at }
+  }
+
+  /**
+   * Decides on the claim as read and writes the result in one statement
+   * (transition.repository.ts). Undefined when the claim is no longer at the
+   * version read: nothing was written, decide again on a fresh read.
+   */
   private async applyTransition(
-    tx: Tx,
+    db: DbOrTx,
     current: ClaimRow,
     actor: Actor,
     params: ClaimEventParams,
     firedDeadlineId?: string,
-  ): Promise<ClaimRow> {
-    const now = this.deps.clock.now()
-    const before: ClaimSnapshot = restoreSnapshot(current.snapshot, current.machine_version)
-    const event = { ...params, actor, at: now, policy: machinePolicy(this.deps.policy) } as ClaimEvent
-    if (!before.can(event)) throw actionNotAllowed(params.type, current.state)
-    const [after] = transition(claimMachine, before, event)
+  ): Promise<WrittenClaim | undefined> {
+    const { before, after, at: now } = this.decide(current, actor, params)
     const from = stateNames(before.value)
     const to = stateNames(after.value)
     const version = current.version + 1
     const ctx = after.context
-    const updated = await claimsRepo.updateClaim(tx, current.id, current.version, {
-      state: to.state,
-      arbiter_status: to.arbiter_status,
-      assignee: ctx.arbiter.assignee,
-      priority: ctx.arbiter.priority,
-      overdue: ctx.arbiter.overdue,
-      snapshot: storeSnapshot(after),
-      machine_version: MACHINE_VERSION,
-      version,
-      resolution_type: ctx.resolution?.type ?? null,
-      decided_by: ctx.resolution?.decided_by ?? null,
-      first_response_at: ctx.first_seller_response_at === null ? null : new Date(ctx.first_seller_response_at),
-      escalated_at: to.state === 'escalated' ? (current.escalated_at ?? new Date(now)) : current.escalated_at,
-      updated_at: new Date(now),
-      closed_at: FINAL_STATES.has(to.state) ? new Date(now) : null,
-      next_due_at: nextDue(ctx.deadlines),
+    const same = (a: Deadline, b: Deadline) => a.kind === b.kind && a.due_at === b.due_at
+    return writeTransition(db, {
+      claimId: current.id,
+      expectedVersion: current.version,
+      changes: {
+        state: to.state,
+        arbiter_status: to.arbiter_status,
+        assignee: ctx.arbiter.assignee,
+        priority: ctx.arbiter.priority,
+        overdue: ctx.arbiter.overdue,
+        snapshot: storeSnapshot(after),
+        machine_version: MACHINE_VERSION,
+        version,
+        resolution_type: ctx.resolution?.type ?? null,
+        decided_by: ctx.resolution?.decided_by ?? null,
+        first_response_at: ctx.first_seller_response_at === null ? null : new Date(ctx.first_seller_response_at),
+        escalated_at: to.state === 'escalated' ? (current.escalated_at ?? new Date(now)) : current.escalated_at,
+        updated_at: new Date(now),
+        closed_at: FINAL_STATES.has(to.state) ? new Date(now) : null,
+        next_due_at: nextDue(ctx.deadlines),
+      },
+      event: {
+        claim_id: current.id,
+        seq: version,
+        actor_role: actor.role,
+        actor_id: actor.id,
+        action: params.type,
+        from_state: from.state,
+        to_state: to.state,
+        payload: { ...params, type: undefined, ...(from.arbiter_status !== to.arbiter_status ? { arbiter_status: to.arbiter_status } : {}) },
+        created_at: new Date(now),
+      },
+      droppedKinds: before.context.deadlines.filter((d) => !ctx.deadlines.some((a) => same(a, d))).map((d) => d.kind),
+      ...(firedDeadlineId === undefined ? {} : { firedDeadlineId }),
+      addedDeadlines: ctx.deadlines
+        .filter((d) => !before.context.deadlines.some((b) => same(b, d)))
+        .map((d) => ({ kind: d.kind, due_at: new Date(d.due_at), on_expiry: d.on_expiry })),
+      // The feed and webhooks pick the transition up from claim_events (triggers); the chat gets a system message.
+      message: {
+        sender_role: 'system',
+        sender_id: 'claimdesk',
+        kind: 'system',
+        text: transitionText(params, from.state, to.state, current.currency),
+        payload: { claim_id: current.id, action: params.type, from_state: from.state, to_state: to.state, version },
+        created_at: new Date(now),
+      },
+      at: new Date(now),
     })
-    if (!updated) throw actionNotAllowed(params.type, current.state)
-    await claimsRepo.appendEvent(tx, {
-      claim_id: current.id,
-      seq: version,
-      actor_role: actor.role,
-      actor_id: actor.id,
-      action: params.type,
-      from_state: from.state,
-      to_state: to.state,
-      payload: { ...params, type: undefined, ...(from.arbiter_status !== to.arbiter_status ? { arbiter_status: to.arbiter_status } : {}) },
-      created_at: new Date(now),
-    })
-    const fresh = await replaceDeadlines(tx, current.id, version, before.context.deadlines, ctx.deadlines, new Date(now), firedDeadlineId)
-    await this.scheduleDeadlines(tx, fresh)
-    // The feed and webhooks pick the transition up from claim_events (triggers); the chat gets a system message.
-    await postToOrderThread(tx, { order_id: current.order_id, buyer_id: current.buyer_id, seller_id: current.seller_id }, {
-      sender_role: 'system',
-      sender_id: 'claimdesk',
-      kind: 'system',
-      text: transitionText(params, from.state, to.state, current.currency),
-      claim_id: current.id,
-      payload: { claim_id: current.id, action: params.type, from_state: from.state, to_state: to.state, version },
-      created_at: new Date(now),
-    })
-    return updated
   }
 
   private async scheduleDeadlines(tx: Tx, rows: DeadlineRow[]): Promise<void> {

@@ -12,12 +12,15 @@ t.test('SIGKILL mid-job: escalated exactly once within 20 s of the deadline', as
 
   const claim = await openClaimNow(h.app)
   const deadline = await deadlineOf(h.app, claim.id, 'seller_response')
-  // Hold the claim's row lock so the worker's transaction blocks inside the job.
+  // Lock the claims table so the job blocks on its first read of the claim.
+  // (Blocking its write instead would not lose the work: the write is one
+  // statement, which Postgres still runs and commits once the lock is gone,
+  // dead client or not.)
   const blocker = new pg.Client({ connectionString: h.app.databaseUrl })
   await blocker.connect()
   t.teardown(() => blocker.end())
   await blocker.query('begin')
-  await blocker.query('select id from claims where id = $1 for update', [claim.id])
+  await blocker.query('lock table claims in access exclusive mode')
 
   const dbName = new URL(h.app.databaseUrl).pathname.slice(1)
   await waitFor(
