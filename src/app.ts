@@ -90,7 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     orders: new OrdersService(db),
     claims: new ClaimsService({ db, policy: config.policy, clock, pseudonymSecret: config.pseudonymSecret, photos }),
     photos,
-    chat: new ChatService({ db, policy: config.policy, clock, pseudonymSecret: config.pseudonymSecret }),
+    chat: new ChatService({ db, policy: config.policy, clock, pseudonymSecret: config.pseudonymSecret, photos }),
     violations: new ViolationsService({ db, policy: config.policy, clock, pseudonymSecret: config.pseudonymSecret }),
     feed: new FeedService({ db, pseudonymSecret: config.pseudonymSecret }),
     webhooks: new WebhooksService({ db, allowPrivate: config.webhookAllowPrivate }),
@@ -116,7 +116,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     })
     await api.register(photoRoutes, { photos: services.photos, claims: services.claims })
     await api.register(arbiterRoutes, { claims: services.claims })
-    await api.register(chatRoutes, { chat: services.chat })
+    // Chat messages take photos too, under their own per-message cap.
+    await api.register(async (uploads) => {
+      await uploads.register(multipartPlugin, {
+        photosMax: config.policy.photos_per_message_max,
+        photoBytesMax: config.policy.photo_bytes_max,
+      })
+      await uploads.register(chatRoutes, { chat: services.chat })
+    })
     await api.register(moderationRoutes, { chat: services.chat, violations: services.violations })
     await api.register(violationRoutes, { violations: services.violations })
     await api.register(eventRoutes, { feed: services.feed })

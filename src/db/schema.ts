@@ -220,7 +220,9 @@ export interface AbuseReportsTable {
 
 export interface PhotosTable {
   id: string
-  claim_id: string
+  /** The claim the photo is evidence for; null for a photo in a pre-sale chat thread. */
+  claim_id: string | null
+  /** The chat message that carried it; null for claim and action uploads. At least one of the two is set (a CHECK). */
   message_id: Int8 | null
   uploader_role: string
   uploader_id: string

@@ -5,7 +5,8 @@
 //
 // Limits (busboy's, enforced while parsing, nothing buffered past them):
 //   fileSize  = policy photo_bytes_max      → 413 photo-too-large
-//   files     = policy photos_per_claim_max → 422 too-many-photos
+//   files     = the scope's photo cap (policy photos_per_claim_max for
+//               claims, photos_per_message_max for chat) → 422 too-many-photos
 //   fields, fieldSize, fieldNameSize, parts, headerPairs → 413 too-many-fields / field-too-large
 // A client that stops sending mid-form is cut off by the server's connection
 // (idle) and request timeouts, set in buildApp; the reader then ends with
@@ -36,7 +37,7 @@ export const FORM_FIELDS_MAX = 20
 export const FORM_FIELD_BYTES_MAX = 16 * 1024
 
 export interface UploadLimits {
-  /** Files per request (policy photos_per_claim_max). */
+  /** Files per request (policy photos_per_claim_max, or photos_per_message_max for chat messages). */
   photosMax: number
   /** Bytes per file (policy photo_bytes_max). */
   photoBytesMax: number

@@ -14,17 +14,20 @@ export async function orderHasClaim(db: DbOrTx, orderId: string): Promise<boolea
   return row !== undefined
 }
 
-/** The claim a chat message belongs to: the order's open claim, else its latest one. */
-export async function currentClaimId(db: DbOrTx, orderId: string): Promise<string | null> {
+/**
+ * The claim a chat message belongs to: the order's open claim, else its
+ * latest one; `open` tells which (only an open claim takes chat photos as evidence).
+ */
+export async function currentClaim(db: DbOrTx, orderId: string): Promise<{ id: string; open: boolean } | null> {
   const row = await db
     .selectFrom('claims')
-    .select('id')
+    .select(['id', sql<boolean>`state in ('resolved', 'closed', 'withdrawn')`.as('final')])
     .where('order_id', '=', orderId)
     .orderBy(sql`state in ('resolved', 'closed', 'withdrawn')`)
     .orderBy('created_at', 'desc')
     .limit(1)
     .executeTakeFirst()
-  return row?.id ?? null
+  return row ? { id: row.id, open: !row.final } : null
 }
 
 export async function findThreadByOrder(db: DbOrTx, orderId: string) {

@@ -1,6 +1,8 @@
-// Threads, messages, abuse reports on messages, and sellers' chat settings (PRODUCT.md §4).
+// Threads, messages (with photos over multipart), abuse reports on messages,
+// and sellers' chat settings (PRODUCT.md §4).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { principal } from '../http/auth.js'
+import { formBody } from '../http/multipart.js'
 import { UuidParam } from '../schemas/common.js'
 import {
   AbuseReportCreate,
@@ -61,13 +63,20 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService }> = asyn
         tags: ['chat'],
         summary: 'Send a message (the order’s buyer or seller)',
         description:
-          'Moderated before delivery: a violation refuses it with 422 message-blocked listing the violations and hints. ' +
+          'JSON, or multipart/form-data with the text as a field and photos as file parts named "photos" ' +
+          '(at most policy photos_per_message_max; the text may then be empty). ' +
+          'Moderated before delivery: a violation refuses it with 422 message-blocked listing the violations and hints, and keeps none of its photos. ' +
           'A suspended seller gets 403 chat-suspended.',
+        consumes: ['application/json', 'multipart/form-data'],
         params: UuidParam,
         body: MessageCreate,
       },
+      preValidation: formBody(MessageCreate),
     },
-    async (request, reply) => reply.code(201).send(await chat.postMessage(principal(request), request.params.id, request.body.text)),
+    async (request, reply) => {
+      const message = await chat.postMessage(principal(request), request.params.id, request.body.text, request.uploads ?? [])
+      return reply.code(201).send(message)
+    },
   )
 
   app.post(

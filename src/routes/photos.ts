@@ -1,5 +1,5 @@
-// Photo bytes for the parties of the photo's claim: private caching, strong
-// ETag from the photo's content hash, 304 on If-None-Match.
+// Photo bytes for the parties of the photo's claim or chat thread: private
+// caching, strong ETag from the photo's content hash, 304 on If-None-Match.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { principal } from '../http/auth.js'
@@ -11,7 +11,7 @@ const PhotoParams = Type.Object({
   variant: Type.Union([Type.Literal('full'), Type.Literal('preview'), Type.Literal('thumb')]),
 })
 
-/** A photo's variant never changes under its id; access does not either (the claim's parties). */
+/** A photo's variant never changes under its id; access does not either (the claim's or thread's parties). */
 export const PHOTO_CACHE_CONTROL = 'private, max-age=86400, immutable'
 
 export const photoRoutes: FastifyPluginAsyncTypebox<{ photos: PhotosService; claims: ClaimsService }> = async (app, { photos, claims }) => {
@@ -20,7 +20,8 @@ export const photoRoutes: FastifyPluginAsyncTypebox<{ photos: PhotosService; cla
     {
       schema: {
         tags: ['photos'],
-        summary: 'A claim photo (full, preview or thumb) for the parties of its claim',
+        summary: 'A claim or chat photo (full, preview or thumb) for the parties of its claim or thread',
+        description: 'The buyer and seller of the claim or thread, arbiters and the service; 404 for everyone else.',
         params: PhotoParams,
       },
     },

@@ -24,9 +24,35 @@ export const MessageListQuery = Type.Object(
   { additionalProperties: false },
 )
 
-export const MessageCreate = Type.Object(
-  { text: Type.String({ minLength: 1, maxLength: 1000, pattern: '\\S', description: '1–1000 characters, not only spaces' }) },
-  { additionalProperties: false },
+/**
+ * Photos travel only as multipart/form-data file parts named `photos` (the
+ * text as a text field); for a multipart request the server fills this
+ * member with the uploads' SHA-256s, and a JSON body may not carry it.
+ */
+const MessagePhotos = Type.Array(Type.String(), {
+  minItems: 1,
+  description: 'multipart/form-data only: file parts named "photos" (JPEG, PNG, WebP, HEIC; policy photos_per_message_max per message, photo_bytes_max each)',
+})
+
+/** A message has text, or photos and perhaps a caption (which may then be empty). */
+export const MessageCreate = Type.Union(
+  [
+    Type.Object(
+      {
+        text: Type.String({ minLength: 1, maxLength: 1000, pattern: '\\S', description: '1–1000 characters, not only spaces' }),
+        photos: Type.Optional(MessagePhotos),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Object(
+      {
+        text: Type.Optional(Type.String({ maxLength: 1000, description: 'with photos: at most 1000 characters, may be empty' })),
+        photos: MessagePhotos,
+      },
+      { additionalProperties: false },
+    ),
+  ],
+  { description: 'JSON { "text" }, or multipart/form-data with a "text" field and file parts named "photos"; text or at least one photo' },
 )
 
 export const MessageParams = Type.Object({ id: Uuid, messageId: MessageId })

@@ -3,7 +3,8 @@
 // delivered: the attempt and its violations are committed, then the sender
 // gets the 422 `message-blocked` problem. A `review` verdict (weak signals
 // only) delivers the message and flags it for arbiters; its violations enter
-// the ledger only if an arbiter confirms the flag.
+// the ledger only if an arbiter confirms the flag. Messages may carry photos
+// (PRODUCT.md §5's pipeline), all or nothing with the message.
 import { domainToASCII, domainToUnicode } from 'node:url'
 import type { Selectable } from 'kysely'
 import type { Db, Tx } from '../db/database.js'
@@ -16,6 +17,9 @@ import { imitatesAllowed, isAllowedHost } from '../moderation/domains.js'
 import * as chatRepo from '../repositories/chat.repository.js'
 import { postMessage } from '../repositories/threads.repository.js'
 import type { Clock } from './clock.js'
+import type { PhotosService, PhotoUpload, PhotoView, PreparedPhoto } from './photos.service.js'
+import { compensating } from './photos/compensating.js'
+import { tooManyPhotos } from './photos/errors.js'
 import { buyerPseudonym } from './pseudonym.js'
 import { decodeAfter, decodeIdCursor, decodeTimeCursor, idCursor, paginate, timeCursor } from './chat/cursor.js'
 import { chatDisabled, chatSuspended, forbidden, messageBlocked } from './chat/errors.js'
@@ -28,10 +32,26 @@ export interface ChatServiceDeps {
   policy: Policy
   clock: Clock
   pseudonymSecret: string
+  /** Photos on messages and in message views; without it messages carry none. */
+  photos?: PhotosService
 }
 
 type ThreadRow = Selectable<ThreadsTable>
 type MessageRow = Selectable<MessagesTable>
+
+/** A sender allowed to write in the thread, and moderation's verdict on the text; or the kept refusal. */
+type Admission =
+  | {
+      kind: 'admitted'
+      thread: ThreadRow
+      role: 'buyer' | 'seller'
+      claim: { id: string; open: boolean } | null
+      result: ModerationResult
+    }
+  | { kind: 'blocked'; violations: Violation[] }
+
+/** A photo-only message has no text for moderation to refuse. */
+const NO_TEXT: ModerationResult = { verdict: 'deliver', violations: [] }
 
 export class ChatService {
   constructor(private readonly deps: ChatServiceDeps) {}
@@ -65,7 +85,7 @@ export class ChatService {
     }
   }
 
-  messageView(m: MessageRow, thread: ThreadRow, principal: Principal) {
+  messageView(m: MessageRow, thread: ThreadRow, principal: Principal, photos: PhotoView[] = []) {
     const sender =
       m.sender_role === 'buyer' && principal.role === 'seller'
         ? { role: m.sender_role, pseudonym: buyerPseudonym(this.deps.pseudonymSecret, thread.seller_id, m.sender_id) }
@@ -77,12 +97,19 @@ export class ChatService {
       kind: m.kind,
       sender,
       text: m.text,
+      photos,
       claim_id: m.claim_id,
       payload,
       created_at: m.created_at.toISOString(),
       // Moderation notes are for arbiters only.
       ...(principal.role === 'arbiter' && moderation !== undefined ? { moderation } : {}),
     }
+  }
+
+  /** Views of a page of messages, their photos loaded in one query. */
+  private async messageViews(rows: MessageRow[], thread: ThreadRow, principal: Principal) {
+    const photos = this.deps.photos ? await this.deps.photos.forMessages(rows.map((m) => m.id)) : new Map<string, PhotoView[]>()
+    return rows.map((m) => this.messageView(m, thread, principal, photos.get(m.id)))
   }
 
   /** The buyer starts the order's thread, or gets the existing one back. */
@@ -135,58 +162,101 @@ export class ChatService {
     if (query.after !== undefined) {
       const rows = await chatRepo.listMessages(this.deps.db, threadId, { limit: query.limit, after: decodeAfter(query.after) })
       const { page, next_cursor } = paginate(rows, query.limit, (last) => idCursor(last.id))
-      return { items: page.map((m) => this.messageView(m, thread, principal)), next_cursor }
+      return { items: await this.messageViews(page, thread, principal), next_cursor }
     }
     const before = query.cursor ? decodeIdCursor(query.cursor) : undefined
     const rows = await chatRepo.listMessages(this.deps.db, threadId, { limit: query.limit, before })
     const { page, next_cursor } = paginate(rows, query.limit, (last) => idCursor(last.id))
-    return { items: page.map((m) => this.messageView(m, thread, principal)), next_cursor }
+    return { items: await this.messageViews(page, thread, principal), next_cursor }
   }
 
   /**
-   * A party's message: moderated, then delivered (deliver / review) or
-   * refused (block). One transaction; a refusal is thrown after it commits,
-   * so the kept attempt and its violations survive the 422.
+   * A party's message with optional photos: moderated, then delivered
+   * (deliver / review) or refused (block). A refusal is thrown after its
+   * transaction commits, so the kept attempt and its violations survive the
+   * 422. All or nothing with photos: access, suspension and moderation are
+   * checked before any image work (a refused message keeps no photo); the
+   * photos are stored before the message's transaction and deleted again if
+   * it fails or refuses.
    */
-  async postMessage(principal: Principal, threadId: string, text: string) {
+  async postMessage(principal: Principal, threadId: string, text: string | undefined, uploads: PhotoUpload[] = []) {
+    // Blank text beside photos is no text; the route's schema already refuses a message with neither.
+    const body = text !== undefined && /\S/.test(text) ? text : ''
+    if (body === '' && uploads.length === 0) throw validation('a message needs text or at least one photo', { field: 'text' })
     const now = this.now()
-    const outcome = await this.deps.db.transaction().execute(async (tx) => {
-      const thread = await chatRepo.findThreadForUpdate(tx, threadId)
-      if (!thread || !this.canRead(principal, thread)) throw notFound('thread')
-      if (!this.isParty(principal, thread)) throw forbidden('only the buyer and the seller of the order write in its thread')
-      const role = principal.role as 'buyer' | 'seller'
-      if (role === 'seller') {
-        const suspension = await isSellerChatSuspended(tx, principal.id)
-        if (suspension) throw chatSuspended(suspension.id)
-      }
-      const claimId = await chatRepo.currentClaimId(tx, thread.order_id)
-      if (role === 'buyer' && !thread.has_claim && claimId === null && !(await chatRepo.presaleQuestionsEnabled(tx, thread.seller_id))) {
-        throw chatDisabled()
-      }
-      const allowed = await allowedDomains(tx, this.deps.policy, thread.seller_id)
-      const result = moderate(text, { senderRole: role, allowedDomains: allowed })
-      if (result.verdict === 'block') {
-        await this.keepBlocked(tx, { role, id: principal.id }, thread, claimId, text, result.violations, now)
-        return { kind: 'blocked', violations: result.violations } as const
-      }
-      const review = result.verdict === 'review'
-      const message = await postMessage(tx, {
-        thread_id: thread.id,
-        sender_role: role,
-        sender_id: principal.id,
-        kind: 'text',
-        text,
-        claim_id: claimId,
-        payload: review ? { moderation: result } : {},
-        created_at: now,
+    let prepared: PreparedPhoto[] = []
+    if (uploads.length > 0) {
+      const max = this.deps.policy.photos_per_message_max
+      if (uploads.length > max) throw tooManyPhotos(max, `a message may carry at most ${max} photo${max === 1 ? '' : 's'}`)
+      const photos = this.photoService()
+      const early = await this.deps.db.transaction().execute((tx) => this.admit(tx, principal, threadId, body, now))
+      if (early.kind === 'blocked') throw messageBlocked(early.violations)
+      prepared = await photos.prepare(uploads)
+    }
+    const delivered = await compensating(this.deps.photos, prepared, async () => {
+      const outcome = await this.deps.db.transaction().execute(async (tx) => {
+        const admission = await this.admit(tx, principal, threadId, body, now)
+        if (admission.kind === 'blocked') return admission
+        const { thread, role, claim, result } = admission
+        const review = result.verdict === 'review'
+        const message = await postMessage(tx, {
+          thread_id: thread.id,
+          sender_role: role,
+          sender_id: principal.id,
+          kind: 'text',
+          text: body,
+          claim_id: claim?.id ?? null,
+          payload: review ? { moderation: result } : {},
+          created_at: now,
+        })
+        if (review) await chatRepo.insertFlag(tx, { message_id: message.id, thread_id: thread.id, violations: result.violations, created_at: now })
+        if (prepared.length > 0) {
+          // In a claim thread the photos are evidence for the open claim (and checked for reuse); otherwise the message's only.
+          const claimId = claim?.open ? claim.id : null
+          await this.photoService().attach(tx, { claimId, messageId: message.id, uploader: { role, id: principal.id } }, prepared)
+        }
+        // The event feed and webhooks (PRODUCT.md §7) pick the message up from its row (a trigger).
+        const row = await tx.selectFrom('messages').selectAll().where('id', '=', message.id).executeTakeFirstOrThrow()
+        return { kind: 'delivered', row, thread } as const
       })
-      if (review) await chatRepo.insertFlag(tx, { message_id: message.id, thread_id: thread.id, violations: result.violations, created_at: now })
-      // The event feed and webhooks (PRODUCT.md §7) pick the message up from its row (a trigger).
-      const row = await tx.selectFrom('messages').selectAll().where('id', '=', message.id).executeTakeFirstOrThrow()
-      return { kind: 'delivered', message: this.messageView(row, thread, principal) } as const
+      // Thrown inside `compensating`: a message refused in its transaction (a race with new domain rules) keeps no photo either.
+      if (outcome.kind === 'blocked') throw messageBlocked(outcome.violations)
+      return outcome
     })
-    if (outcome.kind === 'blocked') throw messageBlocked(outcome.violations)
-    return outcome.message
+    return (await this.messageViews([delivered.row], delivered.thread, principal))[0] as ReturnType<ChatService['messageView']>
+  }
+
+  /**
+   * Under the thread's row lock: may this party write here now, and does
+   * moderation deliver the text? A blocked text is kept for arbiters (with
+   * its violations) in this transaction.
+   */
+  private async admit(tx: Tx, principal: Principal, threadId: string, text: string, now: Date): Promise<Admission> {
+    const thread = await chatRepo.findThreadForUpdate(tx, threadId)
+    if (!thread || !this.canRead(principal, thread)) throw notFound('thread')
+    if (!this.isParty(principal, thread)) throw forbidden('only the buyer and the seller of the order write in its thread')
+    const role = principal.role as 'buyer' | 'seller'
+    if (role === 'seller') {
+      const suspension = await isSellerChatSuspended(tx, principal.id)
+      if (suspension) throw chatSuspended(suspension.id)
+    }
+    const claim = await chatRepo.currentClaim(tx, thread.order_id)
+    if (role === 'buyer' && !thread.has_claim && claim === null && !(await chatRepo.presaleQuestionsEnabled(tx, thread.seller_id))) {
+      throw chatDisabled()
+    }
+    if (text === '') return { kind: 'admitted', thread, role, claim, result: NO_TEXT }
+    const allowed = await allowedDomains(tx, this.deps.policy, thread.seller_id)
+    const result = moderate(text, { senderRole: role, allowedDomains: allowed })
+    if (result.verdict === 'block') {
+      await this.keepBlocked(tx, { role, id: principal.id }, thread, claim?.id ?? null, text, result.violations, now)
+      return { kind: 'blocked', violations: result.violations }
+    }
+    return { kind: 'admitted', thread, role, claim, result }
+  }
+
+  private photoService(): PhotosService {
+    if (!this.deps.photos) throw new Error('ChatService was built without a PhotosService: it cannot take photos')
+    return this.deps.photos
   }
 
   private async keepBlocked(

@@ -1,6 +1,7 @@
-// Claim photos: uploads turned into stored variants (before any claim
-// transaction), rows and reuse matches written inside it, the lists claim
-// views show, and the bytes served back to the parties.
+// Claim and chat photos: uploads turned into stored variants (before any
+// claim or message transaction), rows and reuse matches written inside it,
+// the lists claim and message views show, and the bytes served back to the
+// parties.
 //
 // All or nothing: `prepare` processes every upload before storing any, and
 // stores under per-photo keys (a fresh uuid each), so `discard` after a
@@ -60,8 +61,15 @@ export interface PhotoReuseView {
   distance: number
 }
 
+/** A photo in a claim view: sent with the claim or an action, or in the claim's chat thread. */
+export interface ClaimPhotoView extends PhotoView {
+  source: 'claim' | 'message'
+  /** The chat message that carried it (source `message`), else null. */
+  message_id: string | null
+}
+
 export interface ClaimPhotos {
-  photos: PhotoView[]
+  photos: ClaimPhotoView[]
   /** Arbiters only; undefined for everyone else. */
   photo_reuse?: PhotoReuseView[]
 }
@@ -132,12 +140,14 @@ export class PhotosService {
   }
 
   /**
-   * Inside the claim's transaction: one row per photo and the reuse matches
-   * against photos of other claims (both directions, so both claims show it).
+   * Inside the claim's or message's transaction: one row per photo and the
+   * reuse matches against photos of other claims (both directions, so both
+   * claims show it). A photo without a claim (a pre-sale chat message) is
+   * neither checked for reuse nor matched later.
    */
   async attach(
     tx: Tx,
-    target: { claimId: string; messageId?: string | null; uploader: { role: string; id: string } },
+    target: { claimId: string | null; messageId?: string | null; uploader: { role: string; id: string } },
     prepared: PreparedPhoto[],
   ): Promise<void> {
     if (prepared.length === 0) return
@@ -172,6 +182,7 @@ export class PhotosService {
         })),
       )
       .execute()
+    if (target.claimId === null) return
     for (const photo of prepared) {
       const matches = await this.findReuse(tx, target.claimId, photo)
       if (matches.length === 0) continue
@@ -223,16 +234,22 @@ export class PhotosService {
       .execute()
   }
 
+  /** The claim's own photos (claim and action uploads) against photos_per_claim_max; chat photos have their own per-message cap. */
   async countForClaim(db: Db | Tx, claimId: string): Promise<number> {
     const row = await db
       .selectFrom('photos')
       .select((eb) => eb.fn.countAll<string>().as('n'))
       .where('claim_id', '=', claimId)
+      .where('message_id', 'is', null)
       .executeTakeFirstOrThrow()
     return Number(row.n)
   }
 
-  /** The photo lists (and for arbiters the reuse flags) of several claims in two queries. */
+  /**
+   * The photo lists (and for arbiters the reuse flags) of several claims in
+   * two queries. Photos sent in the claim's chat thread are evidence too:
+   * listed with `source: 'message'` and their message id.
+   */
   async forClaims(claimIds: string[], principal: Principal): Promise<Map<string, ClaimPhotos>> {
     const out = new Map<string, ClaimPhotos>()
     if (claimIds.length === 0) return out
@@ -245,7 +262,9 @@ export class PhotosService {
       .orderBy('created_at')
       .orderBy('position')
       .execute()
-    for (const row of rows) out.get(row.claim_id)?.photos.push(photoView(row))
+    for (const row of rows) {
+      if (row.claim_id !== null) out.get(row.claim_id)?.photos.push(claimPhotoView(row))
+    }
     if (!arbiter || rows.length === 0) return out
 
     const matches = await this.deps.db
@@ -260,6 +279,8 @@ export class PhotosService {
       .execute()
     const byPhoto = new Map<string, PhotoReuseView>()
     for (const m of matches) {
+      // Never null: reuse is only recorded between photos of two claims.
+      if (m.claim_id === null || m.other_claim_id === null) continue
       let entry = byPhoto.get(m.photo_id)
       if (!entry) {
         entry = { photo_id: m.photo_id, other_claim_ids: [], distance: m.distance }
@@ -272,25 +293,53 @@ export class PhotosService {
     return out
   }
 
+  /** The photos of several messages (a page of a thread) in one query, by message id, in the order they were sent. */
+  async forMessages(messageIds: string[]): Promise<Map<string, PhotoView[]>> {
+    const out = new Map<string, PhotoView[]>()
+    if (messageIds.length === 0) return out
+    const rows = await this.deps.db
+      .selectFrom('photos')
+      .selectAll()
+      .where('message_id', 'in', messageIds)
+      .orderBy('message_id')
+      .orderBy('position')
+      .execute()
+    for (const row of rows) {
+      if (row.message_id === null) continue
+      const list = out.get(row.message_id) ?? []
+      list.push(photoView(row))
+      out.set(row.message_id, list)
+    }
+    return out
+  }
+
   /**
-   * One variant's bytes for a caller who may see the photo's claim (404 for
-   * everyone else, the same as a photo that does not exist).
+   * One variant's bytes for a caller who may see the photo's thread or claim
+   * (404 for everyone else, the same as a photo that does not exist). A chat
+   * photo's parties are its thread's; a claim photo's, its claim's (the same
+   * two when a chat photo is also claim evidence).
    */
   async serve(
     principal: Principal,
     id: string,
     variant: VariantName,
-    canSee: (principal: Principal, claim: { buyer_id: string; seller_id: string }) => boolean,
+    canSee: (principal: Principal, parties: { buyer_id: string; seller_id: string }) => boolean,
     ifNoneMatch: string | undefined,
   ): Promise<ServedPhoto> {
     const row = await this.deps.db
       .selectFrom('photos')
-      .innerJoin('claims', 'claims.id', 'photos.claim_id')
+      .leftJoin('messages', 'messages.id', 'photos.message_id')
+      .leftJoin('threads', 'threads.id', 'messages.thread_id')
+      .leftJoin('claims', 'claims.id', 'photos.claim_id')
       .select(['photos.id', 'photos.sha256', 'photos.mime', 'photos.full_key', 'photos.preview_key', 'photos.thumb_key'])
-      .select(['claims.buyer_id', 'claims.seller_id'])
+      .select((eb) => [
+        eb.fn.coalesce('threads.buyer_id', 'claims.buyer_id').as('buyer_id'),
+        eb.fn.coalesce('threads.seller_id', 'claims.seller_id').as('seller_id'),
+      ])
       .where('photos.id', '=', id)
       .executeTakeFirst()
-    if (!row || !canSee(principal, row)) throw notFound('photo')
+    if (!row || row.buyer_id === null || row.seller_id === null) throw notFound('photo')
+    if (!canSee(principal, { buyer_id: row.buyer_id, seller_id: row.seller_id })) throw notFound('photo')
     // The full variant's hash names the photo; a variant's bytes never change, so the tag is strong.
     const etag = `"${row.sha256}-${variant}"`
     if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, etag)) return { etag, mime: row.mime, body: null }
@@ -351,6 +400,11 @@ export function photoView(row: PhotoRow): PhotoView {
     created_at: row.created_at.toISOString(),
     variants: { full: variant('full'), preview: variant('preview'), thumb: variant('thumb') },
   }
+}
+
+/** A claim view's photo: where it came from, so clients can tell claim uploads from chat photos. */
+export function claimPhotoView(row: PhotoRow): ClaimPhotoView {
+  return { ...photoView(row), source: row.message_id === null ? 'claim' : 'message', message_id: row.message_id }
 }
 
 /** RFC 9110 If-None-Match: `*` or a list of (weak or strong) tags, compared weakly. */

@@ -1,0 +1,28 @@
+// Photos on chat messages (PRODUCT.md §4, §5): a photo belongs to a claim, a
+// message, or both (a message in a claim thread is also claim evidence). A
+// pre-sale thread has no claim, so claim_id becomes nullable.
+// Frozen in time: takes Kysely<any>, imports no app types.
+import { sql, type Kysely } from 'kysely'
+
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('photos').alterColumn('claim_id', (c) => c.dropNotNull()).execute()
+  await db.schema
+    .alterTable('photos')
+    .addCheckConstraint('photos_claim_or_message', sql`claim_id is not null or message_id is not null`)
+    .execute()
+  // Message views load the photos of a page of messages by message_id.
+  await db.schema
+    .createIndex('photos_message_idx')
+    .on('photos')
+    .columns(['message_id', 'position'])
+    .where(sql.ref('message_id'), 'is not', null)
+    .execute()
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('photos_message_idx').ifExists().execute()
+  await db.schema.alterTable('photos').dropConstraint('photos_claim_or_message').ifExists().execute()
+  // Pre-sale chat photos have no claim to belong to: their rows go (their stored files stay, orphaned).
+  await db.deleteFrom('photos').where('claim_id', 'is', null).execute()
+  await db.schema.alterTable('photos').alterColumn('claim_id', (c) => c.setNotNull()).execute()
+}
