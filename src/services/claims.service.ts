@@ -19,6 +19,7 @@ import { writeTransition, type WrittenClaim } from '../repositories/transition.r
 import type { Clock } from './clock.js'
 import type { ClaimPhotos, PhotosService, PhotoUpload, PreparedPhoto } from './photos.service.js'
 import { photosNotAllowed, photosRequired, tooManyPhotos } from './photos/errors.js'
+import { compensating } from './photos/compensating.js'
 import { actionParams, type ActionBody } from './action-params.js'
 import { machinePolicy, restoreSnapshot, stateNames, storeSnapshot, type ClaimSnapshot } from './claim-snapshot.js'
 import { actorOf, claimView, type ClaimView } from './claim-view.js'
@@ -177,7 +178,7 @@ export class ClaimsService {
       if (open) throw claimAlreadyOpen()
       prepared = await this.photoService().prepare(uploads)
     }
-    const row = await this.compensating(prepared, () => this.deps.db.transaction().execute(async (tx) => {
+    const row = await compensating(this.deps.photos, prepared, () => this.deps.db.transaction().execute(async (tx) => {
       const line = await this.claimableLine(tx, principal, input, now)
       const lineTotal = Number(line.unit_price) * line.quantity
       const policy = machinePolicy(this.deps.policy)
@@ -264,16 +265,6 @@ export class ClaimsService {
     return this.deps.photos
   }
 
-  /** Runs the transaction; if it fails, deletes the photos stored for it (compensation) and rethrows. */
-  private async compensating<T>(prepared: PreparedPhoto[], run: () => Promise<T>): Promise<T> {
-    try {
-      return await run()
-    } catch (err) {
-      if (prepared.length > 0) await this.photoService().discard(prepared)
-      throw err
-    }
-  }
-
   /** A claim holds at most photos_per_claim_max photos, counting those it has. */
   private async checkPhotoRoom(db: DbOrTx, claimId: string, adding: number): Promise<void> {
     const max = this.deps.policy.photos_per_claim_max
@@ -333,7 +324,7 @@ export class ClaimsService {
       await this.checkPhotoRoom(this.deps.db, first.id, uploads.length)
       prepared = await this.photoService().prepare(uploads)
     }
-    const row = await this.compensating(prepared, () =>
+    const row = await compensating(this.deps.photos, prepared, () =>
       this.retryOnConflict(first, async (current) => {
         const params = actionParams(body, principal.role, Number(current.line_total))
         if (prepared.length === 0) return this.applyTransition(this.deps.db, current, actor, params)
