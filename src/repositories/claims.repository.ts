@@ -1,6 +1,6 @@
 // Claim rows and their audit trail.
 import type { DbOrTx } from '../db/database.js'
-import type { Insertable } from 'kysely'
+import { sql, type Insertable } from 'kysely'
 import type { ClaimEventsTable, ClaimRow, NewClaimRow } from '../db/schema.js'
 
 export async function insertClaim(db: DbOrTx, row: NewClaimRow): Promise<ClaimRow> {
@@ -9,6 +9,23 @@ export async function insertClaim(db: DbOrTx, row: NewClaimRow): Promise<ClaimRo
 
 export async function findClaim(db: DbOrTx, id: string): Promise<ClaimRow | undefined> {
   return db.selectFrom('claims').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** The claim with its seller's official domains, which moderating an action's text needs: one round trip. */
+export async function findClaimWithSellerDomains(db: DbOrTx, id: string): Promise<(ClaimRow & { seller_domains: string[] }) | undefined> {
+  return db
+    .selectFrom('claims')
+    .selectAll('claims')
+    .select((eb) =>
+      eb.fn
+        .coalesce(
+          eb.selectFrom('seller_official_domains as d').select((e) => e.fn.agg<string[]>('array_agg', ['d.domain']).as('domains')).whereRef('d.seller_id', '=', 'claims.seller_id'),
+          sql<string[]>`'{}'::text[]`,
+        )
+        .as('seller_domains'),
+    )
+    .where('id', '=', id)
+    .executeTakeFirst()
 }
 
 export async function updateClaim(

@@ -279,19 +279,26 @@ export class ClaimsService {
    * moderated like a chat message. A refused text is recorded on its own
    * transaction (the pool's), so the ledger keeps it.
    */
-  private async moderateFreeText(principal: Principal, claim: ClaimRow, body: ActionBody): Promise<void> {
+  private async moderateFreeText(principal: Principal, claim: ClaimRow & { seller_domains: string[] }, body: ActionBody): Promise<void> {
     const text = body.action === 'provide_info' ? body.text : MODERATED_COMMENTS.has(body.action) ? body.comment : undefined
     if (!text) return
     await moderateActionText(
       { policy: this.deps.policy, clock: this.deps.clock },
-      { db: this.deps.db, party: { role: actorOf(principal).role, id: principal.id }, text, sellerId: claim.seller_id, claimId: claim.id },
+      {
+        db: this.deps.db,
+        party: { role: actorOf(principal).role, id: principal.id },
+        text,
+        sellerId: claim.seller_id,
+        sellerDomains: claim.seller_domains,
+        claimId: claim.id,
+      },
     )
   }
 
   /** An action from a party over the API. */
   async act(principal: Principal, id: string, body: ActionBody, expectedVersion?: number, uploads: PhotoUpload[] = []): Promise<ClaimView> {
     const actor = actorOf(principal)
-    const admit = (current: ClaimRow | undefined): ClaimRow => {
+    const admit = <R extends ClaimRow>(current: R | undefined): R => {
       if (!current || !this.canSee(principal, current)) throw notFound('claim')
       if (!ACTIONS_BY_ROLE[actor.role].includes(body.action)) {
         throw new DomainError({
@@ -312,7 +319,7 @@ export class ClaimsService {
       }
       return current
     }
-    const first = admit(await claimsRepo.findClaim(this.deps.db, id))
+    const first = admit(await claimsRepo.findClaimWithSellerDomains(this.deps.db, id))
     // Parameter rules first: a too-short comment is a 422 on its length, not a moderation verdict.
     actionParams(body, principal.role, Number(first.line_total))
     await this.moderateFreeText(principal, first, body)

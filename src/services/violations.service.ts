@@ -143,6 +143,8 @@ export interface ActionTextInput {
   sellerId: string
   claimId: string
   threadId?: string | null
+  /** The seller's official domains when the caller read them already (saves a query). */
+  sellerDomains?: readonly string[]
 }
 
 /**
@@ -156,7 +158,9 @@ export interface ActionTextInput {
  * caller's rollback on the thrown error would discard them.
  */
 export async function moderateActionText(deps: ModerationDeps, input: ActionTextInput): Promise<ModerationResult> {
-  const allowed = await allowedDomains(input.db, deps.policy, input.sellerId)
+  const allowed = input.sellerDomains
+    ? [...deps.policy.platform_domains, ...input.sellerDomains]
+    : await allowedDomains(input.db, deps.policy, input.sellerId)
   const result = moderate(input.text, { senderRole: input.party.role, allowedDomains: allowed })
   if (result.verdict !== 'block') return result
   const write = async (tx: DbOrTx) => {
