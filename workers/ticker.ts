@@ -1,6 +1,7 @@
 // Runs an async step over and over without overlap until stopped. Errors are
 // logged and the loop goes on: a relay that dies silently loses deadlines.
 import type { Logger } from '../src/jobs/logger.js'
+import { withTimeout } from '../src/timeout.js'
 
 export interface Ticker {
   stop(): Promise<void>
@@ -37,15 +38,6 @@ export function startTicker(name: string, intervalMs: number, step: () => Promis
       await loop
     },
   }
-}
-
-/** Rejects after `ms`; the promise it races keeps running (callers make it idempotent). */
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
 
 /**

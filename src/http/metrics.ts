@@ -40,6 +40,12 @@ export const queueJobs = new Gauge({
   registers: [metricsRegistry],
 })
 
+export const redisUp = new Gauge({
+  name: 'claimdesk_redis_up',
+  help: 'Whether the last scrape could read the queue depths from Redis (0: down or too slow; claimdesk_queue_jobs then keeps its last values)',
+  registers: [metricsRegistry],
+})
+
 export const scrapeErrors = new Counter({
   name: 'claimdesk_metrics_scrape_errors_total',
   help: 'Scrape-time collections that failed or timed out, by source',

@@ -31,8 +31,11 @@ export function sendProblem(
   return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(body)
 }
 
-/** Postgres or Redis unreachable: the caller may retry, nothing was written. */
-function isUnavailable(err: unknown): boolean {
+/** The one 503 problem: a backing service is down or too slow; the caller may retry. */
+export const SERVICE_UNAVAILABLE = { status: 503, slug: 'service-unavailable', title: 'Service temporarily unavailable' } as const
+
+/** Postgres or Redis unreachable (or a bounded call to it timed out): the caller may retry. */
+export function isUnavailable(err: unknown): boolean {
   const e = err as { code?: string; message?: string; name?: string }
   const codes = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08001', '08003', '53300']
   return (
@@ -75,9 +78,7 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       request.log.warn({ err: error }, 'dependency unavailable')
       reply.header('retry-after', '5')
       return sendProblem(request, reply, {
-        status: 503,
-        slug: 'service-unavailable',
-        title: 'Service temporarily unavailable',
+        ...SERVICE_UNAVAILABLE,
         detail: 'a backing service (database or queue) is unreachable; retry shortly',
       })
     }

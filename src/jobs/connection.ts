@@ -19,3 +19,19 @@ export function producerConnection(url: string, logger?: Logger): Redis {
   redis.on('error', (err) => logger?.warn({ err: err.message }, 'redis connection error (producer)'))
   return redis
 }
+
+/**
+ * The API's own calls (the queue dashboard): no offline queue, so while Redis
+ * is down a command fails at once (503) instead of waiting for a reconnect;
+ * the connection keeps retrying, so the API recovers without a restart.
+ */
+export function apiConnection(url: string, logger?: Logger): Redis {
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    connectTimeout: 3_000,
+    retryStrategy: (times) => Math.min(times * 200, 2_000),
+  })
+  redis.on('error', (err) => logger?.warn({ err: err.message }, 'redis connection error (api)'))
+  return redis
+}

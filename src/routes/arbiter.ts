@@ -4,15 +4,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { createBullBoard } from '@bull-board/api'
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter'
-import { FastifyAdapter } from '@bull-board/fastify'
 import { createTokenVerifier } from '../auth/principal.js'
 import { principal } from '../http/auth.js'
 import { sendProblem } from '../http/problem.js'
-import { producerConnection } from '../jobs/connection.js'
+import { apiConnection } from '../jobs/connection.js'
 import { DEFAULT_QUEUE_PREFIX } from '../jobs/names.js'
 import { closeQueues, createQueues } from '../jobs/queues.js'
 import { ArbiterQueueQuery } from '../schemas/arbiter.js'
 import type { ClaimsService } from '../services/claims.service.js'
+import { BoundedFastifyAdapter } from './dashboard-adapter.js'
 
 /** Register inside the authenticated /v1 scope. */
 export const arbiterRoutes: FastifyPluginAsyncTypebox<{ claims: ClaimsService }> = async (app, { claims }) => {
@@ -37,6 +37,8 @@ export interface QueueDashboardOptions {
   queuePrefix?: string
   /** Where it is mounted: register the plugin with `prefix` set to the same path. */
   basePath?: string
+  /** Bound on each dashboard API call; past it (Redis hanging) the answer is a 503 problem. Default 5 s. */
+  redisTimeoutMs?: number
 }
 
 /**
@@ -44,13 +46,15 @@ export interface QueueDashboardOptions {
  * header): HTTP Basic with any user name and an arbiter's JWT as the password
  * (`npm run token arbiter <id>`), or `Authorization: Bearer <arbiter JWT>`.
  * Register it encapsulated (not through fastify-plugin) so its hook stays here.
+ * While Redis is down its API answers 503 problem+json at once (a connection
+ * without offline queue) or after `redisTimeoutMs` (a Redis that hangs).
  */
 export const queueDashboard: FastifyPluginAsync<QueueDashboardOptions> = async (app, opts) => {
   const verify = createTokenVerifier(opts.jwtSecret)
   const basePath = opts.basePath ?? '/admin/queues'
-  const connection = producerConnection(opts.redisUrl)
+  const connection = apiConnection(opts.redisUrl)
   const queues = createQueues(connection, opts.queuePrefix ?? DEFAULT_QUEUE_PREFIX)
-  const serverAdapter = new FastifyAdapter()
+  const serverAdapter = new BoundedFastifyAdapter(opts.redisTimeoutMs ?? 5_000)
   serverAdapter.setBasePath(basePath)
   createBullBoard({ queues: Object.values(queues).map((q) => new BullMQAdapter(q)), serverAdapter })
 

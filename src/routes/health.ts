@@ -2,20 +2,23 @@ import type { FastifyPluginAsync } from 'fastify'
 import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import type { Redis } from 'ioredis'
+import { sendProblem, SERVICE_UNAVAILABLE } from '../http/problem.js'
+import { withTimeout } from '../timeout.js'
+
+/** A Redis that is down fails at once; one that hangs must not hold the probe. */
+const REDIS_PING_TIMEOUT_MS = 1_000
 
 export const healthRoutes: FastifyPluginAsync<{ db: Db; redis: Redis }> = async (app, { db, redis }) => {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }))
 
-  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/readyz', { schema: { hide: true } }, async (request, reply) => {
     const [postgres, queue] = await Promise.all([
       sql`select 1`.execute(db).then(() => 'ok', () => 'down'),
-      withTimeout(redis.ping(), 1000).then(() => 'ok', () => 'down'),
+      withTimeout(redis.ping(), REDIS_PING_TIMEOUT_MS, 'redis ping').then(() => 'ok', () => 'down'),
     ])
-    const ready = postgres === 'ok' && queue === 'ok'
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', postgres, redis: queue })
+    if (postgres === 'ok' && queue === 'ok') return reply.send({ status: 'ready', postgres, redis: queue })
+    // Not ready is the same 503 problem the other routes answer, with each dependency's state.
+    const down = [postgres === 'down' && 'postgres', queue === 'down' && 'redis'].filter(Boolean).join(' and ')
+    return sendProblem(request, reply, { ...SERVICE_UNAVAILABLE, detail: `not ready: ${down} unreachable`, extensions: { postgres, redis: queue } })
   })
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())])
 }

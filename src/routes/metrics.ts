@@ -1,13 +1,16 @@
 // GET /metrics in the Prometheus text format. Scrape-time collections (claims
 // by state, BullMQ queue depths) are bounded by a timeout each; one that fails
 // leaves its previous values and counts a scrape error, and the rest of the
-// scrape still answers.
+// scrape still answers. While Redis is down the scrape is still a 200, with
+// what Postgres knows and claimdesk_redis_up at 0: a scrape that failed whole
+// would lose the claims and HTTP metrics just when they matter.
 import type { FastifyPluginAsync } from 'fastify'
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
-import { claimsByState, metricsRegistry, queueJobs, scrapeErrors } from '../http/metrics.js'
+import { claimsByState, metricsRegistry, queueJobs, redisUp, scrapeErrors } from '../http/metrics.js'
+import { withTimeout } from '../timeout.js'
 
 export interface MetricsRouteOptions {
   db: Db
@@ -53,26 +56,28 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRouteOptions> = async (app
   }
 
   const collectQueue = async (q: Queue) => {
-    const counts = await withTimeout(q.getJobCounts(...JOB_STATES), timeoutMs)
+    const counts = await withTimeout(q.getJobCounts(...JOB_STATES), timeoutMs, `queue ${q.name} depths`)
     for (const state of JOB_STATES) queueJobs.set({ queue: q.name, state }, counts[state] ?? 0)
   }
+  /** True when the depths were read; a failure counts a scrape error. */
+  const readQueue = (q: Queue): Promise<boolean> =>
+    collectQueue(q).then(
+      () => true,
+      () => {
+        scrapeErrors.inc({ source: `queue_${q.name}` })
+        return false
+      },
+    )
 
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
     if (opts.token && request.headers.authorization !== `Bearer ${opts.token}`) {
       return reply.code(401).type('text/plain').send('unauthorized\n')
     }
-    await Promise.all([
+    const [, queuesRead] = await Promise.all([
       collectClaims().catch(() => scrapeErrors.inc({ source: 'claims' })),
-      ...queues.map((q) => collectQueue(q).catch(() => scrapeErrors.inc({ source: `queue_${q.name}` }))),
+      Promise.all(queues.map(readQueue)),
     ])
+    if (queues.length > 0) redisUp.set(queuesRead.every(Boolean) ? 1 : 0)
     return reply.type(metricsRegistry.contentType).send(await metricsRegistry.metrics())
   })
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }

@@ -28,6 +28,10 @@ export interface PrivateRedis {
   command<T = unknown>(name: string, ...args: (string | number)[]): Promise<T>
   stop(): Promise<void>
   start(): Promise<void>
+  /** SIGSTOP: connections stay open but nothing answers, as with a hung server. */
+  pause(): void
+  /** SIGCONT after pause(). */
+  resume(): void
 }
 
 export async function startPrivateRedis(t: Test, opts: { aof?: boolean } = {}): Promise<PrivateRedis> {
@@ -61,6 +65,7 @@ export async function startPrivateRedis(t: Test, opts: { aof?: boolean } = {}): 
     const proc = child
     child = undefined
     if (!proc || proc.exitCode !== null) return
+    proc.kill('SIGCONT') // a paused server would not act on SIGTERM
     const exited = new Promise((resolve) => proc.once('exit', resolve))
     proc.kill('SIGTERM') // redis-server shuts down cleanly on SIGTERM (fsyncs the AOF)
     await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))])
@@ -72,5 +77,7 @@ export async function startPrivateRedis(t: Test, opts: { aof?: boolean } = {}): 
     await stop()
     rmSync(dir, { recursive: true, force: true })
   })
-  return { url: `redis://127.0.0.1:${port}`, port, command, stop, start }
+  const pause = () => void child?.kill('SIGSTOP')
+  const resume = () => void child?.kill('SIGCONT')
+  return { url: `redis://127.0.0.1:${port}`, port, command, stop, start, pause, resume }
 }
