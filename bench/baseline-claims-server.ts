@@ -1,12 +1,13 @@
 // The bare baseline for bench/claims.ts: Fastify plus a raw `pg` Pool serving
 // POST /v1/claims/:id/actions for the two actions the bench cycles through
 // (seller request_info, buyer provide_info), issuing the same statements as
-// ClaimsService.act does — read the claim, then one statement that updates
-// it, appends the audit event, settles and inserts deadlines with their
-// outbox rows and posts the thread's system message — against the same
-// schema. No xstate (the two transitions are hand-written), no JWT (the
-// caller names itself in `x-principal: role:id`), no schema validation, no
-// moderation, no logger, no idempotency.
+// ClaimsService.act does, named (prepared) like the service's — read the
+// claim, then one statement that updates it, appends the audit event,
+// settles and inserts deadlines with their outbox rows and posts the
+// thread's system message — against the same schema. No xstate (the two
+// transitions are hand-written), no JWT (the caller names itself in
+// `x-principal: role:id`), no schema validation, no moderation, no logger,
+// no idempotency.
 //
 //   DATABASE_URL=postgres://… PORT=3001 npx tsx bench/baseline-claims-server.ts
 import Fastify from 'fastify'
@@ -117,7 +118,7 @@ function next(row: ClaimRow, role: string, body: Body, now: number) {
  * deadlines, their outbox rows and the thread's system message.
  */
 async function act(id: string, principal: { role: string; id: string }, body: Body) {
-  const found = await pool.query<ClaimRow>('select * from claims where id = $1', [id])
+  const found = await pool.query<ClaimRow>({ name: 'claim', text: 'select * from claims where id = $1', values: [id] })
   const current = found.rows[0]
   const visible = current && (principal.role === 'buyer' ? current.buyer_id === principal.id : current.seller_id === principal.id)
   if (!current || !visible) throw new HttpError(404, 'not-found')
@@ -130,8 +131,9 @@ async function act(id: string, principal: { role: string; id: string }, body: Bo
   const before = current.snapshot.context.deadlines
   const dropped = before.filter((d) => !ctx.deadlines.some((a) => same(a, d))).map((d) => d.kind)
   const added = ctx.deadlines.filter((d) => !before.some((b) => same(b, d)))
-  const written = await pool.query<ClaimRow & { has_photos: boolean }>(
-    `with upd as (
+  const written = await pool.query<ClaimRow & { has_photos: boolean }>({
+    name: 'transition',
+    text: `with upd as (
        update claims set state = $1, arbiter_status = $2, assignee = $3, priority = $4, overdue = $5, snapshot = $6::jsonb,
          machine_version = $7, version = $8, resolution_type = $9, decided_by = $10, first_response_at = $11,
          escalated_at = $12, updated_at = $13, closed_at = $14, next_due_at = $15
@@ -162,7 +164,7 @@ async function act(id: string, principal: { role: string; id: string }, body: Bo
        insert into messages (thread_id, sender_role, sender_id, kind, text, claim_id, payload, created_at)
        select thread.id, 'system', 'claimdesk', 'system', $27::text, $16::uuid, $28::jsonb, $13 from thread)
      select upd.*, exists (select 1 from photos where photos.claim_id = upd.id) as has_photos from upd`,
-    [
+    values: [
       step.to,
       null,
       current.assignee,
@@ -192,7 +194,7 @@ async function act(id: string, principal: { role: string; id: string }, body: Bo
       step.text,
       JSON.stringify({ claim_id: id, action: body.action, from_state: current.state, to_state: step.to, version }),
     ],
-  )
+  })
   const row = written.rows[0]
   // The service re-reads and decides again; the bench never races one claim, so this is a plain 409.
   if (!row) throw new HttpError(409, 'stale-version')

@@ -8,7 +8,7 @@ import { pino } from 'pino'
 import { startWorkers } from './index.js'
 
 const config = loadConfig()
-const db = createDb(config.databaseUrl)
+const db = createDb(config.databaseUrl, { preparedStatements: config.preparedStatements })
 const workers = await startWorkers({ config, db, logger: pino({ level: config.logLevel, name: 'workers' }) })
 process.stdout.write('workers-ready\n')
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

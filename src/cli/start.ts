@@ -20,7 +20,7 @@ await runCli(async () => {
   await checkRedis(config.redisUrl)
 
   // The deadline worker runs many jobs at once beside the API's requests.
-  const db = createDb(config.databaseUrl, { max: role === 'api' ? 10 : 20 })
+  const db = createDb(config.databaseUrl, { max: role === 'api' ? 10 : 20, preparedStatements: config.preparedStatements })
   await migrateToLatest(db)
   const closers: (() => Promise<void>)[] = []
 

@@ -14,6 +14,8 @@ export interface Config {
   logLevel: string
   /** WEBHOOK_ALLOW_PRIVATE=true lets webhooks target private and loopback addresses (tests, on-premise receivers). */
   webhookAllowPrivate: boolean
+  /** DATABASE_PREPARED_STATEMENTS=false runs every statement unnamed (PgBouncer in transaction mode before 1.21). */
+  preparedStatements: boolean
   storage: { kind: 'local'; dir: string } | { kind: 's3'; endpoint: string | undefined; bucket: string; region: string }
   policy: Policy
 }
@@ -58,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pseudonymSecret: env.PSEUDONYM_SECRET ?? jwtSecret,
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === 'true',
+    preparedStatements: env.DATABASE_PREPARED_STATEMENTS !== 'false',
     storage,
     policy,
   }

@@ -3,13 +3,14 @@
 import pg from 'pg'
 import { Kysely, PostgresDialect, type Transaction } from 'kysely'
 import type { Database } from './schema.js'
+import { preparingPool } from './prepared.js'
 
 export type Db = Kysely<Database>
 export type Tx = Transaction<Database>
 /** Repositories accept either the pool or a transaction. */
 export type DbOrTx = Db | Tx
 
-export function createDb(url: string, options: { max?: number } = {}): Db {
+export function createDb(url: string, options: { max?: number; preparedStatements?: boolean } = {}): Db {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
@@ -19,7 +20,7 @@ export function createDb(url: string, options: { max?: number } = {}): Db {
   })
   // An idle client losing its server (Postgres restart) must not crash the process.
   pool.on('error', () => {})
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: options.preparedStatements === false ? pool : preparingPool(pool) }) })
 }
 
 /** Create the database named in `url` if it does not exist (npm start does this). */

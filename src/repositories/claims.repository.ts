@@ -1,5 +1,6 @@
 // Claim rows and their audit trail.
 import type { DbOrTx } from '../db/database.js'
+import { PREPARED } from '../db/prepared.js'
 import { sql, type Insertable } from 'kysely'
 import type { ClaimEventsTable, ClaimRow, NewClaimRow } from '../db/schema.js'
 
@@ -13,19 +14,10 @@ export async function findClaim(db: DbOrTx, id: string): Promise<ClaimRow | unde
 
 /** The claim with its seller's official domains, which moderating an action's text needs: one round trip. */
 export async function findClaimWithSellerDomains(db: DbOrTx, id: string): Promise<(ClaimRow & { seller_domains: string[] }) | undefined> {
-  return db
-    .selectFrom('claims')
-    .selectAll('claims')
-    .select((eb) =>
-      eb.fn
-        .coalesce(
-          eb.selectFrom('seller_official_domains as d').select((e) => e.fn.agg<string[]>('array_agg', ['d.domain']).as('domains')).whereRef('d.seller_id', '=', 'claims.seller_id'),
-          sql<string[]>`'{}'::text[]`,
-        )
-        .as('seller_domains'),
-    )
-    .where('id', '=', id)
-    .executeTakeFirst()
+  const result = await sql<ClaimRow & { seller_domains: string[] }>`${sql.raw(PREPARED)}
+    select claims.*, coalesce((select array_agg(d.domain) from seller_official_domains d where d.seller_id = claims.seller_id), '{}') as seller_domains
+    from claims where claims.id = ${id}`.execute(db)
+  return result.rows[0]
 }
 
 export async function updateClaim(
@@ -67,13 +59,10 @@ export async function findClaimWithDeadline(
   db: DbOrTx,
   deadlineId: string,
 ): Promise<{ claim: ClaimRow; deadline: { kind: string; status: string; due_at: Date } } | undefined> {
-  const row = await db
-    .selectFrom('deadlines as d')
-    .innerJoin('claims', 'claims.id', 'd.claim_id')
-    .selectAll('claims')
-    .select(['d.kind as deadline_kind', 'd.status as deadline_status', 'd.due_at as deadline_due_at'])
-    .where('d.id', '=', deadlineId)
-    .executeTakeFirst()
+  const result = await sql<ClaimRow & { deadline_kind: string; deadline_status: string; deadline_due_at: Date }>`${sql.raw(PREPARED)}
+    select claims.*, d.kind as deadline_kind, d.status as deadline_status, d.due_at as deadline_due_at
+    from deadlines d join claims on claims.id = d.claim_id where d.id = ${deadlineId}`.execute(db)
+  const row = result.rows[0]
   if (!row) return undefined
   const { deadline_kind, deadline_status, deadline_due_at, ...claim } = row
   return { claim, deadline: { kind: deadline_kind, status: deadline_status, due_at: deadline_due_at } }

@@ -6,6 +6,7 @@
 // row lock like any update.
 import { sql } from 'kysely'
 import type { DbOrTx } from '../db/database.js'
+import { PREPARED } from '../db/prepared.js'
 import type { ClaimRow } from '../db/schema.js'
 import type { AuditEntry } from './claims.repository.js'
 import type { NewMessage } from './threads.repository.js'
@@ -60,7 +61,7 @@ export async function writeTransition(db: DbOrTx, w: TransitionWrite): Promise<W
   const c = w.changes
   const e = w.event
   const m = w.message
-  const result = await sql<WrittenClaim>`
+  const result = await sql<WrittenClaim>`${sql.raw(PREPARED)}
     with upd as (
       update claims set
         state = ${c.state}, arbiter_status = ${c.arbiter_status}, assignee = ${c.assignee},
