@@ -1,9 +1,11 @@
 // Chat threads and messages as the chat API reads them, sellers' chat settings
 // and official domains, refused attempts, flagged messages and abuse reports.
 // Every function takes the pool or a transaction.
-import { sql, type Insertable } from 'kysely'
+import { sql, type Insertable, type Selectable } from 'kysely'
 import type { DbOrTx } from '../db/database.js'
-import type { BlockedMessagesTable } from '../db/schema.js'
+import type { BlockedMessagesTable, MessagesTable, ThreadsTable } from '../db/schema.js'
+import { PREPARED } from '../db/prepared.js'
+import { ACTIVE_SANCTION } from './violations.repository.js'
 
 export async function findOrder(db: DbOrTx, orderId: string) {
   return db.selectFrom('orders').select(['id', 'buyer_id', 'seller_id']).where('id', '=', orderId).executeTakeFirst()
@@ -14,37 +16,12 @@ export async function orderHasClaim(db: DbOrTx, orderId: string): Promise<boolea
   return row !== undefined
 }
 
-/**
- * The claim a chat message belongs to: the order's open claim, else its
- * latest one; `open` tells which (only an open claim takes chat photos as evidence).
- */
-export async function currentClaim(db: DbOrTx, orderId: string): Promise<{ id: string; open: boolean } | null> {
-  const row = await db
-    .selectFrom('claims')
-    .select(['id', sql<boolean>`state in ('resolved', 'closed', 'withdrawn')`.as('final')])
-    .where('order_id', '=', orderId)
-    .orderBy(sql`state in ('resolved', 'closed', 'withdrawn')`)
-    .orderBy('created_at', 'desc')
-    .limit(1)
-    .executeTakeFirst()
-  return row ? { id: row.id, open: !row.final } : null
-}
-
 export async function findThreadByOrder(db: DbOrTx, orderId: string) {
   return db.selectFrom('threads').selectAll().where('order_id', '=', orderId).executeTakeFirst()
 }
 
 export async function findThread(db: DbOrTx, id: string) {
   return db.selectFrom('threads').selectAll().where('id', '=', id).executeTakeFirst()
-}
-
-/**
- * Locks the thread row: message inserts into one thread serialise here, so
- * message ids become visible in id order and `after=` polling misses none.
- * (The claims service takes the same lock through ensureThread's update.)
- */
-export async function findThreadForUpdate(db: DbOrTx, id: string) {
-  return db.selectFrom('threads').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
 }
 
 /** Inserts the order's thread unless one exists; `created` tells which. */
@@ -148,13 +125,6 @@ export async function listBlocked(
   if (filter.sender_id !== undefined) q = q.where('sender_id', '=', filter.sender_id)
   if (page.before !== undefined) q = q.where('id', '<', page.before)
   return q.orderBy('id', 'desc').limit(page.limit + 1).execute()
-}
-
-export async function insertFlag(db: DbOrTx, flag: { message_id: string; thread_id: string; violations: unknown[]; created_at: Date }) {
-  await db
-    .insertInto('message_flags')
-    .values({ ...flag, violations: JSON.stringify(flag.violations) })
-    .execute()
 }
 
 export interface CreatedKey {
@@ -262,4 +232,75 @@ export async function closeAbuseReport(db: DbOrTx, id: string, status: 'upheld' 
 
 export async function findAbuseReport(db: DbOrTx, id: string) {
   return db.selectFrom('abuse_reports').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** A thread with everything sending a message into it checks, read in one statement. */
+export type ThreadForMessage = Selectable<ThreadsTable> & {
+  /** An active chat suspension of the thread's seller. */
+  seller_suspension_id: string | null
+  /** The claim a message belongs to: the order's open claim, else its latest one; `open` tells which (only an open claim takes chat photos as evidence). */
+  current_claim_id: string | null
+  current_claim_open: boolean | null
+  /** The seller's pre-sale questions switch (on unless switched off). */
+  presale_questions: boolean
+  /** The seller's registered official domains, which links may point to. */
+  seller_domains: string[]
+}
+
+/**
+ * The thread and what a message into it needs. With `lock`, the thread row is
+ * locked until the transaction ends: message inserts into one thread
+ * serialise on it, so message ids become visible in id order and `after=`
+ * polling misses none (insertMessage takes the same lock by its update).
+ */
+export async function findThreadForMessage(db: DbOrTx, id: string, lock: boolean): Promise<ThreadForMessage | undefined> {
+  // Lock first, read after: a statement that waited for the lock would still
+  // read the rest (a suspension just committed) from before it waited.
+  if (lock) await sql`select 1 from threads where id = ${id} for update`.execute(db)
+  const result = await sql<ThreadForMessage>`${sql.raw(PREPARED)}
+    select t.*,
+      (select s.id from sanctions s
+        where s.party_role = 'seller' and s.party_id = t.seller_id and s.kind = 'chat_suspension'
+          and s.status = any(${ACTIVE_SANCTION}::text[]) limit 1) as seller_suspension_id,
+      c.id as current_claim_id, c.open as current_claim_open,
+      coalesce((select presale_questions from seller_chat_settings where seller_id = t.seller_id), true) as presale_questions,
+      coalesce((select array_agg(d.domain) from seller_official_domains d where d.seller_id = t.seller_id), '{}') as seller_domains
+    from threads t
+    left join lateral (
+      select id, state not in ('resolved', 'closed', 'withdrawn') as open from claims
+      where order_id = t.order_id
+      order by state in ('resolved', 'closed', 'withdrawn'), created_at desc limit 1) c on true
+    where t.id = ${id}`.execute(db)
+  return result.rows[0]
+}
+
+/**
+ * A party's message in one statement: the thread's row is bumped first (its
+ * lock orders message ids, see findThreadForMessage), then the message and,
+ * for a `review` verdict, its flag for arbiters.
+ */
+export async function insertMessage(
+  db: DbOrTx,
+  message: { thread_id: string; sender_role: string; sender_id: string; text: string; claim_id: string | null; payload: Record<string, unknown>; created_at: Date },
+  flagged: readonly unknown[] | null,
+): Promise<Selectable<MessagesTable>> {
+  const result = await sql<Selectable<MessagesTable>>`${sql.raw(PREPARED)}
+    with thread as (
+      update threads set last_message_at = ${message.created_at}::timestamptz where id = ${message.thread_id} returning id
+    ),
+    msg as (
+      insert into messages (thread_id, sender_role, sender_id, kind, text, claim_id, payload, created_at)
+      select thread.id, ${message.sender_role}::text, ${message.sender_id}::text, 'text', ${message.text}::text,
+             ${message.claim_id}::uuid, ${JSON.stringify(message.payload)}::jsonb, ${message.created_at}::timestamptz
+      from thread
+      returning *
+    ),
+    flag as (
+      insert into message_flags (message_id, thread_id, violations, created_at)
+      select msg.id, msg.thread_id, ${JSON.stringify(flagged ?? [])}::jsonb, msg.created_at from msg where ${flagged !== null}::boolean
+    )
+    select * from msg`.execute(db)
+  const row = result.rows[0]
+  if (!row) throw new Error(`thread ${message.thread_id} vanished while posting a message`)
+  return row
 }

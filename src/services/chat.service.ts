@@ -15,7 +15,6 @@ import { notFound, validation } from '../errors.js'
 import { moderate, type ModerationResult, type Violation } from '../moderation/index.js'
 import { imitatesAllowed, isAllowedHost } from '../moderation/domains.js'
 import * as chatRepo from '../repositories/chat.repository.js'
-import { postMessage } from '../repositories/threads.repository.js'
 import type { Clock } from './clock.js'
 import type { PhotosService, PhotoUpload, PhotoView, PreparedPhoto } from './photos.service.js'
 import { compensating } from './photos/compensating.js'
@@ -23,7 +22,7 @@ import { tooManyPhotos } from './photos/errors.js'
 import { buyerPseudonym } from './pseudonym.js'
 import { decodeAfter, decodeIdCursor, decodeTimeCursor, idCursor, paginate, timeCursor } from './chat/cursor.js'
 import { chatDisabled, chatSuspended, forbidden, messageBlocked } from './chat/errors.js'
-import { abuseReportView, allowedDomains, isSellerChatSuspended, recordViolations, type PartyRole } from './violations.service.js'
+import { abuseReportView, allowedDomains, recordViolations } from './violations.service.js'
 
 export const OFFICIAL_DOMAINS_MAX = 20
 
@@ -39,16 +38,16 @@ export interface ChatServiceDeps {
 type ThreadRow = Selectable<ThreadsTable>
 type MessageRow = Selectable<MessagesTable>
 
-/** A sender allowed to write in the thread, and moderation's verdict on the text; or the kept refusal. */
-type Admission =
-  | {
-      kind: 'admitted'
-      thread: ThreadRow
-      role: 'buyer' | 'seller'
-      claim: { id: string; open: boolean } | null
-      result: ModerationResult
-    }
-  | { kind: 'blocked'; violations: Violation[] }
+/** A sender allowed to write in the thread, and moderation's verdict on the text; or the refusal to keep. */
+type Admitted = {
+  kind: 'admitted'
+  thread: ThreadRow
+  role: 'buyer' | 'seller'
+  claim: { id: string; open: boolean } | null
+  result: ModerationResult
+}
+type Blocked = Omit<Admitted, 'kind' | 'result'> & { kind: 'blocked'; violations: Violation[] }
+type Admission = Admitted | Blocked
 
 /** A photo-only message has no text for moderation to refuse. */
 const NO_TEXT: ModerationResult = { verdict: 'deliver', violations: [] }
@@ -172,86 +171,96 @@ export class ChatService {
 
   /**
    * A party's message with optional photos: moderated, then delivered
-   * (deliver / review) or refused (block). A refusal is thrown after its
-   * transaction commits, so the kept attempt and its violations survive the
-   * 422. All or nothing with photos: access, suspension and moderation are
-   * checked before any image work (a refused message keeps no photo); the
-   * photos are stored before the message's transaction and deleted again if
-   * it fails or refuses.
+   * (deliver / review) or refused (block). A refused attempt and its
+   * violations are committed before the 422 is thrown, so they survive it.
+   *
+   * Text alone takes one read and one write statement. With photos, all or
+   * nothing: access, suspension and moderation are checked before any image
+   * work (a refused message keeps no photo); the photos are stored before the
+   * message's transaction and deleted again if it fails or refuses.
    */
   async postMessage(principal: Principal, threadId: string, text: string | undefined, uploads: PhotoUpload[] = []) {
     // Blank text beside photos is no text; the route's schema already refuses a message with neither.
     const body = text !== undefined && /\S/.test(text) ? text : ''
     if (body === '' && uploads.length === 0) throw validation('a message needs text or at least one photo', { field: 'text' })
     const now = this.now()
-    let prepared: PreparedPhoto[] = []
-    if (uploads.length > 0) {
-      const max = this.deps.policy.photos_per_message_max
-      if (uploads.length > max) throw tooManyPhotos(max, `a message may carry at most ${max} photo${max === 1 ? '' : 's'}`)
-      const photos = this.photoService()
-      const early = await this.deps.db.transaction().execute((tx) => this.admit(tx, principal, threadId, body, now))
-      if (early.kind === 'blocked') throw messageBlocked(early.violations)
-      prepared = await photos.prepare(uploads)
+    if (uploads.length === 0) {
+      const admission = this.admit(principal, await chatRepo.findThreadForMessage(this.deps.db, threadId, false), body)
+      if (admission.kind === 'admitted') {
+        const row = await chatRepo.insertMessage(this.deps.db, this.newMessage(principal, admission, body, now), this.flagged(admission))
+        return this.messageView(row, admission.thread, principal)
+      }
+      // Refusals count toward sanctions: decide again under the thread's lock, so attempts racing past a threshold are held to it.
+      return this.postLocked(principal, threadId, body, now)
     }
-    const delivered = await compensating(this.deps.photos, prepared, async () => {
-      const outcome = await this.deps.db.transaction().execute(async (tx) => {
-        const admission = await this.admit(tx, principal, threadId, body, now)
-        if (admission.kind === 'blocked') return admission
-        const { thread, role, claim, result } = admission
-        const review = result.verdict === 'review'
-        const message = await postMessage(tx, {
-          thread_id: thread.id,
-          sender_role: role,
-          sender_id: principal.id,
-          kind: 'text',
-          text: body,
-          claim_id: claim?.id ?? null,
-          payload: review ? { moderation: result } : {},
-          created_at: now,
-        })
-        if (review) await chatRepo.insertFlag(tx, { message_id: message.id, thread_id: thread.id, violations: result.violations, created_at: now })
-        if (prepared.length > 0) {
-          // In a claim thread the photos are evidence for the open claim (and checked for reuse); otherwise the message's only.
-          const claimId = claim?.open ? claim.id : null
-          await this.photoService().attach(tx, { claimId, messageId: message.id, uploader: { role, id: principal.id } }, prepared)
-        }
-        // The event feed and webhooks (PRODUCT.md §7) pick the message up from its row (a trigger).
-        const row = await tx.selectFrom('messages').selectAll().where('id', '=', message.id).executeTakeFirstOrThrow()
-        return { kind: 'delivered', row, thread } as const
-      })
-      // Thrown inside `compensating`: a message refused in its transaction (a race with new domain rules) keeps no photo either.
-      if (outcome.kind === 'blocked') throw messageBlocked(outcome.violations)
-      return outcome
+    const max = this.deps.policy.photos_per_message_max
+    if (uploads.length > max) throw tooManyPhotos(max, `a message may carry at most ${max} photo${max === 1 ? '' : 's'}`)
+    const early = await this.deps.db.transaction().execute((tx) => this.admitLocked(tx, principal, threadId, body, now))
+    if (early.kind === 'blocked') throw messageBlocked(early.violations)
+    const prepared = await this.photoService().prepare(uploads)
+    return compensating(this.deps.photos, prepared, () => this.postLocked(principal, threadId, body, now, prepared))
+  }
+
+  /** The message in a transaction under the thread's lock, with its photos if any; a refusal is kept, then thrown. */
+  private async postLocked(principal: Principal, threadId: string, body: string, now: Date, prepared: PreparedPhoto[] = []) {
+    const outcome = await this.deps.db.transaction().execute(async (tx) => {
+      const admission = await this.admitLocked(tx, principal, threadId, body, now)
+      if (admission.kind === 'blocked') return admission
+      const row = await chatRepo.insertMessage(tx, this.newMessage(principal, admission, body, now), this.flagged(admission))
+      if (prepared.length > 0) {
+        // In a claim thread the photos are evidence for the open claim (and checked for reuse); otherwise the message's only.
+        const claimId = admission.claim?.open ? admission.claim.id : null
+        await this.photoService().attach(tx, { claimId, messageId: row.id, uploader: { role: admission.role, id: principal.id } }, prepared)
+      }
+      return { kind: 'delivered', row, thread: admission.thread } as const
     })
-    return (await this.messageViews([delivered.row], delivered.thread, principal))[0] as ReturnType<ChatService['messageView']>
+    // Thrown after the commit (and inside `compensating`): the kept attempt survives, its photos do not.
+    if (outcome.kind === 'blocked') throw messageBlocked(outcome.violations)
+    return prepared.length === 0
+      ? this.messageView(outcome.row, outcome.thread, principal)
+      : ((await this.messageViews([outcome.row], outcome.thread, principal))[0] as ReturnType<ChatService['messageView']>)
   }
 
   /**
-   * Under the thread's row lock: may this party write here now, and does
-   * moderation deliver the text? A blocked text is kept for arbiters (with
-   * its violations) in this transaction.
+   * May this party write in the thread now, and does moderation deliver the
+   * text? Reads nothing: `found` carries the thread and what the checks need.
    */
-  private async admit(tx: Tx, principal: Principal, threadId: string, text: string, now: Date): Promise<Admission> {
-    const thread = await chatRepo.findThreadForUpdate(tx, threadId)
-    if (!thread || !this.canRead(principal, thread)) throw notFound('thread')
-    if (!this.isParty(principal, thread)) throw forbidden('only the buyer and the seller of the order write in its thread')
+  private admit(principal: Principal, found: chatRepo.ThreadForMessage | undefined, text: string): Admission {
+    if (!found || !this.canRead(principal, found)) throw notFound('thread')
+    if (!this.isParty(principal, found)) throw forbidden('only the buyer and the seller of the order write in its thread')
+    const { seller_suspension_id, current_claim_id, current_claim_open, presale_questions, seller_domains, ...thread } = found
     const role = principal.role as 'buyer' | 'seller'
-    if (role === 'seller') {
-      const suspension = await isSellerChatSuspended(tx, principal.id)
-      if (suspension) throw chatSuspended(suspension.id)
-    }
-    const claim = await chatRepo.currentClaim(tx, thread.order_id)
-    if (role === 'buyer' && !thread.has_claim && claim === null && !(await chatRepo.presaleQuestionsEnabled(tx, thread.seller_id))) {
-      throw chatDisabled()
-    }
+    if (role === 'seller' && seller_suspension_id !== null) throw chatSuspended(seller_suspension_id)
+    const claim = current_claim_id === null ? null : { id: current_claim_id, open: current_claim_open === true }
+    if (role === 'buyer' && !thread.has_claim && claim === null && !presale_questions) throw chatDisabled()
     if (text === '') return { kind: 'admitted', thread, role, claim, result: NO_TEXT }
-    const allowed = await allowedDomains(tx, this.deps.policy, thread.seller_id)
-    const result = moderate(text, { senderRole: role, allowedDomains: allowed })
-    if (result.verdict === 'block') {
-      await this.keepBlocked(tx, { role, id: principal.id }, thread, claim?.id ?? null, text, result.violations, now)
-      return { kind: 'blocked', violations: result.violations }
-    }
+    const result = moderate(text, { senderRole: role, allowedDomains: [...this.deps.policy.platform_domains, ...seller_domains] })
+    if (result.verdict === 'block') return { kind: 'blocked', thread, role, claim, violations: result.violations }
     return { kind: 'admitted', thread, role, claim, result }
+  }
+
+  /** admit() under the thread's row lock; a blocked text is kept for arbiters in this transaction. */
+  private async admitLocked(tx: Tx, principal: Principal, threadId: string, text: string, now: Date): Promise<Admission> {
+    const admission = this.admit(principal, await chatRepo.findThreadForMessage(tx, threadId, true), text)
+    if (admission.kind === 'blocked') await this.keepBlocked(tx, admission, text, now)
+    return admission
+  }
+
+  private newMessage(principal: Principal, admission: Admitted, text: string, now: Date) {
+    return {
+      thread_id: admission.thread.id,
+      sender_role: admission.role,
+      sender_id: principal.id,
+      text,
+      claim_id: admission.claim?.id ?? null,
+      payload: admission.result.verdict === 'review' ? { moderation: admission.result } : {},
+      created_at: now,
+    }
+  }
+
+  /** A `review` verdict delivers the message and flags it for arbiters with its violations. */
+  private flagged(admission: Admitted): Violation[] | null {
+    return admission.result.verdict === 'review' ? admission.result.violations : null
   }
 
   private photoService(): PhotosService {
@@ -259,34 +268,29 @@ export class ChatService {
     return this.deps.photos
   }
 
-  private async keepBlocked(
-    tx: Tx,
-    party: { role: PartyRole; id: string },
-    thread: ThreadRow,
-    claimId: string | null,
-    text: string,
-    violations: Violation[],
-    now: Date,
-  ): Promise<void> {
+  private async keepBlocked(tx: Tx, refused: Blocked, text: string, now: Date): Promise<void> {
+    const party = { role: refused.role, id: refused.role === 'buyer' ? refused.thread.buyer_id : refused.thread.seller_id }
+    const claimId = refused.claim?.id ?? null
     const blockedId = await chatRepo.insertBlocked(tx, {
       source: 'chat',
-      thread_id: thread.id,
+      thread_id: refused.thread.id,
       claim_id: claimId,
       sender_role: party.role,
       sender_id: party.id,
       text,
-      violations,
+      violations: refused.violations,
       created_at: now,
     })
     await recordViolations(tx, this.deps, {
       party,
       source: 'chat',
-      violations,
-      thread_id: thread.id,
+      violations: refused.violations,
+      thread_id: refused.thread.id,
       claim_id: claimId,
       blocked_message_id: blockedId,
     })
   }
+
 
   /** A draft check: the verdict a message would get; writes nothing. */
   async check(principal: Principal, text: string, senderRole: 'buyer' | 'seller' | 'arbiter'): Promise<ModerationResult> {

@@ -125,11 +125,6 @@ async function applyThreshold(tx: DbOrTx, deps: ModerationDeps, party: Party, no
   return sanction ?? null
 }
 
-export async function isSellerChatSuspended(db: DbOrTx, sellerId: string): Promise<{ id: string } | null> {
-  const row = await repo.activeSanction(db, 'seller', sellerId, 'chat_suspension')
-  return row ? { id: row.id } : null
-}
-
 /** For the claims service: a restricted buyer may not open new claims. */
 export async function isBuyerRestricted(db: DbOrTx, buyerId: string): Promise<boolean> {
   return (await repo.activeSanction(db, 'buyer', buyerId, 'claim_restriction')) !== undefined
