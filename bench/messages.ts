@@ -243,7 +243,7 @@ async function seed(client: HttpClient, count: number): Promise<Slot[]> {
 }
 
 function startApi(): Promise<ServerProcess> {
-  return startClaimdeskApi({ db: DB, redisUrl: REDIS_URL, jwtSecret: JWT_SECRET, nodeArgs: ['--import', 'tsx', 'src/cli/start.ts', 'api'] })
+  return startClaimdeskApi({ db: DB, redisUrl: REDIS_URL, jwtSecret: JWT_SECRET, nodeArgs: [...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []), '--import', 'tsx', 'src/cli/start.ts', 'api'] })
 }
 
 // --- measuring ---------------------------------------------------------------
