@@ -9,7 +9,7 @@ import { sql } from 'kysely'
 import { photo, photoJpeg } from '../photos/fixtures/images.js'
 import { act, openClaim, registerOrder } from '../helpers/fixtures.js'
 import type { TestApp } from '../helpers/app.js'
-import { multipart, P, photoApp, postClaim, storedFiles, type FilePart, type PhotoTestApp } from '../photos-http/helpers.js'
+import { jpeg640View, multipart, P, photoApp, postClaim, storedFiles, type FilePart, type PhotoTestApp } from '../photos-http/helpers.js'
 import { orderWithThread, send } from './fixtures/chat-app.js'
 
 const gpsJpeg = () =>
@@ -52,16 +52,7 @@ t.test('photos in a claim thread: listed, served to both parties and arbiters, c
   t.equal(message.claim_id, claim.id)
   t.equal(message.photos.length, 2)
   const [first, second] = message.photos
-  t.match(first, {
-    id: String,
-    mime: 'image/jpeg',
-    uploaded_by: 'buyer',
-    variants: {
-      full: { url: `/v1/photos/${first.id}/full`, width: 640, height: 480, bytes: Number },
-      preview: { url: `/v1/photos/${first.id}/preview`, width: 640, height: 480 },
-      thumb: { url: `/v1/photos/${first.id}/thumb`, width: 256, height: 192 },
-    },
-  })
+  t.match(first, jpeg640View(first.id, 'buyer'))
   t.match(second.variants.full, { width: 800, height: 600 })
   t.equal((await variantFiles(app)).length, 6, 'three variants per photo stored')
 

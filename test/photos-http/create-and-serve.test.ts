@@ -4,7 +4,7 @@ import t from 'tap'
 import sharp from 'sharp'
 import { photo, photoJpeg } from '../photos/fixtures/images.js'
 import { act, registerOrder } from '../helpers/fixtures.js'
-import { multipart, P, photoApp, postClaim, rowCounts, storedFiles } from './helpers.js'
+import { jpeg640View, multipart, P, photoApp, postClaim, rowCounts, storedFiles } from './helpers.js'
 
 const gpsJpeg = () =>
   photo(640, 480, 7)
@@ -29,16 +29,7 @@ t.test('a defect claim opens with two photos; they are listed, served without GP
   t.equal(claim.photos.length, 2)
   t.notOk('photo_reuse' in claim, 'the buyer never sees reuse flags')
   const [first, second] = claim.photos
-  t.match(first, {
-    id: String,
-    mime: 'image/jpeg',
-    uploaded_by: 'buyer',
-    variants: {
-      full: { url: `/v1/photos/${first.id}/full`, width: 640, height: 480, bytes: Number },
-      preview: { url: `/v1/photos/${first.id}/preview`, width: 640, height: 480 },
-      thumb: { url: `/v1/photos/${first.id}/thumb`, width: 256, height: 192 },
-    },
-  })
+  t.match(first, jpeg640View(first.id, 'buyer'))
   t.match(second.variants.full, { width: 800, height: 600 })
   t.equal((await storedFiles(app.storageDir)).filter((f) => !f.endsWith('.type')).length, 6, 'three variants per photo stored')
   t.same(await rowCounts(app), { claims: 1, photos: 2, photo_reuse: 0 })

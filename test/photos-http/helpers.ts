@@ -78,3 +78,15 @@ export async function rowCounts(app: TestApp): Promise<{ claims: number; photos:
     Number((await app.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n)
   return { claims: await one('claims'), photos: await one('photos'), photo_reuse: await one('photo_reuse') }
 }
+
+/** The view of a 640×480 JPEG upload (the fixtures' first photo), as claim and message views list it. */
+export const jpeg640View = (id: string, uploadedBy: string) => ({
+  id: String,
+  mime: 'image/jpeg',
+  uploaded_by: uploadedBy,
+  variants: {
+    full: { url: `/v1/photos/${id}/full`, width: 640, height: 480, bytes: Number },
+    preview: { url: `/v1/photos/${id}/preview`, width: 640, height: 480 },
+    thumb: { url: `/v1/photos/${id}/thumb`, width: 256, height: 192 },
+  },
+})
