@@ -165,9 +165,14 @@ export class ClaimsService {
     }
     if (uploads.length > limits.photos_per_claim_max) throw tooManyPhotos(limits.photos_per_claim_max)
     const now = this.deps.clock.now()
+    // The description reaches the seller as the thread's claim card: moderated like any message.
+    const { seller_id } = await this.claimableLine(this.deps.db, principal, input, now)
+    await moderateActionText(
+      { policy: this.deps.policy, clock: this.deps.clock },
+      { db: this.deps.db, party: { role: 'buyer', id: principal.id }, text: input.description, sellerId: seller_id, claimId: null, orderId: input.order_id },
+    )
     let prepared: PreparedPhoto[] = []
     if (uploads.length > 0) {
-      await this.claimableLine(this.deps.db, principal, input, now)
       const open = await this.deps.db
         .selectFrom('claims')
         .select('id')

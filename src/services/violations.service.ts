@@ -136,7 +136,10 @@ export interface ActionTextInput {
   party: Party
   text: string
   sellerId: string
-  claimId: string
+  /** The claim the text belongs to; null for the description of a claim not yet opened. */
+  claimId: string | null
+  /** With no claim yet: the order, whose thread (if any) the refused attempt is filed under. */
+  orderId?: string
   threadId?: string | null
   /** The seller's official domains when the caller read them already (saves a query). */
   sellerDomains?: readonly string[]
@@ -144,7 +147,7 @@ export interface ActionTextInput {
 
 /**
  * Moderates the free text of a claim action (reject / request_info comments,
- * provide_info text, escalate comments). `deliver` and `review` return the
+ * provide_info text, escalate comments) and a new claim's description. `deliver` and `review` return the
  * result and write nothing; `block` keeps the attempt, records its violations
  * (fines, thresholds) and throws the 422 `message-blocked` problem.
  *
@@ -161,8 +164,9 @@ export async function moderateActionText(deps: ModerationDeps, input: ActionText
   const write = async (tx: DbOrTx) => {
     let threadId = input.threadId ?? null
     if (threadId === null) {
-      const claim = await tx.selectFrom('claims').select('order_id').where('id', '=', input.claimId).executeTakeFirst()
-      threadId = claim ? ((await chatRepo.findThreadByOrder(tx, claim.order_id))?.id ?? null) : null
+      const claim = input.claimId === null ? undefined : await tx.selectFrom('claims').select('order_id').where('id', '=', input.claimId).executeTakeFirst()
+      const orderId = claim?.order_id ?? input.orderId
+      threadId = orderId === undefined ? null : ((await chatRepo.findThreadByOrder(tx, orderId))?.id ?? null)
     }
     const blockedId = await chatRepo.insertBlocked(tx, {
       source: 'claim_action',

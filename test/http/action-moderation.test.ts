@@ -40,3 +40,36 @@ t.test('a restricted buyer cannot open new claims', async (t) => {
   t.equal(refused.statusCode, 403)
   t.equal(refused.json().type, 'https://claimdesk.dev/problems/claims-restricted')
 })
+
+t.test('a claim description is moderated: contact details refuse the claim and are recorded', async (t) => {
+  const app = await buildTestApp(t)
+  const order = await registerOrder(app)
+  const res = await app.call(['buyer', order.buyer], {
+    method: 'POST',
+    url: '/v1/claims',
+    payload: {
+      order_id: order.id,
+      line_id: 'l1',
+      reason: 'not_as_described',
+      description: 'Не тот цвет. Пишите мне в телегу @kettle_buyer77, так быстрее',
+      requested_resolution: 'refund',
+    },
+  })
+  t.equal(res.statusCode, 422)
+  t.equal(res.json().type, 'https://claimdesk.dev/problems/message-blocked')
+  t.ok(res.json().violations.some((v: { rule: string }) => v.rule === 'contact_exchange'))
+  const claims = await app.db.selectFrom('claims').select('id').where('order_id', '=', order.id).execute()
+  t.same(claims, [], 'no claim was opened')
+  const ledger = await app.db.selectFrom('violations').select(['party_role', 'party_id', 'rule', 'claim_id', 'source']).execute()
+  t.ok(ledger.length > 0 && ledger.every((v) => v.party_role === 'buyer' && v.party_id === order.buyer && v.claim_id === null && v.source === 'claim_action'))
+  t.ok(ledger.some((v) => v.rule === 'contact_exchange'))
+  const blocked = await app.db.selectFrom('blocked_messages').select(['sender_id', 'text', 'claim_id']).execute()
+  t.same(blocked, [{ sender_id: order.buyer, text: 'Не тот цвет. Пишите мне в телегу @kettle_buyer77, так быстрее', claim_id: null }])
+
+  const clean = await app.call(['buyer', order.buyer], {
+    method: 'POST',
+    url: '/v1/claims',
+    payload: { order_id: order.id, line_id: 'l1', reason: 'not_as_described', description: 'Не тот цвет: пришёл синий вместо белого.', requested_resolution: 'refund' },
+  })
+  t.equal(clean.statusCode, 201)
+})
