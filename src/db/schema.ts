@@ -174,7 +174,8 @@ export interface ViolationsTable {
   rule: string
   excerpt: string
   hint: string
-  source: 'chat' | 'claim_action'
+  /** Where the violation was found; `arbiter_decision` for a fine an arbiter's decision imposed. */
+  source: 'chat' | 'claim_action' | 'arbiter_decision'
   thread_id: string | null
   message_id: Int8 | null
   blocked_message_id: Int8 | null

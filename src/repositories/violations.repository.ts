@@ -70,7 +70,7 @@ export async function cancelViolation(db: DbOrTx, id: string, by: string, reason
     .executeTakeFirstOrThrow()
 }
 
-/** Recorded violations of a party after `since`. */
+/** Recorded violations of a party after `since`; an arbiter's fine is a sanction already, not a step toward one. */
 export async function countRecordedSince(db: DbOrTx, role: string, id: string, since: Date): Promise<number> {
   const row = await db
     .selectFrom('violations')
@@ -78,6 +78,7 @@ export async function countRecordedSince(db: DbOrTx, role: string, id: string, s
     .where('party_role', '=', role)
     .where('party_id', '=', id)
     .where('status', '=', 'recorded')
+    .where('source', '<>', 'arbiter_decision')
     .where('created_at', '>', since)
     .executeTakeFirstOrThrow()
   return Number(row.n)

@@ -25,7 +25,7 @@ import { machinePolicy, restoreSnapshot, stateNames, storeSnapshot, type ClaimSn
 import { actorOf, claimView, type ClaimView } from './claim-view.js'
 import { transitionText } from './transition-text.js'
 import { observeDeadlineLateness } from '../http/metrics.js'
-import { isBuyerRestricted, moderateActionText } from './violations.service.js'
+import { applyArbiterSanctions, isBuyerRestricted, moderateActionText } from './violations.service.js'
 import { findClaimPage, type ClaimListQueryInput } from './claims-query.js'
 
 export const CLAIM_REASONS = ['defect', 'missing_part', 'wrong_item', 'damaged_in_transit', 'not_as_described'] as const
@@ -339,10 +339,17 @@ export class ClaimsService {
     const row = await compensating(this.deps.photos, prepared, () =>
       this.retryOnConflict(first, async (current) => {
         const params = actionParams(body, principal.role, Number(current.line_total))
-        if (prepared.length === 0) return this.applyTransition(this.deps.db, current, actor, params)
+        const sanctions = params.type === 'decide' ? params.sanctions : undefined
+        if (prepared.length === 0 && !sanctions) return this.applyTransition(this.deps.db, current, actor, params)
+        // Photos and sanctions are written with the transition, in one transaction.
         return this.deps.db.transaction().execute(async (tx) => {
           const updated = await this.applyTransition(tx, current, actor, params)
           if (!updated) return undefined
+          if (sanctions && params.type === 'decide') {
+            const at = new Date(this.deps.clock.now())
+            await applyArbiterSanctions(tx, { claim: current, arbiterId: principal.id, sanctions, comment: params.comment, at })
+          }
+          if (prepared.length === 0) return updated
           // The update holds the claim's row lock: concurrent uploads to one claim cannot both pass the count.
           await this.checkPhotoRoom(tx, current.id, prepared.length)
           await this.photoService().attach(tx, { claimId: current.id, uploader: { role: principal.role, id: principal.id } }, prepared)

@@ -18,8 +18,8 @@
 //   favour, i.e. any outcome except an arbiter's `claim_rejected` / claims.
 //   Outcomes the seller itself chose or the buyer accepted never count.
 // - fines: the seller's violations recorded in the period and not cancelled,
-//   summed per currency (minor units). Fines an arbiter sets in a decision's
-//   sanctions are part of the claim's resolution, not of this ledger.
+//   summed per currency (minor units), an arbiter's fines (`arbiter_fine`)
+//   included.
 // - daily: claims opened per UTC day, every day of the period (zeros included).
 import { Readable } from 'node:stream'
 import { CompiledQuery, sql } from 'kysely'

@@ -125,6 +125,55 @@ async function applyThreshold(tx: DbOrTx, deps: ModerationDeps, party: Party, no
   return sanction ?? null
 }
 
+export interface ArbiterSanctionsInput {
+  claim: { id: string; seller_id: string; buyer_id: string; currency: string }
+  arbiterId: string
+  sanctions: { seller_fine?: number | null; buyer_restriction?: boolean }
+  comment: string
+  at: Date
+}
+
+/**
+ * The sanctions of an arbiter's decision take effect, in the decision's
+ * transaction: a fine on the seller enters the ledger (and so the seller's
+ * statistics), a restriction on the buyer is a claim restriction in force
+ * (confirmed: an arbiter imposed it), lifted like any other.
+ */
+export async function applyArbiterSanctions(tx: Tx, input: ArbiterSanctionsInput): Promise<void> {
+  const { claim, sanctions, at } = input
+  if (sanctions.seller_fine) {
+    await repo.insertViolations(tx, [
+      {
+        party_role: 'seller',
+        party_id: claim.seller_id,
+        rule: 'arbiter_fine',
+        excerpt: input.comment.slice(0, 200),
+        hint: 'fined by an arbiter deciding the claim',
+        source: 'arbiter_decision',
+        thread_id: null,
+        claim_id: claim.id,
+        fine_amount: sanctions.seller_fine,
+        currency: claim.currency,
+        created_at: at,
+      },
+    ])
+  }
+  if (sanctions.buyer_restriction) {
+    // An active restriction already in force stays; the partial unique index keeps one.
+    await repo.insertSanction(tx, {
+      party_role: 'buyer',
+      party_id: claim.buyer_id,
+      kind: 'claim_restriction',
+      status: 'confirmed',
+      reason: `restricted by an arbiter deciding claim ${claim.id}`,
+      violation_count: 0,
+      created_at: at,
+      reviewed_at: at,
+      reviewed_by: input.arbiterId,
+    })
+  }
+}
+
 /** For the claims service: a restricted buyer may not open new claims. */
 export async function isBuyerRestricted(db: DbOrTx, buyerId: string): Promise<boolean> {
   return (await repo.activeSanction(db, 'buyer', buyerId, 'claim_restriction')) !== undefined
