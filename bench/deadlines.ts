@@ -180,7 +180,7 @@ async function main() {
     await closeQueues(queues)
     producer.disconnect()
 
-    const workers = await startWorkers({ config, db, concurrency: 32 })
+    const workers = await startWorkers({ config, db, concurrency: Number(process.env.BENCH_WORKER_CONCURRENCY ?? 16) })
     try {
       // 2. Lateness: 2,000 deadlines spread over 20 s, starting 40 s from now (time to open them).
       await seedOrders(seed, 'spread', SPREAD)

@@ -146,6 +146,10 @@ t.test('a photo-only message in a pre-sale thread: no claim, no reuse check, the
     [1, 1],
     'both messages list their photo',
   )
+
+  // A deleted message takes its photo rows with it (nothing in the API deletes messages; data erasure might).
+  await app.db.deleteFrom('messages').where('id', '=', message.id).execute()
+  t.same(await app.db.selectFrom('photos').select('id').where('id', '=', message.photos[0].id).execute(), [])
 })
 
 t.test('a chat photo in a claim thread is checked for reuse against other claims', async (t) => {
