@@ -1,13 +1,13 @@
 // npm start (all), npm run start:api, npm run start:workers.
 // Checks Postgres and Redis, creates and migrates the database, then serves.
 import closeWithGrace from 'close-with-grace'
-import { Redis } from 'ioredis'
 import { pino } from 'pino'
 import { buildApp } from '../app.js'
 import { loadConfig } from '../config/config.js'
 import { createDb } from '../db/database.js'
 import { migrateToLatest } from '../db/migrate.js'
 import { checkPostgres, checkRedis } from './preflight.js'
+import { apiConnection } from '../jobs/connection.js'
 import { runCli } from './run.js'
 
 type Role = 'all' | 'api' | 'workers'
@@ -30,9 +30,8 @@ await runCli(async () => {
     closers.push(() => workers.close())
   }
   if (role === 'all' || role === 'api') {
-    // enableOfflineQueue off: while Redis is down, commands fail fast (503) instead of queueing.
-    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
-    redis.on('error', () => {})
+    // Fails fast while Redis is down (503) instead of queueing commands; reconnects by itself.
+    const redis = apiConnection(config.redisUrl)
     const app = await buildApp({ config, db, redis })
     await app.listen({ host: config.host, port: config.port })
     closers.push(async () => {

@@ -3,7 +3,7 @@
 // statistics, the buyer's restriction stops new claims until it is lifted.
 import t from 'tap'
 import { buildTestApp } from '../helpers/app.js'
-import { act, registerOrder } from '../helpers/fixtures.js'
+import { act, postClaimJson, registerOrder } from '../helpers/fixtures.js'
 import { escalatedClaim } from './helpers/app.js'
 
 t.test('decide with sanctions: the fine is in the seller ledger and stats, the buyer is restricted until lifted', async (t) => {
@@ -34,12 +34,7 @@ t.test('decide with sanctions: the fine is in the seller ledger and stats, the b
   t.same(suspensions, [], 'a fine is a sanction already, not a step toward a chat suspension')
 
   const next = await registerOrder(app, { buyer: claim.buyer_id })
-  const newClaim = () =>
-    app.call(['buyer', claim.buyer_id], {
-      method: 'POST',
-      url: '/v1/claims',
-      payload: { order_id: next.id, line_id: 'l1', reason: 'not_as_described', description: 'Другой цвет, не как на фото.', requested_resolution: 'refund' },
-    })
+  const newClaim = () => postClaimJson(app, next, { description: 'Другой цвет, не как на фото.' })
   const refused = await newClaim()
   t.equal(refused.statusCode, 403)
   t.equal(refused.json().type, 'https://claimdesk.dev/problems/claims-restricted')

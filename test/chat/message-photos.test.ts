@@ -6,20 +6,12 @@
 import t from 'tap'
 import sharp from 'sharp'
 import { sql } from 'kysely'
-import { photo, photoJpeg } from '../photos/fixtures/images.js'
+import { jpegWithGps, photoJpeg } from '../photos/fixtures/images.js'
 import { act, openClaim, registerOrder } from '../helpers/fixtures.js'
 import type { TestApp } from '../helpers/app.js'
 import { jpeg640View, multipart, P, photoApp, postClaim, storedFiles, type FilePart, type PhotoTestApp } from '../photos-http/helpers.js'
 import { orderWithThread, send } from './fixtures/chat-app.js'
 
-const gpsJpeg = () =>
-  photo(640, 480, 71)
-    .withExif({
-      IFD0: { Make: 'ChatCam', Model: 'Z9' },
-      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '55/1 45/1 2100/100', GPSLongitudeRef: 'E', GPSLongitude: '37/1 37/1 1200/100' },
-    })
-    .jpeg()
-    .toBuffer()
 
 /** POST a multipart message: `text` as a field unless undefined, the photos as file parts. */
 function postPhotos(app: TestApp, as: ['buyer' | 'seller', string], threadId: string, text: string | undefined, photos: (Buffer | FilePart)[], headers: Record<string, string> = {}) {
@@ -41,7 +33,7 @@ t.test('photos in a claim thread: listed, served to both parties and arbiters, c
   const { order, threadId } = await orderWithThread(app, { buyer: 'buyer-mp1', seller: 'shop-mp1' })
   const claim = await openClaim(app, order)
 
-  const withGps = await gpsJpeg()
+  const withGps = await jpegWithGps(71, { Make: 'ChatCam', Model: 'Z9' })
   const sent = await sharp(withGps).metadata()
   t.ok(sent.exif?.includes('ChatCam') && withGps.includes('Exif\0\0'), 'fixture: an EXIF segment')
   t.ok(sent.exif?.includes(Buffer.from([0x88, 0x25])) || sent.exif?.includes(Buffer.from([0x25, 0x88])), 'fixture: with a GPS IFD')

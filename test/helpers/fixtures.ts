@@ -36,8 +36,9 @@ export async function registerOrder(
   return { id, buyer, seller, lineTotal: unitPrice * quantity }
 }
 
-export async function openClaim(t: TestApp, order: OrderFixture, extra: Record<string, unknown> = {}) {
-  const res = await t.call(['buyer', order.buyer], {
+/** POST /v1/claims as the order's buyer, in JSON (so not a defect claim unless `extra` says so): the raw response. */
+export function postClaimJson(t: TestApp, order: Pick<OrderFixture, 'id' | 'buyer'>, extra: Record<string, unknown> = {}) {
+  return t.call(['buyer', order.buyer], {
     method: 'POST',
     url: '/v1/claims',
     payload: {
@@ -50,6 +51,10 @@ export async function openClaim(t: TestApp, order: OrderFixture, extra: Record<s
       ...extra,
     },
   })
+}
+
+export async function openClaim(t: TestApp, order: OrderFixture, extra: Record<string, unknown> = {}) {
+  const res = await postClaimJson(t, order, extra)
   if (res.statusCode !== 201) throw new Error(`claim open failed: ${res.statusCode} ${res.body}`)
   return res.json()
 }

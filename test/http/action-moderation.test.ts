@@ -1,7 +1,7 @@
 // Free text in claim actions is moderated like chat, and the ledger keeps the refusal.
 import t from 'tap'
 import { buildTestApp } from '../helpers/app.js'
-import { act, openClaim, registerOrder } from '../helpers/fixtures.js'
+import { act, openClaim, postClaimJson, registerOrder } from '../helpers/fixtures.js'
 
 t.test('a seller asking for the buyer phone in request_info is refused and fined', async (t) => {
   const app = await buildTestApp(t)
@@ -32,11 +32,7 @@ t.test('a restricted buyer cannot open new claims', async (t) => {
   const abusive = await act(app, ['buyer', order.buyer], claim.id, { action: 'provide_info', text: 'Ты тупой урод, верни деньги' })
   t.equal(abusive.statusCode, 422)
   const next = await registerOrder(app)
-  const refused = await app.call(['buyer', next.buyer], {
-    method: 'POST',
-    url: '/v1/claims',
-    payload: { order_id: next.id, line_id: 'l1', reason: 'not_as_described', description: 'Wrong colour.', requested_resolution: 'refund' },
-  })
+  const refused = await postClaimJson(app, next, { description: 'Wrong colour.' })
   t.equal(refused.statusCode, 403)
   t.equal(refused.json().type, 'https://claimdesk.dev/problems/claims-restricted')
 })
@@ -44,17 +40,7 @@ t.test('a restricted buyer cannot open new claims', async (t) => {
 t.test('a claim description is moderated: contact details refuse the claim and are recorded', async (t) => {
   const app = await buildTestApp(t)
   const order = await registerOrder(app)
-  const res = await app.call(['buyer', order.buyer], {
-    method: 'POST',
-    url: '/v1/claims',
-    payload: {
-      order_id: order.id,
-      line_id: 'l1',
-      reason: 'not_as_described',
-      description: 'Не тот цвет. Пишите мне в телегу @kettle_buyer77, так быстрее',
-      requested_resolution: 'refund',
-    },
-  })
+  const res = await postClaimJson(app, order, { description: 'Не тот цвет. Пишите мне в телегу @kettle_buyer77, так быстрее' })
   t.equal(res.statusCode, 422)
   t.equal(res.json().type, 'https://claimdesk.dev/problems/message-blocked')
   t.ok(res.json().violations.some((v: { rule: string }) => v.rule === 'contact_exchange'))
@@ -66,10 +52,6 @@ t.test('a claim description is moderated: contact details refuse the claim and a
   const blocked = await app.db.selectFrom('blocked_messages').select(['sender_id', 'text', 'claim_id']).execute()
   t.same(blocked, [{ sender_id: order.buyer, text: 'Не тот цвет. Пишите мне в телегу @kettle_buyer77, так быстрее', claim_id: null }])
 
-  const clean = await app.call(['buyer', order.buyer], {
-    method: 'POST',
-    url: '/v1/claims',
-    payload: { order_id: order.id, line_id: 'l1', reason: 'not_as_described', description: 'Не тот цвет: пришёл синий вместо белого.', requested_resolution: 'refund' },
-  })
+  const clean = await postClaimJson(app, order, { description: 'Не тот цвет: пришёл синий вместо белого.' })
   t.equal(clean.statusCode, 201)
 })

@@ -2,23 +2,15 @@
 // serving the variants (access, content type, ETag, 304) and provide_info.
 import t from 'tap'
 import sharp from 'sharp'
-import { photo, photoJpeg } from '../photos/fixtures/images.js'
+import { jpegWithGps, photoJpeg } from '../photos/fixtures/images.js'
 import { act, registerOrder } from '../helpers/fixtures.js'
 import { jpeg640View, multipart, P, photoApp, postClaim, rowCounts, storedFiles } from './helpers.js'
 
-const gpsJpeg = () =>
-  photo(640, 480, 7)
-    .withExif({
-      IFD0: { Make: 'EvidenceCam', Model: 'X1' },
-      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '55/1 45/1 2100/100', GPSLongitudeRef: 'E', GPSLongitude: '37/1 37/1 1200/100' },
-    })
-    .jpeg()
-    .toBuffer()
 
 t.test('a defect claim opens with two photos; they are listed, served without GPS, to the parties only', async (t) => {
   const app = await photoApp(t)
   const order = await registerOrder(app, { buyer: 'buyer-p1', seller: 'shop-p1' })
-  const withGps = await gpsJpeg()
+  const withGps = await jpegWithGps(7, { Make: 'EvidenceCam', Model: 'X1' })
   t.ok((await sharp(withGps).metadata()).exif?.includes('EvidenceCam'), 'fixture: EXIF with GPS present')
   const other = await photoJpeg(800, 600, 3)
 
