@@ -106,24 +106,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await api.register(authPlugin, { secret: config.jwtSecret })
     await api.register(idempotencyPlugin, { db })
     await api.register(orderRoutes, { orders: services.orders })
-    // multipart/form-data (photos) only where routes take it, with every upload limit in one plugin.
-    await api.register(async (uploads) => {
-      await uploads.register(multipartPlugin, {
-        photosMax: config.policy.photos_per_claim_max,
-        photoBytesMax: config.policy.photo_bytes_max,
+    // multipart/form-data (photos) only where routes take it, each scope with its own photo cap.
+    const withUploads = (photosMax: number, routes: (scope: FastifyInstance) => PromiseLike<unknown>) =>
+      api.register(async (scope) => {
+        await scope.register(multipartPlugin, { photosMax, photoBytesMax: config.policy.photo_bytes_max })
+        await routes(scope)
       })
-      await uploads.register(claimRoutes, { claims: services.claims })
-    })
+    await withUploads(config.policy.photos_per_claim_max, (scope) => scope.register(claimRoutes, { claims: services.claims }))
     await api.register(photoRoutes, { photos: services.photos, claims: services.claims })
     await api.register(arbiterRoutes, { claims: services.claims })
-    // Chat messages take photos too, under their own per-message cap.
-    await api.register(async (uploads) => {
-      await uploads.register(multipartPlugin, {
-        photosMax: config.policy.photos_per_message_max,
-        photoBytesMax: config.policy.photo_bytes_max,
-      })
-      await uploads.register(chatRoutes, { chat: services.chat })
-    })
+    await withUploads(config.policy.photos_per_message_max, (scope) => scope.register(chatRoutes, { chat: services.chat }))
     await api.register(moderationRoutes, { chat: services.chat, violations: services.violations })
     await api.register(violationRoutes, { violations: services.violations })
     await api.register(eventRoutes, { feed: services.feed })

@@ -2,11 +2,11 @@
 import t from 'tap'
 import { buildTestApp } from '../helpers/app.js'
 import { act } from '../helpers/fixtures.js'
-import { arbiterApp, claimsService, escalatedClaim, HOUR } from './helpers/app.js'
+import { claimsService, escalatedClaim, HOUR } from './helpers/app.js'
 
 t.test('the arbiter queue: overdue first, then priority, then due time; filters; cursors', async (t) => {
   const app = await buildTestApp(t, { seller_response: 'PT1H', arbiter_decision: 'PT10H' })
-  const server = await arbiterApp(t, app)
+  const server = app.app
   const get = (url: string, as: [string, string] = ['arbiter', 'arb-1']) =>
     server.inject({ method: 'GET', url, headers: { authorization: `Bearer ${app.token(as[0] as 'arbiter', as[1])}` } })
 
@@ -60,7 +60,7 @@ t.test('the arbiter queue: overdue first, then priority, then due time; filters;
 
 t.test('only arbiters read the queue; bad input is refused', async (t) => {
   const app = await buildTestApp(t)
-  const server = await arbiterApp(t, app)
+  const server = app.app
   for (const role of ['buyer', 'seller', 'service'] as const) {
     const res = await server.inject({ method: 'GET', url: '/v1/arbiter/queue', headers: { authorization: `Bearer ${app.token(role, 'x-1')}` } })
     t.equal(res.statusCode, 403, `${role} gets 403`)

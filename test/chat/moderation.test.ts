@@ -1,12 +1,13 @@
 // Moderation before delivery: blocked messages are refused with their
 // violations, kept for arbiters and recorded in the ledger with the fine.
 import t from 'tap'
-import { buildChatTestApp, orderWithThread, PROBLEM, send } from './fixtures/chat-app.js'
+import { buildTestApp } from '../helpers/app.js'
+import { orderWithThread, PROBLEM, send } from './fixtures/chat-app.js'
 
 const PHONE_REQUEST = 'Здравствуйте! Скиньте ваш номер телефона, я перезвоню'
 
 t.test('a seller asking for the buyer’s phone is refused, kept and fined 25,000 RUB', async (t) => {
-  const app = await buildChatTestApp(t)
+  const app = await buildTestApp(t)
   const { order, threadId } = await orderWithThread(app, { buyer: 'buyer-1', seller: 'shop-1' })
   const res = await send(app, ['seller', 'shop-1'], threadId, PHONE_REQUEST)
   t.equal(res.statusCode, 422, res.body)
@@ -48,7 +49,7 @@ t.test('a seller asking for the buyer’s phone is refused, kept and fined 25,00
 })
 
 t.test('contact exchange, obscenity and a look-alike link are refused', async (t) => {
-  const app = await buildChatTestApp(t)
+  const app = await buildTestApp(t)
   const { order, threadId } = await orderWithThread(app, { buyer: 'buyer-2', seller: 'shop-2' })
   const cases: [['buyer' | 'seller', string], string, string][] = [
     [['seller', 'shop-2'], 'Пишите мне в телегу @shop_helper, там быстрее решим', 'contact_exchange'],
@@ -80,7 +81,7 @@ t.test('contact exchange, obscenity and a look-alike link are refused', async (t
 })
 
 t.test('links to the seller’s official domains are delivered, others refused', async (t) => {
-  const app = await buildChatTestApp(t)
+  const app = await buildTestApp(t)
   const { order, threadId } = await orderWithThread(app, { buyer: 'buyer-3', seller: 'shop-3' })
   const text = 'Инструкция на сайте производителя https://kettle-maker.ru/manual, посмотрите раздел 3, пожалуйста'
   const before = await send(app, ['seller', 'shop-3'], threadId, text)
@@ -101,7 +102,7 @@ t.test('links to the seller’s official domains are delivered, others refused',
 })
 
 t.test('official domains are validated', async (t) => {
-  const app = await buildChatTestApp(t)
+  const app = await buildTestApp(t)
   const put = (domains: unknown) => app.call(['seller', 'shop-5'], { method: 'PUT', url: '/v1/sellers/me/official-domains', payload: { domains } })
   for (const bad of ['https://example.com/x', 'localhost', '192.168.0.1', 'exa mple.com', '-bad.com', 't.me', 'wa.me', 'ozon-returns.ru', 'ozоn.ru']) {
     const res = await put([bad])
@@ -120,7 +121,7 @@ t.test('official domains are validated', async (t) => {
 })
 
 t.test('POST /v1/moderation/check returns the verdict and writes nothing', async (t) => {
-  const app = await buildChatTestApp(t)
+  const app = await buildTestApp(t)
   await app.call(['seller', 'shop-6'], { method: 'PUT', url: '/v1/sellers/me/official-domains', payload: { domains: ['kettle-maker.ru'] } })
   const check = (as: ['buyer' | 'seller' | 'arbiter', string], text: string, sender_role: string) =>
     app.call(as, { method: 'POST', url: '/v1/moderation/check', payload: { text, sender_role } })
@@ -146,7 +147,7 @@ t.test('POST /v1/moderation/check returns the verdict and writes nothing', async
 })
 
 t.test('a `review` verdict delivers the message and flags it for arbiters', async (t) => {
-  const app = await buildChatTestApp(t)
+  const app = await buildTestApp(t)
   const { order, threadId } = await orderWithThread(app, { buyer: 'buyer-7', seller: 'shop-7' })
   const res = await send(app, ['buyer', order.buyer], threadId, 'ок вот 9161234567')
   t.equal(res.statusCode, 201, res.body)

@@ -1,10 +1,11 @@
 // Concurrent requests: one thread per order, one sanction per threshold crossing.
 import t from 'tap'
+import { buildTestApp } from '../helpers/app.js'
 import { registerOrder } from '../helpers/fixtures.js'
-import { buildChatTestApp, orderWithThread, send } from './fixtures/chat-app.js'
+import { orderWithThread, send } from './fixtures/chat-app.js'
 
 t.test('simultaneous starts of one order’s thread create it once', async (t) => {
-  const app = await buildChatTestApp(t)
+  const app = await buildTestApp(t)
   const order = await registerOrder(app, { buyer: 'buyer-r', seller: 'shop-r' })
   const results = await Promise.all(
     Array.from({ length: 6 }, () => app.call(['buyer', 'buyer-r'], { method: 'POST', url: '/v1/threads', payload: { order_id: order.id } })),
@@ -15,7 +16,7 @@ t.test('simultaneous starts of one order’s thread create it once', async (t) =
 })
 
 t.test('simultaneous refused messages cross the threshold once', async (t) => {
-  const app = await buildChatTestApp(t, { seller_chat_suspend_threshold: 3 })
+  const app = await buildTestApp(t, { seller_chat_suspend_threshold: 3 })
   const { threadId } = await orderWithThread(app, { buyer: 'buyer-p', seller: 'shop-p' })
   const results = await Promise.all(Array.from({ length: 8 }, () => send(app, ['seller', 'shop-p'], threadId, 'Ты идиот')))
   t.ok(results.every((r) => r.statusCode === 422 || r.statusCode === 403), 'refused or suspended')
@@ -27,7 +28,7 @@ t.test('simultaneous refused messages cross the threshold once', async (t) => {
 })
 
 t.test('the OpenAPI document describes the chat routes', async (t) => {
-  const app = await buildChatTestApp(t)
+  const app = await buildTestApp(t)
   const doc = app.app.swagger() as { paths: Record<string, Record<string, unknown>> }
   for (const path of ['/v1/threads', '/v1/threads/{id}/messages', '/v1/moderation/check', '/v1/violations', '/v1/sanctions/{id}/lift', '/v1/abuse-reports']) {
     t.ok(doc.paths[path], `${path} documented`)

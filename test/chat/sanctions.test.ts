@@ -2,15 +2,16 @@
 // pending an arbiter's review; a buyer's restrict their claims. Arbiters
 // confirm, cancel or lift; cancelling a violation refunds its fine.
 import t from 'tap'
+import { buildTestApp } from '../helpers/app.js'
 import { isBuyerRestricted } from '../../src/services/violations.service.js'
-import { buildChatTestApp, orderWithThread, PROBLEM, send } from './fixtures/chat-app.js'
+import { orderWithThread, PROBLEM, send } from './fixtures/chat-app.js'
 
 const LURE = 'Пишите мне в телегу @shop_helper, там быстрее решим'
 const CLEAN = 'Здравствуйте! Пришлите, пожалуйста, фото шва снизу, чтобы мы проверили брак.'
 const HOUR = 3_600_000
 
 t.test('threshold → suspension → 403 → an arbiter lifts → allowed again', async (t) => {
-  const app = await buildChatTestApp(t, { seller_chat_suspend_threshold: 3 })
+  const app = await buildTestApp(t, { seller_chat_suspend_threshold: 3 })
   const { threadId } = await orderWithThread(app, { buyer: 'buyer-s', seller: 'shop-s' })
   const phone = 'Скиньте ваш номер телефона, я перезвоню'
 
@@ -52,7 +53,7 @@ t.test('threshold → suspension → 403 → an arbiter lifts → allowed again'
 })
 
 t.test('violations outside the window do not count; a pending sanction can be cancelled', async (t) => {
-  const app = await buildChatTestApp(t, { seller_chat_suspend_threshold: 2, violation_window: 'P1D' })
+  const app = await buildTestApp(t, { seller_chat_suspend_threshold: 2, violation_window: 'P1D' })
   const { threadId } = await orderWithThread(app, { buyer: 'buyer-w', seller: 'shop-w' })
   t.equal((await send(app, ['seller', 'shop-w'], threadId, 'Ты идиот')).statusCode, 422)
   app.clock.advance(25 * HOUR)
@@ -71,7 +72,7 @@ t.test('violations outside the window do not count; a pending sanction can be ca
 })
 
 t.test('buyers reaching the threshold get a claim restriction', async (t) => {
-  const app = await buildChatTestApp(t, { buyer_restrict_threshold: 2 })
+  const app = await buildTestApp(t, { buyer_restrict_threshold: 2 })
   const { threadId } = await orderWithThread(app, { buyer: 'buyer-r', seller: 'shop-r' })
   t.equal(await isBuyerRestricted(app.db, 'buyer-r'), false)
   t.equal((await send(app, ['buyer', 'buyer-r'], threadId, 'Ты идиот')).statusCode, 422)
@@ -88,7 +89,7 @@ t.test('buyers reaching the threshold get a claim restriction', async (t) => {
 })
 
 t.test('the ledger: filters, seller scope, cancelling refunds the fine', async (t) => {
-  const app = await buildChatTestApp(t)
+  const app = await buildTestApp(t)
   const a = await orderWithThread(app, { buyer: 'buyer-l', seller: 'shop-l' })
   const b = await orderWithThread(app, { buyer: 'buyer-l2', seller: 'shop-l2' })
   await send(app, ['seller', 'shop-l'], a.threadId, 'Скиньте ваш номер телефона, я перезвоню')

@@ -1,12 +1,13 @@
 // Sellers' chat settings, abuse reports, and moderation of claim action texts.
 import t from 'tap'
+import { buildTestApp } from '../helpers/app.js'
 import { DomainError } from '../../src/errors.js'
 import { moderateActionText } from '../../src/services/violations.service.js'
 import { openClaim, registerOrder } from '../helpers/fixtures.js'
-import { buildChatTestApp, orderWithThread, PROBLEM, send } from './fixtures/chat-app.js'
+import { orderWithThread, PROBLEM, send } from './fixtures/chat-app.js'
 
 t.test('pre-sale questions switched off: no new pre-sale threads, old ones readable, claim threads unaffected', async (t) => {
-  const app = await buildChatTestApp(t)
+  const app = await buildTestApp(t)
   const old = await orderWithThread(app, { buyer: 'buyer-q', seller: 'shop-q' })
   t.equal((await send(app, ['buyer', 'buyer-q'], old.threadId, 'Здравствуйте, есть ли гарантия на чайник?')).statusCode, 201)
 
@@ -45,7 +46,7 @@ t.test('pre-sale questions switched off: no new pre-sale threads, old ones reada
 })
 
 t.test('a seller reports an abusive buyer message; arbiters see it', async (t) => {
-  const app = await buildChatTestApp(t)
+  const app = await buildTestApp(t)
   const { order, threadId } = await orderWithThread(app, { buyer: 'buyer-ab', seller: 'shop-ab' })
   const rude = await send(app, ['buyer', order.buyer], threadId, 'Вы там совсем работать не умеете, верните деньги немедленно')
   t.equal(rude.statusCode, 201, rude.body)
@@ -78,7 +79,7 @@ t.test('a seller reports an abusive buyer message; arbiters see it', async (t) =
 })
 
 t.test('moderateActionText: claim action texts are moderated, and refusals recorded', async (t) => {
-  const app = await buildChatTestApp(t)
+  const app = await buildTestApp(t)
   const order = await registerOrder(app, { buyer: 'buyer-act', seller: 'shop-act' })
   const claim = await openClaim(app, order)
   const deps = { policy: app.config.policy, clock: app.clock }

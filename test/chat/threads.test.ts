@@ -1,11 +1,12 @@
 // Threads and messages: one thread per order, only its buyer starts it,
 // sellers see a pseudonym, cursor pagination newest first and `after`.
 import t from 'tap'
+import { buildTestApp } from '../helpers/app.js'
 import { openClaim, registerOrder } from '../helpers/fixtures.js'
-import { buildChatTestApp, orderWithThread, PROBLEM, send } from './fixtures/chat-app.js'
+import { orderWithThread, PROBLEM, send } from './fixtures/chat-app.js'
 
 t.test('one thread per order, started only by the order’s buyer', async (t) => {
-  const app = await buildChatTestApp(t)
+  const app = await buildTestApp(t)
   const order = await registerOrder(app, { buyer: 'buyer-a', seller: 'shop-a' })
 
   const bySeller = await app.call(['seller', 'shop-a'], { method: 'POST', url: '/v1/threads', payload: { order_id: order.id } })
@@ -28,7 +29,7 @@ t.test('one thread per order, started only by the order’s buyer', async (t) =>
 })
 
 t.test('the claim and the thread share the order: opening a claim reuses the started thread', async (t) => {
-  const app = await buildChatTestApp(t)
+  const app = await buildTestApp(t)
   const { order, threadId } = await orderWithThread(app, { buyer: 'buyer-c', seller: 'shop-c' })
   await openClaim(app, order)
   const listed = await app.call(['seller', 'shop-c'], { method: 'GET', url: '/v1/threads?claims_only=true' })
@@ -40,7 +41,7 @@ t.test('the claim and the thread share the order: opening a claim reuses the sta
 })
 
 t.test('sellers see buyers under a pseudonym only; claims_only filters', async (t) => {
-  const app = await buildChatTestApp(t)
+  const app = await buildTestApp(t)
   const plain = await orderWithThread(app, { buyer: 'buyer-secret-1', seller: 'shop-p' })
   const claimed = await orderWithThread(app, { buyer: 'buyer-secret-2', seller: 'shop-p' })
   await openClaim(app, claimed.order)
@@ -68,7 +69,7 @@ t.test('sellers see buyers under a pseudonym only; claims_only filters', async (
 })
 
 t.test('messages page newest first and `after` returns what is new, oldest first', async (t) => {
-  const app = await buildChatTestApp(t)
+  const app = await buildTestApp(t)
   const { order, threadId } = await orderWithThread(app, { buyer: 'buyer-m', seller: 'shop-m' })
   const texts = ['Первое сообщение о заказе', 'Второе сообщение о заказе', 'Третье сообщение о заказе', 'Четвёртое сообщение о заказе', 'Пятое сообщение о заказе']
   const ids: string[] = []
@@ -101,7 +102,7 @@ t.test('messages page newest first and `after` returns what is new, oldest first
 })
 
 t.test('who may read and write a thread', async (t) => {
-  const app = await buildChatTestApp(t)
+  const app = await buildTestApp(t)
   const { order, threadId } = await orderWithThread(app, { buyer: 'buyer-w', seller: 'shop-w' })
   const hello = await send(app, ['buyer', order.buyer], threadId, 'Здравствуйте, когда будет отправка?')
   t.equal(hello.statusCode, 201)

@@ -1,6 +1,4 @@
 // Escalated claims made through the API on the test clock.
-import type { FastifyInstance } from 'fastify'
-import type { Test } from 'tap'
 import { ClaimsService } from '../../../src/services/claims.service.js'
 import type { TestApp } from '../../helpers/app.js'
 import { act, openClaim, registerOrder } from '../../helpers/fixtures.js'
@@ -19,9 +17,4 @@ export async function escalatedClaim(app: TestApp, opts: { unitPrice?: number } 
 
 export function claimsService(app: TestApp): ClaimsService {
   return new ClaimsService({ db: app.db, policy: app.config.policy, clock: app.clock, pseudonymSecret: app.config.pseudonymSecret })
-}
-
-/** The app whose arbiter routes the tests call (src/app.ts wires them). */
-export async function arbiterApp(_t: Test, app: TestApp): Promise<FastifyInstance> {
-  return app.app
 }
