@@ -34,7 +34,7 @@ import { createDb } from '../src/db/database.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import { summarizeProfile } from './lib/cpuprofile.js'
 import { closedLoop, HttpClient, KeyPool, openLoop, type LoadResult, type Operation } from './lib/http-load.js'
-import { ADMIN_URL, databaseUrl, dropDatabase, recreateDatabase, vacuumAnalyze, writeCounters, writesPer, type WriteCounters } from './lib/pg-admin.js'
+import { ADMIN_URL, databaseUrl, transportOf, dropDatabase, recreateDatabase, vacuumAnalyze, writeCounters, writesPer, type WriteCounters } from './lib/pg-admin.js'
 import { registerBenchOrder, startClaimdeskApi } from './lib/claimdesk.js'
 import { freePort, runningServers, startServer, waitReady, type ServerProcess } from './lib/processes.js'
 import { measure, type Measured } from './lib/measure.js'
@@ -271,7 +271,7 @@ async function main(): Promise<void> {
     }
   })()
   const apiLabel = apiCommand(undefined).label
-  console.log(`claim transitions bench — ${availableParallelism()} CPUs, Node ${process.version}, PostgreSQL ${pgVersion}`)
+  console.log(`claim transitions bench — ${availableParallelism()} CPUs, Node ${process.version}, PostgreSQL ${pgVersion} over ${transportOf()} (BENCH_DATABASE_ADMIN_URL)`)
   console.log(`API under test: ${apiLabel} (NODE_ENV=production, LOG_LEVEL=warn, default pool of 10)`)
   console.log(
     `phases: ${SECONDS}s each (warm-up ${WARMUP}s), closed loop × ${CONCURRENCY} in flight, open loop at ${RATE}/s, ${CLAIMS} claims, ${ROUNDS} round(s)${opts.idempotency ? ', Idempotency-Key on every request' : ''}`,

@@ -36,7 +36,7 @@ import { createDb } from '../src/db/database.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import { moderate } from '../src/moderation/index.js'
 import { closedLoop, HttpClient, KeyPool, openLoop, type LoadResult, type Operation } from './lib/http-load.js'
-import { ADMIN_URL, databaseUrl, dropDatabase, recreateDatabase, vacuumAnalyze, withClient, writeCounters, writesPer } from './lib/pg-admin.js'
+import { ADMIN_URL, databaseUrl, transportOf, dropDatabase, recreateDatabase, vacuumAnalyze, withClient, writeCounters, writesPer } from './lib/pg-admin.js'
 import { registerBenchOrder, startClaimdeskApi } from './lib/claimdesk.js'
 import { runningServers, type ServerProcess } from './lib/processes.js'
 import { measure, type Measured } from './lib/measure.js'
@@ -285,7 +285,7 @@ async function main(): Promise<void> {
   checkTexts()
   const pgVersion = await withClient(ADMIN_URL, async (c) => (await c.query<{ server_version: string }>('show server_version')).rows[0]?.server_version ?? '?')
   const lengths = [...BUYER_TEXTS, ...SELLER_TEXTS].map((t) => t.length)
-  console.log(`chat messages bench — ${availableParallelism()} CPUs, Node ${process.version}, PostgreSQL ${pgVersion}`)
+  console.log(`chat messages bench — ${availableParallelism()} CPUs, Node ${process.version}, PostgreSQL ${pgVersion} over ${transportOf()} (BENCH_DATABASE_ADMIN_URL)`)
   console.log('API under test: node --import tsx src/cli/start.ts api (NODE_ENV=production, LOG_LEVEL=warn, default pool)')
   console.log(
     `phases: ${SECONDS}s each (warm-up ${WARMUP}s), closed loop × ${CONCURRENCY} in flight, open loop at ${RATE}/s, ${THREADS} threads, ${ROUNDS} round(s)`,

@@ -4,6 +4,16 @@ import pg from 'pg'
 
 export const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 
+/**
+ * How the benches reach Postgres, for their header: a Unix-socket URL (host
+ * percent-encoded as a directory, e.g. postgres://postgres@%2Fvar%2Frun%2Fpostgresql/postgres)
+ * skips the TCP loopback stack on both ends of every query.
+ */
+export function transportOf(url: string = ADMIN_URL): string {
+  const host = decodeURIComponent(new URL(url).hostname) || new URL(url).searchParams.get('host') || ''
+  return host.startsWith('/') ? `Unix socket in ${host}` : `TCP ${host}:${new URL(url).port || '5432'}`
+}
+
 export function databaseUrl(name: string): string {
   const url = new URL(ADMIN_URL)
   url.pathname = `/${name}`

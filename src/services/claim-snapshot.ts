@@ -1,11 +1,13 @@
 // Persisting and restoring the machine's snapshot, and the policy slice the machine reads.
-import type { SnapshotFrom, StateValue } from 'xstate'
+import type { StateValue } from 'xstate'
 import { claimMachine, MACHINE_VERSION } from '../../machines/claim.machine.js'
 import { DEADLINE_KINDS, type ClaimContext, type MachinePolicy } from '../../machines/claim.types.js'
 import type { Policy } from '../config/policy.js'
 import { DomainError } from '../errors.js'
 
-export type ClaimSnapshot = SnapshotFrom<typeof claimMachine>
+import type { ClaimSnapshot } from '../../machines/claim.step.js'
+
+export type { ClaimSnapshot }
 export interface StoredSnapshot {
   value: StateValue
   context: ClaimContext

@@ -1,9 +1,9 @@
 // Opening claims and applying actions. The machine decides; this service owns
 // the transaction that writes state, snapshot, audit event, deadlines, outbox
 // rows and the chat's system message together.
-import { initialTransition, transition } from 'xstate'
 import { sql } from 'kysely'
-import { claimMachine, MACHINE_VERSION } from '../../machines/claim.machine.js'
+import { MACHINE_VERSION } from '../../machines/claim.machine.js'
+import { initialClaimSnapshot, nextClaimSnapshot } from '../../machines/claim.step.js'
 import { ACTIONS_BY_ROLE } from '../../machines/claim.catalogue.js'
 import type { Actor, ClaimEvent, ClaimEventParams, Deadline } from '../../machines/claim.types.js'
 import type { Db, DbOrTx, Tx } from '../db/database.js'
@@ -187,7 +187,7 @@ export class ClaimsService {
       const line = await this.claimableLine(tx, principal, input, now)
       const lineTotal = Number(line.unit_price) * line.quantity
       const policy = machinePolicy(this.deps.policy)
-      const [snapshot] = initialTransition(claimMachine, { line_total: lineTotal, at: now, policy })
+      const snapshot = initialClaimSnapshot({ line_total: lineTotal, at: now, policy })
       const names = stateNames(snapshot.value)
       const created = await claimsRepo
         .insertClaim(tx, {
@@ -501,7 +501,7 @@ export class ClaimsService {
     const before: ClaimSnapshot = restoreSnapshot(current.snapshot, current.machine_version)
     const event = { ...params, actor, at: this.deps.clock.now(), policy: machinePolicy(this.deps.policy) } as ClaimEvent
     if (!before.can(event)) throw actionNotAllowed(params.type, current.state)
-    const [after] = transition(claimMachine, before, event)
+    const after = nextClaimSnapshot(before, event)
     return { before, after, at: event.at }
   }
 

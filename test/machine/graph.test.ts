@@ -1,7 +1,8 @@
 import t from 'tap'
-import { transition } from 'xstate'
+import { initialTransition, transition } from 'xstate'
 import { claimMachine } from '../../machines/claim.machine.js'
-import { candidateEvents, declaredTransitions, shortestPaths, statePath } from './graph.js'
+import { initialClaimSnapshot, nextClaimSnapshot } from '../../machines/claim.step.js'
+import { basePolicy, candidateEvents, declaredTransitions, LINE_TOTAL, shortestPaths, statePath, T0 } from './graph.js'
 
 const paths = shortestPaths()
 
@@ -69,4 +70,23 @@ t.test('a state that waits on someone holds exactly the deadline of the contract
     if (name === 'awaiting_seller') t.ok(['seller_response', 'seller_after_decline'].includes(kinds[0] ?? ''), `${name}: ${kinds}`)
     else if (expected[name] && !path.state.context.arbiter.overdue) t.same(kinds, expected[name], name)
   }
+})
+
+t.test("the service's shared-scope step agrees with XState's own pure transition on every edge", async (t) => {
+  let edges = 0
+  for (const path of paths) {
+    for (const event of candidateEvents(path.state)) {
+      if (!path.state.can(event)) continue
+      const [expected] = transition(claimMachine, path.state, event)
+      const actual = nextClaimSnapshot(path.state, event)
+      t.same({ value: actual.value, context: actual.context, status: actual.status }, { value: expected.value, context: expected.context, status: expected.status })
+      edges++
+    }
+  }
+  t.ok(edges > 40, `${edges} edges compared`)
+  const input = { line_total: LINE_TOTAL, at: T0, policy: basePolicy() }
+  const [expected] = initialTransition(claimMachine, input)
+  const actual = initialClaimSnapshot(input)
+  t.same({ value: actual.value, context: actual.context }, { value: expected.value, context: expected.context }, 'and on the first snapshot')
+  t.equal(actual.context.deadlines.length, 1, 'a new claim holds its seller deadline')
 })
