@@ -26,6 +26,8 @@ import type { FeedEventsTable } from '../db/schema.js'
 import type { Principal, PrincipalRole } from '../auth/principal.js'
 import { validation } from '../errors.js'
 import { buyerPseudonym } from './pseudonym.js'
+import { photoUrl } from './photos.service.js'
+import { VARIANT_NAMES } from '../photos/index.js'
 
 export const FEED_EVENT_TYPES = [
   'claim.event',
@@ -105,6 +107,27 @@ export interface FeedEventView {
   data: Record<string, unknown>
 }
 
+/** A message photo as the feed trigger stored it: dimensions per variant as [width, height]. */
+interface FeedPhoto {
+  id: string
+  mime: string
+  full: [number, number]
+  preview: [number, number]
+  thumb: [number, number]
+}
+
+/** Events written before photos joined the feed carry none. */
+function messagePhotos(stored: unknown): unknown[] {
+  if (!Array.isArray(stored)) return []
+  return (stored as FeedPhoto[]).map((p) => ({
+    id: p.id,
+    mime: p.mime,
+    variants: Object.fromEntries(
+      VARIANT_NAMES.map((v) => [v, { url: photoUrl(p.id, v), width: p[v][0], height: p[v][1] }]),
+    ),
+  }))
+}
+
 /** The viewer of an event: a principal, or a webhook's owner. */
 export interface Viewer {
   role: PrincipalRole
@@ -147,6 +170,7 @@ export function eventView(row: FeedRow, viewer: Viewer, pseudonymSecret: string)
         claim_id: d.claim_id,
         sender: party(d.sender_role, d.sender_id),
         text: d.text,
+        photos: messagePhotos(d.photos),
       }
       break
     case 'deadline.reminder':

@@ -65,6 +65,23 @@ t.test('photos in a claim thread: listed, served to both parties and arbiters, c
     if (who[0] === 'seller') t.notMatch(listed.body, order.buyer, 'no buyer id for the seller')
   }
 
+  // The feed's chat.message event names the photos (the trigger runs at commit, after the photo rows).
+  const feed = await app.call(['service', 'marketplace'], { method: 'GET', url: '/v1/events?types=chat.message' })
+  t.equal(feed.statusCode, 200)
+  const event = feed.json().items.find((e: { data: { message_id: string } }) => e.data.message_id === String(message.id))
+  t.same(
+    event?.data.photos,
+    message.photos.map((p: { id: string; mime: string; variants: Record<string, { url: string; width: number; height: number }> }) => ({
+      id: p.id,
+      mime: p.mime,
+      variants: Object.fromEntries(Object.entries(p.variants).map(([v, x]) => [v, { url: x.url, width: x.width, height: x.height }])),
+    })),
+    'the feed event lists the photos in order, with their URLs and sizes',
+  )
+  const plain = await send(app, ['seller', order.seller], threadId, 'Спасибо, фото получили, передаём мастеру на проверку.')
+  const events = (await app.call(['service', 'marketplace'], { method: 'GET', url: '/v1/events?types=chat.message' })).json().items
+  t.same(events.find((e: { data: { message_id: string } }) => e.data.message_id === String(plain.json().id))?.data.photos, [], 'a text-only message: no photos')
+
   // Served to the parties and arbiters, without GPS; 404 to another buyer or seller.
   for (const who of [['buyer', order.buyer], ['seller', order.seller], ['arbiter', 'arb-1']] as const) {
     const served = await app.call([who[0], who[1]], { method: 'GET', url: first.variants.full.url })
