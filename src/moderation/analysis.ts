@@ -24,19 +24,52 @@ export interface Analysis extends Phrase {
 const SENTENCE_BREAK = /[.!?;\n…]/
 
 function buildPhrase(tokens: Token[], split: boolean): Phrase {
-  const words: Token[] = []
-  const phraseStarts: number[] = []
-  let phrase = ''
-  for (const t0 of tokens) {
-    if (t0.shadow) continue
-    for (const t of split && t0.split ? t0.split : [t0]) {
-      if (words.length > 0) phrase += SENTENCE_BREAK.test(t.gapBefore) ? ' | ' : ' '
-      phraseStarts.push(phrase.length)
-      phrase += t.primary.replace(/[ |]/g, '')
-      words.push(t)
-    }
+  // Arrays sized up front: grown word by word they would be copied again and again.
+  const n = countWords(tokens, split)
+  const acc: PhraseParts = {
+    words: new Array<Token>(n),
+    phraseStarts: new Array<number>(n),
+    parts: new Array<string>(Math.max(0, 2 * n - 1)),
+    count: 0,
+    length: 0,
   }
-  return { words, phrase, phraseStarts }
+  for (const t of tokens) {
+    if (t.shadow) continue
+    if (split && t.split) for (const half of t.split) addWord(acc, half)
+    else addWord(acc, t)
+  }
+  return { words: acc.words, phrase: acc.parts.join(''), phraseStarts: acc.phraseStarts }
+}
+
+function countWords(tokens: Token[], split: boolean): number {
+  let n = 0
+  for (const t of tokens) if (!t.shadow) n += split && t.split ? t.split.length : 1
+  return n
+}
+
+interface PhraseParts {
+  words: Token[]
+  phraseStarts: number[]
+  /** Words and the separators between them, joined once at the end. */
+  parts: string[]
+  /** Words added so far. */
+  count: number
+  /** Length of the phrase so far. */
+  length: number
+}
+
+function addWord(acc: PhraseParts, t: Token): void {
+  const k = acc.count++
+  if (k > 0) {
+    const sep = t.gapBefore !== ' ' && SENTENCE_BREAK.test(t.gapBefore) ? ' | ' : ' '
+    acc.parts[2 * k - 1] = sep
+    acc.length += sep.length
+  }
+  acc.phraseStarts[k] = acc.length
+  const word = t.primary.includes(' ') || t.primary.includes('|') ? t.primary.replace(/[ |]/g, '') : t.primary
+  acc.parts[2 * k] = word
+  acc.length += word.length
+  acc.words[k] = t
 }
 
 export function analyse(original: string): Analysis {
@@ -47,7 +80,12 @@ export function analyse(original: string): Analysis {
   const tokens = base
   if (base.some((t) => t.split)) {
     variants.push(buildPhrase(base, true))
-    tokens.push(...base.flatMap((t) => (t.split ? t.split.map((s) => ({ ...s, shadow: true })) : [])))
+    // The split halves are also looked up as words, as shadows (after every base token).
+    const count = base.length
+    for (let i = 0; i < count; i++) {
+      const halves = base[i]!.split
+      if (halves) for (const half of halves) tokens.push({ ...half, shadow: true })
+    }
   }
   return { original, folded, tokens, ...primary, variants }
 }

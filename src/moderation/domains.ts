@@ -11,8 +11,22 @@ export function isAllowedHost(host: string, allowed: readonly string[]): boolean
 
 const DIGIT_AS_LETTER: Record<string, string> = { '0': 'o', '1': 'l', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b' }
 
+// Every link is compared with every allowed domain: the allowed domains'
+// skeletons would otherwise be rebuilt for each link of each message.
+const skeletons = new Map<string, string>()
+
 /** Script-independent shape of a host: "ozоn.ru" (Cyrillic о), "0zon.ru" → "ozon.ru". */
 export function skeleton(host: string): string {
+  let s = skeletons.get(host)
+  if (s === undefined) {
+    s = buildSkeleton(host)
+    if (skeletons.size >= 10_000) skeletons.clear()
+    skeletons.set(host, s)
+  }
+  return s
+}
+
+function buildSkeleton(host: string): string {
   const u = host.startsWith('xn--') || host.includes('.xn--') ? domainToUnicode(host) || host : host
   let s = unhomoglyph(u.toLowerCase()).toLowerCase()
   s = s.replace(/[0-9]/g, (d) => DIGIT_AS_LETTER[d] ?? d)

@@ -1,7 +1,7 @@
 // Runs every detector over one shared analysis of the message.
 import { analyse } from './analysis.js'
 import type { Finding, ModerationContext } from './findings.js'
-import { INTENT_RULES, matchIntent } from './patterns.js'
+import { matchIntents } from './patterns.js'
 import { detectDigits } from './rules/digits.js'
 import { detectLinks } from './rules/links.js'
 import { detectLowEffort } from './rules/lowEffort.js'
@@ -11,7 +11,7 @@ export function findViolations(text: string, ctx: ModerationContext): Finding[] 
   const a = analyse(text)
   const allowed = ctx.allowedDomains.map((d) => d.toLowerCase().replace(/^\.+|\.+$/g, ''))
   const out: Finding[] = [...detectWords(a), ...detectLinks(a, allowed), ...detectDigits(a)]
-  for (const rule of INTENT_RULES) out.push(...matchIntent(rule, a, allowed))
+  out.push(...matchIntents(a, allowed))
   // One-word answers are a seller's duty; buyers, arbiters and the system may be brief.
   if (ctx.senderRole === 'seller') out.push(...detectLowEffort(a))
   return out.sort((x, y) => x.start - y.start || y.end - x.end)

@@ -30,9 +30,15 @@ export class MappedText {
 
 export class MappedBuilder {
   private parts: string[] = []
-  private from = new Int32Array(64)
-  private to = new Int32Array(64)
+  private from: Int32Array
+  private to: Int32Array
   private n = 0
+
+  /** `capacity`: expected length of the result, to spare regrowing. */
+  constructor(capacity = 64) {
+    this.from = new Int32Array(Math.max(capacity, 16))
+    this.to = new Int32Array(Math.max(capacity, 16))
+  }
 
   private reserve(extra: number): void {
     if (this.n + extra <= this.from.length) return
@@ -56,6 +62,16 @@ export class MappedBuilder {
     }
   }
 
+  /** Append `s`, unit k of which came from original unit `start + k`. */
+  pushUnits(s: string, start: number): void {
+    this.reserve(s.length)
+    this.parts.push(s)
+    for (let k = 0; k < s.length; k++) {
+      this.from[this.n] = start + k
+      this.to[this.n++] = start + k + 1
+    }
+  }
+
   /** Replace the last unit if it is `from` (combining marks typed after a base letter). */
   replaceLast(from: string, to: string): void {
     const last = this.parts[this.parts.length - 1]
@@ -73,6 +89,6 @@ export class MappedBuilder {
   }
 
   build(): MappedText {
-    return new MappedText(this.parts.join(''), this.from.slice(0, this.n), this.to.slice(0, this.n))
+    return new MappedText(this.parts.join(''), this.from.subarray(0, this.n), this.to.subarray(0, this.n))
   }
 }

@@ -23,17 +23,20 @@ const MARK = /\p{M}/u
 
 /** Lowercase, NFKC, drop invisibles and diacritics (but keep й), ё→е. */
 export function fold(original: string): MappedText {
-  const b = new MappedBuilder()
+  const b = new MappedBuilder(original.length)
   let i = 0
   while (i < original.length) {
+    const end = plainRunEnd(original, i)
+    if (end > i) {
+      // Most text is ASCII and basic Cyrillic: lowercased a run at a time, unit for unit.
+      b.pushUnits(original.slice(i, end).toLowerCase(), i)
+      i = end
+      continue
+    }
     const cp = original.codePointAt(i)!
     const len = cp > 0xffff ? 2 : 1
     const ch = original.slice(i, i + len)
-    if (cp < 0x80) {
-      b.push(cp >= 65 && cp <= 90 ? String.fromCharCode(cp + 32) : ch, i, i + len)
-    } else if (cp >= 0x410 && cp <= 0x44f) {
-      b.push(ch.toLowerCase(), i, i + len)
-    } else if (cp === 0x401 || cp === 0x451) {
+    if (cp === 0x401 || cp === 0x451) {
       b.push('е', i, i + len)
     } else if (cp === 0x306 || cp === 0x308) {
       // Combining breve/diaeresis typed after и/е: и+◌̆ is й, е+◌̈ stays е.
@@ -50,6 +53,16 @@ export function fold(original: string): MappedText {
     i += len
   }
   return b.build()
+}
+
+/** End of the run from i of ASCII and basic Cyrillic (А-я), which fold to their lowercase alone. */
+function plainRunEnd(s: string, i: number): number {
+  while (i < s.length) {
+    const c = s.charCodeAt(i)
+    if (c >= 0x80 && (c < 0x410 || c > 0x44f)) break
+    i++
+  }
+  return i
 }
 
 export type Script = 'cyrillic' | 'latin' | 'number' | 'symbol'
@@ -74,6 +87,19 @@ export interface Token {
   /** For a spaced run that starts with a one-letter preposition ("в т е л е г у"): the
    * preposition and the rest as two tokens, an alternative reading of this token. */
   split?: [Token, Token]
+  /** Shared by every token with this surface (script and readings come from it). */
+  form: WordForm
+}
+
+/**
+ * What a surface alone determines. One object per distinct surface, shared
+ * across tokens and messages, so detectors may memoise per-surface results
+ * against it (in a WeakMap). Never modified.
+ */
+export interface WordForm {
+  surface: string
+  script: Script
+  readings: string[]
 }
 
 // One-letter words that may precede a spaced-out word.
@@ -83,7 +109,9 @@ const CYR = /[а-яё]/
 const LAT = /[a-z]/
 const DIGIT = /[0-9]/
 const TOKEN_CHAR = /[\p{L}\p{N}@$*#_|!€]/u
-const EDGE_TRIM = /^[_|!#@$€]+|[_|!#@$€]+$/g
+const TOKEN_PUNCT = new Set([...'@$*#_|!'].map((c) => c.charCodeAt(0)))
+// Trimmed off both ends of a token.
+const EDGE = new Set([...'_|!#@$€'].map((c) => c.charCodeAt(0)))
 const MAX_VARIANTS = 8
 
 const LETTER = /\p{L}/u
@@ -95,14 +123,14 @@ function isLetter(c: string): boolean {
   return LETTER.test(c)
 }
 
-// Hot path: called for every character of the message.
-function isTokenChar(c: string): boolean {
-  const code = c.charCodeAt(0)
+// Hot path: called for every UTF-16 unit of the message, so it takes the code
+// and only builds a string for the rare units outside ASCII and Cyrillic.
+function isTokenUnit(code: number): boolean {
   if (code < 0x80) {
-    return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || '@$*#_|!'.includes(c)
+    return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || TOKEN_PUNCT.has(code)
   }
   if (code >= 0x400 && code <= 0x45f) return true
-  return TOKEN_CHAR.test(c)
+  return TOKEN_CHAR.test(String.fromCharCode(code))
 }
 
 /** Collapse runs of one letter ("сууука" → "сука"). */
@@ -203,10 +231,19 @@ export function readingsOf(surface: string): { script: Script; readings: string[
 
 const REPEAT = /(.)\1/u
 
+/** Cheap pre-check for REPEAT: without surrogates, a repeat is two equal adjacent units. */
+function mayRepeat(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if ((c >= 0xd800 && c <= 0xdfff) || c === s.charCodeAt(i + 1)) return true
+  }
+  return false
+}
+
 function addSqueezed(readings: string[]): void {
   const n = readings.length
   for (let i = 0; i < n; i++) {
-    if (!REPEAT.test(readings[i]!)) continue
+    if (!mayRepeat(readings[i]!) || !REPEAT.test(readings[i]!)) continue
     const s = squeeze(readings[i]!)
     if (s !== readings[i] && !readings.includes(s)) readings.push(s)
   }
@@ -215,6 +252,8 @@ function addSqueezed(readings: string[]): void {
 /** Digits a token stands for, if it is a number written with look-alikes ("89l6"). */
 export function digitsOf(surface: string): string | null {
   if (/^[0-9]+$/.test(surface)) return surface
+  // Most tokens are words: turn them away before building any string.
+  if (!onlyDigitLike(surface)) return null
   let out = ''
   let digits = 0
   for (const c of surface) {
@@ -227,26 +266,33 @@ export function digitsOf(surface: string): string | null {
   return digits >= 2 && digits * 2 > surface.length ? out : null
 }
 
+const DIGIT_LIKE = new Set([...'0123456789', ...Object.keys(digitLook)].map((c) => c.charCodeAt(0)))
+
+/** Is every unit a digit or a digit look-alike (all look-alikes are single units)? */
+function onlyDigitLike(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (!DIGIT_LIKE.has(s.charCodeAt(i))) return false
+  return true
+}
+
 // Separators allowed between spaced-out letters of one word.
 const SPACED_GAP = /^[\s.\-_*·/|,'"+~]{1,3}$/u
 
 /** Split folded text into word tokens, merging spaced/dotted single letters. */
 export function tokenize(folded: MappedText): Token[] {
   const text = folded.text
-  const raw: { start: number; end: number }[] = []
+  const trimmed: { start: number; end: number }[] = []
   let i = 0
   while (i < text.length) {
-    if (!isTokenChar(text[i]!)) {
+    if (!isTokenUnit(text.charCodeAt(i))) {
       i++
       continue
     }
     let j = i + 1
-    while (j < text.length && isTokenChar(text[j]!)) j++
+    while (j < text.length && isTokenUnit(text.charCodeAt(j))) j++
     // Surrogate pairs (emoji) are not token chars; \p{L} astral letters are rare enough to ignore.
-    raw.push({ start: i, end: j })
+    trimmed.push(trim(text, i, j))
     i = j
   }
-  const trimmed = raw.map((r) => trim(text, r.start, r.end))
   const tokens: Token[] = []
   let prevEnd = 0
   let k = 0
@@ -287,13 +333,15 @@ export function tokenize(folded: MappedText): Token[] {
   return tokens
 }
 
+/** Token range without the symbols it starts or ends with ("__ivan__", "!!!"); all-symbol tokens keep their first unit. */
 function trim(text: string, start: number, end: number): { start: number; end: number } {
-  const s = text.slice(start, end)
-  if (s.length === 1) return { start, end }
-  const m = s.replace(EDGE_TRIM, '')
-  if (m.length === 0) return { start, end: start + 1 }
-  const off = s.indexOf(m)
-  return { start: start + off, end: start + off + m.length }
+  if (end - start === 1) return { start, end }
+  let s = start
+  while (s < end && EDGE.has(text.charCodeAt(s))) s++
+  if (s === end) return { start, end: start + 1 }
+  let e = end
+  while (EDGE.has(text.charCodeAt(e - 1))) e--
+  return { start: s, end: e }
 }
 
 /** End index (exclusive) of a run of single-character tokens starting at k. */
@@ -324,7 +372,21 @@ function spacedRun(text: string, toks: { start: number; end: number }[], k: numb
   return j
 }
 
+// Chat vocabulary repeats: readings are computed once per distinct surface.
+const forms = new Map<string, WordForm>()
+
+function formOf(surface: string): WordForm {
+  let form = forms.get(surface)
+  if (form === undefined) {
+    form = { surface, ...readingsOf(surface) }
+    if (forms.size >= 50_000) forms.clear()
+    forms.set(surface, form)
+  }
+  return form
+}
+
 function makeToken(surface: string, start: number, end: number, gapBefore: string, merged: boolean): Token {
-  const { script, readings } = readingsOf(surface)
-  return { surface, start, end, script, readings, primary: readings[0]!, merged, gapBefore, shadow: false }
+  const form = formOf(surface)
+  const { script, readings } = form
+  return { surface, start, end, script, readings, primary: readings[0]!, merged, gapBefore, shadow: false, form }
 }

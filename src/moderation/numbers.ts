@@ -3,7 +3,7 @@
 // "восемь девятьсот шестнадцать …"), joined back into one string of digits.
 import numbers from './lexicon/numbers.json' with { type: 'json' }
 import type { Analysis } from './analysis.js'
-import { digitsOf, type Token } from './normalise.js'
+import { digitsOf, type Token, type WordForm } from './normalise.js'
 import type { Span } from './mapped.js'
 
 const WORDS: Record<string, number> = numbers.words
@@ -26,12 +26,24 @@ const JOIN_GAP = /^[ \t\-.()+\u2010-\u2015/]{0,5}$/
 
 type Piece = { kind: 'digits'; value: string } | { kind: 'word'; value: number }
 
+// A piece depends on the surface alone: kept per word form across messages.
+const pieces = new WeakMap<WordForm, Piece | null>()
+
 function pieceOf(t: Token): Piece | null {
-  if (t.script === 'number' || t.script === 'latin' || t.script === 'cyrillic') {
-    const d = digitsOf(t.surface)
+  let p = pieces.get(t.form)
+  if (p === undefined) {
+    p = formPiece(t.form)
+    pieces.set(t.form, p)
+  }
+  return p
+}
+
+function formPiece(f: WordForm): Piece | null {
+  if (f.script === 'number' || f.script === 'latin' || f.script === 'cyrillic') {
+    const d = digitsOf(f.surface)
     if (d !== null) return { kind: 'digits', value: d }
   }
-  for (const r of t.readings) {
+  for (const r of f.readings) {
     const v = WORDS[r]
     if (v !== undefined) return { kind: 'word', value: v }
   }
@@ -76,9 +88,11 @@ class SpokenGroup {
 export function digitRuns(a: Analysis): DigitRun[] {
   const runs: DigitRun[] = []
   const words = a.words
+  // Each word is looked at up to three times below; read it once.
+  const piece = words.map(pieceOf)
   let i = 0
   while (i < words.length) {
-    const p0 = pieceOf(words[i]!)
+    const p0 = piece[i]
     if (!p0) {
       i++
       continue
@@ -90,7 +104,7 @@ export function digitRuns(a: Analysis): DigitRun[] {
     const g = new SpokenGroup()
     let j = i
     for (;;) {
-      const p = pieceOf(words[j]!)!
+      const p = piece[j]!
       if (p.kind === 'digits') {
         g.flush()
         for (const s of g.out) {
@@ -105,7 +119,7 @@ export function digitRuns(a: Analysis): DigitRun[] {
         g.add(p.value)
       }
       const next = words[j + 1]
-      if (!next || !JOIN_GAP.test(next.gapBefore) || !pieceOf(next)) break
+      if (!next || !JOIN_GAP.test(next.gapBefore) || !piece[j + 1]) break
       j++
     }
     g.flush()

@@ -1,7 +1,7 @@
 // Word lexicons: whole-token regular expressions (roots with the prefixes and
 // endings they really take) plus exceptions, kept in lexicon/*.json. Matching
 // whole tokens is what keeps "рубля", "мандарин" or "скипидар" clean.
-import type { Token } from './normalise.js'
+import type { Token, WordForm } from './normalise.js'
 
 export interface WordLexiconFile {
   /** {name} in entries is replaced by (?:macro). */
@@ -14,8 +14,15 @@ export interface WordLexiconFile {
   masks?: string[]
 }
 
+export interface LexiconMatch {
+  word: string
+  masked: boolean
+  weak: boolean
+}
+
 export interface WordLexicon {
-  match(t: Token): { word: string; masked: boolean; weak: boolean } | null
+  /** The result is shared between calls: read it, do not change it. */
+  match(t: Token): LexiconMatch | null
 }
 
 function expandMacros(src: string, macros: Record<string, string>): string {
@@ -51,8 +58,8 @@ export function compileWordLexicon(file: WordLexiconFile): WordLexicon {
   const except = wholeWord(file.except ?? [], macros)
   const masks = file.masks ?? []
   // Memo of plain readings: chat vocabulary repeats, the regexes are the cost.
-  const memo = new Map<string, { word: string; masked: boolean; weak: boolean } | null | 'except'>()
-  const plain = (r: string): { word: string; masked: boolean; weak: boolean } | null | 'except' => {
+  const memo = new Map<string, LexiconMatch | null | 'except'>()
+  const plain = (r: string): LexiconMatch | null | 'except' => {
     let v = memo.get(r)
     if (v !== undefined) return v
     v = except?.test(r) ? 'except' : strong?.test(r) ? { word: r, masked: false, weak: false } : weak?.test(r) ? { word: r, masked: false, weak: true } : null
@@ -60,26 +67,37 @@ export function compileWordLexicon(file: WordLexiconFile): WordLexicon {
     memo.set(r, v)
     return v
   }
+  const matchReadings = (readings: readonly string[]): LexiconMatch | null => {
+    for (const r of readings) {
+      if (r.includes('*')) {
+        const m = maskRegex(r)
+        if (!m) continue
+        const len = [...r.replace(/\*+/g, '')].length
+        for (const w of masks) {
+          const wl = [...w].length
+          // The visible letters must be a fair share of the word: "на*" is not "нахуй".
+          if (len * 5 < wl * 2 || (r.endsWith('*') && wl > len + 2)) continue
+          if (m.re.test(w)) return { word: w, masked: true, weak: false }
+        }
+        continue
+      }
+      const v = plain(r)
+      if (v === 'except') return null
+      if (v) return v
+    }
+    return null
+  }
+  // The verdict depends on the readings alone, so it is kept per word form:
+  // one WeakMap look-up per token instead of one string look-up per reading.
+  const byForm = new WeakMap<WordForm, LexiconMatch | null>()
   return {
     match(t) {
-      for (const r of t.readings) {
-        if (r.includes('*')) {
-          const m = maskRegex(r)
-          if (!m) continue
-          const len = [...r.replace(/\*+/g, '')].length
-          for (const w of masks) {
-            const wl = [...w].length
-            // The visible letters must be a fair share of the word: "на*" is not "нахуй".
-            if (len * 5 < wl * 2 || (r.endsWith('*') && wl > len + 2)) continue
-            if (m.re.test(w)) return { word: w, masked: true, weak: false }
-          }
-          continue
-        }
-        const v = plain(r)
-        if (v === 'except') return null
-        if (v) return v
+      let v = byForm.get(t.form)
+      if (v === undefined) {
+        v = matchReadings(t.form.readings)
+        byForm.set(t.form, v)
       }
-      return null
+      return v
     },
   }
 }

@@ -4,6 +4,7 @@ import obscenityFile from '../lexicon/obscenity.json' with { type: 'json' }
 import insultFile from '../lexicon/insult.json' with { type: 'json' }
 import { tokenSpan, type Analysis } from '../analysis.js'
 import type { Finding } from '../findings.js'
+import type { Token } from '../normalise.js'
 import { compileWordLexicon } from '../wordlex.js'
 
 const obscenity = compileWordLexicon(obscenityFile)
@@ -46,9 +47,21 @@ function aboutSelf(a: Analysis, i: number): boolean {
   return false
 }
 
+/** Index of `t` in a.words (ordered by start), or undefined for a token left out of the phrase. */
+function wordIndex(a: Analysis, t: Token): number | undefined {
+  let lo = 0
+  let hi = a.words.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (a.words[mid]!.start < t.start) lo = mid + 1
+    else hi = mid
+  }
+  for (let i = lo; i < a.words.length && a.words[i]!.start === t.start; i++) if (a.words[i] === t) return i
+  return undefined
+}
+
 export function detectWords(a: Analysis): Finding[] {
   const out: Finding[] = []
-  const wordIndex = new Map(a.words.map((t, i) => [t, i]))
   for (const t of a.tokens) {
     const span = tokenSpan(a, t)
     const o = obscenity.match(t)
@@ -58,7 +71,7 @@ export function detectWords(a: Analysis): Finding[] {
     }
     const ins = insult.match(t)
     if (!ins) continue
-    const i = wordIndex.get(t)
+    const i = wordIndex(a, t)
     if (i !== undefined && aboutSelf(a, i)) continue
     if (ins.weak && (i === undefined || !addressed(a, i))) continue
     out.push({ rule: 'insult', start: span.start, end: span.end, certain: true, kind: ins.masked ? 'masked' : 'word' })
