@@ -6,7 +6,9 @@ import type { Analysis } from './analysis.js'
 import { digitsOf, type Token, type WordForm } from './normalise.js'
 import type { Span } from './mapped.js'
 
-const WORDS: Record<string, number> = numbers.words
+// A Map, not the JSON object: words are user text, and "constructor" or
+// "toString" would otherwise find Object.prototype's members.
+const WORDS = new Map<string, number>(Object.entries(numbers.words))
 
 export interface DigitRun {
   digits: string
@@ -44,7 +46,7 @@ function formPiece(f: WordForm): Piece | null {
     if (d !== null) return { kind: 'digits', value: d }
   }
   for (const r of f.readings) {
-    const v = WORDS[r]
+    const v = WORDS.get(r)
     if (v !== undefined) return { kind: 'word', value: v }
   }
   return null

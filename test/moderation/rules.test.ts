@@ -124,3 +124,10 @@ t.test('low_effort_reply applies to sellers only', async (t) => {
   t.notOk(rules('Да, примем возврат: оформите заявку в разделе заказа.', 'seller').includes('low_effort_reply'))
   t.notOk(rules('Ok, we will ship a replacement tomorrow.', 'seller').includes('low_effort_reply'))
 })
+
+t.test("words that name Object.prototype members are ordinary words, not number words", async (t) => {
+  for (const word of ['constructor', 'toString', 'valueOf', '__proto__', 'hasOwnProperty']) {
+    t.same(rules(`${word} 8 916 123-45-67`), ['contact_exchange'], `a phone after "${word}" is still found`)
+    t.same(rules(`${word} is broken`), [], `"${word}" alone is nothing`)
+  }
+})
