@@ -253,25 +253,70 @@ export type ThreadForMessage = Selectable<ThreadsTable> & {
  * serialise on it, so message ids become visible in id order and `after=`
  * polling misses none (insertMessage takes the same lock by its update).
  */
+/** The claim a message belongs to: the order's open claim, else its latest one (alias c, of thread t). */
+const currentClaim = sql`left join lateral (
+      select id, state not in ('resolved', 'closed', 'withdrawn') as open from claims
+      where order_id = t.order_id
+      order by state in ('resolved', 'closed', 'withdrawn'), created_at desc limit 1) c on true`
+
+/** The id of an active chat suspension of thread t's seller, or null. */
+const sellerSuspension = sql`(select s.id from sanctions s
+        where s.party_role = 'seller' and s.party_id = t.seller_id and s.kind = 'chat_suspension'
+          and s.status = any(${ACTIVE_SANCTION}::text[]) limit 1)`
+
+/** Thread t's seller takes pre-sale questions (on unless switched off). */
+const presaleQuestions = sql`coalesce((select presale_questions from seller_chat_settings where seller_id = t.seller_id), true)`
+
 export async function findThreadForMessage(db: DbOrTx, id: string, lock: boolean): Promise<ThreadForMessage | undefined> {
   // Lock first, read after: a statement that waited for the lock would still
   // read the rest (a suspension just committed) from before it waited.
   if (lock) await sql`select 1 from threads where id = ${id} for update`.execute(db)
   const result = await sql<ThreadForMessage>`${sql.raw(PREPARED)}
-    select t.*,
-      (select s.id from sanctions s
-        where s.party_role = 'seller' and s.party_id = t.seller_id and s.kind = 'chat_suspension'
-          and s.status = any(${ACTIVE_SANCTION}::text[]) limit 1) as seller_suspension_id,
+    select t.*, ${sellerSuspension} as seller_suspension_id,
       c.id as current_claim_id, c.open as current_claim_open,
-      coalesce((select presale_questions from seller_chat_settings where seller_id = t.seller_id), true) as presale_questions,
+      ${presaleQuestions} as presale_questions,
       coalesce((select array_agg(d.domain) from seller_official_domains d where d.seller_id = t.seller_id), '{}') as seller_domains
-    from threads t
-    left join lateral (
-      select id, state not in ('resolved', 'closed', 'withdrawn') as open from claims
-      where order_id = t.order_id
-      order by state in ('resolved', 'closed', 'withdrawn'), created_at desc limit 1) c on true
+    from threads t ${currentClaim}
     where t.id = ${id}`.execute(db)
   return result.rows[0]
+}
+
+/**
+ * A party's text that needs no verdict from the thread's data (moderation
+ * delivers it on the platform's domains alone), in one statement: the same
+ * checks as findThreadForMessage's reader makes (a party of the thread, a
+ * seller not suspended, a buyer's pre-sale question only where the seller
+ * takes them), then insertMessage's writes. Undefined when a check fails:
+ * nothing was written, and the full path says why.
+ */
+export async function insertAdmittedText(
+  db: DbOrTx,
+  m: { thread_id: string; sender_role: 'buyer' | 'seller'; sender_id: string; text: string; created_at: Date },
+): Promise<{ message: Selectable<MessagesTable>; seller_id: string } | undefined> {
+  const result = await sql<Selectable<MessagesTable> & { thread_seller_id: string }>`${sql.raw(PREPARED)}
+    with admitted as (
+      select t.id, c.id as claim_id
+      from threads t ${currentClaim}
+      where t.id = ${m.thread_id}
+        and case ${m.sender_role}::text when 'buyer' then t.buyer_id = ${m.sender_id} when 'seller' then t.seller_id = ${m.sender_id} else false end
+        and (${m.sender_role}::text <> 'seller' or ${sellerSuspension} is null)
+        and (${m.sender_role}::text <> 'buyer' or t.has_claim or c.id is not null or ${presaleQuestions})
+    ),
+    thread as (
+      update threads set last_message_at = ${m.created_at}::timestamptz where id = (select id from admitted) returning id, seller_id
+    ),
+    msg as (
+      insert into messages (thread_id, sender_role, sender_id, kind, text, claim_id, payload, created_at)
+      select thread.id, ${m.sender_role}::text, ${m.sender_id}::text, 'text', ${m.text}::text,
+             (select claim_id from admitted), '{}'::jsonb, ${m.created_at}::timestamptz
+      from thread
+      returning *
+    )
+    select msg.*, thread.seller_id as thread_seller_id from msg, thread`.execute(db)
+  const row = result.rows[0]
+  if (!row) return undefined
+  const { thread_seller_id, ...message } = row
+  return { message, seller_id: thread_seller_id }
 }
 
 /**

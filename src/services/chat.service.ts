@@ -84,7 +84,7 @@ export class ChatService {
     }
   }
 
-  messageView(m: MessageRow, thread: ThreadRow, principal: Principal, photos: PhotoView[] = []) {
+  messageView(m: MessageRow, thread: Pick<ThreadRow, 'seller_id'>, principal: Principal, photos: PhotoView[] = []) {
     const sender =
       m.sender_role === 'buyer' && principal.role === 'seller'
         ? { role: m.sender_role, pseudonym: buyerPseudonym(this.deps.pseudonymSecret, thread.seller_id, m.sender_id) }
@@ -174,7 +174,8 @@ export class ChatService {
    * (deliver / review) or refused (block). A refused attempt and its
    * violations are committed before the 422 is thrown, so they survive it.
    *
-   * Text alone takes one read and one write statement. With photos, all or
+   * A clean text from a party is one statement (postCleanText); any other
+   * text takes one read and one write statement. With photos, all or
    * nothing: access, suspension and moderation are checked before any image
    * work (a refused message keeps no photo); the photos are stored before the
    * message's transaction and deleted again if it fails or refuses.
@@ -185,6 +186,8 @@ export class ChatService {
     if (body === '' && uploads.length === 0) throw validation('a message needs text or at least one photo', { field: 'text' })
     const now = this.now()
     if (uploads.length === 0) {
+      const clean = await this.postCleanText(principal, threadId, body, now)
+      if (clean) return clean
       const admission = this.admit(principal, await chatRepo.findThreadForMessage(this.deps.db, threadId, false), body)
       if (admission.kind === 'admitted') {
         const row = await chatRepo.insertMessage(this.deps.db, this.newMessage(principal, admission, body, now), this.flagged(admission))
@@ -199,6 +202,22 @@ export class ChatService {
     if (early.kind === 'blocked') throw messageBlocked(early.violations)
     const prepared = await this.photoService().prepare(uploads)
     return compensating(this.deps.photos, prepared, () => this.postLocked(principal, threadId, body, now, prepared))
+  }
+
+  /**
+   * Most messages, in one round trip: a party's text that moderation delivers
+   * on the platform's domains alone needs nothing read first. The seller's
+   * official domains could only lift link findings (more allowed hosts, never
+   * fewer), so such a text is clean in every thread. Undefined sends the
+   * message down the full path: a finding to weigh with the seller's domains,
+   * or a check the statement refused (which the full path explains).
+   */
+  private async postCleanText(principal: Principal, threadId: string, text: string, now: Date) {
+    if (principal.role !== 'buyer' && principal.role !== 'seller') return undefined
+    const result = moderate(text, { senderRole: principal.role, allowedDomains: this.deps.policy.platform_domains })
+    if (result.violations.length > 0) return undefined
+    const written = await chatRepo.insertAdmittedText(this.deps.db, { thread_id: threadId, sender_role: principal.role, sender_id: principal.id, text, created_at: now })
+    return written && this.messageView(written.message, written, principal)
   }
 
   /** The message in a transaction under the thread's lock, with its photos if any; a refusal is kept, then thrown. */

@@ -125,3 +125,35 @@ t.test('who may read and write a thread', async (t) => {
   const unknown = await app.call(['buyer', order.buyer], { method: 'POST', url: '/v1/threads/00000000-0000-4000-8000-000000000000/messages', payload: { text: 'Есть кто?' } })
   t.equal(unknown.statusCode, 404)
 })
+
+t.test('a clean text is written in one statement with the same checks and claim link as the full path', async (t) => {
+  const app = await buildTestApp(t)
+  const { order, threadId } = await orderWithThread(app, { buyer: 'buyer-one', seller: 'shop-one' })
+  const text = 'Добрый день! Подскажите, пожалуйста, есть ли этот чайник в белом цвете?'
+
+  const presale = await send(app, ['buyer', 'buyer-one'], threadId, text)
+  t.equal(presale.statusCode, 201, presale.body)
+  t.equal(presale.json().claim_id, null, 'a pre-sale question belongs to no claim')
+  t.same(presale.json().sender, { role: 'buyer', id: 'buyer-one' })
+
+  const claim = await openClaim(app, order)
+  const inClaim = await send(app, ['seller', 'shop-one'], threadId, 'Здравствуйте! Пришлите, пожалуйста, фото этикетки с обратной стороны.')
+  t.equal(inClaim.statusCode, 201, inClaim.body)
+  t.equal(inClaim.json().claim_id, claim.id, 'a message in a claim thread belongs to the open claim')
+  t.match(inClaim.json().sender, { role: 'seller', id: 'shop-one' })
+  const asSeller = await app.call(['seller', 'shop-one'], { method: 'GET', url: `/v1/threads/${threadId}/messages?limit=10` })
+  const question = asSeller.json().items.find((m: { id: string }) => m.id === presale.json().id)
+  t.match(question.sender, { role: 'buyer', pseudonym: /^buyer-/ }, 'the seller sees the buyer’s pseudonym')
+
+  const thread = await app.db.selectFrom('threads').select('last_message_at').where('id', '=', threadId).executeTakeFirstOrThrow()
+  t.equal(thread.last_message_at.toISOString(), inClaim.json().created_at, 'the thread is bumped to the new message')
+
+  // Every refusal of the full path still applies: a stranger, the other role of another order, an arbiter.
+  const before = await app.db.selectFrom('messages').select(app.db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
+  t.equal((await send(app, ['buyer', 'buyer-other'], threadId, text)).statusCode, 404)
+  t.equal((await send(app, ['seller', 'shop-other'], threadId, text)).statusCode, 404)
+  t.equal((await send(app, ['arbiter', 'arb-1'], threadId, text)).statusCode, 403)
+  t.equal((await send(app, ['buyer', 'buyer-one'], '00000000-0000-4000-8000-000000000000', text)).statusCode, 404)
+  const after = await app.db.selectFrom('messages').select(app.db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
+  t.equal(after.n, before.n, 'no refused message was written')
+})

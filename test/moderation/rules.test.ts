@@ -2,6 +2,7 @@
 import t from 'tap'
 import { moderate, type SenderRole } from '../../src/moderation/index.js'
 import type { ModerationRule } from '../../src/config/policy.js'
+import { loadCorpus } from '../../bench/moderation-quality.js'
 
 const PLATFORM = ['ozon.ru', 'wildberries.ru', 'market.yandex.ru']
 
@@ -81,6 +82,21 @@ t.test('external_link: allowed official domains and phishing hint', async (t) =>
   t.equal(plain.rule, 'external_link')
   t.not(phish.hint, plain.hint, 'look-alike gets a distinct hint')
   t.match(phish.hint, /фишинг/)
+})
+
+t.test('more allowed domains only lift findings: what is clean on the platform list is clean for every seller', async (t) => {
+  // chat.service posts such texts without reading the seller's official domains first.
+  t.same(rules('пишите на shop.ru@ozon.ru'), [], 'an address at an allowed domain, whatever its user part')
+  t.same(rules('пишите на shop.ru@ozon.ru', 'seller', ['shop.ru']), [], 'still clean once shop.ru is the seller’s own')
+  t.same(rules('ozon.ru@evil.com/return'), ['external_link'], 'an allowed name as the user part of a foreign address is phishing')
+  const sellerDomains = ['samsung.com', 'shop.ru', 'remont-service.ru', 'evil.com', 'ozоn.ru']
+  let clean = 0
+  for (const row of loadCorpus()) {
+    if (rules(row.text, row.sender_role).length > 0) continue
+    clean++
+    t.same(rules(row.text, row.sender_role, sellerDomains), [], row.text)
+  }
+  t.ok(clean > 100, `${clean} clean corpus messages checked`)
 })
 
 check(
