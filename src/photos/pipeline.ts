@@ -76,13 +76,17 @@ async function normalise(input: Buffer, kind: PhotoKind, pixelsMax: number): Pro
   const frameHeight = meta.pageHeight ?? meta.height
   if (meta.width * frameHeight > pixelsMax) throw photoTooManyPixels(pixelsMax, meta.width, frameHeight)
 
-  // Decode once: orient, shrink to the largest variant, 8-bit sRGB pixels.
-  // Shrink-on-load makes this cheap for JPEG; the smaller variants resize from it.
-  const decoded = await sharp(input, options)
-    .timeout({ seconds: DECODE_TIMEOUT_SECONDS })
-    .rotate()
-    .resize(VARIANTS.full, VARIANTS.full, { fit: 'inside', withoutEnlargement: true })
-    .toColourspace('srgb')
+  // Two decodes, each shrunk on load (cheap for JPEG): the preview's pixels,
+  // from which the thumb and the dHash are cut, and the full variant straight
+  // from the upload. Holding full-size pixels in a JS buffer instead (15 MB
+  // for a 12-MP photo) made V8 run a full GC every other upload.
+  const oriented = (side: number): Sharp =>
+    sharp(input, options)
+      .timeout({ seconds: DECODE_TIMEOUT_SECONDS })
+      .rotate()
+      .resize(side, side, { fit: 'inside', withoutEnlargement: true })
+      .toColourspace('srgb')
+  const decoded = await oriented(VARIANTS.preview)
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true })
     .catch((err: unknown) => {
@@ -92,20 +96,21 @@ async function normalise(input: Buffer, kind: PhotoKind, pixelsMax: number): Pro
   const { data, info } = decoded
   const transparent = info.channels === 4 && !alphaIsOpaque(data)
   const format: OutputFormat = transparent ? 'webp' : 'jpeg'
-  const pixels = (): Sharp => {
-    const image = sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } })
-    return info.channels === 4 && !transparent ? image.removeAlpha() : image
-  }
+  const opaque = (image: Sharp, channels: number): Sharp => (channels === 4 && !transparent ? image.removeAlpha() : image)
+  const previewPixels = (): Sharp => opaque(sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }), info.channels)
 
-  const render = async (side: number): Promise<PhotoVariant> => {
-    const out = await encode(fitInside(pixels(), side), format).toBuffer({ resolveWithObject: true })
+  const render = async (image: Sharp, side: number): Promise<PhotoVariant> => {
+    const out = await encode(fitInside(image, side), format).toBuffer({ resolveWithObject: true })
     return { buffer: out.data, width: out.info.width, height: out.info.height, bytes: out.data.length }
   }
   const [full, preview, thumb, phash] = await Promise.all([
-    render(VARIANTS.full),
-    render(VARIANTS.preview),
-    render(VARIANTS.thumb),
-    dHash(pixels()),
+    // The decoded preview told whether there is alpha; removeAlpha is a no-op without one.
+    render(opaque(oriented(VARIANTS.full), info.channels), VARIANTS.full).catch((err: unknown) => {
+      throw decodeError(err, kind, pixelsMax)
+    }),
+    render(previewPixels(), VARIANTS.preview),
+    render(previewPixels(), VARIANTS.thumb),
+    dHash(previewPixels()),
   ])
 
   return {
