@@ -247,12 +247,6 @@ export type ThreadForMessage = Selectable<ThreadsTable> & {
   seller_domains: string[]
 }
 
-/**
- * The thread and what a message into it needs. With `lock`, the thread row is
- * locked until the transaction ends: message inserts into one thread
- * serialise on it, so message ids become visible in id order and `after=`
- * polling misses none (insertMessage takes the same lock by its update).
- */
 /** The claim a message belongs to: the order's open claim, else its latest one (alias c, of thread t). */
 const currentClaim = sql`left join lateral (
       select id, state not in ('resolved', 'closed', 'withdrawn') as open from claims
@@ -267,6 +261,12 @@ const sellerSuspension = sql`(select s.id from sanctions s
 /** Thread t's seller takes pre-sale questions (on unless switched off). */
 const presaleQuestions = sql`coalesce((select presale_questions from seller_chat_settings where seller_id = t.seller_id), true)`
 
+/**
+ * The thread and what a message into it needs. With `lock`, the thread row is
+ * locked until the transaction ends: message inserts into one thread
+ * serialise on it, so message ids become visible in id order and `after=`
+ * polling misses none (insertMessage takes the same lock by its update).
+ */
 export async function findThreadForMessage(db: DbOrTx, id: string, lock: boolean): Promise<ThreadForMessage | undefined> {
   // Lock first, read after: a statement that waited for the lock would still
   // read the rest (a suspension just committed) from before it waited.

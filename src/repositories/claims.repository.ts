@@ -8,31 +8,10 @@ export async function insertClaim(db: DbOrTx, row: NewClaimRow): Promise<ClaimRo
   return db.insertInto('claims').values(row).returningAll().executeTakeFirstOrThrow()
 }
 
+/** The claim as an action reads it (a prepared statement: every action and deadline starts here). */
 export async function findClaim(db: DbOrTx, id: string): Promise<ClaimRow | undefined> {
-  return db.selectFrom('claims').selectAll().where('id', '=', id).executeTakeFirst()
-}
-
-/** The claim with its seller's official domains, which moderating an action's text needs: one round trip. */
-export async function findClaimWithSellerDomains(db: DbOrTx, id: string): Promise<(ClaimRow & { seller_domains: string[] }) | undefined> {
-  const result = await sql<ClaimRow & { seller_domains: string[] }>`${sql.raw(PREPARED)}
-    select claims.*, coalesce((select array_agg(d.domain) from seller_official_domains d where d.seller_id = claims.seller_id), '{}') as seller_domains
-    from claims where claims.id = ${id}`.execute(db)
+  const result = await sql<ClaimRow>`${sql.raw(PREPARED)}select * from claims where id = ${id}`.execute(db)
   return result.rows[0]
-}
-
-export async function updateClaim(
-  db: DbOrTx,
-  id: string,
-  expectedVersion: number,
-  changes: Partial<Omit<ClaimRow, 'id' | 'created_at'>> & { snapshot: string },
-): Promise<ClaimRow | undefined> {
-  return db
-    .updateTable('claims')
-    .set(changes)
-    .where('id', '=', id)
-    .where('version', '=', expectedVersion)
-    .returningAll()
-    .executeTakeFirst()
 }
 
 /** A claim_events row as written: the payload as an object (stored as jsonb). */

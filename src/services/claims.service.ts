@@ -284,7 +284,7 @@ export class ClaimsService {
    * moderated like a chat message. A refused text is recorded on its own
    * transaction (the pool's), so the ledger keeps it.
    */
-  private async moderateFreeText(principal: Principal, claim: ClaimRow & { seller_domains: string[] }, body: ActionBody): Promise<void> {
+  private async moderateFreeText(principal: Principal, claim: ClaimRow, body: ActionBody): Promise<void> {
     const text = body.action === 'provide_info' ? body.text : MODERATED_COMMENTS.has(body.action) ? body.comment : undefined
     if (!text) return
     await moderateActionText(
@@ -294,7 +294,6 @@ export class ClaimsService {
         party: { role: actorOf(principal).role, id: principal.id },
         text,
         sellerId: claim.seller_id,
-        sellerDomains: claim.seller_domains,
         claimId: claim.id,
       },
     )
@@ -303,7 +302,7 @@ export class ClaimsService {
   /** An action from a party over the API. */
   async act(principal: Principal, id: string, body: ActionBody, expectedVersion?: number, uploads: PhotoUpload[] = []): Promise<ClaimView> {
     const actor = actorOf(principal)
-    const admit = <R extends ClaimRow>(current: R | undefined): R => {
+    const admit = (current: ClaimRow | undefined): ClaimRow => {
       if (!current || !this.canSee(principal, current)) throw notFound('claim')
       if (!ACTIONS_BY_ROLE[actor.role].includes(body.action)) {
         throw new DomainError({
@@ -324,22 +323,22 @@ export class ClaimsService {
       }
       return current
     }
-    const first = admit(await claimsRepo.findClaimWithSellerDomains(this.deps.db, id))
+    const first = admit(await claimsRepo.findClaim(this.deps.db, id))
     // Parameter rules first: a too-short comment is a 422 on its length, not a moderation verdict.
-    actionParams(body, principal.role, Number(first.line_total))
+    // A claim's line total never changes, so the parameters hold for every retry below.
+    const params = actionParams(body, principal.role, Number(first.line_total))
+    const sanctions = params.type === 'decide' ? params.sanctions : undefined
     await this.moderateFreeText(principal, first, body)
     let prepared: PreparedPhoto[] = []
     if (uploads.length > 0) {
       // Everything that can refuse cheaply is checked before the image work (and again when writing).
       if (body.action !== 'provide_info') throw photosNotAllowed(body.action)
-      this.decide(first, actor, actionParams(body, principal.role, Number(first.line_total)))
+      this.decide(first, actor, params)
       await this.checkPhotoRoom(this.deps.db, first.id, uploads.length)
       prepared = await this.photoService().prepare(uploads)
     }
     const row = await compensating(this.deps.photos, prepared, () =>
       this.retryOnConflict(first, async (current) => {
-        const params = actionParams(body, principal.role, Number(current.line_total))
-        const sanctions = params.type === 'decide' ? params.sanctions : undefined
         if (prepared.length === 0 && !sanctions) return this.applyTransition(this.deps.db, current, actor, params)
         // Photos and sanctions are written with the transition, in one transaction.
         return this.deps.db.transaction().execute(async (tx) => {

@@ -190,8 +190,6 @@ export interface ActionTextInput {
   /** With no claim yet: the order, whose thread (if any) the refused attempt is filed under. */
   orderId?: string
   threadId?: string | null
-  /** The seller's official domains when the caller read them already (saves a query). */
-  sellerDomains?: readonly string[]
 }
 
 /**
@@ -205,10 +203,13 @@ export interface ActionTextInput {
  * caller's rollback on the thrown error would discard them.
  */
 export async function moderateActionText(deps: ModerationDeps, input: ActionTextInput): Promise<ModerationResult> {
-  const allowed = input.sellerDomains
-    ? [...deps.policy.platform_domains, ...input.sellerDomains]
-    : await allowedDomains(input.db, deps.policy, input.sellerId)
-  const result = moderate(input.text, { senderRole: input.party.role, allowedDomains: allowed })
+  // More allowed domains only ever lift findings: a text clean on the platform's
+  // domains is clean for every seller, and only one with findings needs the seller's read.
+  const onPlatform = moderate(input.text, { senderRole: input.party.role, allowedDomains: deps.policy.platform_domains })
+  const result =
+    onPlatform.violations.length === 0
+      ? onPlatform
+      : moderate(input.text, { senderRole: input.party.role, allowedDomains: await allowedDomains(input.db, deps.policy, input.sellerId) })
   if (result.verdict !== 'block') return result
   const write = async (tx: DbOrTx) => {
     let threadId = input.threadId ?? null

@@ -55,3 +55,19 @@ t.test('a claim description is moderated: contact details refuse the claim and a
   const clean = await postClaimJson(app, order, { description: 'Не тот цвет: пришёл синий вместо белого.' })
   t.equal(clean.statusCode, 201)
 })
+
+t.test("an action comment may link the seller's registered official domains, and no other site", async (t) => {
+  const app = await buildTestApp(t)
+  const order = await registerOrder(app)
+  const claim = await openClaim(app, order)
+  const put = await app.call(['seller', order.seller], { method: 'PUT', url: '/v1/sellers/me/official-domains', payload: { domains: ['kettle-maker.ru'] } })
+  t.equal(put.statusCode, 200, put.body)
+
+  const foreign = await act(app, ['seller', order.seller], claim.id, { action: 'request_info', comment: 'Проверьте серийный номер на сайте https://kettle-checker.com/serial, пожалуйста.' })
+  t.equal(foreign.statusCode, 422, 'a site the seller did not register is refused')
+  t.ok(foreign.json().violations.some((v: { rule: string }) => v.rule === 'external_link'))
+
+  const official = await act(app, ['seller', order.seller], claim.id, { action: 'request_info', comment: 'Проверьте серийный номер на сайте https://kettle-maker.ru/serial, пожалуйста.' })
+  t.equal(official.statusCode, 200, official.body)
+  t.equal(official.json().state, 'awaiting_buyer_info')
+})
