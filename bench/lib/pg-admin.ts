@@ -10,8 +10,9 @@ export const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://pos
  * skips the TCP loopback stack on both ends of every query.
  */
 export function transportOf(url: string = ADMIN_URL): string {
-  const host = decodeURIComponent(new URL(url).hostname) || new URL(url).searchParams.get('host') || ''
-  return host.startsWith('/') ? `Unix socket in ${host}` : `TCP ${host}:${new URL(url).port || '5432'}`
+  const parsed = new URL(url)
+  const host = decodeURIComponent(parsed.hostname) || parsed.searchParams.get('host') || ''
+  return host.startsWith('/') ? `Unix socket in ${host}` : `TCP ${host}:${parsed.port || '5432'}`
 }
 
 export function databaseUrl(name: string): string {

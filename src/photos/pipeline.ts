@@ -78,15 +78,10 @@ async function normalise(input: Buffer, kind: PhotoKind, pixelsMax: number): Pro
 
   // Two decodes, each shrunk on load (cheap for JPEG): the preview's pixels,
   // from which the thumb and the dHash are cut, and the full variant straight
-  // from the upload. Holding full-size pixels in a JS buffer instead (15 MB
-  // for a 12-MP photo) made V8 run a full GC every other upload.
-  const oriented = (side: number): Sharp =>
-    sharp(input, options)
-      .timeout({ seconds: DECODE_TIMEOUT_SECONDS })
-      .rotate()
-      .resize(side, side, { fit: 'inside', withoutEnlargement: true })
-      .toColourspace('srgb')
-  const decoded = await oriented(VARIANTS.preview)
+  // from the upload. Full-size pixels in a JS buffer instead (15 MB for a
+  // 12-MP photo) would count against V8's external memory on every upload.
+  const oriented = (): Sharp => sharp(input, options).timeout({ seconds: DECODE_TIMEOUT_SECONDS }).rotate().toColourspace('srgb')
+  const decoded = await fitInside(oriented(), VARIANTS.preview)
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true })
     .catch((err: unknown) => {
@@ -96,16 +91,16 @@ async function normalise(input: Buffer, kind: PhotoKind, pixelsMax: number): Pro
   const { data, info } = decoded
   const transparent = info.channels === 4 && !alphaIsOpaque(data)
   const format: OutputFormat = transparent ? 'webp' : 'jpeg'
-  const opaque = (image: Sharp, channels: number): Sharp => (channels === 4 && !transparent ? image.removeAlpha() : image)
-  const previewPixels = (): Sharp => opaque(sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }), info.channels)
+  // An alpha channel that is opaque everywhere is dropped (a no-op on images without one).
+  const opaque = (image: Sharp): Sharp => (info.channels === 4 && !transparent ? image.removeAlpha() : image)
+  const previewPixels = (): Sharp => opaque(sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }))
 
   const render = async (image: Sharp, side: number): Promise<PhotoVariant> => {
     const out = await encode(fitInside(image, side), format).toBuffer({ resolveWithObject: true })
     return { buffer: out.data, width: out.info.width, height: out.info.height, bytes: out.data.length }
   }
   const [full, preview, thumb, phash] = await Promise.all([
-    // The decoded preview told whether there is alpha; removeAlpha is a no-op without one.
-    render(opaque(oriented(VARIANTS.full), info.channels), VARIANTS.full).catch((err: unknown) => {
+    render(opaque(oriented()), VARIANTS.full).catch((err: unknown) => {
       throw decodeError(err, kind, pixelsMax)
     }),
     render(previewPixels(), VARIANTS.preview),

@@ -11,25 +11,24 @@ import type { ClaimRow } from '../db/schema.js'
 import type { AuditEntry } from './claims.repository.js'
 import type { NewMessage } from './threads.repository.js'
 
-/** The claim columns a transition sets. */
-export interface ClaimChanges {
-  state: string
-  arbiter_status: string | null
-  assignee: string | null
-  priority: number
-  overdue: boolean
-  /** The machine snapshot as JSON text. */
-  snapshot: string
-  machine_version: number
-  version: number
-  resolution_type: string | null
-  decided_by: string | null
-  first_response_at: Date | null
-  escalated_at: Date | null
-  updated_at: Date
-  closed_at: Date | null
-  next_due_at: Date | null
-}
+/** The claim columns a transition sets; the snapshot as JSON text. */
+export type ClaimChanges = Pick<
+  ClaimRow,
+  | 'state'
+  | 'arbiter_status'
+  | 'assignee'
+  | 'priority'
+  | 'overdue'
+  | 'machine_version'
+  | 'version'
+  | 'resolution_type'
+  | 'decided_by'
+  | 'first_response_at'
+  | 'escalated_at'
+  | 'updated_at'
+  | 'closed_at'
+  | 'next_due_at'
+> & { snapshot: string }
 
 export interface NewDeadline {
   kind: string
