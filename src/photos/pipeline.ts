@@ -76,37 +76,34 @@ async function normalise(input: Buffer, kind: PhotoKind, pixelsMax: number): Pro
   const frameHeight = meta.pageHeight ?? meta.height
   if (meta.width * frameHeight > pixelsMax) throw photoTooManyPixels(pixelsMax, meta.width, frameHeight)
 
-  // Two decodes, each shrunk on load (cheap for JPEG): the preview's pixels,
-  // from which the thumb and the dHash are cut, and the full variant straight
-  // from the upload. Full-size pixels in a JS buffer instead (15 MB for a
-  // 12-MP photo) would count against V8's external memory on every upload.
+  // Nothing but the encoded variants comes back to JS: every byte a photo
+  // allocates there counts against V8's old-generation headroom until the
+  // next full GC, so pixel buffers in JS (2.4 MB for a 1024-px preview) set
+  // off mark-compacts under upload load. The full and preview variants are
+  // decoded from the upload (shrunk on load, cheap for JPEG); the thumb and
+  // the dHash from the encoded preview.
   const oriented = (): Sharp => sharp(input, options).timeout({ seconds: DECODE_TIMEOUT_SECONDS }).rotate().toColourspace('srgb')
-  const decoded = await fitInside(oriented(), VARIANTS.preview)
-    .raw({ depth: 'uchar' })
-    .toBuffer({ resolveWithObject: true })
-    .catch((err: unknown) => {
-      throw decodeError(err, kind, pixelsMax)
-    })
-
-  const { data, info } = decoded
-  const transparent = info.channels === 4 && !alphaIsOpaque(data)
+  const asDecodeError = (err: unknown): never => {
+    throw decodeError(err, kind, pixelsMax)
+  }
+  const transparent = meta.hasAlpha === true && !(await alphaIsOpaque(fitInside(oriented(), VARIANTS.preview)).catch(asDecodeError))
   const format: OutputFormat = transparent ? 'webp' : 'jpeg'
   // An alpha channel that is opaque everywhere is dropped (a no-op on images without one).
-  const opaque = (image: Sharp): Sharp => (info.channels === 4 && !transparent ? image.removeAlpha() : image)
-  const previewPixels = (): Sharp => opaque(sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }))
+  const upload = (): Sharp => (meta.hasAlpha === true && !transparent ? oriented().removeAlpha() : oriented())
 
   const render = async (image: Sharp, side: number): Promise<PhotoVariant> => {
     const out = await encode(fitInside(image, side), format).toBuffer({ resolveWithObject: true })
     return { buffer: out.data, width: out.info.width, height: out.info.height, bytes: out.data.length }
   }
-  const [full, preview, thumb, phash] = await Promise.all([
-    render(opaque(oriented()), VARIANTS.full).catch((err: unknown) => {
-      throw decodeError(err, kind, pixelsMax)
-    }),
-    render(previewPixels(), VARIANTS.preview),
-    render(previewPixels(), VARIANTS.thumb),
-    dHash(previewPixels()),
-  ])
+  const preview = render(upload(), VARIANTS.preview).catch(asDecodeError)
+  // Settled, not raced: when this returns no libvips thread still reads the
+  // upload, so the caller may reuse its memory.
+  const [full, previewVariant, thumb, phash] = await settleAll([
+    render(upload(), VARIANTS.full).catch(asDecodeError),
+    preview,
+    preview.then((p) => render(sharp(p.buffer), VARIANTS.thumb)),
+    preview.then((p) => dHash(sharp(p.buffer))),
+  ] as const)
 
   return {
     sha256: createHash('sha256').update(full.buffer).digest('hex'),
@@ -114,14 +111,23 @@ async function normalise(input: Buffer, kind: PhotoKind, pixelsMax: number): Pro
     format,
     mime: MIME[format],
     source: kind,
-    variants: { full, preview, thumb },
+    variants: { full, preview: previewVariant, thumb },
   }
 }
 
 /** PNG screenshots often carry an alpha channel that is 255 everywhere: those are opaque photos. */
-function alphaIsOpaque(rgba: Buffer): boolean {
-  for (let i = 3; i < rgba.length; i += 4) if (rgba[i] !== 255) return false
+async function alphaIsOpaque(image: Sharp): Promise<boolean> {
+  const alpha = await image.extractChannel('alpha').raw({ depth: 'uchar' }).toBuffer()
+  for (const value of alpha) if (value !== 255) return false
   return true
+}
+
+/** Promise.all that waits for every promise to settle before it rejects with the first failure. */
+async function settleAll<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(promises)
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+  if (failed) throw failed.reason
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T
 }
 
 function decodeError(err: unknown, kind: PhotoKind, pixelsMax: number): Error {
