@@ -19,6 +19,8 @@ import type { TSchema } from 'typebox'
 import { Value } from 'typebox/value'
 import { DomainError } from '../errors.js'
 import type { PhotoUpload } from '../services/photos.service.js'
+import { PHOTO_PARALLELISM } from '../photos/index.js'
+import { UploadBuffers } from './upload-buffers.js'
 import {
   fieldTooLarge,
   malformedMultipart,
@@ -46,6 +48,8 @@ export interface UploadLimits {
 export interface Upload extends PhotoUpload {
   /** SHA-256 of the uploaded bytes: lets Idempotency-Key tell two uploads apart. */
   sha256: string
+  /** Gives the bytes' buffer back for reuse (idempotent); after it `buffer` must not be read. */
+  release: () => void
 }
 
 declare module 'fastify' {
@@ -55,6 +59,7 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     uploadLimits: UploadLimits
+    uploadBuffers: UploadBuffers
   }
 }
 
@@ -73,6 +78,8 @@ export const multipartPlugin = fp<UploadLimits>(
       },
     })
     app.decorate('uploadLimits', { ...limits })
+    // Enough idle slabs for the photos being processed plus those being read.
+    app.decorate('uploadBuffers', new UploadBuffers(limits.photoBytesMax, 2 * PHOTO_PARALLELISM))
     app.decorateRequest('uploads', null)
     // Refused before the body was read to its end (a photo over the limit, the
     // eleventh photo, a bad part): close the connection after the answer
@@ -99,16 +106,22 @@ export function formBody(schema: TSchema): preValidationAsyncHookHandler {
       if (body !== null && typeof body === 'object' && PHOTO_FIELD in body) throw photoNotAFile()
       return
     }
-    const { fields, uploads } = await readForm(request, request.server.uploadLimits)
+    const { fields, uploads } = await readForm(request, request.server.uploadLimits, request.server.uploadBuffers)
     if (uploads.length > 0) fields[PHOTO_FIELD] = uploads.map((u) => u.sha256)
     request.body = Value.Convert(schema, fields)
     request.uploads = uploads
   }
 }
 
-async function readForm(request: FastifyRequest, limits: UploadLimits): Promise<{ fields: Record<string, unknown>; uploads: Upload[] }> {
+async function readForm(
+  request: FastifyRequest,
+  limits: UploadLimits,
+  buffers: UploadBuffers,
+): Promise<{ fields: Record<string, unknown>; uploads: Upload[] }> {
   const fields: Record<string, unknown> = Object.create(null) as Record<string, unknown>
   const uploads: Upload[] = []
+  // Node's parser holds the body to its Content-Length, so no file part is longer.
+  const declaredBytes = Number(request.headers['content-length']) || undefined
   try {
     for await (const part of request.parts()) {
       if (part.type === 'file') {
@@ -116,7 +129,7 @@ async function readForm(request: FastifyRequest, limits: UploadLimits): Promise<
           part.file.resume() // discard it: the error below ends the request
           throw unknownFileField(part.fieldname)
         }
-        uploads.push(await readUpload(part, limits.photoBytesMax))
+        uploads.push(await readUpload(part, buffers, declaredBytes))
         continue
       }
       if (part.fieldname === PHOTO_FIELD) throw photoNotAFile()
@@ -127,13 +140,17 @@ async function readForm(request: FastifyRequest, limits: UploadLimits): Promise<
       fields[part.fieldname] = existing === undefined ? part.value : ([] as unknown[]).concat(existing, part.value)
     }
   } catch (err) {
+    for (const upload of uploads) upload.release() // refused: nobody will read them
     throw asProblem(err, limits)
   }
   return { fields: { ...fields }, uploads }
 }
 
-async function readUpload(part: MultipartFile, bytesMax: number): Promise<Upload> {
-  const chunks: Buffer[] = []
+/** Reads one file part into a reusable slab, hashing it on the way. */
+async function readUpload(part: MultipartFile, buffers: UploadBuffers, declaredBytes: number | undefined): Promise<Upload> {
+  const bytesMax = buffers.slabBytes
+  const slab = buffers.take(declaredBytes)
+  let length = 0
   const hash = createHash('sha256')
   // busboy truncates at fileSize; stop right there instead of draining the rest of the part.
   const onLimit = (): void => {
@@ -142,14 +159,27 @@ async function readUpload(part: MultipartFile, bytesMax: number): Promise<Upload
   part.file.once('limit', onLimit)
   try {
     for await (const chunk of part.file) {
-      chunks.push(chunk as Buffer)
-      hash.update(chunk as Buffer)
+      const bytes = chunk as Buffer
+      // busboy's fileSize is the slab's size and the body is no longer than declared, so this holds; never copy short.
+      if (length + bytes.length > slab.length) throw photoTooLarge(bytesMax)
+      bytes.copy(slab, length)
+      length += bytes.length
+      hash.update(bytes)
     }
+    if (part.file.truncated) throw photoTooLarge(bytesMax)
+  } catch (err) {
+    buffers.give(slab)
+    throw err
   } finally {
     part.file.off('limit', onLimit)
   }
-  if (part.file.truncated) throw photoTooLarge(bytesMax)
-  return { buffer: Buffer.concat(chunks), filename: part.filename || undefined, sha256: hash.digest('hex') }
+  let released = false
+  const release = (): void => {
+    if (released) return
+    released = true
+    buffers.give(slab)
+  }
+  return { buffer: slab.subarray(0, length), filename: part.filename || undefined, sha256: hash.digest('hex'), release }
 }
 
 /** busboy's and @fastify/multipart's errors as our problems. */

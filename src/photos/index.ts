@@ -13,3 +13,4 @@ export {
 } from './pipeline.js'
 export { createStorage, photoKey, type PhotoStorage, type StoredPhoto, type StorageConfig } from './storage.js'
 export { ACCEPTED_PHOTO_TYPES } from './errors.js'
+export { PHOTO_PARALLELISM } from './sharp.js'

@@ -26,6 +26,8 @@ export interface PhotoUpload {
   buffer: Buffer
   /** The client's file name: for messages only. */
   filename: string | undefined
+  /** Called once `buffer` is no longer read, so the reader may reuse its memory. */
+  release?: () => void
 }
 
 export interface PreparedVariant {
@@ -352,7 +354,11 @@ export class PhotosService {
     return { etag, mime: row.mime, body: { stream: stored.stream, size: stored.size } }
   }
 
-  /** Processes uploads with one photo per core in flight; the first refusal stops the rest. */
+  /**
+   * Processes uploads with one photo per core in flight; the first refusal
+   * stops the rest. The last reader of the upload bytes: once every started
+   * photo has settled, it releases them all.
+   */
   private async processAll(uploads: PhotoUpload[]): Promise<ProcessedPhoto[]> {
     const results: ProcessedPhoto[] = new Array(uploads.length)
     let next = 0
@@ -368,7 +374,11 @@ export class PhotosService {
         }
       }
     }
-    await Promise.all(Array.from({ length: Math.min(uploads.length, availableParallelism()) }, worker))
+    try {
+      await Promise.all(Array.from({ length: Math.min(uploads.length, availableParallelism()) }, worker))
+    } finally {
+      for (const upload of uploads) upload.release?.()
+    }
     if (failure !== null) throw failure
     return results
   }
