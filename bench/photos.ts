@@ -33,6 +33,7 @@ import { pngBomb } from '../test/photos/fixtures/images.js'
 import { makeTestJpeg, measure, sharpVariants } from './photo-pipeline.js'
 import { processPhoto } from '../src/photos/index.js'
 import { summarize } from './lib/stats.js'
+import { countMarkCompacts } from './lib/gc.js'
 
 const seconds = Number(process.argv[2] ?? 10)
 const rounds = Number(process.argv[3] ?? 2)
@@ -170,10 +171,18 @@ async function main(): Promise<void> {
     }
     // One more than the server's photo gate (one per core), so the gate does not idle between uploads.
     const httpConcurrency = Number(process.env.BENCH_HTTP_CONCURRENCY ?? cores + 1)
-    const httpRun = async (): Promise<{ perSecond: number; photos: number; elapsed: number; cpuMs: number; latency: ReturnType<typeof summarize> }> => {
+    const httpRun = async (): Promise<{
+      perSecond: number
+      photos: number
+      elapsed: number
+      cpuMs: number
+      latency: ReturnType<typeof summarize>
+      markCompactsPerPhoto: number
+    }> => {
       const deadline = performance.now() + seconds * 1000
       const started = performance.now()
       const cpu = process.cpuUsage()
+      const markCompacts = countMarkCompacts()
       const latencies: number[] = []
       const worker = async (): Promise<void> => {
         while (performance.now() < deadline) {
@@ -185,15 +194,25 @@ async function main(): Promise<void> {
       await Promise.all(Array.from({ length: httpConcurrency }, worker))
       const elapsed = (performance.now() - started) / 1000
       const used = process.cpuUsage(cpu)
-      return { perSecond: latencies.length / elapsed, photos: latencies.length, elapsed, cpuMs: (used.user + used.system) / 1000 / latencies.length, latency: summarize(latencies) }
+      const gcs = await markCompacts.stop()
+      return {
+        perSecond: latencies.length / elapsed,
+        photos: latencies.length,
+        elapsed,
+        cpuMs: (used.user + used.system) / 1000 / latencies.length,
+        latency: summarize(latencies),
+        markCompactsPerPhoto: gcs / latencies.length,
+      }
     }
     /** sharp alone, with the process CPU time (all threads) it used per photo. */
     const sharpRun = async () => {
       const cpu = process.cpuUsage()
+      const markCompacts = countMarkCompacts()
       const result = await measure('sharp alone (3 variants)', sharpVariants, jpeg, { parallel: cores, seconds })
       const used = process.cpuUsage(cpu)
+      const gcs = await markCompacts.stop()
       // measure() runs one warm-up photo before the clock starts.
-      return { ...result, cpuMs: (used.user + used.system) / 1000 / (result.photos + 1) }
+      return { ...result, cpuMs: (used.user + used.system) / 1000 / (result.photos + 1), markCompactsPerPhoto: gcs / (result.photos + 1) }
     }
     const sharpCpu: number[] = []
     const httpCpu: number[] = []
@@ -208,7 +227,7 @@ async function main(): Promise<void> {
       sharpCpu.push(alone.cpuMs)
       console.log(
         `round ${round}: sharp alone        parallel=${cores}  ${alone.photosPerSecond.toFixed(2)} photos/s (${alone.photos} in ${alone.seconds.toFixed(1)} s; ` +
-          `${alone.cpuMs.toFixed(0)} CPU-ms/photo)`,
+          `${alone.cpuMs.toFixed(0)} CPU-ms/photo; ${alone.markCompactsPerPhoto.toFixed(2)} mark-compacts/photo)`,
       )
       const library = await measure('processPhoto()', (b) => processPhoto(b, limits), jpeg, { parallel: cores, seconds })
       pipelineRates.push(library.photosPerSecond)
@@ -218,7 +237,8 @@ async function main(): Promise<void> {
       httpCpu.push(viaHttp.cpuMs)
       console.log(
         `round ${round}: HTTP POST /v1/claims concurrency=${httpConcurrency}  ${viaHttp.perSecond.toFixed(2)} photos/s (${viaHttp.photos} in ${viaHttp.elapsed.toFixed(1)} s; ` +
-          `latency p50 ${viaHttp.latency.p50.toFixed(0)} ms, p95 ${viaHttp.latency.p95.toFixed(0)} ms; ${viaHttp.cpuMs.toFixed(0)} CPU-ms/photo)  ratio ${((100 * viaHttp.perSecond) / alone.photosPerSecond).toFixed(1)} %`,
+          `latency p50 ${viaHttp.latency.p50.toFixed(0)} ms, p95 ${viaHttp.latency.p95.toFixed(0)} ms; ${viaHttp.cpuMs.toFixed(0)} CPU-ms/photo; ` +
+          `${viaHttp.markCompactsPerPhoto.toFixed(2)} mark-compacts/photo)  ratio ${((100 * viaHttp.perSecond) / alone.photosPerSecond).toFixed(1)} %`,
       )
     }
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
