@@ -1,15 +1,19 @@
 // Prometheus metrics (prom-client) on a registry of our own: HTTP requests by
 // route and status, claims by state and queue depths (set on scrape by
 // src/routes/metrics.ts), deadline lateness (the deadline worker observes it
-// through observeDeadlineLateness) and webhook delivery outcomes.
+// through observeDeadlineLateness), webhook delivery outcomes, upload buffer
+// allocations, and prom-client's default process metrics (CPU, memory,
+// event-loop delay, GC pauses by kind: full GCs are what photo uploads cost
+// beyond the image work, see src/http/upload-buffers.ts).
 //
 // Metrics live in the process that records them: with `start all` API and
 // workers share one registry; a separate workers process has its own (and no
 // /metrics endpoint).
 import fp from 'fastify-plugin'
-import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 
 export const metricsRegistry = new Registry()
+collectDefaultMetrics({ register: metricsRegistry })
 
 export const httpRequests = new Counter({
   name: 'claimdesk_http_requests_total',
@@ -71,6 +75,13 @@ export const webhookDeliveries = new Counter({
 export const webhookFailures = new Counter({
   name: 'claimdesk_webhook_failures_total',
   help: 'Failed webhook delivery attempts (non-2xx, network error, timeout, refused address)',
+  registers: [metricsRegistry],
+})
+
+export const uploadBufferAllocations = new Counter({
+  name: 'claimdesk_upload_buffer_allocations_total',
+  help: 'Buffers allocated for uploads: "slab" (pooled, none was idle) or "own" (a small body, not pooled); a steady slab rate means the pool is too small',
+  labelNames: ['size'] as const,
   registers: [metricsRegistry],
 })
 

@@ -12,6 +12,7 @@
 // it back on a refusal, the photo service once processing has settled (no
 // libvips thread reads it any more). A slab that is never given back is
 // simply collected by the GC.
+import { uploadBufferAllocations } from './metrics.js'
 
 export class UploadBuffers {
   private readonly idle: Buffer[] = []
@@ -36,6 +37,7 @@ export class UploadBuffers {
     const idle = this.idle.pop()
     if (idle) return idle
     const small = declaredBytes !== undefined && declaredBytes < this.slabBytes / 4
+    uploadBufferAllocations.inc({ size: small ? 'own' : 'slab' })
     return Buffer.allocUnsafeSlow(small ? declaredBytes : this.slabBytes)
   }
 

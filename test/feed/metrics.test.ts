@@ -25,4 +25,7 @@ t.test('the Prometheus exposition', async (t) => {
   t.match(text, /claimdesk_deadline_lateness_seconds_count\{kind="seller_response"\} 1/)
   t.match(text, /claimdesk_deadline_lateness_seconds_bucket\{le="5",kind="seller_response"\} 1/)
   t.match(text, /# TYPE claimdesk_webhook_failures_total counter/)
+  t.match(text, /# TYPE claimdesk_upload_buffer_allocations_total counter/)
+  t.match(text, /^process_cpu_seconds_total \d/m, 'default process metrics')
+  t.match(text, /# TYPE nodejs_gc_duration_seconds histogram/, 'GC pauses by kind')
 })

@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { createHash } from 'node:crypto'
 import { Type } from 'typebox'
 import { UploadBuffers } from '../../src/http/upload-buffers.js'
+import { uploadBufferAllocations } from '../../src/http/metrics.js'
 import { formBody, multipartPlugin } from '../../src/http/multipart.js'
 import { registerProblemHandlers } from '../../src/http/problem.js'
 import { multipart } from '../photos-http/helpers.js'
@@ -29,7 +30,14 @@ t.test('slabs are reused, at most `keep` are kept idle, strangers and doubles ar
   t.equal(pool.idleCount, 2, 'a buffer of another size is not taken in')
 })
 
+/** claimdesk_upload_buffer_allocations_total by size label, as counted so far. */
+async function allocations(): Promise<Record<string, number>> {
+  const { values } = await uploadBufferAllocations.get()
+  return Object.fromEntries(values.map((v) => [String(v.labels.size), v.value]))
+}
+
 t.test('with no slab idle, a body declared under a quarter slab gets a buffer of its own size', async (t) => {
+  const before = await allocations()
   const pool = new UploadBuffers(1024, 2)
   const small = pool.take(100)
   t.equal(small.length, 100)
@@ -40,6 +48,12 @@ t.test('with no slab idle, a body declared under a quarter slab gets a buffer of
   const slab = pool.take()
   pool.give(slab)
   t.equal(pool.take(100), slab, 'an idle slab serves any size')
+  const after = await allocations()
+  t.same(
+    { own: (after.own ?? 0) - (before.own ?? 0), slab: (after.slab ?? 0) - (before.slab ?? 0) },
+    { own: 1, slab: 3 },
+    'allocations are counted for /metrics (a reused slab is not)',
+  )
 })
 
 const BYTES_MAX = 32 * 1024
