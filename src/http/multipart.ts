@@ -31,6 +31,14 @@ import {
   unknownFileField,
 } from '../services/photos/errors.js'
 
+/** Idle upload slabs never hold more than this, however many cores or large a photo_bytes_max. */
+export const IDLE_SLAB_BYTES_MAX = 256 * 1024 * 1024
+
+/** Enough idle slabs for the photos being processed plus those being read, within IDLE_SLAB_BYTES_MAX. */
+export function idleSlabsFor(photoBytesMax: number): number {
+  return Math.max(1, Math.min(2 * PHOTO_PARALLELISM, Math.floor(IDLE_SLAB_BYTES_MAX / photoBytesMax)))
+}
+
 /** The file parts' field name. */
 export const PHOTO_FIELD = 'photos'
 /** More text fields than any route takes (claim actions have 13). */
@@ -78,8 +86,7 @@ export const multipartPlugin = fp<UploadLimits>(
       },
     })
     app.decorate('uploadLimits', { ...limits })
-    // Enough idle slabs for the photos being processed plus those being read.
-    app.decorate('uploadBuffers', new UploadBuffers(limits.photoBytesMax, 2 * PHOTO_PARALLELISM))
+    app.decorate('uploadBuffers', new UploadBuffers(limits.photoBytesMax, idleSlabsFor(limits.photoBytesMax)))
     app.decorateRequest('uploads', null)
     // Refused before the body was read to its end (a photo over the limit, the
     // eleventh photo, a bad part): close the connection after the answer

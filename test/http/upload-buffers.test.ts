@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto'
 import { Type } from 'typebox'
 import { UploadBuffers } from '../../src/http/upload-buffers.js'
 import { uploadBufferAllocations } from '../../src/http/metrics.js'
-import { formBody, multipartPlugin } from '../../src/http/multipart.js'
+import { formBody, idleSlabsFor, IDLE_SLAB_BYTES_MAX, multipartPlugin } from '../../src/http/multipart.js'
+import { PHOTO_PARALLELISM } from '../../src/photos/index.js'
 import { registerProblemHandlers } from '../../src/http/problem.js'
 import { multipart } from '../photos-http/helpers.js'
 
@@ -28,6 +29,12 @@ t.test('slabs are reused, at most `keep` are kept idle, strangers and doubles ar
   t.equal(pool.idleCount, 2, 'the third is left to the GC')
   pool.give(Buffer.alloc(512))
   t.equal(pool.idleCount, 2, 'a buffer of another size is not taken in')
+})
+
+t.test('idle slabs: two per core, within a memory budget', async (t) => {
+  t.equal(idleSlabsFor(10 * 1024 * 1024), Math.min(2 * PHOTO_PARALLELISM, 25), '10 MB photos')
+  t.equal(idleSlabsFor(IDLE_SLAB_BYTES_MAX / 2), 2, 'huge photos: only what the budget holds')
+  t.equal(idleSlabsFor(IDLE_SLAB_BYTES_MAX * 2), 1, 'never none')
 })
 
 /** claimdesk_upload_buffer_allocations_total by size label, as counted so far. */
