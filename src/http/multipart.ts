@@ -54,8 +54,8 @@ export interface UploadLimits {
 }
 
 export interface Upload extends PhotoUpload {
-  /** SHA-256 of the uploaded bytes, for a request with an Idempotency-Key (it tells two uploads apart); else undefined. */
-  sha256: string | undefined
+  /** SHA-256 of the uploaded bytes: lets Idempotency-Key tell two uploads apart. */
+  sha256: string
   /** Gives the bytes' buffer back for reuse (idempotent); after it `buffer` must not be read. */
   release: () => void
 }
@@ -102,10 +102,8 @@ export const multipartPlugin = fp<UploadLimits>(
  * Route preValidation hook. JSON requests pass through (a `photos` member is
  * refused: photos travel only as file parts). A multipart request is read
  * whole: its text fields become the body, converted to the route schema's
- * types (`expected_version=3` is a number); under an Idempotency-Key, with
- * `photos` set to the uploads' SHA-256s so the request hash covers them (no
- * other reader needs them, so other requests skip hashing). The bytes go to
- * `request.uploads`.
+ * types (`expected_version=3` is a number), with `photos` set to the uploads'
+ * SHA-256s so idempotency hashing sees them; the bytes go to `request.uploads`.
  */
 export function formBody(schema: TSchema): preValidationAsyncHookHandler {
   return async function (request) {
@@ -116,7 +114,7 @@ export function formBody(schema: TSchema): preValidationAsyncHookHandler {
       return
     }
     const { fields, uploads } = await readForm(request, request.server.uploadLimits, request.server.uploadBuffers)
-    if (uploads.some((u) => u.sha256 !== undefined)) fields[PHOTO_FIELD] = uploads.map((u) => u.sha256)
+    if (uploads.length > 0) fields[PHOTO_FIELD] = uploads.map((u) => u.sha256)
     request.body = Value.Convert(schema, fields)
     request.uploads = uploads
   }
@@ -131,7 +129,6 @@ async function readForm(
   const uploads: Upload[] = []
   // Node's parser holds the body to its Content-Length, so no file part is longer.
   const declaredBytes = Number(request.headers['content-length']) || undefined
-  const fingerprint = typeof request.headers['idempotency-key'] === 'string'
   try {
     for await (const part of request.parts()) {
       if (part.type === 'file') {
@@ -139,7 +136,7 @@ async function readForm(
           part.file.resume() // discard it: the error below ends the request
           throw unknownFileField(part.fieldname)
         }
-        uploads.push(await readUpload(part, buffers, { declaredBytes, fingerprint }))
+        uploads.push(await readUpload(part, buffers, declaredBytes))
         continue
       }
       if (part.fieldname === PHOTO_FIELD) throw photoNotAFile()
@@ -156,16 +153,12 @@ async function readForm(
   return { fields: { ...fields }, uploads }
 }
 
-/** Reads one file part into a reusable slab, hashing it on the way when asked to. */
-async function readUpload(
-  part: MultipartFile,
-  buffers: UploadBuffers,
-  { declaredBytes, fingerprint }: { declaredBytes: number | undefined; fingerprint: boolean },
-): Promise<Upload> {
+/** Reads one file part into a reusable slab, hashing it on the way. */
+async function readUpload(part: MultipartFile, buffers: UploadBuffers, declaredBytes: number | undefined): Promise<Upload> {
   const bytesMax = buffers.slabBytes
   const slab = buffers.take(declaredBytes)
   let length = 0
-  const hash = fingerprint ? createHash('sha256') : null
+  const hash = createHash('sha256')
   // busboy truncates at fileSize; stop right there instead of draining the rest of the part.
   const onLimit = (): void => {
     part.file.destroy(photoTooLarge(bytesMax))
@@ -178,7 +171,7 @@ async function readUpload(
       if (length + bytes.length > slab.length) throw photoTooLarge(bytesMax)
       bytes.copy(slab, length)
       length += bytes.length
-      hash?.update(bytes)
+      hash.update(bytes)
     }
     if (part.file.truncated) throw photoTooLarge(bytesMax)
   } catch (err) {
@@ -193,7 +186,7 @@ async function readUpload(
     released = true
     buffers.give(slab)
   }
-  return { buffer: slab.subarray(0, length), filename: part.filename || undefined, sha256: hash?.digest('hex'), release }
+  return { buffer: slab.subarray(0, length), filename: part.filename || undefined, sha256: hash.digest('hex'), release }
 }
 
 /** busboy's and @fastify/multipart's errors as our problems. */
