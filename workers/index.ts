@@ -5,6 +5,7 @@ import { startWebhookWorkers } from './webhooks.js'
 import type { Config } from '../src/config/config.js'
 import type { Db } from '../src/db/database.js'
 import { ClaimsService } from '../src/services/claims.service.js'
+import { pruneDeliveries, pruneFeed } from '../src/services/retention.js'
 import { systemClock, type Clock } from '../src/services/clock.js'
 import { producerConnection, workerConnection } from '../src/jobs/connection.js'
 import { silentLogger, type Logger } from '../src/jobs/logger.js'
@@ -85,7 +86,9 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
       async () => {
         const removed = await unscheduleOnce(ctx)
         const pruned = await pruneOnce(ctx, OUTBOX_RETENTION_MS)
-        return removed >= 500 || pruned >= 1_000
+        const events = await pruneFeed(db, config.policy.feed_retention)
+        const deliveries = await pruneDeliveries(db, config.policy.feed_retention)
+        return removed >= 500 || pruned >= 1_000 || events >= 1_000 || deliveries >= 1_000
       },
       logger,
     ),

@@ -66,6 +66,8 @@ export const PolicyFileSchema = Type.Partial(
       // Webhooks (PRODUCT.md §7)
       webhook_attempts: Type.Integer({ minimum: 1, maximum: 50 }),
       webhook_max_age: Duration,
+      // Feed events and finished webhook deliveries older than this are pruned.
+      feed_retention: Duration,
     },
     { additionalProperties: false },
   ),
@@ -129,6 +131,7 @@ export const DEFAULT_POLICY_FILE: Required<PolicyFile> = {
   violation_window: 'P30D',
   webhook_attempts: 8,
   webhook_max_age: 'P1D',
+  feed_retention: 'P30D',
 }
 
 /** Every deadline kind of the machine is a duration policy, plus these. */
@@ -139,6 +142,7 @@ const DURATION_KEYS = [
   'sweep_interval',
   'violation_window',
   'webhook_max_age',
+  'feed_retention',
 ] as const
 type DurationKey = (typeof DURATION_KEYS)[number]
 

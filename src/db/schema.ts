@@ -272,6 +272,14 @@ export interface FeedEventsTable {
   created_at: CreatedAt
 }
 
+/** One row (migrations/20261122090000_feed_retention.ts): events at or before this position may be pruned. */
+export interface FeedPrunedTable {
+  singleton: Generated<boolean>
+  txid: string
+  event_id: string
+  pruned_at: Generated<Date>
+}
+
 export interface WebhooksTable {
   id: Generated<string>
   owner_role: 'seller' | 'service'
@@ -336,6 +344,7 @@ export interface Database {
   photos: PhotosTable
   photo_reuse: PhotoReuseTable
   feed_events: FeedEventsTable
+  feed_pruned: FeedPrunedTable
   webhooks: WebhooksTable
   webhook_deliveries: WebhookDeliveriesTable
   webhook_attempts: WebhookAttemptsTable

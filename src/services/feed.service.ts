@@ -24,10 +24,11 @@ import type { Selectable } from 'kysely'
 import type { Db, DbOrTx } from '../db/database.js'
 import type { FeedEventsTable } from '../db/schema.js'
 import type { Principal, PrincipalRole } from '../auth/principal.js'
-import { validation } from '../errors.js'
+import { DomainError, validation } from '../errors.js'
 import { buyerPseudonym } from './pseudonym.js'
 import { photoUrl } from './photos.service.js'
 import { VARIANT_NAMES } from '../photos/index.js'
+import { isBefore, prunedThrough } from './retention.js'
 
 export const FEED_EVENT_TYPES = [
   'claim.event',
@@ -230,6 +231,17 @@ export class FeedService {
     }
     const after = query.after ? decodeCursor(query.after) : FEED_START
     const rows = await readFeed(this.deps.db, { after, scope: scopeOf(principal), limit: query.limit + 1, types: query.types })
+    // Checked after the read: a prune that committed before it has recorded
+    // its position by now, so a page with a gap is never returned.
+    const pruned = query.after ? await prunedThrough(this.deps.db) : null
+    if (pruned && isBefore(after, pruned)) {
+      throw new DomainError({
+        status: 410,
+        slug: 'cursor-expired',
+        title: 'Cursor expired',
+        detail: 'events after this cursor were pruned (policy feed_retention); read again from the start, without `after`, and skip the event ids already seen',
+      })
+    }
     const page = rows.slice(0, query.limit)
     const last = page.at(-1)
     return {

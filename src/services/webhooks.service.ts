@@ -189,7 +189,7 @@ export class WebhooksService {
   /**
    * Sends a finished delivery again (a new run with its own attempts and
    * backoff); the workers pick it up. 409 while it is still being tried or
-   * when the webhook is disabled.
+   * when the webhook is disabled; 410 once its event has been pruned.
    */
   async replay(principal: Principal, id: string, deliveryId: string) {
     const hook = await this.own(principal, id)
@@ -210,11 +210,20 @@ export class WebhooksService {
       .where('id', '=', deliveryId)
       .where('webhook_id', '=', hook.id)
       .where('status', '!=', 'pending')
+      .where(({ exists, selectFrom }) => exists(selectFrom('feed_events').select('id').whereRef('feed_events.id', '=', 'webhook_deliveries.feed_event_id')))
       .returningAll()
       .executeTakeFirst()
     if (!updated) {
-      const exists = await this.deps.db.selectFrom('webhook_deliveries').select('id').where('id', '=', deliveryId).where('webhook_id', '=', hook.id).executeTakeFirst()
-      if (!exists) throw notFound('delivery')
+      const existing = await this.deps.db
+        .selectFrom('webhook_deliveries')
+        .select(['status', sql<boolean>`exists (select 1 from feed_events f where f.id = webhook_deliveries.feed_event_id)`.as('event_kept')])
+        .where('id', '=', deliveryId)
+        .where('webhook_id', '=', hook.id)
+        .executeTakeFirst()
+      if (!existing) throw notFound('delivery')
+      if (!existing.event_kept) {
+        throw new DomainError({ status: 410, slug: 'event-expired', title: 'Event expired', detail: 'the event of this delivery was pruned from the feed (policy feed_retention) and cannot be sent again' })
+      }
       throw new DomainError({ status: 409, slug: 'delivery-in-progress', title: 'Delivery in progress', detail: 'the delivery is still being attempted; replay it once it has succeeded or failed' })
     }
     const attempts = await this.attemptsOf([updated.id])

@@ -1,0 +1,113 @@
+// Retention: feed events and finished webhook deliveries older than policy
+// feed_retention are pruned; a feed cursor before the pruned events is refused
+// (410) rather than skipping them; what a webhook still has to send is kept.
+import t from 'tap'
+import { sql } from 'kysely'
+import { pruneDeliveries, pruneFeed } from '../../src/services/retention.js'
+import { dispatchOnce } from '../../src/services/webhooks/dispatch.js'
+import { openClaim, registerOrder } from '../helpers/fixtures.js'
+import { register } from '../webhooks/helpers.js'
+import { feedTestApp, readAll, settled, type FeedTestApp } from './helpers/app.js'
+
+const SERVICE: ['service', string] = ['service', 'marketplace']
+const P = 'https://claimdesk.dev/problems/'
+
+/** Feed event ids in feed order. */
+async function eventIds(app: FeedTestApp): Promise<string[]> {
+  const rows = await app.db.selectFrom('feed_events').select('id').orderBy('txid').orderBy('id').execute()
+  return rows.map((r) => String(r.id))
+}
+
+const age = (app: FeedTestApp, ids: string[]) =>
+  sql`update feed_events set created_at = now() - interval '2 days' where id = any(${ids}::bigint[])`.execute(app.db)
+
+async function openClaims(app: FeedTestApp, n: number, tag: string): Promise<void> {
+  for (let i = 0; i < n; i++) await openClaim(app, await registerOrder(app, { buyer: `buyer-${tag}-${i}`, seller: 'shop-retention' }))
+  await settled(app)
+}
+
+async function cursorAfter(app: FeedTestApp, events: number): Promise<string> {
+  const res = await app.call(SERVICE, { method: 'GET', url: `/v1/events?limit=${events}` })
+  return res.json().next_cursor as string
+}
+
+t.test('old events go from the head of the feed; a cursor before them is expired, the start and later cursors read on', async (t) => {
+  const app = await feedTestApp(t, { feed_retention: 'P1D' })
+  await openClaims(app, 5, 'a')
+  const ids = await eventIds(app)
+  t.ok(ids.length >= 5, `fixture: ${ids.length} events`)
+  const beforePruned = await cursorAfter(app, 2)
+  const atPruned = await cursorAfter(app, 3)
+  await age(app, ids.slice(0, 3))
+
+  t.equal(await pruneFeed(app.db, app.config.policy.feed_retention), 3, 'the three old events')
+  t.equal(await pruneFeed(app.db, app.config.policy.feed_retention), 0, 'young events stay')
+  t.same(await eventIds(app), ids.slice(3))
+  const horizon = await app.db.selectFrom('feed_pruned').select(sql<string>`event_id::text`.as('id')).executeTakeFirstOrThrow()
+  t.equal(horizon.id, ids[2], 'the last pruned position is recorded')
+
+  const expired = await app.call(SERVICE, { method: 'GET', url: `/v1/events?after=${beforePruned}` })
+  t.equal(expired.statusCode, 410)
+  t.match(expired.headers['content-type'], /^application\/problem\+json/)
+  t.equal(expired.json().type, P + 'cursor-expired')
+
+  const resumed = await app.call(SERVICE, { method: 'GET', url: `/v1/events?after=${atPruned}` })
+  t.equal(resumed.statusCode, 200, 'a cursor at the pruned position has lost nothing')
+  t.same(
+    resumed.json().items.map((e: { id: string }) => e.id),
+    ids.slice(3),
+  )
+  const fromStart = await readAll(app, SERVICE)
+  t.same(
+    fromStart.items.map((e: { id: string }) => e.id),
+    ids.slice(3),
+    'read from the start: the retained events',
+  )
+})
+
+t.test('events an active webhook has still to dispatch, or a pending delivery to send, are kept; finished deliveries age out', async (t) => {
+  const app = await feedTestApp(t, { feed_retention: 'P1D' })
+  await openClaims(app, 1, 'before')
+  const hook = await register(app, SERVICE, 'http://127.0.0.1:9/hooks')
+  await openClaims(app, 2, 'after')
+  const ids = await eventIds(app)
+  const later = ids.slice(1)
+  await age(app, ids)
+
+  t.equal(await pruneFeed(app.db, app.config.policy.feed_retention), 1, 'only the event from before the webhook')
+  t.same(await eventIds(app), later, 'the webhook has not dispatched the others yet')
+
+  await dispatchOnce(app.db)
+  const pending = await app.db.selectFrom('webhook_deliveries').select(['id', 'feed_event_id']).where('webhook_id', '=', hook.id).orderBy('id').execute()
+  t.same(
+    pending.map((d) => String(d.feed_event_id)),
+    later,
+    'one pending delivery per event',
+  )
+  t.equal(await pruneFeed(app.db, app.config.policy.feed_retention), 0, 'pending deliveries keep their events')
+
+  const [sent, ...waiting] = pending as [(typeof pending)[number], ...typeof pending]
+  await app.db.updateTable('webhook_deliveries').set({ status: 'succeeded', completed_at: sql`now()` }).where('id', '=', sent.id).execute()
+  t.equal(await pruneFeed(app.db, app.config.policy.feed_retention), 1, 'the sent one’s event goes')
+  t.same(
+    await eventIds(app),
+    waiting.map((d) => String(d.feed_event_id)),
+  )
+
+  const replay = await app.call(SERVICE, { method: 'POST', url: `/v1/webhooks/${hook.id}/deliveries/${sent.id}/replay` })
+  t.equal(replay.statusCode, 410, 'its event is gone: it cannot be sent again')
+  t.equal(replay.json().type, P + 'event-expired')
+
+  t.equal(await pruneDeliveries(app.db, app.config.policy.feed_retention), 0, 'finished just now')
+  await sql`insert into webhook_attempts (delivery_id, attempt, status_code, duration_ms) values (${sent.id}::bigint, 1, 200, 5)`.execute(app.db)
+  await sql`update webhook_deliveries set completed_at = now() - interval '2 days' where id = ${sent.id}::bigint`.execute(app.db)
+  t.equal(await pruneDeliveries(app.db, app.config.policy.feed_retention), 1, 'finished two days ago')
+  const left = await app.db.selectFrom('webhook_deliveries').select('id').execute()
+  t.same(
+    left.map((d) => d.id),
+    waiting.map((d) => d.id),
+    'pending deliveries stay',
+  )
+  const attempts = await app.db.selectFrom('webhook_attempts').select('id').where('delivery_id', '=', sent.id).execute()
+  t.equal(attempts.length, 0, 'with their attempts')
+})
