@@ -48,10 +48,26 @@ async function ensureTemplate(name: string): Promise<void> {
         await db.destroy()
       }
       await admin.query(`alter database ${building} rename to ${name}`)
+      await dropStaleTemplates(admin, name)
     } finally {
       await admin.query('select pg_advisory_unlock(424242)')
     }
   })
+}
+
+/**
+ * Templates of earlier migration sets are dropped when a new one is built, so
+ * they do not pile up on a developer's server. One still in use (another
+ * checkout's tests running right now) refuses the drop and stays for next time.
+ */
+async function dropStaleTemplates(admin: pg.Client, current: string): Promise<void> {
+  const stale = await admin.query<{ datname: string }>(
+    `select datname from pg_database where datname like 'claimdesk\\_tpl\\_%' and datname not like '%\\_building' and datname <> $1`,
+    [current],
+  )
+  for (const { datname } of stale.rows) {
+    await admin.query(`drop database if exists ${datname}`).catch(() => undefined)
+  }
 }
 
 export interface TestDatabase {
