@@ -9,6 +9,7 @@ import { sniff, type PhotoKind } from './sniff.js'
 import { findForeignPayload } from './polyglot.js'
 import { dHash } from './phash.js'
 import { Gate } from './gate.js'
+import { settleAll } from './settle.js'
 import { encode, fitInside, MIME, VARIANTS, type OutputFormat, type VariantName } from './variants.js'
 import { photoCorrupt, photoEmpty, photoPolyglot, photoTooManyPixels, photoUnsupportedType } from './errors.js'
 
@@ -120,14 +121,6 @@ async function alphaIsOpaque(image: Sharp): Promise<boolean> {
   const alpha = await image.extractChannel('alpha').raw({ depth: 'uchar' }).toBuffer()
   for (const value of alpha) if (value !== 255) return false
   return true
-}
-
-/** Promise.all that waits for every promise to settle before it rejects with the first failure. */
-async function settleAll<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
-  const results = await Promise.allSettled(promises)
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
-  if (failed) throw failed.reason
-  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T
 }
 
 function decodeError(err: unknown, kind: PhotoKind, pixelsMax: number): Error {

@@ -60,9 +60,15 @@ export function encodeCursor(p: FeedPosition): string {
   return Buffer.from(`${p.txid}.${p.id}`).toString('base64url')
 }
 
+const XID8_MAX = 2n ** 64n - 1n
+const BIGINT_MAX = 2n ** 63n - 1n
+
 export function decodeCursor(cursor: string): FeedPosition {
   const m = /^(\d{1,20})\.(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'))
-  if (!m?.[1] || !m[2]) throw validation('the cursor is not one this API issued', { field: 'after' })
+  // In range of xid8 and bigint too, or Postgres would refuse the cast with a 500.
+  if (!m?.[1] || !m[2] || BigInt(m[1]) > XID8_MAX || BigInt(m[2]) > BIGINT_MAX) {
+    throw validation('the cursor is not one this API issued', { field: 'after' })
+  }
   return { txid: m[1], id: m[2] }
 }
 
@@ -74,23 +80,47 @@ export interface ReadOptions {
   types?: readonly string[] | undefined
 }
 
+export interface FeedRead {
+  /** Rows after `after`, oldest first. */
+  rows: FeedRow[]
+  /**
+   * The position every row not yet readable sorts after: with the rows of a
+   * page that was not full, the reader has seen everything in its scope up to
+   * here, so it may move its cursor on even without new rows.
+   */
+  head: FeedPosition
+}
+
 /**
  * One page of raw rows after `after`, oldest first, never past the snapshot's
  * xmin. One statement, so the xmin is that of the snapshot the rows come from.
  */
-export async function readFeed(db: DbOrTx, opts: ReadOptions): Promise<FeedRow[]> {
+export async function readFeed(db: DbOrTx, opts: ReadOptions): Promise<FeedRead> {
   const { after, scope } = opts
   const types = opts.types && opts.types.length > 0 && !opts.types.includes('*') ? [...opts.types] : null
-  const result = await sql<FeedRow>`
-    select id, txid::text as txid, type, claim_id, thread_id, buyer_id, seller_id, source_id, data, occurred_at, created_at
-    from feed_events
-    where (txid, id) > (${after.txid}::xid8, ${after.id}::bigint)
-      and txid < feed_horizon()
-      ${scope.role === 'buyer' ? sql`and buyer_id = ${scope.id}` : scope.role === 'seller' ? sql`and seller_id = ${scope.id}` : sql``}
-      ${types ? sql`and type = any(${types}::text[])` : sql``}
-    order by feed_events.txid, feed_events.id -- qualified: the bare name would sort by the text alias
-    limit ${opts.limit}`.execute(db)
-  return result.rows
+  // The lateral join keeps one row (the horizon) even when no event matches.
+  const result = await sql<{ horizon: string } & { [K in keyof FeedRow]: FeedRow[K] | null }>`
+    select h.xmin::text as horizon, e.*
+    from (select feed_horizon() as xmin) h
+    left join lateral (
+      select id, txid::text as txid, type, claim_id, thread_id, buyer_id, seller_id, source_id, data, occurred_at, created_at
+      from feed_events
+      where (txid, id) > (${after.txid}::xid8, ${after.id}::bigint)
+        and txid < h.xmin
+        ${scope.role === 'buyer' ? sql`and buyer_id = ${scope.id}` : scope.role === 'seller' ? sql`and seller_id = ${scope.id}` : sql``}
+        ${types ? sql`and type = any(${types}::text[])` : sql``}
+      order by feed_events.txid, feed_events.id -- qualified: the bare name would sort by the text alias
+      limit ${opts.limit}
+    ) e on true`.execute(db)
+  const horizon = result.rows[0]?.horizon ?? '0'
+  const rows = result.rows.filter((r) => r.id !== null).map(({ horizon: _, ...row }) => row as FeedRow)
+  // Rows of txid = xmin have id ≥ 1, so (xmin, 0) is just before all of them.
+  return { rows, head: { txid: horizon, id: '0' } }
+}
+
+/** The later of two feed positions. */
+export function laterOf(a: FeedPosition, b: FeedPosition): FeedPosition {
+  return isBefore(a, b) ? b : a
 }
 
 /** The position every transaction still running (or yet to start) sorts after: a subscription starts here. */
@@ -216,7 +246,11 @@ export interface FeedServiceDeps {
 
 export interface FeedPage {
   items: FeedEventView[]
-  /** Always set: pass it as `after` to continue (an empty page returns the cursor it was given). */
+  /**
+   * Always set: pass it as `after` to continue. Once a read has caught up
+   * (has_more false) it points at the feed's head, past events the caller
+   * cannot see, so an idle reader's cursor keeps up with retention.
+   */
   next_cursor: string
   has_more: boolean
 }
@@ -230,7 +264,7 @@ export class FeedService {
       if (unknown.length > 0) throw validation(`unknown event types: ${unknown.join(', ')}`, { field: 'types', allowed: FEED_EVENT_TYPES })
     }
     const after = query.after ? decodeCursor(query.after) : FEED_START
-    const rows = await readFeed(this.deps.db, { after, scope: scopeOf(principal), limit: query.limit + 1, types: query.types })
+    const { rows, head } = await readFeed(this.deps.db, { after, scope: scopeOf(principal), limit: query.limit + 1, types: query.types })
     // Checked after the read: a prune that committed before it has recorded
     // its position by now, so a page with a gap is never returned.
     const pruned = query.after ? await prunedThrough(this.deps.db) : null
@@ -244,10 +278,14 @@ export class FeedService {
     }
     const page = rows.slice(0, query.limit)
     const last = page.at(-1)
+    const hasMore = rows.length > query.limit
+    const reached = last ? { txid: last.txid, id: last.id } : after
     return {
       items: page.map((r) => eventView(r, principal, this.deps.pseudonymSecret)),
-      next_cursor: last ? encodeCursor({ txid: last.txid, id: last.id }) : encodeCursor(after),
-      has_more: rows.length > query.limit,
+      // All caught up: the cursor moves on to the head, so a reader whose own
+      // events are rare is never left behind retention by everyone else's.
+      next_cursor: encodeCursor(hasMore ? reached : laterOf(reached, head)),
+      has_more: hasMore,
     }
   }
 }

@@ -2,13 +2,16 @@
 // feed_retention, a bounded batch per call (the workers' housekeeping calls
 // these every few seconds).
 //
-// Feed events go oldest first, by feed position (txid, id), and each batch
-// records the last position it deleted in feed_pruned, in the same
-// statement. A reader whose cursor is below that position may have lost
-// events after it and is told so (410 cursor-expired, FeedService.read); a
-// cursor at or above it has lost nothing. Never pruned, whatever their age:
-// - events after an active webhook's cursor (not yet turned into deliveries);
-// - events of a pending delivery (still being sent).
+// Feed events go as one unbroken run from the start of the feed, in feed
+// order (txid, id), and each batch records the last position it deleted in
+// feed_pruned, in the same statement. So every event at or before that
+// position is gone, and none can appear there later (only readable events
+// are pruned: an unfinished transaction's rows all sort after them). A reader
+// whose cursor is before it may have lost events and is told so (410
+// cursor-expired, FeedService.read); a cursor at or after it has lost nothing.
+// The run stops at the first event to keep: one younger than the retention,
+// one an active webhook will send but has not dispatched yet (its scope and
+// types, after its cursor), or one with a pending delivery.
 import { sql } from 'kysely'
 import type { Db, DbOrTx } from '../db/database.js'
 import type { FeedPosition } from './feed.service.js'
@@ -20,19 +23,25 @@ const interval = (ms: number) => sql`${ms / 1000}::float8 * interval '1 second'`
  * head of the feed; returns how many (a full batch means: call again now).
  */
 export async function pruneFeed(db: Db, retentionMs: number, batchSize = 1_000): Promise<number> {
-  // Only the head of the feed is looked at, so a call costs one short index
-  // scan however large the feed; an event too young (or kept) there holds
-  // the ones behind it back until the next call finds them old enough.
   const result = await sql<{ deleted: number }>`
     with head as (
-      select id, txid, created_at from feed_events order by txid, id limit ${batchSize}
+      select f.id, f.txid,
+        f.created_at >= now() - ${interval(retentionMs)}
+          or exists (select 1 from webhooks w
+            where w.status = 'active' and (f.txid, f.id) > (w.cursor_txid, w.cursor_id)
+              and (w.owner_role <> 'seller' or f.seller_id = w.owner_id)
+              and (cardinality(w.event_types) = 0 or '*' = any(w.event_types) or f.type = any(w.event_types)))
+          or exists (select 1 from webhook_deliveries d where d.feed_event_id = f.id and d.status = 'pending')
+          as keep
+      from feed_events f
+      where f.txid < feed_horizon()
+      order by f.txid, f.id
+      limit ${batchSize}
+    ), stop as (
+      select txid, id from head where keep order by txid, id limit 1
     ), doomed as (
-      select h.id from head h
-      where h.created_at < now() - ${interval(retentionMs)}
-        and not exists (select 1 from webhooks w
-          where w.status = 'active' and (h.txid, h.id) > (w.cursor_txid, w.cursor_id))
-        and not exists (select 1 from webhook_deliveries d
-          where d.feed_event_id = h.id and d.status = 'pending')
+      select h.id, h.txid from head h
+      where not exists (select 1 from stop where (h.txid, h.id) >= (stop.txid, stop.id))
     ), gone as (
       delete from feed_events f using doomed where f.id = doomed.id returning f.txid, f.id
     ), last as (
@@ -52,12 +61,12 @@ export async function pruneFeed(db: Db, retentionMs: number, batchSize = 1_000):
  * cancelled) completed longer than `retentionMs` ago, with their attempts.
  */
 export async function pruneDeliveries(db: Db, retentionMs: number, batchSize = 1_000): Promise<number> {
+  // The conditions are repeated outside the subquery: a delivery replayed
+  // (pending again) while this runs is re-checked on its new version and kept.
+  const finished = sql`status <> 'pending' and completed_at < now() - ${interval(retentionMs)}`
   const result = await sql`
-    delete from webhook_deliveries where id in (
-      select id from webhook_deliveries
-      where status <> 'pending' and completed_at < now() - ${interval(retentionMs)}
-      order by completed_at
-      limit ${batchSize})`.execute(db)
+    delete from webhook_deliveries where ${finished} and id in (
+      select id from webhook_deliveries where ${finished} order by completed_at limit ${batchSize})`.execute(db)
   return Number(result.numAffectedRows ?? 0)
 }
 

@@ -18,6 +18,9 @@ async function eventIds(app: FeedTestApp): Promise<string[]> {
   return rows.map((r) => String(r.id))
 }
 
+/** The ids of feed items as the API returns them. */
+const idsOf = (items: Array<{ id: string }>): string[] => items.map((e) => e.id)
+
 const age = (app: FeedTestApp, ids: string[]) =>
   sql`update feed_events set created_at = now() - interval '2 days' where id = any(${ids}::bigint[])`.execute(app.db)
 
@@ -53,16 +56,9 @@ t.test('old events go from the head of the feed; a cursor before them is expired
 
   const resumed = await app.call(SERVICE, { method: 'GET', url: `/v1/events?after=${atPruned}` })
   t.equal(resumed.statusCode, 200, 'a cursor at the pruned position has lost nothing')
-  t.same(
-    resumed.json().items.map((e: { id: string }) => e.id),
-    ids.slice(3),
-  )
+  t.same(idsOf(resumed.json().items), ids.slice(3))
   const fromStart = await readAll(app, SERVICE)
-  t.same(
-    fromStart.items.map((e: { id: string }) => e.id),
-    ids.slice(3),
-    'read from the start: the retained events',
-  )
+  t.same(idsOf(fromStart.items), ids.slice(3), 'read from the start: the retained events')
 })
 
 t.test('events an active webhook has still to dispatch, or a pending delivery to send, are kept; finished deliveries age out', async (t) => {
@@ -110,4 +106,49 @@ t.test('events an active webhook has still to dispatch, or a pending delivery to
   )
   const attempts = await app.db.selectFrom('webhook_attempts').select('id').where('delivery_id', '=', sent.id).execute()
   t.equal(attempts.length, 0, 'with their attempts')
+})
+
+t.test('an idle reader is carried to the head, so other parties’ pruned events never expire its cursor', async (t) => {
+  const app = await feedTestApp(t, { feed_retention: 'P1D' })
+  const idle: ['seller', string] = ['seller', 'shop-idle']
+  await openClaims(app, 3, 'busy')
+  const first = await app.call(idle, { method: 'GET', url: '/v1/events' })
+  t.same(first.json().items, [], 'none of the events are the idle seller’s')
+  const cursor = first.json().next_cursor as string
+  await age(app, await eventIds(app))
+  t.equal(await pruneFeed(app.db, app.config.policy.feed_retention), 3)
+  const later = await app.call(idle, { method: 'GET', url: `/v1/events?after=${cursor}` })
+  t.equal(later.statusCode, 200, 'its caught-up cursor is past what was pruned')
+  t.same(later.json().items, [])
+})
+
+t.test('the run stops at the first event to keep, so paging from the start never meets an expired cursor', async (t) => {
+  const app = await feedTestApp(t, { feed_retention: 'P1D' })
+  await openClaims(app, 4, 'kept')
+  const ids = await eventIds(app)
+  // A pending delivery (a replay, say) holds the second event.
+  const hook = await register(app, SERVICE, 'http://127.0.0.1:9/hooks')
+  await app.db.insertInto('webhook_deliveries').values({ webhook_id: hook.id, feed_event_id: ids[1]!, event_type: 'claim.event' }).execute()
+  await age(app, ids)
+  t.equal(await pruneFeed(app.db, app.config.policy.feed_retention), 1, 'only the event before the kept one')
+  t.same(await eventIds(app), ids.slice(1))
+  const paged = await readAll(app, SERVICE, 1)
+  t.same(idsOf(paged.items), ids.slice(1), 'one event a page, from the start, to the end')
+})
+
+t.test('a webhook holds back only the events it will send: its owner’s, of its types', async (t) => {
+  const app = await feedTestApp(t, { feed_retention: 'P1D' })
+  await register(app, ['seller', 'shop-quiet'], 'http://127.0.0.1:9/quiet')
+  await register(app, SERVICE, 'http://127.0.0.1:9/violations', ['violation.recorded'])
+  await openClaims(app, 3, 'others')
+  await age(app, await eventIds(app))
+  t.equal(await pruneFeed(app.db, app.config.policy.feed_retention), 3, 'neither webhook would send these claim events')
+})
+
+t.test('a cursor out of the id types’ range is a 422, not a 500', async (t) => {
+  const app = await feedTestApp(t)
+  const cursor = Buffer.from('99999999999999999999.9999999999999999999').toString('base64url')
+  const res = await app.call(SERVICE, { method: 'GET', url: `/v1/events?after=${cursor}` })
+  t.equal(res.statusCode, 422)
+  t.equal(res.json().type, P + 'validation-failed')
 })

@@ -55,10 +55,16 @@ async function ensureTemplate(name: string): Promise<void> {
   })
 }
 
+const pgCode = (err: unknown): string | undefined => (err as { code?: string }).code
+const OBJECT_IN_USE = '55006'
+const INVALID_CATALOG_NAME = '3D000'
+
 /**
  * Templates of earlier migration sets are dropped when a new one is built, so
- * they do not pile up on a developer's server. One still in use (another
- * checkout's tests running right now) refuses the drop and stays for next time.
+ * they do not pile up on a developer's server. One being cloned right now
+ * (another checkout's tests) refuses the drop and stays for next time; one
+ * dropped just before another checkout clones it is rebuilt there
+ * (createTestDatabase).
  */
 async function dropStaleTemplates(admin: pg.Client, current: string): Promise<void> {
   const stale = await admin.query<{ datname: string }>(
@@ -66,7 +72,9 @@ async function dropStaleTemplates(admin: pg.Client, current: string): Promise<vo
     [current],
   )
   for (const { datname } of stale.rows) {
-    await admin.query(`drop database if exists ${datname}`).catch(() => undefined)
+    await admin.query(`drop database if exists ${datname}`).catch((err: unknown) => {
+      if (pgCode(err) !== OBJECT_IN_USE) throw err
+    })
   }
 }
 
@@ -79,9 +87,17 @@ export interface TestDatabase {
 
 export async function createTestDatabase(): Promise<TestDatabase> {
   const template = templateName()
-  await ensureTemplate(template)
   const name = `claimdesk_t_${randomBytes(6).toString('hex')}`
-  await withAdmin((admin) => admin.query(`create database ${name} template ${template}`))
+  for (let attempt = 1; ; attempt++) {
+    await ensureTemplate(template)
+    try {
+      await withAdmin((admin) => admin.query(`create database ${name} template ${template}`))
+      break
+    } catch (err) {
+      // Dropped as stale by another checkout's run between the two steps: build it again.
+      if (pgCode(err) !== INVALID_CATALOG_NAME || attempt >= 3) throw err
+    }
+  }
   const url = urlFor(name)
   const db = createDb(url, { max: 20 })
   return {

@@ -31,7 +31,7 @@ export async function dispatchOnce(db: Db, batchSize = 500): Promise<{ created: 
         from webhooks where id = ${id} and status = 'active' for update skip locked`.execute(tx)
       const w = locked.rows[0]
       if (!w) return 0
-      const rows = await readFeed(tx, {
+      const { rows } = await readFeed(tx, {
         after: { txid: w.cursor_txid, id: w.cursor_id },
         scope: scopeOf({ role: w.owner_role, id: w.owner_id }),
         limit: batchSize,
