@@ -99,9 +99,11 @@ export async function readFeed(db: DbOrTx, opts: ReadOptions): Promise<FeedRead>
   const { after, scope } = opts
   const types = opts.types && opts.types.length > 0 && !opts.types.includes('*') ? [...opts.types] : null
   // The lateral join keeps one row (the horizon) even when no event matches.
+  // Materialized: inlined, feed_horizon() would run again for every row.
   const result = await sql<{ horizon: string } & { [K in keyof FeedRow]: FeedRow[K] | null }>`
+    with h as materialized (select feed_horizon() as xmin)
     select h.xmin::text as horizon, e.*
-    from (select feed_horizon() as xmin) h
+    from h
     left join lateral (
       select id, txid::text as txid, type, claim_id, thread_id, buyer_id, seller_id, source_id, data, occurred_at, created_at
       from feed_events
