@@ -13,16 +13,36 @@
 // one an active webhook will send but has not dispatched yet (its scope and
 // types, after its cursor), or one with a pending delivery.
 import { sql } from 'kysely'
-import type { Db, DbOrTx } from '../db/database.js'
+import type { Db, DbOrTx, Tx } from '../db/database.js'
 import type { FeedPosition } from './feed.service.js'
 
 const interval = (ms: number) => sql`${ms / 1000}::float8 * interval '1 second'`
+
+const PRUNE_LOCK = sql`hashtextextended('feed-retention', 0)`
+
+/**
+ * A replay makes a finished delivery pending again, which keeps its event; a
+ * prune running at the same moment could not see that and would delete the
+ * event under it. The replay holds this lock (shared) while it checks and
+ * updates, a prune holds it exclusively: one waits for the other to commit.
+ */
+export async function holdReplayLock(tx: Tx): Promise<void> {
+  await sql`select pg_advisory_xact_lock_shared(${PRUNE_LOCK})`.execute(tx)
+}
 
 /**
  * Deletes up to `batchSize` feed events older than `retentionMs` from the
  * head of the feed; returns how many (a full batch means: call again now).
  */
 export async function pruneFeed(db: Db, retentionMs: number, batchSize = 1_000): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    await sql`select pg_advisory_xact_lock(${PRUNE_LOCK})`.execute(tx)
+    return pruneFeedRun(tx, retentionMs, batchSize)
+  })
+}
+
+/** The prune itself: one statement, taken after the lock so its snapshot sees every committed replay. */
+async function pruneFeedRun(tx: Tx, retentionMs: number, batchSize: number): Promise<number> {
   const result = await sql<{ deleted: number }>`
     with head as (
       select f.id, f.txid,
@@ -52,7 +72,7 @@ export async function pruneFeed(db: Db, retentionMs: number, batchSize = 1_000):
       on conflict (singleton) do update set txid = excluded.txid, event_id = excluded.event_id, pruned_at = excluded.pruned_at
         where (excluded.txid, excluded.event_id) > (feed_pruned.txid, feed_pruned.event_id)
     )
-    select count(*)::int as deleted from gone`.execute(db)
+    select count(*)::int as deleted from gone`.execute(tx)
   return result.rows[0]?.deleted ?? 0
 }
 

@@ -9,6 +9,7 @@ import type { Principal } from '../auth/principal.js'
 import { DomainError, notFound, validation } from '../errors.js'
 import { currentHead, FEED_EVENT_TYPES } from './feed.service.js'
 import { newWebhookSecret } from './webhooks/signing.js'
+import { holdReplayLock } from './retention.js'
 import { allowPrivateFromEnv, checkWebhookUrl, UnsafeUrlError, urlRefused } from './webhooks/url-safety.js'
 
 export const WEBHOOK_EVENT_TYPES = ['*', ...FEED_EVENT_TYPES] as const
@@ -197,22 +198,25 @@ export class WebhooksService {
       throw new DomainError({ status: 409, slug: 'webhook-disabled', title: 'Webhook disabled', detail: `the webhook is disabled: ${hook.disabled_reason ?? 'no reason recorded'}` })
     }
     if (!/^\d{1,19}$/.test(deliveryId)) throw notFound('delivery')
-    const updated = await this.deps.db
-      .updateTable('webhook_deliveries')
-      .set({
-        status: 'pending',
-        replays: sql`replays + 1`,
-        started_at: sql`now()`,
-        enqueued_at: null,
-        completed_at: null,
-        updated_at: sql`now()`,
-      })
-      .where('id', '=', deliveryId)
-      .where('webhook_id', '=', hook.id)
-      .where('status', '!=', 'pending')
-      .where(({ exists, selectFrom }) => exists(selectFrom('feed_events').select('id').whereRef('feed_events.id', '=', 'webhook_deliveries.feed_event_id')))
-      .returningAll()
-      .executeTakeFirst()
+    const updated = await this.deps.db.transaction().execute(async (tx) => {
+      await holdReplayLock(tx)
+      return tx
+        .updateTable('webhook_deliveries')
+        .set({
+          status: 'pending',
+          replays: sql`replays + 1`,
+          started_at: sql`now()`,
+          enqueued_at: null,
+          completed_at: null,
+          updated_at: sql`now()`,
+        })
+        .where('id', '=', deliveryId)
+        .where('webhook_id', '=', hook.id)
+        .where('status', '!=', 'pending')
+        .where(({ exists, selectFrom }) => exists(selectFrom('feed_events').select('id').whereRef('feed_events.id', '=', 'webhook_deliveries.feed_event_id')))
+        .returningAll()
+        .executeTakeFirst()
+    })
     if (!updated) {
       const existing = await this.deps.db
         .selectFrom('webhook_deliveries')

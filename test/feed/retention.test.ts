@@ -152,3 +152,32 @@ t.test('a cursor out of the id types’ range is a 422, not a 500', async (t) =>
   t.equal(res.statusCode, 422)
   t.equal(res.json().type, P + 'validation-failed')
 })
+
+t.test('a replay racing a prune waits for it, and then finds the event gone (410), never a 200 for an event being deleted', async (t) => {
+  const app = await feedTestApp(t, { feed_retention: 'P1D' })
+  const hook = await register(app, SERVICE, 'http://127.0.0.1:9/hooks')
+  await openClaims(app, 1, 'race')
+  await dispatchOnce(app.db)
+  const delivery = await app.db.selectFrom('webhook_deliveries').select(['id', 'feed_event_id']).where('webhook_id', '=', hook.id).executeTakeFirstOrThrow()
+  await app.db.updateTable('webhook_deliveries').set({ status: 'succeeded', completed_at: sql`now()` }).where('id', '=', delivery.id).execute()
+
+  let answered = false
+  // Wrapped: a promise returned from the callback would be awaited before the commit it waits for.
+  const { replay } = await app.db.transaction().execute(async (tx) => {
+    // A prune in progress: it holds the lock and is deleting the event.
+    await sql`select pg_advisory_xact_lock(hashtextextended('feed-retention', 0))`.execute(tx)
+    const pending = app.call(SERVICE, { method: 'POST', url: `/v1/webhooks/${hook.id}/deliveries/${delivery.id}/replay` }).then((res) => {
+      answered = true
+      return res
+    })
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    t.notOk(answered, 'the replay waits for the prune')
+    await tx.deleteFrom('feed_events').where('id', '=', delivery.feed_event_id).execute()
+    return { replay: pending }
+  })
+  const res = await replay
+  t.equal(res.statusCode, 410)
+  t.equal(res.json().type, P + 'event-expired')
+  const row = await app.db.selectFrom('webhook_deliveries').select('status').where('id', '=', delivery.id).executeTakeFirstOrThrow()
+  t.equal(row.status, 'succeeded', 'left as it was')
+})
