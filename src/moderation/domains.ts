@@ -3,6 +3,7 @@
 // digits for letters, the brand inside another domain, one typo) is phishing.
 import unhomoglyph from 'unhomoglyph'
 import { domainToUnicode } from 'node:url'
+import { memoByString } from './memo.js'
 
 export function isAllowedHost(host: string, allowed: readonly string[]): boolean {
   const h = host.toLowerCase().replace(/\.$/, '')
@@ -11,20 +12,12 @@ export function isAllowedHost(host: string, allowed: readonly string[]): boolean
 
 const DIGIT_AS_LETTER: Record<string, string> = { '0': 'o', '1': 'l', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b' }
 
-// Every link is compared with every allowed domain: the allowed domains'
-// skeletons would otherwise be rebuilt for each link of each message.
-const skeletons = new Map<string, string>()
-
-/** Script-independent shape of a host: "ozоn.ru" (Cyrillic о), "0zon.ru" → "ozon.ru". */
-export function skeleton(host: string): string {
-  let s = skeletons.get(host)
-  if (s === undefined) {
-    s = buildSkeleton(host)
-    if (skeletons.size >= 10_000) skeletons.clear()
-    skeletons.set(host, s)
-  }
-  return s
-}
+/**
+ * Script-independent shape of a host: "ozоn.ru" (Cyrillic о), "0zon.ru" → "ozon.ru".
+ * Memoised: every link is compared with every allowed domain, whose skeletons
+ * would otherwise be rebuilt for each link of each message.
+ */
+export const skeleton = memoByString(10_000, buildSkeleton)
 
 function buildSkeleton(host: string): string {
   const u = host.startsWith('xn--') || host.includes('.xn--') ? domainToUnicode(host) || host : host

@@ -3,6 +3,7 @@
 // its de-obfuscated readings (look-alikes, leetspeak, masks, spaced letters).
 import conf from './lexicon/confusables.json' with { type: 'json' }
 import { MappedBuilder, type MappedText } from './mapped.js'
+import { memoByString } from './memo.js'
 
 const foldToLatin: Record<string, string> = conf.foldToLatin
 const cyrVariants: Record<string, string> = conf.cyrillicVariants
@@ -373,17 +374,7 @@ function spacedRun(text: string, toks: { start: number; end: number }[], k: numb
 }
 
 // Chat vocabulary repeats: readings are computed once per distinct surface.
-const forms = new Map<string, WordForm>()
-
-function formOf(surface: string): WordForm {
-  let form = forms.get(surface)
-  if (form === undefined) {
-    form = { surface, ...readingsOf(surface) }
-    if (forms.size >= 50_000) forms.clear()
-    forms.set(surface, form)
-  }
-  return form
-}
+const formOf = memoByString(50_000, (surface): WordForm => ({ surface, ...readingsOf(surface) }))
 
 function makeToken(surface: string, start: number, end: number, gapBefore: string, merged: boolean): Token {
   const form = formOf(surface)

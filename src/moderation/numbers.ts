@@ -5,6 +5,7 @@ import numbers from './lexicon/numbers.json' with { type: 'json' }
 import type { Analysis } from './analysis.js'
 import { digitsOf, type Token, type WordForm } from './normalise.js'
 import type { Span } from './mapped.js'
+import { memoByObject } from './memo.js'
 
 // A Map, not the JSON object: words are user text, and "constructor" or
 // "toString" would otherwise find Object.prototype's members.
@@ -29,16 +30,8 @@ const JOIN_GAP = /^[ \t\-.()+\u2010-\u2015/]{0,5}$/
 type Piece = { kind: 'digits'; value: string } | { kind: 'word'; value: number }
 
 // A piece depends on the surface alone: kept per word form across messages.
-const pieces = new WeakMap<WordForm, Piece | null>()
-
-function pieceOf(t: Token): Piece | null {
-  let p = pieces.get(t.form)
-  if (p === undefined) {
-    p = formPiece(t.form)
-    pieces.set(t.form, p)
-  }
-  return p
-}
+const formPieceOnce = memoByObject(formPiece)
+const pieceOf = (t: Token): Piece | null => formPieceOnce(t.form)
 
 function formPiece(f: WordForm): Piece | null {
   if (f.script === 'number' || f.script === 'latin' || f.script === 'cyrillic') {

@@ -2,6 +2,7 @@
 // endings they really take) plus exceptions, kept in lexicon/*.json. Matching
 // whole tokens is what keeps "рубля", "мандарин" or "скипидар" clean.
 import type { Token, WordForm } from './normalise.js'
+import { memoByString, memoByObject } from './memo.js'
 
 export interface WordLexiconFile {
   /** {name} in entries is replaced by (?:macro). */
@@ -58,15 +59,9 @@ export function compileWordLexicon(file: WordLexiconFile): WordLexicon {
   const except = wholeWord(file.except ?? [], macros)
   const masks = file.masks ?? []
   // Memo of plain readings: chat vocabulary repeats, the regexes are the cost.
-  const memo = new Map<string, LexiconMatch | null | 'except'>()
-  const plain = (r: string): LexiconMatch | null | 'except' => {
-    let v = memo.get(r)
-    if (v !== undefined) return v
-    v = except?.test(r) ? 'except' : strong?.test(r) ? { word: r, masked: false, weak: false } : weak?.test(r) ? { word: r, masked: false, weak: true } : null
-    if (memo.size >= 50_000) memo.clear()
-    memo.set(r, v)
-    return v
-  }
+  const plain = memoByString(50_000, (r): LexiconMatch | null | 'except' =>
+    except?.test(r) ? 'except' : strong?.test(r) ? { word: r, masked: false, weak: false } : weak?.test(r) ? { word: r, masked: false, weak: true } : null,
+  )
   const matchReadings = (readings: readonly string[]): LexiconMatch | null => {
     for (const r of readings) {
       if (r.includes('*')) {
@@ -89,15 +84,6 @@ export function compileWordLexicon(file: WordLexiconFile): WordLexicon {
   }
   // The verdict depends on the readings alone, so it is kept per word form:
   // one WeakMap look-up per token instead of one string look-up per reading.
-  const byForm = new WeakMap<WordForm, LexiconMatch | null>()
-  return {
-    match(t) {
-      let v = byForm.get(t.form)
-      if (v === undefined) {
-        v = matchReadings(t.form.readings)
-        byForm.set(t.form, v)
-      }
-      return v
-    },
-  }
+  const byForm = memoByObject((form: WordForm) => matchReadings(form.readings))
+  return { match: (t) => byForm(t.form) }
 }
