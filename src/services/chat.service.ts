@@ -22,7 +22,7 @@ import { tooManyPhotos } from './photos/errors.js'
 import { buyerPseudonym } from './pseudonym.js'
 import { decodeAfter, decodeIdCursor, decodeTimeCursor, idCursor, paginate, timeCursor } from './chat/cursor.js'
 import { chatDisabled, chatSuspended, forbidden, messageBlocked } from './chat/errors.js'
-import { abuseReportView, allowedDomains, recordViolations } from './violations.service.js'
+import { abuseReportView, allowedDomains, moderateOnPlatform, recordViolations } from './violations.service.js'
 
 export const OFFICIAL_DOMAINS_MAX = 20
 
@@ -206,15 +206,14 @@ export class ChatService {
 
   /**
    * Most messages, in one round trip: a party's text that moderation delivers
-   * on the platform's domains alone needs nothing read first. The seller's
-   * official domains could only lift link findings (more allowed hosts, never
-   * fewer), so such a text is clean in every thread. Undefined sends the
-   * message down the full path: a finding to weigh with the seller's domains,
-   * or a check the statement refused (which the full path explains).
+   * on the platform's domains alone (moderateOnPlatform) is clean in every
+   * thread, so it needs nothing read first. Undefined sends the message down
+   * the full path: a finding to weigh with the seller's domains, or a check
+   * the statement refused (which the full path explains).
    */
   private async postCleanText(principal: Principal, threadId: string, text: string, now: Date) {
     if (principal.role !== 'buyer' && principal.role !== 'seller') return undefined
-    const result = moderate(text, { senderRole: principal.role, allowedDomains: this.deps.policy.platform_domains })
+    const result = moderateOnPlatform(text, principal.role, this.deps.policy)
     if (result.violations.length > 0) return undefined
     const written = await chatRepo.insertAdmittedText(this.deps.db, { thread_id: threadId, sender_role: principal.role, sender_id: principal.id, text, created_at: now })
     return written && this.messageView(written.message, written, principal)

@@ -4,10 +4,10 @@ import { claimMachine, MACHINE_VERSION } from '../../machines/claim.machine.js'
 import { DEADLINE_KINDS, type ClaimContext, type MachinePolicy } from '../../machines/claim.types.js'
 import type { Policy } from '../config/policy.js'
 import { DomainError } from '../errors.js'
-
 import type { ClaimSnapshot } from '../../machines/claim.step.js'
 
 export type { ClaimSnapshot }
+
 export interface StoredSnapshot {
   value: StateValue
   context: ClaimContext

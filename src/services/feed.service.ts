@@ -28,7 +28,7 @@ import { DomainError, validation } from '../errors.js'
 import { buyerPseudonym } from './pseudonym.js'
 import { photoUrl } from './photos.service.js'
 import { VARIANT_NAMES } from '../photos/index.js'
-import { isBefore, prunedThrough } from './retention.js'
+import { prunedThrough } from './retention.js'
 
 export const FEED_EVENT_TYPES = [
   'claim.event',
@@ -118,6 +118,12 @@ export async function readFeed(db: DbOrTx, opts: ReadOptions): Promise<FeedRead>
   const rows = result.rows.filter((r) => r.id !== null).map(({ horizon: _, ...row }) => row as FeedRow)
   // Rows of txid = xmin have id ≥ 1, so (xmin, 0) is just before all of them.
   return { rows, head: { txid: horizon, id: '0' } }
+}
+
+/** Whether feed position `a` comes before `b`. */
+export function isBefore(a: FeedPosition, b: FeedPosition): boolean {
+  const [at, bt] = [BigInt(a.txid), BigInt(b.txid)]
+  return at < bt || (at === bt && BigInt(a.id) < BigInt(b.id))
 }
 
 /** The later of two feed positions. */

@@ -95,9 +95,3 @@ export async function prunedThrough(db: DbOrTx): Promise<FeedPosition | null> {
   const row = await db.selectFrom('feed_pruned').select([sql<string>`txid::text`.as('txid'), 'event_id']).executeTakeFirst()
   return row ? { txid: row.txid, id: String(row.event_id) } : null
 }
-
-/** Whether feed position `a` comes before `b`. */
-export function isBefore(a: FeedPosition, b: FeedPosition): boolean {
-  const [at, bt] = [BigInt(a.txid), BigInt(b.txid)]
-  return at < bt || (at === bt && BigInt(a.id) < BigInt(b.id))
-}

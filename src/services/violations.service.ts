@@ -12,7 +12,7 @@ import type { AbuseReportsTable, SanctionsTable, ViolationsTable } from '../db/s
 import type { Policy } from '../config/policy.js'
 import type { Principal } from '../auth/principal.js'
 import { notFound } from '../errors.js'
-import { moderate, type ModerationResult, type Violation } from '../moderation/index.js'
+import { moderate, type ModerationResult, type SenderRole, type Violation } from '../moderation/index.js'
 import * as chatRepo from '../repositories/chat.repository.js'
 import * as repo from '../repositories/violations.repository.js'
 import type { Clock } from './clock.js'
@@ -36,6 +36,16 @@ export interface ModerationDeps {
 
 type ViolationRow = Selectable<ViolationsTable>
 type SanctionRow = Selectable<SanctionsTable>
+
+/**
+ * Moderation on the platform's domains alone. The seller's official domains
+ * can only lift link findings (more allowed hosts, never fewer: a property
+ * test over the corpus holds the engine to it), so a text clean here is clean
+ * for every seller, and only one with findings needs the seller's read.
+ */
+export function moderateOnPlatform(text: string, senderRole: SenderRole, policy: Policy): ModerationResult {
+  return moderate(text, { senderRole, allowedDomains: policy.platform_domains })
+}
 
 /** Links may point to the platform's domains and the seller's registered official domains. */
 export async function allowedDomains(db: DbOrTx, policy: Policy, sellerId: string | null): Promise<string[]> {
@@ -203,9 +213,7 @@ export interface ActionTextInput {
  * caller's rollback on the thrown error would discard them.
  */
 export async function moderateActionText(deps: ModerationDeps, input: ActionTextInput): Promise<ModerationResult> {
-  // More allowed domains only ever lift findings: a text clean on the platform's
-  // domains is clean for every seller, and only one with findings needs the seller's read.
-  const onPlatform = moderate(input.text, { senderRole: input.party.role, allowedDomains: deps.policy.platform_domains })
+  const onPlatform = moderateOnPlatform(input.text, input.party.role, deps.policy)
   const result =
     onPlatform.violations.length === 0
       ? onPlatform

@@ -1,4 +1,5 @@
 // One database per test file, cloned from a migrated template (fast, parallel-safe).
+import assert from 'node:assert/strict'
 import { createHash, randomBytes } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
@@ -7,6 +8,12 @@ import { createDb, type Db } from '../../src/db/database.js'
 import { migrateToLatest, MIGRATIONS_DIR } from '../../src/db/migrate.js'
 
 export const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+
+/** Database names go into SQL as identifiers: only the plain ones this helper makes. */
+function ident(name: string): string {
+  assert.match(name, /^claimdesk_[a-z0-9_]+$/, `not a test database name: ${name}`)
+  return name
+}
 
 function urlFor(name: string): string {
   const url = new URL(ADMIN_URL)
@@ -39,15 +46,15 @@ async function ensureTemplate(name: string): Promise<void> {
       const exists = await admin.query('select 1 from pg_database where datname = $1', [name])
       if (exists.rowCount) return
       const building = `${name}_building`
-      await admin.query(`drop database if exists ${building}`)
-      await admin.query(`create database ${building}`)
+      await admin.query(`drop database if exists ${ident(building)}`)
+      await admin.query(`create database ${ident(building)}`)
       const db = createDb(urlFor(building), { max: 1 })
       try {
         await migrateToLatest(db)
       } finally {
         await db.destroy()
       }
-      await admin.query(`alter database ${building} rename to ${name}`)
+      await admin.query(`alter database ${ident(building)} rename to ${ident(name)}`)
       await dropStaleTemplates(admin, name)
     } finally {
       await admin.query('select pg_advisory_unlock(424242)')
@@ -68,11 +75,11 @@ const INVALID_CATALOG_NAME = '3D000'
  */
 async function dropStaleTemplates(admin: pg.Client, current: string): Promise<void> {
   const stale = await admin.query<{ datname: string }>(
-    `select datname from pg_database where datname like 'claimdesk\\_tpl\\_%' and datname not like '%\\_building' and datname <> $1`,
+    `select datname from pg_database where datname ~ '^claimdesk_tpl_[0-9a-f]{12}$' and datname <> $1`,
     [current],
   )
   for (const { datname } of stale.rows) {
-    await admin.query(`drop database if exists ${datname}`).catch((err: unknown) => {
+    await admin.query(`drop database if exists ${ident(datname)}`).catch((err: unknown) => {
       if (pgCode(err) !== OBJECT_IN_USE) throw err
     })
   }
@@ -91,7 +98,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   for (let attempt = 1; ; attempt++) {
     await ensureTemplate(template)
     try {
-      await withAdmin((admin) => admin.query(`create database ${name} template ${template}`))
+      await withAdmin((admin) => admin.query(`create database ${ident(name)} template ${ident(template)}`))
       break
     } catch (err) {
       // Dropped as stale by another checkout's run between the two steps: build it again.
@@ -106,7 +113,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     db,
     async drop() {
       await db.destroy()
-      await withAdmin((admin) => admin.query(`drop database if exists ${name} with (force)`))
+      await withAdmin((admin) => admin.query(`drop database if exists ${ident(name)} with (force)`))
     },
   }
 }

@@ -1,4 +1,5 @@
 // Escalated claims made through the API on the test clock.
+import assert from 'node:assert/strict'
 import { ClaimsService } from '../../../src/services/claims.service.js'
 import type { TestApp } from '../../helpers/app.js'
 import { act, openClaim, registerOrder } from '../../helpers/fixtures.js'
@@ -11,7 +12,8 @@ export async function escalatedClaim(app: TestApp, opts: { unitPrice?: number } 
   const claim = await openClaim(app, order)
   app.clock.advance(app.config.policy.seller_response + 1)
   const res = await act(app, ['buyer', order.buyer], claim.id, { action: 'escalate' })
-  if (res.statusCode !== 200 || res.json().state !== 'escalated') throw new Error(`escalate failed: ${res.statusCode} ${res.body}`)
+  assert.equal(res.statusCode, 200, `escalate failed: ${res.body}`)
+  assert.equal(res.json().state, 'escalated')
   return claim.id as string
 }
 
