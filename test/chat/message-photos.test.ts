@@ -11,6 +11,7 @@ import { act, openClaim, registerOrder } from '../helpers/fixtures.js'
 import type { TestApp } from '../helpers/app.js'
 import { jpeg640View, multipart, P, photoApp, postClaim, storedFiles, type FilePart, type PhotoTestApp } from '../photos-http/helpers.js'
 import { orderWithThread, send } from './fixtures/chat-app.js'
+import { readPage } from '../feed/helpers/app.js'
 
 
 /** POST a multipart message: `text` as a field unless undefined, the photos as file parts. */
@@ -66,7 +67,7 @@ t.test('photos in a claim thread: listed, served to both parties and arbiters, c
   }
 
   // The feed's chat.message event names the photos (the trigger runs at commit, after the photo rows).
-  const feed = await app.call(['service', 'marketplace'], { method: 'GET', url: '/v1/events?types=chat.message' })
+  const feed = await readPage(app, ['service', 'marketplace'], '/v1/events?types=chat.message')
   t.equal(feed.statusCode, 200)
   const event = feed.json().items.find((e: { data: { message_id: string } }) => e.data.message_id === String(message.id))
   t.same(
@@ -79,7 +80,7 @@ t.test('photos in a claim thread: listed, served to both parties and arbiters, c
     'the feed event lists the photos in order, with their URLs and sizes',
   )
   const plain = await send(app, ['seller', order.seller], threadId, 'Спасибо, фото получили, передаём мастеру на проверку.')
-  const events = (await app.call(['service', 'marketplace'], { method: 'GET', url: '/v1/events?types=chat.message' })).json().items
+  const events = (await readPage(app, ['service', 'marketplace'], '/v1/events?types=chat.message')).json().items
   t.same(events.find((e: { data: { message_id: string } }) => e.data.message_id === String(plain.json().id))?.data.photos, [], 'a text-only message: no photos')
 
   // Served to the parties and arbiters, without GPS; 404 to another buyer or seller.

@@ -7,7 +7,7 @@ import { pruneDeliveries, pruneFeed } from '../../src/services/retention.js'
 import { dispatchOnce } from '../../src/services/webhooks/dispatch.js'
 import { openClaim, registerOrder } from '../helpers/fixtures.js'
 import { register } from '../webhooks/helpers.js'
-import { feedTestApp, readAll, settled, type FeedTestApp } from './helpers/app.js'
+import { feedTestApp, readAll, readPage, settled, type FeedTestApp } from './helpers/app.js'
 
 const SERVICE: ['service', string] = ['service', 'marketplace']
 const P = 'https://claimdesk.dev/problems/'
@@ -30,7 +30,7 @@ async function openClaims(app: FeedTestApp, n: number, tag: string): Promise<voi
 }
 
 async function cursorAfter(app: FeedTestApp, events: number): Promise<string> {
-  const res = await app.call(SERVICE, { method: 'GET', url: `/v1/events?limit=${events}` })
+  const res = await readPage(app, SERVICE, `/v1/events?limit=${events}`)
   return res.json().next_cursor as string
 }
 
@@ -54,7 +54,7 @@ t.test('old events go from the head of the feed; a cursor before them is expired
   t.match(expired.headers['content-type'], /^application\/problem\+json/)
   t.equal(expired.json().type, P + 'cursor-expired')
 
-  const resumed = await app.call(SERVICE, { method: 'GET', url: `/v1/events?after=${atPruned}` })
+  const resumed = await readPage(app, SERVICE, `/v1/events?after=${atPruned}`)
   t.equal(resumed.statusCode, 200, 'a cursor at the pruned position has lost nothing')
   t.same(idsOf(resumed.json().items), ids.slice(3))
   const fromStart = await readAll(app, SERVICE)
@@ -112,7 +112,7 @@ t.test('an idle reader is carried to the head, so other parties’ pruned events
   const app = await feedTestApp(t, { feed_retention: 'P1D' })
   const idle: ['seller', string] = ['seller', 'shop-idle']
   await openClaims(app, 3, 'busy')
-  const first = await app.call(idle, { method: 'GET', url: '/v1/events' })
+  const first = await readPage(app, idle, '/v1/events')
   t.same(first.json().items, [], 'none of the events are the idle seller’s')
   const cursor = first.json().next_cursor as string
   await age(app, await eventIds(app))

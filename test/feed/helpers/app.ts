@@ -6,7 +6,7 @@ import type { PolicyFile } from '../../../src/config/policy.js'
 import type { PrincipalRole } from '../../../src/auth/principal.js'
 import { ChatService } from '../../../src/services/chat.service.js'
 import { ClaimsService } from '../../../src/services/claims.service.js'
-import { FeedService } from '../../../src/services/feed.service.js'
+import { decodeCursor, FeedService, isBefore } from '../../../src/services/feed.service.js'
 import { buildTestApp, type TestApp } from '../../helpers/app.js'
 
 export interface FeedTestApp extends TestApp {
@@ -33,7 +33,7 @@ export async function readAll(t: TestApp, as: [PrincipalRole, string], limit = 1
   let after: string | undefined
   for (let page = 0; page < 10_000; page++) {
     const qs = new URLSearchParams({ limit: String(limit), ...(after ? { after } : {}), ...(types ? { types } : {}) })
-    const res = await t.call(as, { method: 'GET', url: `/v1/events?${qs}` })
+    const res = await readPage(t, as, `/v1/events?${qs}`)
     if (res.statusCode !== 200) throw new Error(`GET /v1/events: ${res.statusCode} ${res.body}`)
     const body = res.json()
     items.push(...body.items)
@@ -41,6 +41,26 @@ export async function readAll(t: TestApp, as: [PrincipalRole, string], limit = 1
     if (!body.has_more) return { items, cursor: after as string }
   }
   throw new Error('feed did not end')
+}
+
+/**
+ * GET `url` (a /v1/events read) once every row written so far is readable.
+ * feed_horizon() can dip for an instant: a transaction of another database
+ * (a parallel test file) that ends during the read is no longer known to be
+ * elsewhere, so it holds the page back. That is safe for a real reader, which
+ * reads again later, but a test expects the whole feed now: a caught-up page
+ * whose cursor stops short of the last row is read again.
+ */
+export async function readPage(t: TestApp, as: [PrincipalRole, string], url: string, timeoutMs = 20_000) {
+  const until = Date.now() + timeoutMs
+  for (;;) {
+    const res = await t.call(as, { method: 'GET', url })
+    if (res.statusCode !== 200 || res.json().has_more) return res
+    const last = await t.db.selectFrom('feed_events').select([sql<string>`txid::text`.as('txid'), sql<string>`id::text`.as('id')]).orderBy('txid', 'desc').orderBy('id', 'desc').executeTakeFirst()
+    if (!last || !isBefore(decodeCursor(res.json().next_cursor), last)) return res
+    if (Date.now() > until) throw new Error(`the feed did not reach its last row after ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
 }
 
 /**
