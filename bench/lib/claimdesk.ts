@@ -8,7 +8,14 @@ import type { HttpClient } from './http-load.js'
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 /** The API as a user runs it (`start.ts api`), against `db`, logging warnings only. */
-export async function startClaimdeskApi(opts: { db: string; redisUrl: string; jwtSecret: string; nodeArgs: string[] }): Promise<ServerProcess> {
+export async function startClaimdeskApi(opts: {
+  db: string
+  redisUrl: string
+  jwtSecret: string
+  nodeArgs: string[]
+  /** More environment, e.g. STORAGE_DIR. */
+  env?: NodeJS.ProcessEnv
+}): Promise<ServerProcess> {
   const port = await freePort()
   const server = startServer({
     name: 'API',
@@ -24,6 +31,7 @@ export async function startClaimdeskApi(opts: { db: string; redisUrl: string; jw
       PORT: String(port),
       JWT_SECRET: opts.jwtSecret,
       LOG_LEVEL: 'warn',
+      ...opts.env,
     },
   })
   await waitReady(server, '/readyz')
