@@ -59,14 +59,17 @@ function rssBytes(pid: number): number {
   return Number(m[1]) * 1024
 }
 
-/** A sample of the server's own Prometheus metrics (prom-client's defaults). */
-async function serverMetric(baseUrl: string, line: RegExp): Promise<number> {
+/** A sample of the server's own Prometheus metrics (prom-client's defaults); `absent` when it has no such series yet. */
+async function serverMetric(baseUrl: string, line: RegExp, absent?: number): Promise<number> {
   const text = await (await fetch(`${baseUrl}/metrics`)).text()
   const m = line.exec(text)
-  if (!m) throw new Error(`metric ${line} not found`)
-  return Number(m[1])
+  if (m) return Number(m[1])
+  if (absent !== undefined) return absent
+  throw new Error(`metric ${line} not found`)
 }
-const serverMajorGcs = (baseUrl: string) => serverMetric(baseUrl, /^nodejs_gc_duration_seconds_count\{kind="major"\} (\d+)/m)
+// The series appears with the first full GC.
+const serverMajorGcs = (baseUrl: string) => serverMetric(baseUrl, /^nodejs_gc_duration_seconds_count\{kind="major"\} (\d+)/m, 0)
+const serverSlabAllocations = (baseUrl: string) => serverMetric(baseUrl, /^claimdesk_upload_buffer_allocations_total\{size="slab"\} (\d+)/m, 0)
 const serverHeapUsed = (baseUrl: string) => serverMetric(baseUrl, /^nodejs_heap_size_used_bytes (\d+)/m)
 
 interface Run {
@@ -78,6 +81,8 @@ interface Run {
   cpuMs: number
   latency?: ReturnType<typeof summarize>
   markCompactsPerPhoto: number
+  /** Upload slabs the API had to allocate (none was idle). */
+  slabsAllocated?: number
 }
 
 const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`
@@ -120,10 +125,12 @@ async function main(): Promise<void> {
       const cpu = process.cpuUsage()
       const serverCpu = cpuSeconds(serverPid) as number
       const gcsBefore = await serverMajorGcs(server.baseUrl)
+      const slabsBefore = await serverSlabAllocations(server.baseUrl)
       const { latencies, elapsed } = await opener.closedLoop(jpeg, concurrency, seconds)
       const used = process.cpuUsage(cpu)
       const serverUsed = (cpuSeconds(serverPid) as number) - serverCpu
       const gcs = (await serverMajorGcs(server.baseUrl)) - gcsBefore
+      const slabs = (await serverSlabAllocations(server.baseUrl)) - slabsBefore
       return {
         level: concurrency,
         perSecond: latencies.length / elapsed,
@@ -132,6 +139,7 @@ async function main(): Promise<void> {
         cpuMs: ((used.user + used.system) / 1000 + serverUsed * 1000) / latencies.length,
         latency: summarize(latencies),
         markCompactsPerPhoto: gcs / latencies.length,
+        slabsAllocated: slabs,
       }
     }
     /** sharp alone, with the process CPU time (all threads) it used per photo. */
@@ -154,7 +162,8 @@ async function main(): Promise<void> {
     const describe = (run: Run): string =>
       `${run.perSecond.toFixed(2)} photos/s (${run.photos} in ${run.elapsed.toFixed(1)} s; ` +
       (run.latency ? `latency p50 ${run.latency.p50.toFixed(0)} ms, p95 ${run.latency.p95.toFixed(0)} ms; ` : '') +
-      `${run.cpuMs.toFixed(0)} CPU-ms/photo; ${run.markCompactsPerPhoto.toFixed(2)} mark-compacts/photo)`
+      `${run.cpuMs.toFixed(0)} CPU-ms/photo; ${run.markCompactsPerPhoto.toFixed(2)} mark-compacts/photo` +
+      (run.slabsAllocated !== undefined ? `; ${run.slabsAllocated} upload slabs allocated)` : ')')
     const peak = (runs: Run[]): Run => runs.reduce((best, r) => (r.perSecond > best.perSecond ? r : best))
 
     // The library alone (processPhoto, same gate), to tell pipeline cost from HTTP cost.
