@@ -1,7 +1,8 @@
 // Photo uploads over HTTP against sharp alone, plus the decompression-bomb
 // refusal's time and memory.
 //
-//   npx tsx bench/photos.ts [seconds=10] [rounds=2]     (BENCH_LEVELS: photos in flight, default cores, cores+1, cores+2)
+//   npx tsx bench/photos.ts [seconds=10] [rounds=2]     (BENCH_LEVELS: photos in flight, default cores, cores+1, cores+2;
+//                                                        BENCH_API_NODE_ARGS: flags for the API process alone)
 //
 // 1. Throughput: the API as users run it (`src/cli/start.ts api`, its own
 //    process, its own database cloned from the migrated template, a tmp
@@ -95,7 +96,8 @@ async function main(): Promise<void> {
     db: database.name,
     redisUrl: REDIS_URL,
     jwtSecret: JWT_SECRET,
-    nodeArgs: ['--import', 'tsx', 'src/cli/start.ts', 'api'],
+    // BENCH_API_NODE_ARGS: Node or V8 flags for the API alone (say --max-semi-space-size=64), to try GC settings.
+    nodeArgs: [...(process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'src/cli/start.ts', 'api'],
     env: { STORAGE_DIR: storageDir },
   })
   const serverPid = server.child.pid as number
