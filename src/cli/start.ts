@@ -9,6 +9,7 @@ import { migrateToLatest } from '../db/migrate.js'
 import { checkPostgres, checkRedis } from './preflight.js'
 import { apiConnection } from '../jobs/connection.js'
 import { runCli } from './run.js'
+import { applyHeapGrowingPercent } from './heap-tuning.js'
 
 type Role = 'all' | 'api' | 'workers'
 
@@ -30,6 +31,7 @@ await runCli(async () => {
     closers.push(() => workers.close())
   }
   if (role === 'all' || role === 'api') {
+    applyHeapGrowingPercent(config.heapGrowingPercent)
     // Fails fast while Redis is down (503) instead of queueing commands; reconnects by itself.
     const redis = apiConnection(config.redisUrl)
     const app = await buildApp({ config, db, redis })

@@ -17,12 +17,16 @@ export interface Config {
   /** DATABASE_PREPARED_STATEMENTS=false runs every statement unnamed (PgBouncer in transaction mode before 1.21). */
   preparedStatements: boolean
   storage: { kind: 'local'; dir: string } | { kind: 's3'; endpoint: string | undefined; bucket: string; region: string }
+  /** V8_HEAP_GROWING_PERCENT for the API process (src/cli/heap-tuning.ts); 0 leaves V8's own heuristic. */
+  heapGrowingPercent: number
   policy: Policy
 }
 
 export class ConfigError extends Error {}
 
 const DEV_JWT_SECRET = 'claimdesk-development-secret-change-me'
+/** The old generation may grow to 3× what survived the last full GC (see src/cli/heap-tuning.ts). */
+const DEFAULT_HEAP_GROWING_PERCENT = 200
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development'
@@ -30,6 +34,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const redisUrl = url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:'])
   const port = Number(env.PORT ?? 3000)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be 0-65535, got "${env.PORT}"`)
+
+  const heapGrowingRaw = env.V8_HEAP_GROWING_PERCENT || String(DEFAULT_HEAP_GROWING_PERCENT) // empty counts as unset
+  const heapGrowingPercent = Number(heapGrowingRaw)
+  if (!/^\d{1,4}$/.test(heapGrowingRaw) || heapGrowingPercent > 1000) {
+    throw new ConfigError(`V8_HEAP_GROWING_PERCENT must be an integer 0-1000, got "${env.V8_HEAP_GROWING_PERCENT}"`)
+  }
 
   let jwtSecret = env.JWT_SECRET
   if (!jwtSecret) {
@@ -62,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === 'true',
     preparedStatements: env.DATABASE_PREPARED_STATEMENTS !== 'false',
     storage,
+    heapGrowingPercent,
     policy,
   }
 }
