@@ -7,7 +7,7 @@
 // four 12-MP photos, each 30–80 ms of main-thread marking and pause, and
 // never left that mode. A fixed growing factor of 3× (the default 200 %)
 // costs up to about twice the live heap (~100 MB) in garbage kept between
-// full GCs, and took them from ~0.3 to 0.00–0.02 per photo (bench/photos.ts).
+// full GCs, and took them from ~0.3 to 0.00–0.03 per photo (bench/photos.ts).
 //
 // Set at run time, not as a node flag: an option a later V8 drops must not
 // stop the service from starting (V8 reports an unknown flag and goes on).
