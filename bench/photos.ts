@@ -60,18 +60,21 @@ function rssBytes(pid: number): number {
   return Number(m[1]) * 1024
 }
 
-/** A sample of the server's own Prometheus metrics (prom-client's defaults); `absent` when it has no such series yet. */
-async function serverMetric(baseUrl: string, line: RegExp, absent?: number): Promise<number> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text()
-  const m = line.exec(text)
-  if (m) return Number(m[1])
-  if (absent !== undefined) return absent
-  throw new Error(`metric ${line} not found`)
+/** The API's heap in use, from its own Prometheus metrics (prom-client's defaults). */
+async function serverHeapUsed(baseUrl: string): Promise<number> {
+  const m = /^nodejs_heap_size_used_bytes (\d+)/m.exec(await (await fetch(`${baseUrl}/metrics`)).text())
+  if (!m) throw new Error('nodejs_heap_size_used_bytes not found')
+  return Number(m[1])
 }
-// The series appears with the first full GC.
-const serverMajorGcs = (baseUrl: string) => serverMetric(baseUrl, /^nodejs_gc_duration_seconds_count\{kind="major"\} (\d+)/m, 0)
-const serverSlabAllocations = (baseUrl: string) => serverMetric(baseUrl, /^claimdesk_upload_buffer_allocations_total\{size="slab"\} (\d+)/m, 0)
-const serverHeapUsed = (baseUrl: string) => serverMetric(baseUrl, /^nodejs_heap_size_used_bytes (\d+)/m)
+/** The API's full GCs and upload-slab allocations so far, from one scrape (a series appears with its first event). */
+async function serverCounters(baseUrl: string): Promise<{ majorGcs: number; slabs: number }> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text()
+  const count = (line: RegExp): number => Number(line.exec(text)?.[1] ?? 0)
+  return {
+    majorGcs: count(/^nodejs_gc_duration_seconds_count\{kind="major"\} (\d+)/m),
+    slabs: count(/^claimdesk_upload_buffer_allocations_total\{size="slab"\} (\d+)/m),
+  }
+}
 
 interface Run {
   /** Photos in flight. */
@@ -101,8 +104,7 @@ async function main(): Promise<void> {
     env: { STORAGE_DIR: storageDir },
   })
   const serverPid = server.child.pid as number
-  const port = Number(new URL(server.baseUrl).port)
-  const opener = new ClaimOpener({ port, jwtSecret: JWT_SECRET, tag: String(process.pid) })
+  const opener = new ClaimOpener({ baseUrl: server.baseUrl, jwtSecret: JWT_SECRET, tag: String(process.pid) })
   const openClaim = (photo: Buffer, filename: string) => opener.open(photo, filename)
   const policy = { pixelsMax: 40_000_000 } // policy photo_pixels_max, the default the server runs with
 
@@ -126,13 +128,13 @@ async function main(): Promise<void> {
     const httpRun = async (concurrency: number): Promise<Run> => {
       const cpu = process.cpuUsage()
       const serverCpu = cpuSeconds(serverPid) as number
-      const gcsBefore = await serverMajorGcs(server.baseUrl)
-      const slabsBefore = await serverSlabAllocations(server.baseUrl)
+      const countersBefore = await serverCounters(server.baseUrl)
       const { latencies, elapsed } = await opener.closedLoop(jpeg, concurrency, seconds)
       const used = process.cpuUsage(cpu)
       const serverUsed = (cpuSeconds(serverPid) as number) - serverCpu
-      const gcs = (await serverMajorGcs(server.baseUrl)) - gcsBefore
-      const slabs = (await serverSlabAllocations(server.baseUrl)) - slabsBefore
+      const countersAfter = await serverCounters(server.baseUrl)
+      const gcs = countersAfter.majorGcs - countersBefore.majorGcs
+      const slabs = countersAfter.slabs - countersBefore.slabs
       return {
         level: concurrency,
         perSecond: latencies.length / elapsed,

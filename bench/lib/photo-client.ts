@@ -4,6 +4,8 @@
 import http from 'node:http'
 import { randomBytes } from 'node:crypto'
 import { signToken } from '../../src/auth/principal.js'
+import { HttpClient } from './http-load.js'
+import { registerBenchOrder } from './claimdesk.js'
 
 export interface Reply {
   status: number
@@ -49,23 +51,9 @@ function postMultipart(agent: http.Agent, port: number, token: string, fields: R
   })
 }
 
-function postJson(agent: http.Agent, port: number, token: string, url: string, body: unknown): Promise<number> {
-  const payload = Buffer.from(JSON.stringify(body))
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port, method: 'POST', path: url, agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': payload.length } },
-      (res) => {
-        res.resume()
-        res.on('end', () => resolve(res.statusCode ?? 0))
-      },
-    )
-    req.on('error', reject)
-    req.end(payload)
-  })
-}
-
 export interface ClientOptions {
-  port: number
+  /** The API, e.g. http://127.0.0.1:3000. */
+  baseUrl: string
   jwtSecret: string
   /** Keeps order ids apart when several clients share one database. */
   tag: string
@@ -74,29 +62,26 @@ export interface ClientOptions {
 /** Opens defect claims with a photo each, every one on a freshly registered order. */
 export class ClaimOpener {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 })
-  private readonly service: string
+  private readonly json: HttpClient
+  private readonly port: number
+  private readonly serviceAuth: string
   private orders = 0
 
   constructor(private readonly opts: ClientOptions) {
-    this.service = signToken(opts.jwtSecret, { role: 'service', id: 'bench' })
+    this.json = new HttpClient(opts.baseUrl)
+    this.port = Number(new URL(opts.baseUrl).port)
+    this.serviceAuth = `Bearer ${signToken(opts.jwtSecret, { role: 'service', id: 'bench' })}`
   }
 
   async open(photo: Buffer, filename: string): Promise<Reply> {
     this.orders += 1
     const id = `bench-${this.opts.tag}-${this.orders}`
     const buyer = `buyer-${this.opts.tag}-${this.orders}`
-    const status = await postJson(this.agent, this.opts.port, this.service, '/v1/orders', {
-      id,
-      buyer_id: buyer,
-      seller_id: `shop-${this.orders % 7}`,
-      scheme: 'FBS',
-      delivered_at: new Date(Date.now() - 86_400_000).toISOString(),
-      lines: [{ id: 'l1', sku: 'SKU-1', title: 'Kettle', quantity: 1, unit_price: 250_000 }],
-    })
-    if (status !== 201) throw new Error(`order registration: ${status}`)
+    const deliveredAt = new Date(Date.now() - 86_400_000).toISOString()
+    await registerBenchOrder(this.json, { id, buyer, seller: `shop-${this.orders % 7}`, deliveredAt }, this.serviceAuth)
     const token = signToken(this.opts.jwtSecret, { role: 'buyer', id: buyer })
     const fields = { order_id: id, line_id: 'l1', reason: 'defect', description: 'Cracked lid, see photo.', requested_resolution: 'refund' }
-    return postMultipart(this.agent, this.opts.port, token, fields, photo, filename)
+    return postMultipart(this.agent, this.port, token, fields, photo, filename)
   }
 
   /** A closed loop: `concurrency` claims in flight until `seconds` have passed; every claim must be 201. */
@@ -117,6 +102,7 @@ export class ClaimOpener {
 
   close(): void {
     this.agent.destroy()
+    this.json.close()
   }
 }
 
