@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util'
 import { sql } from 'kysely'
 import { createDb } from '../src/db/database.js'
 import { migrateToLatest } from '../src/db/migrate.js'
-import { FeedService } from '../src/services/feed.service.js'
+import { FeedService } from '../src/domain/feed/feed.service.js'
 import { checkpoint, databaseUrl, dropDatabase, recreateDatabase, vacuumAnalyze } from './lib/pg-admin.js'
 
 const { values } = parseArgs({

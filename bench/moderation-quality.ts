@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { MODERATION_RULES } from '../src/config/policy.js'
-import { findViolations } from '../src/moderation/engine.js'
-import type { SenderRole } from '../src/moderation/index.js'
+import { findViolations } from '../src/domain/moderation/engine/engine.js'
+import type { SenderRole } from '../src/domain/moderation/engine/index.js'
 
 export interface CorpusRow {
   text: string

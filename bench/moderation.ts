@@ -4,7 +4,7 @@
 // Both wall-clock and CPU time are printed: on a shared machine wall-clock
 // includes time spent waiting for a core, CPU time is the engine's own cost.
 import { performance } from 'node:perf_hooks'
-import { moderate, type ModerationContext } from '../src/moderation/index.js'
+import { moderate, type ModerationContext } from '../src/domain/moderation/engine/index.js'
 import { loadCorpus, PLATFORM_DOMAINS } from './moderation-quality.js'
 
 const ctx = (role: ModerationContext['senderRole']): ModerationContext => ({ senderRole: role, allowedDomains: PLATFORM_DOMAINS })

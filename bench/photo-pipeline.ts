@@ -5,9 +5,9 @@
 //   npx tsx bench/photo-pipeline.ts [seconds=10]
 import { availableParallelism } from 'node:os'
 import { pathToFileURL } from 'node:url'
-import sharp from '../src/photos/sharp.js'
-import { processPhoto } from '../src/photos/pipeline.js'
-import { encode, fitInside, VARIANT_NAMES, VARIANTS } from '../src/photos/variants.js'
+import sharp from '../src/domain/photos/pipeline/sharp.js'
+import { processPhoto } from '../src/domain/photos/pipeline/pipeline.js'
+import { encode, fitInside, VARIANT_NAMES, VARIANTS } from '../src/domain/photos/pipeline/variants.js'
 
 /**
  * A camera-like JPEG: smooth gradients (sky, walls) plus sensor-like noise,

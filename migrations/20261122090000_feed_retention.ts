@@ -1,5 +1,5 @@
 // Retention of the event feed and the webhook delivery log (policy
-// feed_retention; pruned by the workers' housekeeping, src/services/retention.ts).
+// feed_retention; pruned by the workers' housekeeping, src/domain/feed/retention.ts).
 //
 // feed_pruned holds one row: the feed position at or before which events may
 // have been deleted. A feed cursor below it has lost events and is refused

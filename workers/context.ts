@@ -1,8 +1,8 @@
 // What every worker piece needs, built once by startWorkers.
 import type { Db } from '../src/db/database.js'
 import type { Policy } from '../src/config/policy.js'
-import type { Clock } from '../src/services/clock.js'
-import type { ClaimsService } from '../src/services/claims.service.js'
+import type { Clock } from '../src/shared/clock.js'
+import type { ClaimsService } from '../src/domain/claims/claims.service.js'
 import type { Logger } from '../src/jobs/logger.js'
 import type { Queues } from '../src/jobs/queues.js'
 

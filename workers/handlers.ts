@@ -1,7 +1,7 @@
 // Job handlers: thin. The service owns the transaction and the idempotency;
 // these only map its outcome to BullMQ (done, run again at due time, retry).
 import { UnrecoverableError, type Job } from 'bullmq'
-import { DomainError } from '../src/errors.js'
+import { DomainError } from '../src/shared/errors.js'
 import type { JobHandlers } from '../src/jobs/registry.js'
 import type { WorkerContext } from './context.js'
 import { retryLater, runAgainAt } from './retry.js'

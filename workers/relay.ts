@@ -7,7 +7,7 @@ import { deadlineJobId, reminderJobId } from '../src/jobs/names.js'
 import { fireJob, remindJob, type JobSpec } from '../src/jobs/queues.js'
 import { horizonMs, REDIS_CALL_TIMEOUT_MS, type WorkerContext } from './context.js'
 import { reminderAt } from './reminders.js'
-import { withTimeout } from '../src/timeout.js'
+import { withTimeout } from '../src/shared/timeout.js'
 
 export const RELAY_TOPIC = 'deadline.schedule'
 const LEASE = sql`interval '30 seconds'`

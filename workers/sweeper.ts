@@ -7,7 +7,7 @@ import { SWEEPER_SCHEDULER_ID } from '../src/jobs/names.js'
 import { fireJob, remindJob, type JobSpec } from '../src/jobs/queues.js'
 import { horizonMs, REDIS_CALL_TIMEOUT_MS, type WorkerContext } from './context.js'
 import { reminderAt } from './reminders.js'
-import { withTimeout } from '../src/timeout.js'
+import { withTimeout } from '../src/shared/timeout.js'
 
 const OVERDUE_BATCH = 200
 const FIRE_PARALLEL = 8

@@ -1,6 +1,6 @@
 // Who is calling: the verified `sub` and `role` of the bearer token.
 import { createSigner, createVerifier } from 'fast-jwt'
-import { DomainError } from '../errors.js'
+import { DomainError } from '../shared/errors.js'
 
 export const ROLES = ['buyer', 'seller', 'arbiter', 'service'] as const
 export type PrincipalRole = (typeof ROLES)[number]

@@ -17,9 +17,9 @@ import fp from 'fastify-plugin'
 import type { FastifyRequest, preValidationAsyncHookHandler } from 'fastify'
 import type { TSchema } from 'typebox'
 import { Value } from 'typebox/value'
-import { DomainError } from '../errors.js'
-import type { PhotoUpload } from '../services/photos.service.js'
-import { PHOTO_PARALLELISM } from '../photos/index.js'
+import { DomainError } from '../shared/errors.js'
+import type { PhotoUpload } from '../domain/photos/photos.service.js'
+import { PHOTO_PARALLELISM } from '../domain/photos/pipeline/index.js'
 import { UploadBuffers } from './upload-buffers.js'
 import {
   fieldTooLarge,
@@ -29,7 +29,7 @@ import {
   tooManyFields,
   tooManyPhotos,
   unknownFileField,
-} from '../services/photos/errors.js'
+} from '../domain/photos/errors.js'
 
 /** Idle upload slabs never hold more than this, however many cores or large a photo_bytes_max. */
 export const IDLE_SLAB_BYTES_MAX = 256 * 1024 * 1024

@@ -1,6 +1,6 @@
 // One place maps every failure to RFC 9457 problem+json with a stable type.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { DomainError, PROBLEM_BASE } from '../errors.js'
+import { DomainError, PROBLEM_BASE } from '../shared/errors.js'
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
 

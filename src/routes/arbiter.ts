@@ -11,7 +11,7 @@ import { apiConnection } from '../jobs/connection.js'
 import { DEFAULT_QUEUE_PREFIX } from '../jobs/names.js'
 import { closeQueues, createQueues } from '../jobs/queues.js'
 import { ArbiterQueueQuery } from '../schemas/arbiter.js'
-import type { ClaimsService } from '../services/claims.service.js'
+import type { ClaimsService } from '../domain/claims/claims.service.js'
 import { BoundedFastifyAdapter } from './dashboard-adapter.js'
 
 /** Register inside the authenticated /v1 scope. */

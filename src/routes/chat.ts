@@ -14,7 +14,7 @@ import {
   ThreadCreate,
   ThreadListQuery,
 } from '../schemas/chat.js'
-import type { ChatService } from '../services/chat.service.js'
+import type { ChatService } from '../domain/chat/chat.service.js'
 
 export const chatRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService }> = async (app, { chat }) => {
   app.post(

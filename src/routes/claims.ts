@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { badRequest } from '../errors.js'
+import { badRequest } from '../shared/errors.js'
 import { principal } from '../http/auth.js'
 import { formBody } from '../http/multipart.js'
 import { UuidParam } from '../schemas/common.js'
 import { ClaimAction, ClaimCreate, ClaimListQuery } from '../schemas/claims.js'
-import type { ClaimsService } from '../services/claims.service.js'
+import type { ClaimsService } from '../domain/claims/claims.service.js'
 
 export const claimRoutes: FastifyPluginAsyncTypebox<{ claims: ClaimsService }> = async (app, { claims }) => {
   app.post(

@@ -4,7 +4,7 @@
 import type { AppControllerRoute, ControllerHandlerReturnType } from '@bull-board/api/typings/app'
 import { FastifyAdapter } from '@bull-board/fastify'
 import { isUnavailable } from '../http/problem.js'
-import { withTimeout } from '../timeout.js'
+import { withTimeout } from '../shared/timeout.js'
 
 export class BoundedFastifyAdapter extends FastifyAdapter {
   constructor(private readonly callTimeoutMs: number) {

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { principal } from '../http/auth.js'
 import { EventsQuery } from '../schemas/events.js'
-import type { FeedService } from '../services/feed.service.js'
+import type { FeedService } from '../domain/feed/feed.service.js'
 
 export const eventRoutes: FastifyPluginAsyncTypebox<{ feed: FeedService }> = async (app, { feed }) => {
   app.get(

@@ -3,7 +3,7 @@ import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import type { Redis } from 'ioredis'
 import { sendProblem, SERVICE_UNAVAILABLE } from '../http/problem.js'
-import { withTimeout } from '../timeout.js'
+import { withTimeout } from '../shared/timeout.js'
 
 /** A Redis that is down fails at once; one that hangs must not hold the probe. */
 const REDIS_PING_TIMEOUT_MS = 1_000

@@ -10,7 +10,7 @@ import type { Redis } from 'ioredis'
 import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import { claimsByState, metricsRegistry, queueJobs, redisUp, scrapeErrors } from '../http/metrics.js'
-import { withTimeout } from '../timeout.js'
+import { withTimeout } from '../shared/timeout.js'
 
 export interface MetricsRouteOptions {
   db: Db

@@ -3,8 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { principal } from '../http/auth.js'
 import { UuidParam } from '../schemas/common.js'
 import { BlockedListQuery, FlagListQuery, ModerationCheck } from '../schemas/chat.js'
-import type { ChatService } from '../services/chat.service.js'
-import type { ViolationsService } from '../services/violations.service.js'
+import type { ChatService } from '../domain/chat/chat.service.js'
+import type { ViolationsService } from '../domain/moderation/violations.service.js'
 
 export const moderationRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService; violations: ViolationsService }> = async (
   app,

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { DomainError } from '../errors.js'
+import { DomainError } from '../shared/errors.js'
 import { principal } from '../http/auth.js'
 import { IdParam } from '../schemas/common.js'
 import { OrderInput } from '../schemas/orders.js'
-import type { OrdersService } from '../services/orders.service.js'
+import type { OrdersService } from '../domain/orders/orders.service.js'
 
 export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: OrdersService }> = async (app, { orders }) => {
   app.post('/v1/orders', { schema: { tags: ['orders'], summary: 'Register or update an order (role service)', body: OrderInput } }, async (request, reply) => {

@@ -3,8 +3,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { principal } from '../http/auth.js'
-import type { ClaimsService } from '../services/claims.service.js'
-import type { PhotosService } from '../services/photos.service.js'
+import type { ClaimsService } from '../domain/claims/claims.service.js'
+import type { PhotosService } from '../domain/photos/photos.service.js'
 
 const PhotoParams = Type.Object({
   id: Type.String({ format: 'uuid' }),

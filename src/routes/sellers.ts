@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { principal } from '../http/auth.js'
 import { ClaimExportQuery, SellerParam, SellerStatsResponse, StatsQuery } from '../schemas/sellers.js'
-import type { StatsService } from '../services/stats.service.js'
+import type { StatsService } from '../domain/sellers/stats.service.js'
 
 const STATS_DESCRIPTION =
   'Claims opened in [from, to) on the seller’s orders: by reason and SKU, claim rate per SKU (claims / order lines of the SKU in orders ' +

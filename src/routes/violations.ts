@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { principal } from '../http/auth.js'
 import { UuidParam } from '../schemas/common.js'
 import { AbuseReportClose, AbuseReportListQuery, CommentBody, ReasonBody, SanctionListQuery, ViolationListQuery } from '../schemas/chat.js'
-import type { ViolationsService } from '../services/violations.service.js'
+import type { ViolationsService } from '../domain/moderation/violations.service.js'
 
 export const violationRoutes: FastifyPluginAsyncTypebox<{ violations: ViolationsService }> = async (app, { violations }) => {
   app.get(

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { principal } from '../http/auth.js'
 import { DeliveriesQuery, DeliveryParams, WebhookCreate, WebhookParams } from '../schemas/events.js'
-import type { WebhooksService } from '../services/webhooks.service.js'
+import type { WebhooksService } from '../domain/webhooks/webhooks.service.js'
 
 export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhooksService }> = async (app, { webhooks }) => {
   app.post(

@@ -1,7 +1,7 @@
 import { Type } from 'typebox'
 import { ALL_ACTIONS } from '../../machines/claim.catalogue.js'
-import { CLAIM_REASONS, REQUESTED_RESOLUTIONS } from '../services/claims.service.js'
-import { ARBITER_OUTCOMES, REJECT_REASONS } from '../services/action-params.js'
+import { CLAIM_REASONS, REQUESTED_RESOLUTIONS } from '../domain/claims/claims.service.js'
+import { ARBITER_OUTCOMES, REJECT_REASONS } from '../domain/claims/action-params.js'
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)))
 

@@ -1,7 +1,7 @@
 // Request schemas of the event feed and webhook routes (PRODUCT.md §7).
 import { Type } from 'typebox'
-import { FEED_EVENT_TYPES } from '../services/feed.service.js'
-import { WEBHOOK_EVENT_TYPES } from '../services/webhooks.service.js'
+import { FEED_EVENT_TYPES } from '../domain/feed/feed.service.js'
+import { WEBHOOK_EVENT_TYPES } from '../domain/webhooks/webhooks.service.js'
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)))
 

@@ -1,8 +1,8 @@
 // Sellers' chat settings, abuse reports, and moderation of claim action texts.
 import t from 'tap'
 import { buildTestApp } from '../helpers/app.js'
-import { DomainError } from '../../src/errors.js'
-import { moderateActionText } from '../../src/services/violations.service.js'
+import { DomainError } from '../../src/shared/errors.js'
+import { moderateActionText } from '../../src/domain/moderation/violations.service.js'
 import { openClaim, registerOrder } from '../helpers/fixtures.js'
 import { orderWithThread, PROBLEM, send } from './fixtures/chat-app.js'
 

@@ -3,8 +3,8 @@
 // (410) rather than skipping them; what a webhook still has to send is kept.
 import t from 'tap'
 import { sql } from 'kysely'
-import { pruneDeliveries, pruneFeed } from '../../src/services/retention.js'
-import { dispatchOnce } from '../../src/services/webhooks/dispatch.js'
+import { pruneDeliveries, pruneFeed } from '../../src/domain/feed/retention.js'
+import { dispatchOnce } from '../../src/domain/webhooks/dispatch.js'
 import { openClaim, registerOrder } from '../helpers/fixtures.js'
 import { register } from '../webhooks/helpers.js'
 import { feedTestApp, readAll, readPage, settled, type FeedTestApp } from './helpers/app.js'

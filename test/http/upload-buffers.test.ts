@@ -8,7 +8,7 @@ import { Type } from 'typebox'
 import { UploadBuffers } from '../../src/http/upload-buffers.js'
 import { uploadBufferAllocations } from '../../src/http/metrics.js'
 import { formBody, idleSlabsFor, IDLE_SLAB_BYTES_MAX, multipartPlugin } from '../../src/http/multipart.js'
-import { PHOTO_PARALLELISM } from '../../src/photos/index.js'
+import { PHOTO_PARALLELISM } from '../../src/domain/photos/pipeline/index.js'
 import { registerProblemHandlers } from '../../src/http/problem.js'
 import { multipart } from '../photos-http/helpers.js'
 

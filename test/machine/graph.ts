@@ -5,7 +5,7 @@ import { getShortestPaths, type StatePath } from 'xstate/graph'
 import { claimMachine } from '../../machines/claim.machine.js'
 import { ACTIONS_BY_ROLE } from '../../machines/claim.catalogue.js'
 import { DEADLINE_KINDS, type ActionName, type ClaimEvent, type MachinePolicy, type Role } from '../../machines/claim.types.js'
-import type { ClaimSnapshot } from '../../src/services/claim-snapshot.js'
+import type { ClaimSnapshot } from '../../src/domain/claims/claim-snapshot.js'
 
 export const DAY = 86_400_000
 export const T0 = Date.parse('2026-11-01T10:00:00Z')

@@ -2,10 +2,10 @@
 // a literal every match starts with, and PrefixTrie must find exactly the
 // places where those prefixes occur.
 import t from 'tap'
-import { matchPrefixes } from '../../src/moderation/anchors.js'
-import { PrefixTrie } from '../../src/moderation/prefixTrie.js'
-import { INTENT_SOURCES } from '../../src/moderation/patterns.js'
-import { analyse } from '../../src/moderation/analysis.js'
+import { matchPrefixes } from '../../src/domain/moderation/engine/anchors.js'
+import { PrefixTrie } from '../../src/domain/moderation/engine/prefixTrie.js'
+import { INTENT_SOURCES } from '../../src/domain/moderation/engine/patterns.js'
+import { analyse } from '../../src/domain/moderation/engine/analysis.js'
 import { loadCorpus } from '../../bench/moderation-quality.js'
 
 t.test('matchPrefixes reads literal first words off a pattern', async (t) => {

@@ -1,7 +1,7 @@
 // The public contract: verdicts, excerpts from the original text, hints, roles.
 import t from 'tap'
-import { moderate } from '../../src/moderation/index.js'
-import { toResult } from '../../src/moderation/index.js'
+import { moderate } from '../../src/domain/moderation/engine/index.js'
+import { toResult } from '../../src/domain/moderation/engine/index.js'
 
 const ctx = { senderRole: 'buyer' as const, allowedDomains: ['ozon.ru'] }
 

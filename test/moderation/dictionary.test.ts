@@ -4,7 +4,7 @@ import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { findViolations } from '../../src/moderation/engine.js'
+import { findViolations } from '../../src/domain/moderation/engine/engine.js'
 
 const dic = readFileSync(join(dirname(fileURLToPath(import.meta.resolve('dictionary-ru'))), 'index.dic'), 'utf8')
 

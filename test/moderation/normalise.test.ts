@@ -1,6 +1,6 @@
 import t from 'tap'
-import { fold, readingsOf, squeeze, digitsOf, tokenize } from '../../src/moderation/normalise.js'
-import { analyse, phraseSpan } from '../../src/moderation/analysis.js'
+import { fold, readingsOf, squeeze, digitsOf, tokenize } from '../../src/domain/moderation/engine/normalise.js'
+import { analyse, phraseSpan } from '../../src/domain/moderation/engine/analysis.js'
 
 t.test('fold lowercases, maps ё→е, drops invisibles and diacritics but keeps й', async (t) => {
   t.equal(fold('ЁЛКА Йод').text, 'елка йод')

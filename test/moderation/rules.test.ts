@@ -1,6 +1,6 @@
 // Each rule with positive and negative cases, plain and obfuscated.
 import t from 'tap'
-import { moderate, type SenderRole } from '../../src/moderation/index.js'
+import { moderate, type SenderRole } from '../../src/domain/moderation/engine/index.js'
 import type { ModerationRule } from '../../src/config/policy.js'
 import { loadCorpus } from '../../bench/moderation-quality.js'
 

@@ -2,7 +2,7 @@
 // get exactly its own photo, whichever slab carried it and whoever used that
 // slab before.
 import t from 'tap'
-import { processPhoto } from '../../src/photos/index.js'
+import { processPhoto } from '../../src/domain/photos/pipeline/index.js'
 import { uploadBufferAllocations } from '../../src/http/metrics.js'
 import { idleSlabsFor } from '../../src/http/multipart.js'
 import { photoJpeg } from '../photos/fixtures/images.js'

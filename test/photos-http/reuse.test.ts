@@ -4,8 +4,8 @@ import t from 'tap'
 import sharp from 'sharp'
 import { photoJpeg } from '../photos/fixtures/images.js'
 import { registerOrder } from '../helpers/fixtures.js'
-import { hammingDistance } from '../../src/photos/index.js'
-import { BANDS, phashKeys, phashProbeKeys } from '../../src/services/photos/reuse.js'
+import { hammingDistance } from '../../src/domain/photos/pipeline/index.js'
+import { BANDS, phashKeys, phashProbeKeys } from '../../src/domain/photos/reuse.js'
 import { photoApp, postClaim, rowCounts } from './helpers.js'
 
 t.test('a photo reused by another buyer is flagged to arbiters, never to the parties', async (t) => {

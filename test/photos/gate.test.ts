@@ -1,6 +1,6 @@
 // The photo gate bounds how many photos are decoded at once and hands slots on in order.
 import t from 'tap'
-import { Gate } from '../../src/photos/gate.js'
+import { Gate } from '../../src/domain/photos/pipeline/gate.js'
 
 t.test('never more than `limit` tasks run; queued ones start in arrival order', async (t) => {
   const gate = new Gate(2)

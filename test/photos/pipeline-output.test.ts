@@ -3,7 +3,7 @@
 // recompression but tells different pictures apart.
 import t from 'tap'
 import sharp from 'sharp'
-import { hammingDistance, processPhoto, type ProcessedPhoto } from '../../src/photos/pipeline.js'
+import { hammingDistance, processPhoto, type ProcessedPhoto } from '../../src/domain/photos/pipeline/pipeline.js'
 import { halvesJpeg, photo, photoJpeg, withJpegSegment } from './fixtures/images.js'
 
 const limits = { pixelsMax: 40_000_000 }

@@ -2,8 +2,8 @@
 // decided by the bytes alone.
 import t from 'tap'
 import sharp from 'sharp'
-import { DomainError } from '../../src/errors.js'
-import { processPhoto } from '../../src/photos/pipeline.js'
+import { DomainError } from '../../src/shared/errors.js'
+import { processPhoto } from '../../src/domain/photos/pipeline/pipeline.js'
 import {
   ELF_HEADER,
   SVG_WITH_SCRIPT,

@@ -4,8 +4,8 @@
 import t, { type Test } from 'tap'
 import { createTestDatabase } from '../helpers/database.js'
 import { resolvePolicy } from '../../src/config/policy.js'
-import { createStorage, processPhoto } from '../../src/photos/index.js'
-import { PhotosService, type PhotoUpload } from '../../src/services/photos.service.js'
+import { createStorage, processPhoto } from '../../src/domain/photos/pipeline/index.js'
+import { PhotosService, type PhotoUpload } from '../../src/domain/photos/photos.service.js'
 import { photoJpeg } from './fixtures/images.js'
 
 async function service(t: Test): Promise<PhotosService> {

@@ -2,7 +2,7 @@
 // every other promise has settled (the photo pipeline's guarantee that no
 // libvips operation still reads an upload when processing returns).
 import t from 'tap'
-import { settleAll } from '../../src/photos/settle.js'
+import { settleAll } from '../../src/domain/photos/pipeline/settle.js'
 
 const later = <T>(ms: number, value: T): Promise<T> => new Promise((resolve) => setTimeout(() => resolve(value), ms))
 const failLater = (ms: number, message: string): Promise<never> => new Promise((_, reject) => setTimeout(() => reject(new Error(message)), ms))

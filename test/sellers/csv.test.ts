@@ -4,7 +4,7 @@
 import t from 'tap'
 import { sql } from 'kysely'
 import type { Readable } from 'node:stream'
-import { CSV_COLUMNS, csvField } from '../../src/services/stats.service.js'
+import { CSV_COLUMNS, csvField } from '../../src/domain/sellers/stats.service.js'
 import { buildSellersTestApp } from './fixtures/sellers-app.js'
 import { claimFor, HOUR, must, REJECT } from './fixtures/data.js'
 

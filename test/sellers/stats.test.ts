@@ -2,7 +2,7 @@
 // small history whose answers are known, the period's edges, and who may ask.
 import t from 'tap'
 import { sql } from 'kysely'
-import { ClaimsService } from '../../src/services/claims.service.js'
+import { ClaimsService } from '../../src/domain/claims/claims.service.js'
 import { buildSellersTestApp } from './fixtures/sellers-app.js'
 import { claimOn, must, order, REJECT } from './fixtures/data.js'
 

@@ -2,7 +2,7 @@
 // backoff, the attempt log, disabling a failing URL, replay, and the SSRF
 // re-check at delivery time.
 import t from 'tap'
-import { verifySignature } from '../../src/services/webhooks/signing.js'
+import { verifySignature } from '../../src/domain/webhooks/signing.js'
 import { act, openClaim, registerOrder } from '../helpers/fixtures.js'
 import { feedTestApp } from '../feed/helpers/app.js'
 import { deliveries, register, startReceiver, startWorkers, waitFor } from './helpers.js'

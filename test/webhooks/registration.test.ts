@@ -2,8 +2,8 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
-import { postWebhook } from '../../src/services/webhooks/http-post.js'
-import { checkWebhookUrl, guardedLookup, isForbiddenAddress } from '../../src/services/webhooks/url-safety.js'
+import { postWebhook } from '../../src/domain/webhooks/http-post.js'
+import { checkWebhookUrl, guardedLookup, isForbiddenAddress } from '../../src/domain/webhooks/url-safety.js'
 import { feedTestApp } from '../feed/helpers/app.js'
 
 t.test('register, list, read, delete; the secret is shown once; sellers and the service only', async (t) => {

@@ -4,7 +4,7 @@
 // and all of it recovers without a restart; the deadline made meanwhile fires.
 import t, { type Test } from 'tap'
 import type { LightMyRequestResponse } from 'fastify'
-import { PROBLEM_BASE } from '../../src/errors.js'
+import { PROBLEM_BASE } from '../../src/shared/errors.js'
 import { act } from '../helpers/fixtures.js'
 import type { TestApp } from '../helpers/app.js'
 import { apiOnPrivateRedis } from './helpers/api.js'

@@ -1,6 +1,6 @@
 // Escalated claims made through the API on the test clock.
 import assert from 'node:assert/strict'
-import { ClaimsService } from '../../../src/services/claims.service.js'
+import { ClaimsService } from '../../../src/domain/claims/claims.service.js'
 import type { TestApp } from '../../helpers/app.js'
 import { act, openClaim, registerOrder } from '../../helpers/fixtures.js'
 

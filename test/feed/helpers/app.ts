@@ -4,9 +4,9 @@ import type { Test } from 'tap'
 import { sql } from 'kysely'
 import type { PolicyFile } from '../../../src/config/policy.js'
 import type { PrincipalRole } from '../../../src/auth/principal.js'
-import { ChatService } from '../../../src/services/chat.service.js'
-import { ClaimsService } from '../../../src/services/claims.service.js'
-import { decodeCursor, FeedService, isBefore } from '../../../src/services/feed.service.js'
+import { ChatService } from '../../../src/domain/chat/chat.service.js'
+import { ClaimsService } from '../../../src/domain/claims/claims.service.js'
+import { decodeCursor, FeedService, isBefore } from '../../../src/domain/feed/feed.service.js'
 import { buildTestApp, type TestApp } from '../../helpers/app.js'
 
 export interface FeedTestApp extends TestApp {

@@ -1,0 +1,351 @@
+// Chat threads and messages as the chat API reads them, sellers' chat settings
+// and official domains, refused attempts, flagged messages and abuse reports.
+// Every function takes the pool or a transaction.
+import { sql, type Insertable, type Selectable } from 'kysely'
+import type { DbOrTx } from '../../db/database.js'
+import type { BlockedMessagesTable, MessagesTable, ThreadsTable } from '../../db/schema.js'
+import { PREPARED } from '../../db/prepared.js'
+import { ACTIVE_SANCTION } from '../moderation/violations.repository.js'
+
+export async function findOrder(db: DbOrTx, orderId: string) {
+  return db.selectFrom('orders').select(['id', 'buyer_id', 'seller_id']).where('id', '=', orderId).executeTakeFirst()
+}
+
+export async function orderHasClaim(db: DbOrTx, orderId: string): Promise<boolean> {
+  const row = await db.selectFrom('claims').select('id').where('order_id', '=', orderId).limit(1).executeTakeFirst()
+  return row !== undefined
+}
+
+export async function findThreadByOrder(db: DbOrTx, orderId: string) {
+  return db.selectFrom('threads').selectAll().where('order_id', '=', orderId).executeTakeFirst()
+}
+
+export async function findThread(db: DbOrTx, id: string) {
+  return db.selectFrom('threads').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** Inserts the order's thread unless one exists; `created` tells which. */
+export async function createThread(
+  db: DbOrTx,
+  parties: { order_id: string; buyer_id: string; seller_id: string; has_claim: boolean; created_at: Date },
+): Promise<{ id: string; created: boolean }> {
+  const inserted = await db
+    .insertInto('threads')
+    .values({ ...parties, last_message_at: parties.created_at })
+    .onConflict((oc) => oc.column('order_id').doNothing())
+    .returning('id')
+    .executeTakeFirst()
+  if (inserted) return { id: inserted.id, created: true }
+  const existing = await db.selectFrom('threads').select('id').where('order_id', '=', parties.order_id).executeTakeFirstOrThrow()
+  return { id: existing.id, created: false }
+}
+
+export interface ThreadKey {
+  last_message_at: string
+  id: string
+}
+
+export async function listThreads(
+  db: DbOrTx,
+  filter: { buyer_id?: string; seller_id?: string; claims_only?: boolean },
+  page: { limit: number; before?: ThreadKey },
+) {
+  let q = db.selectFrom('threads').selectAll()
+  if (filter.buyer_id !== undefined) q = q.where('buyer_id', '=', filter.buyer_id)
+  if (filter.seller_id !== undefined) q = q.where('seller_id', '=', filter.seller_id)
+  if (filter.claims_only) q = q.where('has_claim', '=', true)
+  if (page.before) q = q.where(sql<boolean>`(last_message_at, id) < (${page.before.last_message_at}::timestamptz, ${page.before.id}::uuid)`)
+  return q.orderBy('last_message_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).execute()
+}
+
+/** Newest first below `before`, or oldest first above `after`. */
+export async function listMessages(db: DbOrTx, threadId: string, page: { limit: number; before?: string; after?: string }) {
+  let q = db.selectFrom('messages').selectAll().where('thread_id', '=', threadId)
+  if (page.after !== undefined) {
+    return q.where('id', '>', page.after).orderBy('id', 'asc').limit(page.limit + 1).execute()
+  }
+  if (page.before !== undefined) q = q.where('id', '<', page.before)
+  return q.orderBy('id', 'desc').limit(page.limit + 1).execute()
+}
+
+export async function findMessage(db: DbOrTx, threadId: string, messageId: string) {
+  return db.selectFrom('messages').selectAll().where('thread_id', '=', threadId).where('id', '=', messageId).executeTakeFirst()
+}
+
+export async function presaleQuestionsEnabled(db: DbOrTx, sellerId: string): Promise<boolean> {
+  const row = await db.selectFrom('seller_chat_settings').select('presale_questions').where('seller_id', '=', sellerId).executeTakeFirst()
+  return row?.presale_questions ?? true
+}
+
+export async function setPresaleQuestions(db: DbOrTx, sellerId: string, enabled: boolean, at: Date): Promise<void> {
+  await db
+    .insertInto('seller_chat_settings')
+    .values({ seller_id: sellerId, presale_questions: enabled, updated_at: at })
+    .onConflict((oc) => oc.column('seller_id').doUpdateSet({ presale_questions: enabled, updated_at: at }))
+    .execute()
+}
+
+export async function officialDomains(db: DbOrTx, sellerId: string): Promise<string[]> {
+  const rows = await db.selectFrom('seller_official_domains').select('domain').where('seller_id', '=', sellerId).orderBy('domain').execute()
+  return rows.map((r) => r.domain)
+}
+
+/** Replaces the seller's whole set. */
+export async function replaceOfficialDomains(db: DbOrTx, sellerId: string, domains: readonly string[]): Promise<void> {
+  await db.deleteFrom('seller_official_domains').where('seller_id', '=', sellerId).execute()
+  if (domains.length > 0) {
+    await db
+      .insertInto('seller_official_domains')
+      .values(domains.map((domain) => ({ seller_id: sellerId, domain })))
+      .execute()
+  }
+}
+
+/** A blocked_messages row as written: the violations as an array (stored as jsonb). */
+export type BlockedAttempt = Omit<Insertable<BlockedMessagesTable>, 'id' | 'violations'> & { violations: unknown[]; created_at: Date }
+
+export async function insertBlocked(db: DbOrTx, attempt: BlockedAttempt): Promise<string> {
+  const row = await db
+    .insertInto('blocked_messages')
+    .values({ ...attempt, violations: JSON.stringify(attempt.violations) })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+export async function listBlocked(
+  db: DbOrTx,
+  filter: { thread_id?: string; claim_id?: string; sender_role?: string; sender_id?: string },
+  page: { limit: number; before?: string },
+) {
+  let q = db.selectFrom('blocked_messages').selectAll()
+  if (filter.thread_id !== undefined) q = q.where('thread_id', '=', filter.thread_id)
+  if (filter.claim_id !== undefined) q = q.where('claim_id', '=', filter.claim_id)
+  if (filter.sender_role !== undefined) q = q.where('sender_role', '=', filter.sender_role)
+  if (filter.sender_id !== undefined) q = q.where('sender_id', '=', filter.sender_id)
+  if (page.before !== undefined) q = q.where('id', '<', page.before)
+  return q.orderBy('id', 'desc').limit(page.limit + 1).execute()
+}
+
+export interface CreatedKey {
+  created_at: string
+  id: string
+}
+
+export async function listFlags(db: DbOrTx, filter: { status?: string }, page: { limit: number; before?: CreatedKey }) {
+  let q = db
+    .selectFrom('message_flags')
+    .innerJoin('messages', 'messages.id', 'message_flags.message_id')
+    .select([
+      'message_flags.id',
+      'message_flags.message_id',
+      'message_flags.thread_id',
+      'message_flags.violations',
+      'message_flags.status',
+      'message_flags.created_at',
+      'message_flags.reviewed_at',
+      'message_flags.reviewed_by',
+      'messages.sender_role',
+      'messages.sender_id',
+      'messages.text',
+    ])
+  if (filter.status !== undefined) q = q.where('message_flags.status', '=', filter.status as 'open')
+  if (page.before) q = q.where(sql<boolean>`(message_flags.created_at, message_flags.id) < (${page.before.created_at}::timestamptz, ${page.before.id}::uuid)`)
+  return q.orderBy('message_flags.created_at', 'desc').orderBy('message_flags.id', 'desc').limit(page.limit + 1).execute()
+}
+
+export async function findFlagForUpdate(db: DbOrTx, id: string) {
+  return db
+    .selectFrom('message_flags')
+    .innerJoin('messages', 'messages.id', 'message_flags.message_id')
+    .innerJoin('threads', 'threads.id', 'message_flags.thread_id')
+    .select([
+      'message_flags.id',
+      'message_flags.message_id',
+      'message_flags.thread_id',
+      'message_flags.violations',
+      'message_flags.status',
+      'messages.sender_role',
+      'messages.sender_id',
+      'messages.claim_id',
+      'threads.seller_id',
+    ])
+    .where('message_flags.id', '=', id)
+    .forUpdate('message_flags')
+    .executeTakeFirst()
+}
+
+export async function closeFlag(db: DbOrTx, id: string, status: 'confirmed' | 'dismissed', by: string, at: Date): Promise<void> {
+  await db.updateTable('message_flags').set({ status, reviewed_by: by, reviewed_at: at }).where('id', '=', id).execute()
+}
+
+export async function insertAbuseReport(
+  db: DbOrTx,
+  report: {
+    thread_id: string
+    message_id: string
+    reporter_role: string
+    reporter_id: string
+    reported_role: string
+    reported_id: string
+    reason: string | null
+    created_at: Date
+  },
+) {
+  const inserted = await db
+    .insertInto('abuse_reports')
+    .values(report)
+    .onConflict((oc) => oc.constraint('abuse_reports_once_per_reporter').doNothing())
+    .returningAll()
+    .executeTakeFirst()
+  if (inserted) return { row: inserted, created: true }
+  const existing = await db
+    .selectFrom('abuse_reports')
+    .selectAll()
+    .where('message_id', '=', report.message_id)
+    .where('reporter_role', '=', report.reporter_role)
+    .where('reporter_id', '=', report.reporter_id)
+    .executeTakeFirstOrThrow()
+  return { row: existing, created: false }
+}
+
+export async function listAbuseReports(db: DbOrTx, filter: { status?: string }, page: { limit: number; before?: CreatedKey }) {
+  let q = db
+    .selectFrom('abuse_reports')
+    .innerJoin('messages', 'messages.id', 'abuse_reports.message_id')
+    .selectAll('abuse_reports')
+    .select(['messages.text as message_text', 'messages.created_at as message_created_at'])
+  if (filter.status !== undefined) q = q.where('abuse_reports.status', '=', filter.status as 'open')
+  if (page.before) q = q.where(sql<boolean>`(abuse_reports.created_at, abuse_reports.id) < (${page.before.created_at}::timestamptz, ${page.before.id}::uuid)`)
+  return q.orderBy('abuse_reports.created_at', 'desc').orderBy('abuse_reports.id', 'desc').limit(page.limit + 1).execute()
+}
+
+export async function closeAbuseReport(db: DbOrTx, id: string, status: 'upheld' | 'dismissed', by: string, at: Date) {
+  return db
+    .updateTable('abuse_reports')
+    .set({ status, closed_by: by, closed_at: at })
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .returningAll()
+    .executeTakeFirst()
+}
+
+export async function findAbuseReport(db: DbOrTx, id: string) {
+  return db.selectFrom('abuse_reports').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** A thread with everything sending a message into it checks, read in one statement. */
+export type ThreadForMessage = Selectable<ThreadsTable> & {
+  /** An active chat suspension of the thread's seller. */
+  seller_suspension_id: string | null
+  /** The claim a message belongs to: the order's open claim, else its latest one; `open` tells which (only an open claim takes chat photos as evidence). */
+  current_claim_id: string | null
+  current_claim_open: boolean | null
+  /** The seller's pre-sale questions switch (on unless switched off). */
+  presale_questions: boolean
+  /** The seller's registered official domains, which links may point to. */
+  seller_domains: string[]
+}
+
+/** The claim a message belongs to: the order's open claim, else its latest one (alias c, of thread t). */
+const currentClaim = sql`left join lateral (
+      select id, state not in ('resolved', 'closed', 'withdrawn') as open from claims
+      where order_id = t.order_id
+      order by state in ('resolved', 'closed', 'withdrawn'), created_at desc limit 1) c on true`
+
+/** The id of an active chat suspension of thread t's seller, or null. */
+const sellerSuspension = sql`(select s.id from sanctions s
+        where s.party_role = 'seller' and s.party_id = t.seller_id and s.kind = 'chat_suspension'
+          and s.status = any(${ACTIVE_SANCTION}::text[]) limit 1)`
+
+/** Thread t's seller takes pre-sale questions (on unless switched off). */
+const presaleQuestions = sql`coalesce((select presale_questions from seller_chat_settings where seller_id = t.seller_id), true)`
+
+/**
+ * The thread and what a message into it needs. With `lock`, the thread row is
+ * locked until the transaction ends: message inserts into one thread
+ * serialise on it, so message ids become visible in id order and `after=`
+ * polling misses none (insertMessage takes the same lock by its update).
+ */
+export async function findThreadForMessage(db: DbOrTx, id: string, lock: boolean): Promise<ThreadForMessage | undefined> {
+  // Lock first, read after: a statement that waited for the lock would still
+  // read the rest (a suspension just committed) from before it waited.
+  if (lock) await sql`select 1 from threads where id = ${id} for update`.execute(db)
+  const result = await sql<ThreadForMessage>`${sql.raw(PREPARED)}
+    select t.*, ${sellerSuspension} as seller_suspension_id,
+      c.id as current_claim_id, c.open as current_claim_open,
+      ${presaleQuestions} as presale_questions,
+      coalesce((select array_agg(d.domain) from seller_official_domains d where d.seller_id = t.seller_id), '{}') as seller_domains
+    from threads t ${currentClaim}
+    where t.id = ${id}`.execute(db)
+  return result.rows[0]
+}
+
+/**
+ * A party's text that needs no verdict from the thread's data (moderation
+ * delivers it on the platform's domains alone), in one statement: the same
+ * checks as findThreadForMessage's reader makes (a party of the thread, a
+ * seller not suspended, a buyer's pre-sale question only where the seller
+ * takes them), then insertMessage's writes. Undefined when a check fails:
+ * nothing was written, and the full path says why.
+ */
+export async function insertAdmittedText(
+  db: DbOrTx,
+  m: { thread_id: string; sender_role: 'buyer' | 'seller'; sender_id: string; text: string; created_at: Date },
+): Promise<{ message: Selectable<MessagesTable>; seller_id: string } | undefined> {
+  const result = await sql<Selectable<MessagesTable> & { thread_seller_id: string }>`${sql.raw(PREPARED)}
+    with admitted as (
+      select t.id, c.id as claim_id
+      from threads t ${currentClaim}
+      where t.id = ${m.thread_id}
+        and case ${m.sender_role}::text when 'buyer' then t.buyer_id = ${m.sender_id} when 'seller' then t.seller_id = ${m.sender_id} else false end
+        and (${m.sender_role}::text <> 'seller' or ${sellerSuspension} is null)
+        and (${m.sender_role}::text <> 'buyer' or t.has_claim or c.id is not null or ${presaleQuestions})
+    ),
+    thread as (
+      update threads set last_message_at = ${m.created_at}::timestamptz where id = (select id from admitted) returning id, seller_id
+    ),
+    msg as (
+      insert into messages (thread_id, sender_role, sender_id, kind, text, claim_id, payload, created_at)
+      select thread.id, ${m.sender_role}::text, ${m.sender_id}::text, 'text', ${m.text}::text,
+             (select claim_id from admitted), '{}'::jsonb, ${m.created_at}::timestamptz
+      from thread
+      returning *
+    )
+    select msg.*, thread.seller_id as thread_seller_id from msg, thread`.execute(db)
+  const row = result.rows[0]
+  if (!row) return undefined
+  const { thread_seller_id, ...message } = row
+  return { message, seller_id: thread_seller_id }
+}
+
+/**
+ * A party's message in one statement: the thread's row is bumped first (its
+ * lock orders message ids, see findThreadForMessage), then the message and,
+ * for a `review` verdict, its flag for arbiters.
+ */
+export async function insertMessage(
+  db: DbOrTx,
+  message: { thread_id: string; sender_role: string; sender_id: string; text: string; claim_id: string | null; payload: Record<string, unknown>; created_at: Date },
+  flagged: readonly unknown[] | null,
+): Promise<Selectable<MessagesTable>> {
+  const result = await sql<Selectable<MessagesTable>>`${sql.raw(PREPARED)}
+    with thread as (
+      update threads set last_message_at = ${message.created_at}::timestamptz where id = ${message.thread_id} returning id
+    ),
+    msg as (
+      insert into messages (thread_id, sender_role, sender_id, kind, text, claim_id, payload, created_at)
+      select thread.id, ${message.sender_role}::text, ${message.sender_id}::text, 'text', ${message.text}::text,
+             ${message.claim_id}::uuid, ${JSON.stringify(message.payload)}::jsonb, ${message.created_at}::timestamptz
+      from thread
+      returning *
+    ),
+    flag as (
+      insert into message_flags (message_id, thread_id, violations, created_at)
+      select msg.id, msg.thread_id, ${JSON.stringify(flagged ?? [])}::jsonb, msg.created_at from msg where ${flagged !== null}::boolean
+    )
+    select * from msg`.execute(db)
+  const row = result.rows[0]
+  if (!row) throw new Error(`thread ${message.thread_id} vanished while posting a message`)
+  return row
+}

@@ -1,0 +1,117 @@
+// Orders are facts the marketplace registers; claims stand on them.
+import { sql } from 'kysely'
+import type { Db, DbOrTx } from '../../db/database.js'
+import type { OrderLineRow, OrderRow } from '../../db/schema.js'
+import { DomainError, notFound } from '../../shared/errors.js'
+import type { Principal } from '../../auth/principal.js'
+
+export interface OrderInput {
+  id: string
+  buyer_id: string
+  seller_id: string
+  scheme: string
+  currency?: string
+  delivered_at?: string | null
+  lines: { id: string; sku: string; title: string; quantity: number; unit_price: number }[]
+}
+
+export interface OrderView {
+  id: string
+  buyer_id?: string
+  seller_id: string
+  scheme: string
+  currency: string
+  delivered_at: string | null
+  lines: { id: string; sku: string; title: string; quantity: number; unit_price: number }[]
+}
+
+export class OrdersService {
+  constructor(private readonly db: Db) {}
+
+  /** Idempotent upsert: the same order registered twice is one order; its parties never change. */
+  async register(input: OrderInput): Promise<{ order: OrderView; created: boolean }> {
+    const ids = new Set(input.lines.map((l) => l.id))
+    if (ids.size !== input.lines.length) {
+      throw new DomainError({ status: 422, slug: 'validation-failed', title: 'Validation failed', detail: 'line ids must be unique within an order' })
+    }
+    return this.db.transaction().execute(async (tx) => {
+      const existing = await tx.selectFrom('orders').selectAll().where('id', '=', input.id).forUpdate().executeTakeFirst()
+      if (existing && (existing.buyer_id !== input.buyer_id || existing.seller_id !== input.seller_id)) {
+        throw new DomainError({
+          status: 409,
+          slug: 'order-parties-immutable',
+          title: 'Order parties cannot change',
+          detail: `order ${input.id} is already registered with other parties`,
+        })
+      }
+      const values = {
+        id: input.id,
+        buyer_id: input.buyer_id,
+        seller_id: input.seller_id,
+        scheme: input.scheme,
+        currency: input.currency ?? 'RUB',
+        delivered_at: input.delivered_at ?? null,
+      }
+      await tx
+        .insertInto('orders')
+        .values(values)
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet({
+            scheme: values.scheme,
+            currency: values.currency,
+            delivered_at: values.delivered_at,
+            updated_at: sql`now()`,
+          }),
+        )
+        .execute()
+      for (const line of input.lines) {
+        await tx
+          .insertInto('order_lines')
+          .values({ order_id: input.id, ...line })
+          .onConflict((oc) =>
+            oc.columns(['order_id', 'id']).doUpdateSet({
+              sku: line.sku,
+              title: line.title,
+              quantity: line.quantity,
+              unit_price: line.unit_price,
+            }),
+          )
+          .execute()
+      }
+      const order = await this.load(tx, input.id)
+      return { order: toView(order.order, order.lines, true), created: !existing }
+    })
+  }
+
+  async get(principal: Principal, id: string): Promise<OrderView> {
+    const found = await this.load(this.db, id).catch(() => null)
+    if (!found) throw notFound('order')
+    const { order, lines } = found
+    const visible =
+      principal.role === 'service' ||
+      principal.role === 'arbiter' ||
+      (principal.role === 'buyer' && order.buyer_id === principal.id) ||
+      (principal.role === 'seller' && order.seller_id === principal.id)
+    if (!visible) throw notFound('order')
+    return toView(order, lines, principal.role !== 'seller')
+  }
+
+  private async load(db: DbOrTx, id: string): Promise<{ order: OrderRow; lines: OrderLineRow[] }> {
+    const order = await db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst()
+    if (!order) throw notFound('order')
+    const lines = await db.selectFrom('order_lines').selectAll().where('order_id', '=', id).orderBy('id').execute()
+    return { order, lines }
+  }
+}
+
+function toView(order: OrderRow, lines: OrderLineRow[], showBuyer: boolean): OrderView {
+  return {
+    id: order.id,
+    ...(showBuyer ? { buyer_id: order.buyer_id } : {}),
+    seller_id: order.seller_id,
+    scheme: order.scheme,
+    currency: order.currency,
+    delivered_at: order.delivered_at ? order.delivered_at.toISOString() : null,
+    lines: lines.map((l) => ({ id: l.id, sku: l.sku, title: l.title, quantity: l.quantity, unit_price: Number(l.unit_price) })),
+  }
+}

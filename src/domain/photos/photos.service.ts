@@ -1,0 +1,425 @@
+// Claim and chat photos: uploads turned into stored variants (before any
+// claim or message transaction), rows and reuse matches written inside it,
+// the lists claim and message views show, and the bytes served back to the
+// parties.
+//
+// All or nothing: `prepare` processes every upload before storing any, and
+// stores under per-photo keys (a fresh uuid each), so `discard` after a
+// failed transaction removes exactly the files that request wrote and never
+// another claim's copy of the same picture.
+import { randomUUID } from 'node:crypto'
+import { availableParallelism } from 'node:os'
+import type { Readable } from 'node:stream'
+import { sql } from 'kysely'
+import type { FastifyBaseLogger } from 'fastify'
+import type { Db, Tx } from '../../db/database.js'
+import type { PhotoRow } from '../../db/schema.js'
+import type { Policy } from '../../config/policy.js'
+import type { Principal } from '../../auth/principal.js'
+import { DomainError, notFound } from '../../shared/errors.js'
+import { processPhoto, VARIANT_NAMES, type PhotoStorage, type ProcessedPhoto, type VariantName } from './pipeline/index.js'
+import { forUpload } from './errors.js'
+import { phashKeys, phashProbeKeys } from './reuse.js'
+
+/** An uploaded file as the multipart reader hands it over: raw bytes, never trusted. */
+export interface PhotoUpload {
+  buffer: Buffer
+  /** The client's file name: for messages only. */
+  filename: string | undefined
+  /** Called once `buffer` is no longer read, so the reader may reuse its memory. */
+  release?: () => void
+}
+
+export interface PreparedVariant {
+  key: string
+  width: number
+  height: number
+  bytes: number
+}
+
+/** A processed photo whose variants are already in storage. */
+export interface PreparedPhoto {
+  id: string
+  sha256: string
+  phash: string
+  format: string
+  mime: string
+  source: string
+  variants: Record<VariantName, PreparedVariant>
+}
+
+export interface PhotoView {
+  id: string
+  mime: string
+  uploaded_by: string
+  created_at: string
+  variants: Record<VariantName, { url: string; width: number; height: number; bytes: number }>
+}
+
+export interface PhotoReuseView {
+  photo_id: string
+  other_claim_ids: string[]
+  /** 0 when the normalised bytes are identical, else the smallest perceptual-hash distance. */
+  distance: number
+}
+
+/** A photo in a claim view: sent with the claim or an action, or in the claim's chat thread. */
+export interface ClaimPhotoView extends PhotoView {
+  source: 'claim' | 'message'
+  /** The chat message that carried it (source `message`), else null. */
+  message_id: string | null
+}
+
+export interface ClaimPhotos {
+  photos: ClaimPhotoView[]
+  /** Arbiters only; undefined for everyone else. */
+  photo_reuse?: PhotoReuseView[]
+}
+
+export interface ServedPhoto {
+  etag: string
+  mime: string
+  /** null when the caller's If-None-Match matched: send 304. */
+  body: { stream: Readable; size: number } | null
+}
+
+export interface PhotosServiceDeps {
+  db: Db
+  storage: PhotoStorage
+  policy: Policy
+  log?: FastifyBaseLogger
+}
+
+/** Matches per uploaded photo kept for arbiters; a hot dHash (flat images) must not flood the table. */
+const REUSE_MATCHES_MAX = 20
+/** The fallback scan for very wide reuse distances looks at this many recent photos. */
+const REUSE_SCAN_WINDOW = 100_000
+
+export const photoUrl = (id: string, variant: VariantName): string => `/v1/photos/${id}/${variant}`
+
+/** Storage key per photo id, not per content: deleting one never touches another claim's file. */
+export const storageKey = (id: string, variant: VariantName): string => `p/${id.slice(0, 2)}/${id}/${variant}`
+
+export class PhotosService {
+  constructor(private readonly deps: PhotosServiceDeps) {}
+
+  get policy(): Policy {
+    return this.deps.policy
+  }
+
+  /**
+   * Processes every upload (type by bytes, pixel limit, metadata stripped,
+   * variants, hashes), then stores them. Any refusal refuses the whole set
+   * and leaves nothing stored.
+   */
+  async prepare(uploads: PhotoUpload[]): Promise<PreparedPhoto[]> {
+    if (uploads.length === 0) return []
+    const processed = await this.processAll(uploads)
+    const prepared = processed.map((p) => toPrepared(p))
+    try {
+      await Promise.all(
+        processed.flatMap((photo, i) =>
+          VARIANT_NAMES.map((variant) => {
+            const target = prepared[i] as PreparedPhoto
+            return this.deps.storage.put(target.variants[variant].key, photo.variants[variant].buffer, photo.mime)
+          }),
+        ),
+      )
+    } catch (err) {
+      await this.discard(prepared)
+      throw err
+    }
+    return prepared
+  }
+
+  /** Compensation: removes what `prepare` stored. Never throws; a file left over is logged. */
+  async discard(prepared: PreparedPhoto[]): Promise<void> {
+    const keys = prepared.flatMap((p) => VARIANT_NAMES.map((v) => p.variants[v].key))
+    const results = await Promise.allSettled(keys.map((key) => this.deps.storage.delete(key)))
+    results.forEach((r, i) => {
+      if (r.status === 'rejected') this.deps.log?.error({ err: r.reason, key: keys[i] }, 'photo compensation: delete failed, file orphaned')
+    })
+  }
+
+  /**
+   * Inside the claim's or message's transaction: one row per photo and the
+   * reuse matches against photos of other claims (both directions, so both
+   * claims show it). A photo without a claim (a pre-sale chat message) is
+   * neither checked for reuse nor matched later.
+   */
+  async attach(
+    tx: Tx,
+    target: { claimId: string | null; messageId?: string | null; uploader: { role: string; id: string } },
+    prepared: PreparedPhoto[],
+  ): Promise<void> {
+    if (prepared.length === 0) return
+    await tx
+      .insertInto('photos')
+      .values(
+        prepared.map((p, position) => ({
+          id: p.id,
+          claim_id: target.claimId,
+          message_id: target.messageId ?? null,
+          uploader_role: target.uploader.role,
+          uploader_id: target.uploader.id,
+          sha256: p.sha256,
+          phash: p.phash,
+          phash_keys: phashKeys(p.phash),
+          format: p.format,
+          mime: p.mime,
+          source_format: p.source,
+          full_key: p.variants.full.key,
+          full_width: p.variants.full.width,
+          full_height: p.variants.full.height,
+          full_bytes: p.variants.full.bytes,
+          preview_key: p.variants.preview.key,
+          preview_width: p.variants.preview.width,
+          preview_height: p.variants.preview.height,
+          preview_bytes: p.variants.preview.bytes,
+          thumb_key: p.variants.thumb.key,
+          thumb_width: p.variants.thumb.width,
+          thumb_height: p.variants.thumb.height,
+          thumb_bytes: p.variants.thumb.bytes,
+          position,
+        })),
+      )
+      .execute()
+    if (target.claimId === null) return
+    for (const photo of prepared) {
+      const matches = await this.findReuse(tx, target.claimId, photo)
+      if (matches.length === 0) continue
+      await tx
+        .insertInto('photo_reuse')
+        .values(
+          matches.flatMap((m) => [
+            { photo_id: photo.id, other_photo_id: m.id, distance: m.distance },
+            { photo_id: m.id, other_photo_id: photo.id, distance: m.distance },
+          ]),
+        )
+        .onConflict((oc) => oc.columns(['photo_id', 'other_photo_id']).doNothing())
+        .execute()
+    }
+  }
+
+  /** Photos of other claims with the same normalised bytes or a dHash within `photo_reuse_distance`. */
+  private async findReuse(tx: Tx, claimId: string, photo: PreparedPhoto): Promise<{ id: string; distance: number }[]> {
+    const limit = this.deps.policy.photo_reuse_distance
+    const distance = sql<number>`case when sha256 = ${photo.sha256} then 0
+      else bit_count(('x' || phash)::bit(64) # ('x' || ${photo.phash})::bit(64)) end`
+    const probe = phashProbeKeys(photo.phash, limit)
+    if (probe) {
+      return tx
+        .selectFrom('photos')
+        .select(['id', distance.as('distance')])
+        .where('claim_id', '<>', claimId)
+        .where((eb) => eb.or([eb('sha256', '=', photo.sha256), eb(sql`phash_keys`, '&&', sql`${probe}::integer[]`)]))
+        .where(distance, '<=', limit)
+        .orderBy('distance')
+        .orderBy('created_at', 'desc')
+        .limit(REUSE_MATCHES_MAX)
+        .execute()
+    }
+    const recent = tx
+      .selectFrom('photos')
+      .select(['id', 'sha256', 'phash', 'created_at'])
+      .where('claim_id', '<>', claimId)
+      .orderBy('created_at', 'desc')
+      .limit(REUSE_SCAN_WINDOW)
+      .as('recent')
+    return tx
+      .selectFrom(recent)
+      .select(['id', distance.as('distance')])
+      .where(distance, '<=', limit)
+      .orderBy('distance')
+      .orderBy('created_at', 'desc')
+      .limit(REUSE_MATCHES_MAX)
+      .execute()
+  }
+
+  /** The claim's own photos (claim and action uploads) against photos_per_claim_max; chat photos have their own per-message cap. */
+  async countForClaim(db: Db | Tx, claimId: string): Promise<number> {
+    const row = await db
+      .selectFrom('photos')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('claim_id', '=', claimId)
+      .where('message_id', 'is', null)
+      .executeTakeFirstOrThrow()
+    return Number(row.n)
+  }
+
+  /**
+   * The photo lists (and for arbiters the reuse flags) of several claims in
+   * two queries. Photos sent in the claim's chat thread are evidence too:
+   * listed with `source: 'message'` and their message id.
+   */
+  async forClaims(claimIds: string[], principal: Principal): Promise<Map<string, ClaimPhotos>> {
+    const out = new Map<string, ClaimPhotos>()
+    if (claimIds.length === 0) return out
+    const arbiter = principal.role === 'arbiter'
+    for (const id of claimIds) out.set(id, arbiter ? { photos: [], photo_reuse: [] } : { photos: [] })
+    const rows = await this.deps.db
+      .selectFrom('photos')
+      .selectAll()
+      .where('claim_id', 'in', claimIds)
+      .orderBy('created_at')
+      .orderBy('position')
+      .execute()
+    for (const row of rows) {
+      if (row.claim_id !== null) out.get(row.claim_id)?.photos.push(claimPhotoView(row))
+    }
+    if (!arbiter || rows.length === 0) return out
+
+    const matches = await this.deps.db
+      .selectFrom('photo_reuse as r')
+      .innerJoin('photos as p', 'p.id', 'r.photo_id')
+      .innerJoin('photos as o', 'o.id', 'r.other_photo_id')
+      .select(['p.claim_id', 'r.photo_id', 'o.claim_id as other_claim_id', 'r.distance'])
+      .where('p.claim_id', 'in', claimIds)
+      .orderBy('p.created_at')
+      .orderBy('p.position')
+      .orderBy('o.created_at')
+      .execute()
+    const byPhoto = new Map<string, PhotoReuseView>()
+    for (const m of matches) {
+      // Never null: reuse is only recorded between photos of two claims.
+      if (m.claim_id === null || m.other_claim_id === null) continue
+      let entry = byPhoto.get(m.photo_id)
+      if (!entry) {
+        entry = { photo_id: m.photo_id, other_claim_ids: [], distance: m.distance }
+        byPhoto.set(m.photo_id, entry)
+        out.get(m.claim_id)?.photo_reuse?.push(entry)
+      }
+      if (!entry.other_claim_ids.includes(m.other_claim_id)) entry.other_claim_ids.push(m.other_claim_id)
+      entry.distance = Math.min(entry.distance, m.distance)
+    }
+    return out
+  }
+
+  /** The photos of several messages (a page of a thread) in one query, by message id, in the order they were sent. */
+  async forMessages(messageIds: string[]): Promise<Map<string, PhotoView[]>> {
+    const out = new Map<string, PhotoView[]>()
+    if (messageIds.length === 0) return out
+    const rows = await this.deps.db
+      .selectFrom('photos')
+      .selectAll()
+      .where('message_id', 'in', messageIds)
+      .orderBy('message_id')
+      .orderBy('position')
+      .execute()
+    for (const row of rows) {
+      if (row.message_id === null) continue
+      const list = out.get(row.message_id) ?? []
+      list.push(photoView(row))
+      out.set(row.message_id, list)
+    }
+    return out
+  }
+
+  /**
+   * One variant's bytes for a caller who may see the photo's thread or claim
+   * (404 for everyone else, the same as a photo that does not exist). A chat
+   * photo's parties are its thread's; a claim photo's, its claim's (the same
+   * two when a chat photo is also claim evidence).
+   */
+  async serve(
+    principal: Principal,
+    id: string,
+    variant: VariantName,
+    canSee: (principal: Principal, parties: { buyer_id: string; seller_id: string }) => boolean,
+    ifNoneMatch: string | undefined,
+  ): Promise<ServedPhoto> {
+    const row = await this.deps.db
+      .selectFrom('photos')
+      .leftJoin('messages', 'messages.id', 'photos.message_id')
+      .leftJoin('threads', 'threads.id', 'messages.thread_id')
+      .leftJoin('claims', 'claims.id', 'photos.claim_id')
+      .select(['photos.id', 'photos.sha256', 'photos.mime', 'photos.full_key', 'photos.preview_key', 'photos.thumb_key'])
+      .select((eb) => [
+        eb.fn.coalesce('threads.buyer_id', 'claims.buyer_id').as('buyer_id'),
+        eb.fn.coalesce('threads.seller_id', 'claims.seller_id').as('seller_id'),
+      ])
+      .where('photos.id', '=', id)
+      .executeTakeFirst()
+    if (!row || row.buyer_id === null || row.seller_id === null) throw notFound('photo')
+    if (!canSee(principal, { buyer_id: row.buyer_id, seller_id: row.seller_id })) throw notFound('photo')
+    // The full variant's hash names the photo; a variant's bytes never change, so the tag is strong.
+    const etag = `"${row.sha256}-${variant}"`
+    if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, etag)) return { etag, mime: row.mime, body: null }
+    const key = variant === 'full' ? row.full_key : variant === 'preview' ? row.preview_key : row.thumb_key
+    const stored = await this.deps.storage.get(key)
+    if (!stored) {
+      this.deps.log?.error({ photo_id: id, key }, 'photo row without stored bytes')
+      throw new DomainError({ status: 404, slug: 'not-found', title: 'Not found', detail: 'photo was not found' })
+    }
+    return { etag, mime: row.mime, body: { stream: stored.stream, size: stored.size } }
+  }
+
+  /**
+   * Processes uploads with one photo per core in flight; the first refusal
+   * stops the rest. The last reader of the upload bytes: once every started
+   * photo has settled, it releases them all.
+   */
+  private async processAll(uploads: PhotoUpload[]): Promise<ProcessedPhoto[]> {
+    const results: ProcessedPhoto[] = new Array(uploads.length)
+    let next = 0
+    let failure: unknown = null
+    const worker = async (): Promise<void> => {
+      while (failure === null && next < uploads.length) {
+        const index = next++
+        const upload = uploads[index] as PhotoUpload
+        try {
+          results[index] = await processPhoto(upload.buffer, { pixelsMax: this.deps.policy.photo_pixels_max })
+        } catch (err) {
+          failure ??= err instanceof DomainError ? forUpload(err, index, upload.filename) : err
+        }
+      }
+    }
+    try {
+      await Promise.all(Array.from({ length: Math.min(uploads.length, availableParallelism()) }, worker))
+    } finally {
+      for (const upload of uploads) upload.release?.()
+    }
+    if (failure !== null) throw failure
+    return results
+  }
+}
+
+function toPrepared(photo: ProcessedPhoto): PreparedPhoto {
+  const id = randomUUID()
+  const variants = Object.fromEntries(
+    VARIANT_NAMES.map((v) => {
+      const { width, height, bytes } = photo.variants[v]
+      return [v, { key: storageKey(id, v), width, height, bytes }]
+    }),
+  ) as Record<VariantName, PreparedVariant>
+  return { id, sha256: photo.sha256, phash: photo.phash, format: photo.format, mime: photo.mime, source: photo.source, variants }
+}
+
+export function photoView(row: PhotoRow): PhotoView {
+  const variant = (v: VariantName) => ({
+    url: photoUrl(row.id, v),
+    width: row[`${v}_width`],
+    height: row[`${v}_height`],
+    bytes: row[`${v}_bytes`],
+  })
+  return {
+    id: row.id,
+    mime: row.mime,
+    // The role only: a seller never learns the buyer's id.
+    uploaded_by: row.uploader_role,
+    created_at: row.created_at.toISOString(),
+    variants: { full: variant('full'), preview: variant('preview'), thumb: variant('thumb') },
+  }
+}
+
+/** A claim view's photo: where it came from, so clients can tell claim uploads from chat photos. */
+export function claimPhotoView(row: PhotoRow): ClaimPhotoView {
+  return { ...photoView(row), source: row.message_id === null ? 'claim' : 'message', message_id: row.message_id }
+}
+
+/** RFC 9110 If-None-Match: `*` or a list of (weak or strong) tags, compared weakly. */
+export function etagMatches(header: string, etag: string): boolean {
+  if (header.trim() === '*') return true
+  const bare = etag.replace(/^W\//, '')
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === bare)
+}

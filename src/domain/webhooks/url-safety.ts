@@ -1,0 +1,144 @@
+// SSRF protection for webhook targets. A URL whose host is, or resolves to, a
+// private, loopback, link-local (cloud metadata), CGNAT, multicast or
+// otherwise non-public address is refused at registration, and again at every
+// delivery: the delivery connects through `guardedLookup`, so the address it
+// connects to is the one that was checked (no DNS-rebinding window).
+// WEBHOOK_ALLOW_PRIVATE=true lifts the rule (tests, on-premise receivers).
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
+import { BlockList, isIP, type LookupFunction } from 'node:net'
+import { DomainError } from '../../shared/errors.js'
+
+const blocked = new BlockList()
+for (const [net, prefix] of [
+  ['0.0.0.0', 8], // "this network"
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10], // CGNAT (also Alibaba's metadata 100.100.100.200)
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16], // link-local: 169.254.169.254 metadata
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.88.99.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const) {
+  blocked.addSubnet(net, prefix, 'ipv4')
+}
+for (const [net, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['64:ff9b::', 96], // NAT64: likewise
+  ['64:ff9b:1::', 48],
+  ['100::', 64],
+  ['2001:db8::', 32],
+  ['2002::', 16], // 6to4: embeds a v4 address
+  ['fc00::', 7], // unique local (AWS fd00:ec2::254 metadata)
+  ['fe80::', 10],
+  ['fec0::', 10],
+  ['ff00::', 8],
+] as const) {
+  blocked.addSubnet(net, prefix, 'ipv6')
+}
+// IPv4-mapped IPv6 (::ffff:a.b.c.d) needs no rule of its own: BlockList checks it against the IPv4 rules.
+
+/** True for any address a webhook must not reach. */
+export function isForbiddenAddress(address: string): boolean {
+  const family = isIP(address)
+  if (family === 0) return true
+  return blocked.check(address, family === 4 ? 'ipv4' : 'ipv6')
+}
+
+export function allowPrivateFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.WEBHOOK_ALLOW_PRIVATE === 'true'
+}
+
+export class UnsafeUrlError extends Error {
+  constructor(
+    message: string,
+    readonly address?: string,
+  ) {
+    super(message)
+    this.name = 'UnsafeUrlError'
+  }
+}
+
+export const urlRefused = (detail: string): DomainError =>
+  new DomainError({ status: 422, slug: 'webhook-url-refused', title: 'Webhook URL refused', detail, extensions: { field: 'url' } })
+
+const MAX_URL = 2048
+
+/** Syntax only: http(s), no credentials, a host. Throws UnsafeUrlError. */
+export function parseWebhookUrl(raw: string): URL {
+  if (raw.length > MAX_URL) throw new UnsafeUrlError(`the URL is longer than ${MAX_URL} characters`)
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new UnsafeUrlError('not a valid absolute URL')
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UnsafeUrlError('only http and https URLs are accepted')
+  if (url.username || url.password) throw new UnsafeUrlError('credentials in the URL are not accepted; authenticate with the signature')
+  if (!url.hostname) throw new UnsafeUrlError('the URL has no host')
+  return url
+}
+
+/** The host as net/dns want it: IPv6 literals without brackets. */
+export function hostOf(url: URL): string {
+  return url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname
+}
+
+function resolveAll(host: string): Promise<LookupAddress[]> {
+  return new Promise((resolve, reject) => {
+    dnsLookup(host, { all: true, verbatim: true }, (err, addresses) => (err ? reject(err) : resolve(addresses)))
+  })
+}
+
+/**
+ * Checks a URL for use as a webhook target: syntax, then every address its
+ * host resolves to (any forbidden one refuses it). Throws UnsafeUrlError.
+ */
+export async function checkWebhookUrl(raw: string, opts: { allowPrivate: boolean }): Promise<URL> {
+  const url = parseWebhookUrl(raw)
+  if (opts.allowPrivate) return url
+  const host = hostOf(url)
+  if (isIP(host)) {
+    if (isForbiddenAddress(host)) throw new UnsafeUrlError(`${host} is a private, loopback, link-local or reserved address`, host)
+    return url
+  }
+  if (host === 'localhost' || host.endsWith('.localhost')) throw new UnsafeUrlError(`${host} is a loopback host`, host)
+  let addresses: LookupAddress[]
+  try {
+    addresses = await resolveAll(host)
+  } catch (err) {
+    throw new UnsafeUrlError(`${host} does not resolve (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
+  }
+  const bad = addresses.find((a) => isForbiddenAddress(a.address))
+  if (bad) throw new UnsafeUrlError(`${host} resolves to ${bad.address}, a private, loopback, link-local or reserved address`, bad.address)
+  if (addresses.length === 0) throw new UnsafeUrlError(`${host} does not resolve`)
+  return url
+}
+
+/**
+ * A `lookup` for http.request that refuses forbidden addresses, so the socket
+ * connects only to an address that passed the check (node skips lookup for IP
+ * literals: check those with checkWebhookUrl first).
+ */
+export function guardedLookup(allowPrivate: boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { all: true, verbatim: true, family: options.family as number | undefined }, (err, addresses) => {
+      if (err) return callback(err, '', 0)
+      const bad = allowPrivate ? undefined : addresses.find((a) => isForbiddenAddress(a.address))
+      if (bad) {
+        return callback(new UnsafeUrlError(`${hostname} resolves to ${bad.address}, a forbidden address`, bad.address) as NodeJS.ErrnoException, '', 0)
+      }
+      if (addresses.length === 0) return callback(Object.assign(new Error(`${hostname} does not resolve`), { code: 'ENOTFOUND' }), '', 0)
+      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses)
+      const first = addresses[0]!
+      callback(null, first.address, first.family)
+    })
+  }
+}

@@ -1,0 +1,242 @@
+// Webhook subscriptions (PRODUCT.md §7), the API side: register (the secret
+// is shown once), list, delete, the delivery log, and replay. Deliveries are
+// created and sent by the workers (src/domain/webhooks/dispatch.ts and
+// deliver.ts, started by workers/webhooks.ts).
+import { sql, type Selectable } from 'kysely'
+import type { Db } from '../../db/database.js'
+import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhooksTable } from '../../db/schema.js'
+import type { Principal } from '../../auth/principal.js'
+import { DomainError, notFound, validation } from '../../shared/errors.js'
+import { currentHead, FEED_EVENT_TYPES } from '../feed/feed.service.js'
+import { newWebhookSecret } from './signing.js'
+import { holdReplayLock } from '../feed/retention.js'
+import { allowPrivateFromEnv, checkWebhookUrl, UnsafeUrlError, urlRefused } from './url-safety.js'
+
+export const WEBHOOK_EVENT_TYPES = ['*', ...FEED_EVENT_TYPES] as const
+export const WEBHOOKS_PER_OWNER_MAX = 20
+
+export interface WebhooksServiceDeps {
+  db: Db
+  /** Allow private, loopback and link-local targets; default: WEBHOOK_ALLOW_PRIVATE=true in the environment. */
+  allowPrivate?: boolean
+}
+
+type WebhookRow = Selectable<WebhooksTable>
+type DeliveryRow = Selectable<WebhookDeliveriesTable>
+type AttemptRow = Selectable<WebhookAttemptsTable>
+
+const forbidden = (detail: string) => new DomainError({ status: 403, slug: 'action-forbidden', title: 'Action not permitted', detail })
+
+export function webhookView(w: WebhookRow) {
+  return {
+    id: w.id,
+    url: w.url,
+    event_types: w.event_types,
+    status: w.status,
+    disabled_reason: w.disabled_reason,
+    disabled_at: w.disabled_at ? new Date(w.disabled_at).toISOString() : null,
+    consecutive_failures: w.consecutive_failures,
+    created_at: new Date(w.created_at).toISOString(),
+  }
+}
+
+export function deliveryView(d: DeliveryRow, attempts: AttemptRow[]) {
+  return {
+    id: d.id,
+    event_id: String(d.feed_event_id),
+    event_type: d.event_type,
+    status: d.status,
+    attempt_count: d.attempts,
+    replays: d.replays,
+    last_status_code: d.last_status_code,
+    last_error: d.last_error,
+    created_at: new Date(d.created_at).toISOString(),
+    completed_at: d.completed_at ? new Date(d.completed_at).toISOString() : null,
+    attempts: attempts.map((a) => ({
+      attempt: a.attempt,
+      status_code: a.status_code,
+      duration_ms: a.duration_ms,
+      error: a.error,
+      at: new Date(a.created_at).toISOString(),
+    })),
+  }
+}
+
+export class WebhooksService {
+  private readonly allowPrivate: boolean
+
+  constructor(private readonly deps: WebhooksServiceDeps) {
+    this.allowPrivate = deps.allowPrivate ?? allowPrivateFromEnv()
+  }
+
+  private owner(principal: Principal): { role: 'seller' | 'service'; id: string } {
+    if (principal.role !== 'seller' && principal.role !== 'service') throw forbidden('only sellers and the service have webhooks')
+    return { role: principal.role, id: principal.id }
+  }
+
+  private async own(principal: Principal, id: string): Promise<WebhookRow> {
+    const owner = this.owner(principal)
+    const row = await this.deps.db
+      .selectFrom('webhooks')
+      .selectAll()
+      .where('id', '=', id)
+      .where('owner_role', '=', owner.role)
+      .where('owner_id', '=', owner.id)
+      .executeTakeFirst()
+    if (!row) throw notFound('webhook')
+    return row
+  }
+
+  /** Registers a subscription starting at the feed's current head; the secret is returned this once. */
+  async register(principal: Principal, input: { url: string; event_types: string[] }) {
+    const owner = this.owner(principal)
+    let url: URL
+    try {
+      url = await checkWebhookUrl(input.url.trim(), { allowPrivate: this.allowPrivate })
+    } catch (err) {
+      if (err instanceof UnsafeUrlError) throw urlRefused(err.message)
+      throw err
+    }
+    const types = [...new Set(input.event_types)]
+    const unknown = types.filter((t) => !(WEBHOOK_EVENT_TYPES as readonly string[]).includes(t))
+    if (unknown.length > 0) throw validation(`unknown event types: ${unknown.join(', ')}`, { field: 'event_types', allowed: WEBHOOK_EVENT_TYPES })
+    const secret = newWebhookSecret()
+    const row = await this.deps.db.transaction().execute(async (tx) => {
+      // Serialises one owner's registrations so the cap holds.
+      await sql`select pg_advisory_xact_lock(hashtextextended(${`webhooks:${owner.role}:${owner.id}`}, 0))`.execute(tx)
+      const count = await tx
+        .selectFrom('webhooks')
+        .select(sql<string>`count(*)`.as('n'))
+        .where('owner_role', '=', owner.role)
+        .where('owner_id', '=', owner.id)
+        .executeTakeFirstOrThrow()
+      if (Number(count.n) >= WEBHOOKS_PER_OWNER_MAX) {
+        throw validation(`at most ${WEBHOOKS_PER_OWNER_MAX} webhooks per owner; delete one first`, { field: 'url' })
+      }
+      const head = await currentHead(tx)
+      return tx
+        .insertInto('webhooks')
+        .values({
+          owner_role: owner.role,
+          owner_id: owner.id,
+          url: url.toString(),
+          event_types: types.includes('*') ? ['*'] : types,
+          secret,
+          cursor_txid: head.txid,
+          cursor_id: head.id,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow()
+    })
+    return { ...webhookView(row), secret }
+  }
+
+  async list(principal: Principal) {
+    const owner = this.owner(principal)
+    const rows = await this.deps.db
+      .selectFrom('webhooks')
+      .selectAll()
+      .where('owner_role', '=', owner.role)
+      .where('owner_id', '=', owner.id)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute()
+    return { items: rows.map(webhookView) }
+  }
+
+  async get(principal: Principal, id: string) {
+    return webhookView(await this.own(principal, id))
+  }
+
+  /** Deletes the subscription and its log; queued deliveries find it gone and do nothing. */
+  async remove(principal: Principal, id: string): Promise<void> {
+    const row = await this.own(principal, id)
+    await this.deps.db.deleteFrom('webhooks').where('id', '=', row.id).execute()
+  }
+
+  /** The delivery log, newest first, each delivery with its attempts. */
+  async deliveries(principal: Principal, id: string, query: { limit: number; cursor?: string | undefined; status?: string | undefined }) {
+    const hook = await this.own(principal, id)
+    let q = this.deps.db.selectFrom('webhook_deliveries').selectAll().where('webhook_id', '=', hook.id)
+    if (query.status) q = q.where('status', '=', query.status as DeliveryRow['status'])
+    if (query.cursor) q = q.where('id', '<', decodeDeliveryCursor(query.cursor))
+    const rows = await q.orderBy('id', 'desc').limit(query.limit + 1).execute()
+    const page = rows.slice(0, query.limit)
+    const attempts = await this.attemptsOf(page.map((d) => d.id))
+    const last = page.at(-1)
+    return {
+      items: page.map((d) => deliveryView(d, attempts.get(d.id) ?? [])),
+      next_cursor: rows.length > query.limit && last ? Buffer.from(last.id).toString('base64url') : null,
+    }
+  }
+
+  private async attemptsOf(deliveryIds: string[]): Promise<Map<string, AttemptRow[]>> {
+    const out = new Map<string, AttemptRow[]>()
+    if (deliveryIds.length === 0) return out
+    const rows = await this.deps.db
+      .selectFrom('webhook_attempts')
+      .selectAll()
+      .where('delivery_id', 'in', deliveryIds)
+      .orderBy('delivery_id')
+      .orderBy('id')
+      .execute()
+    for (const a of rows) {
+      const key = String(a.delivery_id)
+      out.set(key, [...(out.get(key) ?? []), a])
+    }
+    return out
+  }
+
+  /**
+   * Sends a finished delivery again (a new run with its own attempts and
+   * backoff); the workers pick it up. 409 while it is still being tried or
+   * when the webhook is disabled; 410 once its event has been pruned.
+   */
+  async replay(principal: Principal, id: string, deliveryId: string) {
+    const hook = await this.own(principal, id)
+    if (hook.status !== 'active') {
+      throw new DomainError({ status: 409, slug: 'webhook-disabled', title: 'Webhook disabled', detail: `the webhook is disabled: ${hook.disabled_reason ?? 'no reason recorded'}` })
+    }
+    if (!/^\d{1,19}$/.test(deliveryId)) throw notFound('delivery')
+    const updated = await this.deps.db.transaction().execute(async (tx) => {
+      await holdReplayLock(tx)
+      return tx
+        .updateTable('webhook_deliveries')
+        .set({
+          status: 'pending',
+          replays: sql`replays + 1`,
+          started_at: sql`now()`,
+          enqueued_at: null,
+          completed_at: null,
+          updated_at: sql`now()`,
+        })
+        .where('id', '=', deliveryId)
+        .where('webhook_id', '=', hook.id)
+        .where('status', '!=', 'pending')
+        .where(({ exists, selectFrom }) => exists(selectFrom('feed_events').select('id').whereRef('feed_events.id', '=', 'webhook_deliveries.feed_event_id')))
+        .returningAll()
+        .executeTakeFirst()
+    })
+    if (!updated) {
+      const existing = await this.deps.db
+        .selectFrom('webhook_deliveries')
+        .select(['status', sql<boolean>`exists (select 1 from feed_events f where f.id = webhook_deliveries.feed_event_id)`.as('event_kept')])
+        .where('id', '=', deliveryId)
+        .where('webhook_id', '=', hook.id)
+        .executeTakeFirst()
+      if (!existing) throw notFound('delivery')
+      if (!existing.event_kept) {
+        throw new DomainError({ status: 410, slug: 'event-expired', title: 'Event expired', detail: 'the event of this delivery was pruned from the feed (policy feed_retention) and cannot be sent again' })
+      }
+      throw new DomainError({ status: 409, slug: 'delivery-in-progress', title: 'Delivery in progress', detail: 'the delivery is still being attempted; replay it once it has succeeded or failed' })
+    }
+    const attempts = await this.attemptsOf([updated.id])
+    return deliveryView(updated, attempts.get(updated.id) ?? [])
+  }
+}
+
+function decodeDeliveryCursor(cursor: string): string {
+  const id = Buffer.from(cursor, 'base64url').toString('utf8')
+  if (!/^\d{1,19}$/.test(id)) throw validation('the cursor is not one this API issued', { field: 'cursor' })
+  return id
+}
