@@ -34,7 +34,10 @@ interface Deadline {
 }
 interface Snapshot {
   value: unknown
-  context: { deadlines: Deadline[]; seller_clock: string; first_seller_response_at: number | null } & Record<string, unknown>
+  context: { deadlines: Deadline[]; seller_clock: string; first_seller_response_at: number | null } & Record<
+    string,
+    unknown
+  >
 }
 interface ClaimRow {
   id: string
@@ -120,7 +123,8 @@ function next(row: ClaimRow, role: string, body: Body, now: number) {
 async function act(id: string, principal: { role: string; id: string }, body: Body) {
   const found = await pool.query<ClaimRow>({ name: 'claim', text: 'select * from claims where id = $1', values: [id] })
   const current = found.rows[0]
-  const visible = current && (principal.role === 'buyer' ? current.buyer_id === principal.id : current.seller_id === principal.id)
+  const visible =
+    current && (principal.role === 'buyer' ? current.buyer_id === principal.id : current.seller_id === principal.id)
   if (!current || !visible) throw new HttpError(404, 'not-found')
   const now = Date.now()
   const step = next(current, principal.role, body, now)
@@ -204,7 +208,11 @@ async function act(id: string, principal: { role: string; id: string }, body: Bo
     seller_id: row.seller_id,
     state: row.state,
     version: row.version,
-    deadlines: ctx.deadlines.map((d) => ({ kind: d.kind, due_at: new Date(d.due_at).toISOString(), on_expiry: d.on_expiry })),
+    deadlines: ctx.deadlines.map((d) => ({
+      kind: d.kind,
+      due_at: new Date(d.due_at).toISOString(),
+      on_expiry: d.on_expiry,
+    })),
     updated_at: row.updated_at.toISOString(),
   }
 }
@@ -213,7 +221,9 @@ const app = Fastify({ logger: false })
 
 app.setErrorHandler((err: Error & { statusCode?: number }, _request, reply) => {
   if (err instanceof HttpError) return reply.code(err.status).send({ type: err.slug, status: err.status })
-  return reply.code(err.statusCode ?? 500).send({ type: 'internal', status: err.statusCode ?? 500, detail: err.message })
+  return reply
+    .code(err.statusCode ?? 500)
+    .send({ type: 'internal', status: err.statusCode ?? 500, detail: err.message })
 })
 
 app.get('/readyz', async () => {
@@ -222,9 +232,10 @@ app.get('/readyz', async () => {
 })
 
 app.get<{ Params: { id: string } }>('/v1/claims/:id', async (request) => {
-  const found = await pool.query<{ id: string; state: string; version: number }>('select id, state, version from claims where id = $1', [
-    request.params.id,
-  ])
+  const found = await pool.query<{ id: string; state: string; version: number }>(
+    'select id, state, version from claims where id = $1',
+    [request.params.id],
+  )
   if (!found.rows[0]) throw new HttpError(404, 'not-found')
   return found.rows[0]
 })

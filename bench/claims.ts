@@ -34,7 +34,17 @@ import { createDb } from '../src/db/database.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import { summarizeProfile } from './lib/cpuprofile.js'
 import { closedLoop, HttpClient, KeyPool, openLoop, type LoadResult, type Operation } from './lib/http-load.js'
-import { ADMIN_URL, databaseUrl, transportOf, dropDatabase, recreateDatabase, vacuumAnalyze, writeCounters, writesPer, type WriteCounters } from './lib/pg-admin.js'
+import {
+  ADMIN_URL,
+  databaseUrl,
+  transportOf,
+  dropDatabase,
+  recreateDatabase,
+  vacuumAnalyze,
+  writeCounters,
+  writesPer,
+  type WriteCounters,
+} from './lib/pg-admin.js'
 import { registerBenchOrder, startClaimdeskApi } from './lib/claimdesk.js'
 import { freePort, runningServers, startServer, waitReady, type ServerProcess } from './lib/processes.js'
 import { measure, type Measured } from './lib/measure.js'
@@ -202,11 +212,19 @@ function apiCommand(profileDir: string | undefined): { args: string[]; label: st
     if (!existsSync(entry)) throw new Error('--compiled needs a build: run `npm run build` first')
     return { args: [...prof, entry, 'api'], label: 'node dist/src/cli/start.js api (compiled build)' }
   }
-  return { args: [...prof, '--import', 'tsx', 'src/cli/start.ts', 'api'], label: 'node --import tsx src/cli/start.ts api' }
+  return {
+    args: [...prof, '--import', 'tsx', 'src/cli/start.ts', 'api'],
+    label: 'node --import tsx src/cli/start.ts api',
+  }
 }
 
 function startApi(profileDir?: string): Promise<ServerProcess> {
-  return startClaimdeskApi({ db: SERVICE_DB, redisUrl: REDIS_URL, jwtSecret: JWT_SECRET, nodeArgs: apiCommand(profileDir).args })
+  return startClaimdeskApi({
+    db: SERVICE_DB,
+    redisUrl: REDIS_URL,
+    jwtSecret: JWT_SECRET,
+    nodeArgs: apiCommand(profileDir).args,
+  })
 }
 
 async function startBaseline(): Promise<ServerProcess> {
@@ -221,7 +239,6 @@ async function startBaseline(): Promise<ServerProcess> {
   await waitReady(server, '/readyz')
   return server
 }
-
 
 // --- measuring ---------------------------------------------------------------
 
@@ -245,7 +262,8 @@ function cleanup(): Promise<void> {
   cleaning ??= (async () => {
     await Promise.all(runningServers().map((s) => s.stop(5_000).catch(() => {})))
     if (!opts.keep) {
-      for (const db of [SERVICE_DB, BASELINE_DB]) await dropDatabase(db).catch((err: Error) => console.error(`could not drop ${db}: ${err.message}`))
+      for (const db of [SERVICE_DB, BASELINE_DB])
+        await dropDatabase(db).catch((err: Error) => console.error(`could not drop ${db}: ${err.message}`))
     }
   })()
   return cleaning
@@ -271,7 +289,9 @@ async function main(): Promise<void> {
     }
   })()
   const apiLabel = apiCommand(undefined).label
-  console.log(`claim transitions bench — ${availableParallelism()} CPUs, Node ${process.version}, PostgreSQL ${pgVersion} over ${transportOf()} (BENCH_DATABASE_ADMIN_URL)`)
+  console.log(
+    `claim transitions bench — ${availableParallelism()} CPUs, Node ${process.version}, PostgreSQL ${pgVersion} over ${transportOf()} (BENCH_DATABASE_ADMIN_URL)`,
+  )
   console.log(`API under test: ${apiLabel} (NODE_ENV=production, LOG_LEVEL=warn, default pool of 10)`)
   console.log(
     `phases: ${SECONDS}s each (warm-up ${WARMUP}s), closed loop × ${CONCURRENCY} in flight, open loop at ${RATE}/s, ${CLAIMS} claims, ${ROUNDS} round(s)${opts.idempotency ? ', Idempotency-Key on every request' : ''}`,
@@ -289,7 +309,9 @@ async function main(): Promise<void> {
   const slots = await seed(seeder, CLAIMS)
   const seedSeconds = (performance.now() - seedStart) / 1000
   seeder.close()
-  console.log(`seeded ${CLAIMS} orders + claims over HTTP in ${fmt(seedSeconds)} s (${fmt((CLAIMS * 2) / seedSeconds, 0)} req/s)`)
+  console.log(
+    `seeded ${CLAIMS} orders + claims over HTTP in ${fmt(seedSeconds)} s (${fmt((CLAIMS * 2) / seedSeconds, 0)} req/s)`,
+  )
 
   // 2. the baseline's database is a copy of the seeded one (a template needs no sessions)
   await api.stop()
@@ -336,9 +358,13 @@ async function main(): Promise<void> {
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? targets : [...targets].reverse()
     for (const [t, dbName] of order) {
-      const r = await measure(t.server, dbName, () => closedLoop(transition(t), { concurrency: CONCURRENCY, seconds: SECONDS }))
+      const r = await measure(t.server, dbName, () =>
+        closedLoop(transition(t), { concurrency: CONCURRENCY, seconds: SECONDS }),
+      )
       closed[t.name]?.push(r)
-      console.log(`  A closed ×${CONCURRENCY}  ${t.name.padEnd(8)} ${fmt(r.throughput)} transitions/s, p50 ${fmt(r.latency.p50)} ms, p99 ${fmt(r.latency.p99)} ms, errors ${describeErrors(r)}`)
+      console.log(
+        `  A closed ×${CONCURRENCY}  ${t.name.padEnd(8)} ${fmt(r.throughput)} transitions/s, p50 ${fmt(r.latency.p50)} ms, p99 ${fmt(r.latency.p99)} ms, errors ${describeErrors(r)}`,
+      )
       showServerLog(t, r)
     }
   }
@@ -347,7 +373,9 @@ async function main(): Promise<void> {
     for (const [t, dbName] of order) {
       const r = await measure(t.server, dbName, () => openLoop(transition(t), { rate: RATE, seconds: SECONDS }))
       open[t.name]?.push(r)
-      console.log(`  B open @${RATE}/s  ${t.name.padEnd(8)} ${fmt(r.throughput)} transitions/s, p50 ${fmt(r.latency.p50)} ms, p95 ${fmt(r.latency.p95)} ms, p99 ${fmt(r.latency.p99)} ms, errors ${describeErrors(r)}`)
+      console.log(
+        `  B open @${RATE}/s  ${t.name.padEnd(8)} ${fmt(r.throughput)} transitions/s, p50 ${fmt(r.latency.p50)} ms, p95 ${fmt(r.latency.p95)} ms, p99 ${fmt(r.latency.p99)} ms, errors ${describeErrors(r)}`,
+      )
       showServerLog(t, r)
     }
   }
@@ -363,8 +391,14 @@ async function main(): Promise<void> {
     service: writesPer(before[SERVICE_DB] as WriteCounters, after[SERVICE_DB], service.transitions),
     baseline: writesPer(before[BASELINE_DB] as WriteCounters, after[BASELINE_DB], base.transitions),
     commits: {
-      service: fmt((after[SERVICE_DB].commits - (before[SERVICE_DB] as WriteCounters).commits) / service.transitions, 2),
-      baseline: fmt((after[BASELINE_DB].commits - (before[BASELINE_DB] as WriteCounters).commits) / base.transitions, 2),
+      service: fmt(
+        (after[SERVICE_DB].commits - (before[SERVICE_DB] as WriteCounters).commits) / service.transitions,
+        2,
+      ),
+      baseline: fmt(
+        (after[BASELINE_DB].commits - (before[BASELINE_DB] as WriteCounters).commits) / base.transitions,
+        2,
+      ),
     },
     retired: { service: service.retired, baseline: base.retired },
   })
@@ -373,12 +407,18 @@ async function main(): Promise<void> {
     const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'))
     if (file) {
       const p = summarizeProfile(path.join(profileDir, file))
-      console.log(`\nAPI CPU profile (${path.join(profileDir, file)}): ${fmt(p.totalMs / 1000, 2)} s sampled busy, ${fmt(p.idleMs / 1000, 2)} s idle`)
-      console.log('  (V8 samples wall-clock time: on a saturated machine, time descheduled inside a syscall such as writev is counted as that syscall)')
+      console.log(
+        `\nAPI CPU profile (${path.join(profileDir, file)}): ${fmt(p.totalMs / 1000, 2)} s sampled busy, ${fmt(p.idleMs / 1000, 2)} s idle`,
+      )
+      console.log(
+        '  (V8 samples wall-clock time: on a saturated machine, time descheduled inside a syscall such as writev is counted as that syscall)',
+      )
       console.log('  self time by area:')
-      for (const [area, ms] of p.byArea.slice(0, 18)) console.log(`    ${fmt((100 * ms) / p.totalMs).padStart(5)}%  ${area}`)
+      for (const [area, ms] of p.byArea.slice(0, 18))
+        console.log(`    ${fmt((100 * ms) / p.totalMs).padStart(5)}%  ${area}`)
       console.log('  self time by function:')
-      for (const [fn, ms] of p.byFunction.slice(0, 25)) console.log(`    ${fmt((100 * ms) / p.totalMs).padStart(5)}%  ${fn}`)
+      for (const [fn, ms] of p.byFunction.slice(0, 25))
+        console.log(`    ${fmt((100 * ms) / p.totalMs).padStart(5)}%  ${fn}`)
     } else {
       console.log(`\nno CPU profile was written to ${profileDir}`)
     }
@@ -402,25 +442,104 @@ function report(
   const ratio = svcTps / baseTps
   const svcP99 = med(open.service, (r) => r.latency.p99)
   const errs = (rs: Measured[] | undefined) => (rs ?? []).map((r) => String(r.failed)).join(' / ')
-  const row = (label: string, s: string, b: string, extra = '') => console.log(`${label.padEnd(40)}${s.padStart(15)}${b.padStart(15)}   ${extra}`.trimEnd())
+  const row = (label: string, s: string, b: string, extra = '') =>
+    console.log(`${label.padEnd(40)}${s.padStart(15)}${b.padStart(15)}   ${extra}`.trimEnd())
 
   console.log('\nresults' + (ROUNDS > 1 ? ` (median of ${ROUNDS} rounds)` : ''))
   row('', 'service', 'baseline')
   row(`A closed ×${CONCURRENCY}: transitions/s`, fmt(svcTps), fmt(baseTps), `ratio ${fmt(100 * ratio)}%`)
-  row('  latency p50 / p99 (ms)', `${fmt(med(closed.service, (r) => r.latency.p50))} / ${fmt(med(closed.service, (r) => r.latency.p99))}`, `${fmt(med(closed.baseline, (r) => r.latency.p50))} / ${fmt(med(closed.baseline, (r) => r.latency.p99))}`)
-  row('  server CPU ms / transition', fmt(med(closed.service, (r) => r.serverCpuMs), 2), fmt(med(closed.baseline, (r) => r.serverCpuMs), 2))
-  row('  Postgres backends CPU ms / transition', fmt(med(closed.service, (r) => r.pgCpuMs), 2), fmt(med(closed.baseline, (r) => r.pgCpuMs), 2))
-  row('  load driver CPU ms / transition', fmt(med(closed.service, (r) => r.driverCpuMs), 2), fmt(med(closed.baseline, (r) => r.driverCpuMs), 2))
-  row(`  machine busy (cores of ${availableParallelism()})`, fmt(med(closed.service, (r) => r.machineBusy), 2), fmt(med(closed.baseline, (r) => r.machineBusy), 2))
+  row(
+    '  latency p50 / p99 (ms)',
+    `${fmt(med(closed.service, (r) => r.latency.p50))} / ${fmt(med(closed.service, (r) => r.latency.p99))}`,
+    `${fmt(med(closed.baseline, (r) => r.latency.p50))} / ${fmt(med(closed.baseline, (r) => r.latency.p99))}`,
+  )
+  row(
+    '  server CPU ms / transition',
+    fmt(
+      med(closed.service, (r) => r.serverCpuMs),
+      2,
+    ),
+    fmt(
+      med(closed.baseline, (r) => r.serverCpuMs),
+      2,
+    ),
+  )
+  row(
+    '  Postgres backends CPU ms / transition',
+    fmt(
+      med(closed.service, (r) => r.pgCpuMs),
+      2,
+    ),
+    fmt(
+      med(closed.baseline, (r) => r.pgCpuMs),
+      2,
+    ),
+  )
+  row(
+    '  load driver CPU ms / transition',
+    fmt(
+      med(closed.service, (r) => r.driverCpuMs),
+      2,
+    ),
+    fmt(
+      med(closed.baseline, (r) => r.driverCpuMs),
+      2,
+    ),
+  )
+  row(
+    `  machine busy (cores of ${availableParallelism()})`,
+    fmt(
+      med(closed.service, (r) => r.machineBusy),
+      2,
+    ),
+    fmt(
+      med(closed.baseline, (r) => r.machineBusy),
+      2,
+    ),
+  )
   row('  errors', errs(closed.service), errs(closed.baseline))
-  row(`B open @${RATE}/s: achieved/s`, fmt(med(open.service, (r) => r.throughput)), fmt(med(open.baseline, (r) => r.throughput)))
+  row(
+    `B open @${RATE}/s: achieved/s`,
+    fmt(med(open.service, (r) => r.throughput)),
+    fmt(med(open.baseline, (r) => r.throughput)),
+  )
   row('  p50 (ms)', fmt(med(open.service, (r) => r.latency.p50)), fmt(med(open.baseline, (r) => r.latency.p50)))
   row('  p95 (ms)', fmt(med(open.service, (r) => r.latency.p95)), fmt(med(open.baseline, (r) => r.latency.p95)))
   row('  p99 (ms)', fmt(svcP99), fmt(med(open.baseline, (r) => r.latency.p99)))
   row('  max (ms)', fmt(med(open.service, (r) => r.latency.max)), fmt(med(open.baseline, (r) => r.latency.max)))
-  row('  server CPU ms / transition', fmt(med(open.service, (r) => r.serverCpuMs), 2), fmt(med(open.baseline, (r) => r.serverCpuMs), 2))
-  row('  Postgres backends CPU ms / transition', fmt(med(open.service, (r) => r.pgCpuMs), 2), fmt(med(open.baseline, (r) => r.pgCpuMs), 2))
-  row(`  machine busy (cores of ${availableParallelism()})`, fmt(med(open.service, (r) => r.machineBusy), 2), fmt(med(open.baseline, (r) => r.machineBusy), 2))
+  row(
+    '  server CPU ms / transition',
+    fmt(
+      med(open.service, (r) => r.serverCpuMs),
+      2,
+    ),
+    fmt(
+      med(open.baseline, (r) => r.serverCpuMs),
+      2,
+    ),
+  )
+  row(
+    '  Postgres backends CPU ms / transition',
+    fmt(
+      med(open.service, (r) => r.pgCpuMs),
+      2,
+    ),
+    fmt(
+      med(open.baseline, (r) => r.pgCpuMs),
+      2,
+    ),
+  )
+  row(
+    `  machine busy (cores of ${availableParallelism()})`,
+    fmt(
+      med(open.service, (r) => r.machineBusy),
+      2,
+    ),
+    fmt(
+      med(open.baseline, (r) => r.machineBusy),
+      2,
+    ),
+  )
   row('  errors', errs(open.service), errs(open.baseline))
   const cpu = (rs: Measured[] | undefined) =>
     med(rs, (r) => (r.serverCpuMs === undefined ? undefined : r.serverCpuMs + (r.pgCpuMs ?? 0) + (r.driverCpuMs ?? 0)))
@@ -429,29 +548,43 @@ function report(
     `\nCPU per transition in phase A (server + Postgres backends + load driver): service ${fmt(cpu(closed.service), 2)} ms, baseline ${fmt(cpu(closed.baseline), 2)} ms` +
       ` → at most ~${fmt((cores * 1000) / cpu(closed.service), 0)}/s and ~${fmt((cores * 1000) / cpu(closed.baseline), 0)}/s on ${cores} otherwise idle cores`,
   )
-  const cpuOf = (rs: Measured[] | undefined) => med(rs, (r) => (r.serverCpuMs === undefined ? undefined : r.serverCpuMs + (r.pgCpuMs ?? 0)))
+  const cpuOf = (rs: Measured[] | undefined) =>
+    med(rs, (r) => (r.serverCpuMs === undefined ? undefined : r.serverCpuMs + (r.pgCpuMs ?? 0)))
   console.log(
     `CPU-normalised ratio (baseline ÷ service CPU per transition, server + Postgres; steadier than throughput on a shared machine): ${fmt((100 * cpuOf(closed.baseline)) / cpuOf(closed.service))}%`,
   )
   for (const [name, rs] of Object.entries(open)) {
     const r = rs[0]
     if (r && med(rs, (x) => x.latency.p50) > 1000) {
-      console.log(`note: ${name} could not keep up with ${RATE}/s (queue grew for the whole phase); its open-loop latencies are queueing time`)
+      console.log(
+        `note: ${name} could not keep up with ${RATE}/s (queue grew for the whole phase); its open-loop latencies are queueing time`,
+      )
     }
   }
-  console.log('\nrows written per transition (pg_stat_user_tables, warm-up included; transactions count lone statements too)')
+  console.log(
+    '\nrows written per transition (pg_stat_user_tables, warm-up included; transactions count lone statements too)',
+  )
   const tables = [...new Set([...Object.keys(writes.service), ...Object.keys(writes.baseline)])].sort()
-  for (const t of tables) console.log(`  ${t.padEnd(18)}${(writes.service[t] ?? '—').padStart(24)}${(writes.baseline[t] ?? '—').padStart(24)}`)
-  console.log(`  ${'transactions'.padEnd(18)}${String(writes.commits.service).padStart(24)}${String(writes.commits.baseline).padStart(24)}`)
+  for (const t of tables)
+    console.log(
+      `  ${t.padEnd(18)}${(writes.service[t] ?? '—').padStart(24)}${(writes.baseline[t] ?? '—').padStart(24)}`,
+    )
+  console.log(
+    `  ${'transactions'.padEnd(18)}${String(writes.commits.service).padStart(24)}${String(writes.commits.baseline).padStart(24)}`,
+  )
   if ((writes.retired.service ?? 0) + (writes.retired.baseline ?? 0) > 0) {
-    console.log(`claims dropped after an unreadable state: service ${writes.retired.service}, baseline ${writes.retired.baseline}`)
+    console.log(
+      `claims dropped after an unreadable state: service ${writes.retired.service}, baseline ${writes.retired.baseline}`,
+    )
   }
 
   const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS')
   console.log('\ntargets')
   console.log(`  ${verdict(svcTps >= 1000)}  ≥ 1,000 transitions/s sustained: ${fmt(svcTps)}/s`)
   console.log(`  ${verdict(svcP99 < 50)}  p99 < 50 ms at ${RATE}/s: ${fmt(svcP99)} ms`)
-  console.log(`  ${verdict(ratio >= 0.5)}  ≥ 50% of the baseline's throughput: ${fmt(100 * ratio)}% (${fmt(svcTps)} / ${fmt(baseTps)})`)
+  console.log(
+    `  ${verdict(ratio >= 0.5)}  ≥ 50% of the baseline's throughput: ${fmt(100 * ratio)}% (${fmt(svcTps)} / ${fmt(baseTps)})`,
+  )
 }
 
 try {

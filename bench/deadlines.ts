@@ -45,7 +45,24 @@ async function freePort(): Promise<number> {
 async function privateRedis() {
   const port = await freePort()
   const dir = mkdtempSync(path.join(tmpdir(), 'claimdesk-bench-redis-'))
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' })
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      '--maxmemory-policy',
+      'noeviction',
+    ],
+    { stdio: 'ignore' },
+  )
   const client = new Redis({ port, maxRetriesPerRequest: 3 })
   // The first pings race the server's start-up: refusals until it listens are expected, not news.
   client.on('error', () => {})
@@ -65,7 +82,8 @@ async function usedMemory(redis: Redis): Promise<number> {
   return Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1])
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
 
 /** Records when each deadline_expired transition commits (a deferred trigger runs at commit). */
 async function installCommitProbe(db: Db): Promise<void> {
@@ -99,7 +117,16 @@ async function openClaims(db: Db, config: Config, tag: string, n: number, dueAt:
       const i = next++
       const clock = { now: () => dueAt(i) - duration }
       const service = new ClaimsService({ db, policy: config.policy, clock, pseudonymSecret: config.pseudonymSecret })
-      await service.open({ id: `buyer-${i}`, role: 'buyer' }, { order_id: `${tag}-${i}`, line_id: 'l1', reason: 'not_as_described', description: 'Leaks.', requested_resolution: 'refund' })
+      await service.open(
+        { id: `buyer-${i}`, role: 'buyer' },
+        {
+          order_id: `${tag}-${i}`,
+          line_id: 'l1',
+          reason: 'not_as_described',
+          description: 'Leaks.',
+          requested_resolution: 'refund',
+        },
+      )
     }
   }
   await Promise.all(Array.from({ length: 16 }, worker))
@@ -125,7 +152,15 @@ async function lateness(db: Db, tag: string) {
   const late = r.rows.map((x) => Number(x.late_ms)).sort((a, b) => a - b)
   const lastCommit = Math.max(...r.rows.map((x) => x.committed.getTime()))
   const firstDue = Math.min(...r.rows.map((x) => x.due.getTime()))
-  return { n: late.length, p50: pct(late, 50), p99: pct(late, 99), max: late.at(-1) ?? NaN, min: late[0] ?? NaN, lastCommit, firstDue }
+  return {
+    n: late.length,
+    p50: pct(late, 50),
+    p99: pct(late, 99),
+    max: late.at(-1) ?? NaN,
+    min: late[0] ?? NaN,
+    lastCommit,
+    firstDue,
+  }
 }
 
 async function main() {
@@ -136,7 +171,10 @@ async function main() {
   const db = createDb(url.toString(), { max: 24 })
   const redis = await privateRedis()
   // seller_response shorter than reminder_before: no reminders muddle the timing phases.
-  const config: Config = { ...loadConfig({ NODE_ENV: 'test', DATABASE_URL: url.toString(), REDIS_URL: redis.url }), policy: resolvePolicy({ seller_response: 'PT12H' }) }
+  const config: Config = {
+    ...loadConfig({ NODE_ENV: 'test', DATABASE_URL: url.toString(), REDIS_URL: redis.url }),
+    policy: resolvePolicy({ seller_response: 'PT12H' }),
+  }
   const out: string[] = []
   const report = (line: string) => {
     out.push(line)
@@ -150,8 +188,22 @@ async function main() {
 
     // 1. Memory: 100k pending deadlines (due in 5–15 days, like real ones), relayed into Redis.
     await seedOrders(seed, 'mem', PENDING)
-    const template = new ClaimsService({ db, policy: config.policy, clock: systemClock, pseudonymSecret: config.pseudonymSecret })
-    const first = await template.open({ id: 'buyer-1', role: 'buyer' }, { order_id: 'mem-1', line_id: 'l1', reason: 'not_as_described', description: 'Leaks.', requested_resolution: 'refund' })
+    const template = new ClaimsService({
+      db,
+      policy: config.policy,
+      clock: systemClock,
+      pseudonymSecret: config.pseudonymSecret,
+    })
+    const first = await template.open(
+      { id: 'buyer-1', role: 'buyer' },
+      {
+        order_id: 'mem-1',
+        line_id: 'l1',
+        reason: 'not_as_described',
+        description: 'Leaks.',
+        requested_resolution: 'refund',
+      },
+    )
     await seed.query(
       `insert into claims (order_id, line_id, buyer_id, seller_id, sku, scheme, currency, line_total, reason, requested_resolution, description, state, snapshot, machine_version, version)
        select o.id, 'l1', o.buyer_id, o.seller_id, 'SKU', 'FBS', 'RUB', 250000, 'not_as_described', 'refund', 'Leaks.', 'awaiting_seller', c.snapshot, c.machine_version, 1
@@ -163,7 +215,10 @@ async function main() {
        select id, 'seller_response', now() + interval '5 days' + random() * interval '10 days', 'escalate', 1 from claims where id <> $1`,
       [first.id],
     )
-    await seed.query(`insert into outbox (topic, payload) select 'deadline.schedule', json_build_object('deadline_id', id::text)::jsonb from deadlines where claim_id <> $1`, [first.id])
+    await seed.query(
+      `insert into outbox (topic, payload) select 'deadline.schedule', json_build_object('deadline_id', id::text)::jsonb from deadlines where claim_id <> $1`,
+      [first.id],
+    )
     const producer = producerConnection(redis.url)
     const queues = createQueues(producer, DEFAULT_QUEUE_PREFIX)
     const before = await usedMemory(redis.client)
@@ -174,11 +229,17 @@ async function main() {
     }
     const relayMs = Date.now() - relayStarted
     const after = await usedMemory(redis.client)
-    const pending = Number((await sql<{ n: string }>`select count(*) as n from deadlines where status = 'pending'`.execute(db)).rows[0]?.n)
+    const pending = Number(
+      (await sql<{ n: string }>`select count(*) as n from deadlines where status = 'pending'`.execute(db)).rows[0]?.n,
+    )
     const jobs = await queues.deadlines.getDelayedCount()
     const sampleKey = `${DEFAULT_QUEUE_PREFIX}:deadlines:deadline-${(await db.selectFrom('deadlines').select('id').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow()).id}`
-    report(`memory: ${pending} pending deadlines, ${jobs} delayed jobs, Redis +${((after - before) / 1024 / 1024).toFixed(1)} MiB = ${((after - before) / pending).toFixed(0)} bytes per pending deadline (target ≤ 1024); job hash ${await redis.client.memory('USAGE', sampleKey)} bytes (${await redis.client.object('ENCODING', sampleKey)})`)
-    report(`relay: ${pending} outbox rows → jobs in ${(relayMs / 1000).toFixed(1)} s (${Math.round(pending / (relayMs / 1000))}/s)`)
+    report(
+      `memory: ${pending} pending deadlines, ${jobs} delayed jobs, Redis +${((after - before) / 1024 / 1024).toFixed(1)} MiB = ${((after - before) / pending).toFixed(0)} bytes per pending deadline (target ≤ 1024); job hash ${await redis.client.memory('USAGE', sampleKey)} bytes (${await redis.client.object('ENCODING', sampleKey)})`,
+    )
+    report(
+      `relay: ${pending} outbox rows → jobs in ${(relayMs / 1000).toFixed(1)} s (${Math.round(pending / (relayMs / 1000))}/s)`,
+    )
     await closeQueues(queues)
     producer.disconnect()
 
@@ -191,7 +252,9 @@ async function main() {
       if (Date.now() > t0) report('warning: opening the spread claims overran the first due time')
       const spreadOk = await waitApplied(db, SPREAD, 60_000)
       const s = await lateness(db, 'spread')
-      report(`lateness (${s.n}/${SPREAD} applied${spreadOk ? '' : ', INCOMPLETE'}): p50 ${s.p50.toFixed(0)} ms, p99 ${s.p99.toFixed(0)} ms, max ${s.max.toFixed(0)} ms (target p99 < 1000)`)
+      report(
+        `lateness (${s.n}/${SPREAD} applied${spreadOk ? '' : ', INCOMPLETE'}): p50 ${s.p50.toFixed(0)} ms, p99 ${s.p99.toFixed(0)} ms, max ${s.max.toFixed(0)} ms (target p99 < 1000)`,
+      )
 
       // 3. Storm: 5,000 deadlines due within the same second.
       await seedOrders(seed, 'storm', STORM)
@@ -202,9 +265,13 @@ async function main() {
       const wall = Date.now()
       const stormOk = await waitApplied(db, SPREAD + STORM, 60_000)
       const used = process.cpuUsage(cpu)
-      report(`storm: this process used ${((used.user + used.system) / 1000 / (Date.now() - wall) * 100).toFixed(0)}% of one CPU while waiting (workers run in-process); host has ${os.cpus().length} CPUs, load ${os.loadavg()[0]?.toFixed(1)}`)
+      report(
+        `storm: this process used ${(((used.user + used.system) / 1000 / (Date.now() - wall)) * 100).toFixed(0)}% of one CPU while waiting (workers run in-process); host has ${os.cpus().length} CPUs, load ${os.loadavg()[0]?.toFixed(1)}`,
+      )
       const st = await lateness(db, 'storm')
-      report(`storm: ${st.n}/${STORM} due in one second applied${stormOk ? '' : ' (INCOMPLETE)'} ${((st.lastCommit - second) / 1000).toFixed(2)} s after the second began (target ≤ 10 s); lateness p50 ${st.p50.toFixed(0)} ms, p99 ${st.p99.toFixed(0)} ms`)
+      report(
+        `storm: ${st.n}/${STORM} due in one second applied${stormOk ? '' : ' (INCOMPLETE)'} ${((st.lastCommit - second) / 1000).toFixed(2)} s after the second began (target ≤ 10 s); lateness p50 ${st.p50.toFixed(0)} ms, p99 ${st.p99.toFixed(0)} ms`,
+      )
     } finally {
       await workers.close()
     }

@@ -42,7 +42,9 @@ async function main(): Promise<void> {
         requested_resolution, description, state, snapshot, machine_version, version, updated_at)
       select id, 'l1', buyer_id, seller_id, 'SKU-1', 'FBS', 'RUB', 250000, 'defect', 'refund', 'leaks',
         'awaiting_seller', '{}'::jsonb, 1, 1, now() from orders`.execute(db)
-    await sql`insert into threads (order_id, buyer_id, seller_id, has_claim) select id, buyer_id, seller_id, true from orders`.execute(db)
+    await sql`insert into threads (order_id, buyer_id, seller_id, has_claim) select id, buyer_id, seller_id, true from orders`.execute(
+      db,
+    )
 
     // 4 of 5 events are claim events, 1 of 5 a buyer's chat message; PER_TX rows per transaction.
     const loadStart = performance.now()
@@ -54,13 +56,17 @@ async function main(): Promise<void> {
           select c.ids[1 + (${done} + g) % ${CLAIMS}], ${done} + g, 'seller', c.sellers[1 + (${done} + g) % ${CLAIMS}],
             'request_info', 'awaiting_seller', 'awaiting_buyer_info', jsonb_build_object('comment', 'Please send a photo of the seam')
           from generate_series(1, ${Math.ceil((n * 4) / 5)}) g,
-            (select array_agg(id order by id) as ids, array_agg(seller_id order by id) as sellers from claims) c`.execute(tx)
+            (select array_agg(id order by id) as ids, array_agg(seller_id order by id) as sellers from claims) c`.execute(
+          tx,
+        )
         await sql`
           insert into messages (thread_id, sender_role, sender_id, kind, text, claim_id)
           select t.ids[1 + (${done} + g) % ${CLAIMS}], 'buyer', t.buyers[1 + (${done} + g) % ${CLAIMS}], 'text',
             'Here is the photo you asked for', null
           from generate_series(1, ${n - Math.ceil((n * 4) / 5)}) g,
-            (select array_agg(id order by id) as ids, array_agg(buyer_id order by id) as buyers from threads) t`.execute(tx)
+            (select array_agg(id order by id) as ids, array_agg(buyer_id order by id) as buyers from threads) t`.execute(
+          tx,
+        )
       })
     }
     const loadSeconds = (performance.now() - loadStart) / 1000
@@ -91,7 +97,11 @@ async function main(): Promise<void> {
       JSON.stringify(
         {
           feed_events: total,
-          load: { seconds: Number(loadSeconds.toFixed(2)), events_per_second: Math.round(total / loadSeconds), rows_per_tx: PER_TX },
+          load: {
+            seconds: Number(loadSeconds.toFixed(2)),
+            events_per_second: Math.round(total / loadSeconds),
+            rows_per_tx: PER_TX,
+          },
           read_service: { ...service, seconds: Number(service.seconds.toFixed(3)), page: PAGE },
           read_one_seller: { ...seller, seconds: Number(seller.seconds.toFixed(3)), page: PAGE },
           target_events_per_second: 10_000,

@@ -36,7 +36,17 @@ import { createDb } from '../src/db/database.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import { moderate } from '../src/domain/moderation/engine/index.js'
 import { closedLoop, HttpClient, KeyPool, openLoop, type LoadResult, type Operation } from './lib/http-load.js'
-import { ADMIN_URL, databaseUrl, transportOf, dropDatabase, recreateDatabase, vacuumAnalyze, withClient, writeCounters, writesPer } from './lib/pg-admin.js'
+import {
+  ADMIN_URL,
+  databaseUrl,
+  transportOf,
+  dropDatabase,
+  recreateDatabase,
+  vacuumAnalyze,
+  withClient,
+  writeCounters,
+  writesPer,
+} from './lib/pg-admin.js'
 import { registerBenchOrder, startClaimdeskApi } from './lib/claimdesk.js'
 import { runningServers, type ServerProcess } from './lib/processes.js'
 import { measure, type Measured } from './lib/measure.js'
@@ -128,7 +138,8 @@ function checkTexts(): void {
     for (const text of texts) {
       if (text.length < 20 || text.length > 300) bad.push(`${role}: ${text.length} characters: ${text}`)
       const r = moderate(text, { senderRole: role, allowedDomains: DEFAULT_POLICY_FILE.platform_domains })
-      if (r.verdict !== 'deliver') bad.push(`${role}: ${r.verdict} (${r.violations.map((v) => `${v.rule} «${v.excerpt}»`).join(', ')}): ${text}`)
+      if (r.verdict !== 'deliver')
+        bad.push(`${role}: ${r.verdict} (${r.violations.map((v) => `${v.rule} «${v.excerpt}»`).join(', ')}): ${text}`)
     }
   }
   if (bad.length > 0) throw new Error(`the bench's texts are not all clean:\n  ${bad.join('\n  ')}`)
@@ -210,7 +221,8 @@ function sendMessage(client: HttpClient, pool: KeyPool<Slot>): Operation {
       }
       const slug = slugOf(res.body)
       if (slug === 'message-blocked') tally.blocked += 1
-      if (tally.samples.length < 3) tally.samples.push(`${res.status} ${res.body.slice(0, 300)} ← ${byBuyer ? 'buyer' : 'seller'}: ${text}`)
+      if (tally.samples.length < 3)
+        tally.samples.push(`${res.status} ${res.body.slice(0, 300)} ← ${byBuyer ? 'buyer' : 'seller'}: ${text}`)
       return { ok: false, label: `${res.status} ${slug}` }
     } finally {
       // A refused or failed message leaves the thread as it was: the same party tries again next time.
@@ -232,7 +244,12 @@ async function seed(client: HttpClient, count: number): Promise<Slot[]> {
       const buyer = `bench-buyer-${i % 500}`
       const seller = `bench-shop-${i % 50}`
       await registerBenchOrder(client, { id: order, buyer, seller, deliveredAt }, bearer('service', 'marketplace'))
-      const t = await client.request('POST', '/v1/threads', { order_id: order }, { authorization: bearer('buyer', buyer) })
+      const t = await client.request(
+        'POST',
+        '/v1/threads',
+        { order_id: order },
+        { authorization: bearer('buyer', buyer) },
+      )
       if (t.status !== 201) throw new Error(`thread start failed: ${t.status} ${t.body}`)
       const thread = JSON.parse(t.body) as { id: string }
       slots[i] = { index: i, id: thread.id, order, buyer, seller, turn: 0 }
@@ -243,7 +260,18 @@ async function seed(client: HttpClient, count: number): Promise<Slot[]> {
 }
 
 function startApi(): Promise<ServerProcess> {
-  return startClaimdeskApi({ db: DB, redisUrl: REDIS_URL, jwtSecret: JWT_SECRET, nodeArgs: [...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []), '--import', 'tsx', 'src/cli/start.ts', 'api'] })
+  return startClaimdeskApi({
+    db: DB,
+    redisUrl: REDIS_URL,
+    jwtSecret: JWT_SECRET,
+    nodeArgs: [
+      ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []),
+      '--import',
+      'tsx',
+      'src/cli/start.ts',
+      'api',
+    ],
+  })
 }
 
 // --- measuring ---------------------------------------------------------------
@@ -283,10 +311,17 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 async function main(): Promise<void> {
   checkTexts()
-  const pgVersion = await withClient(ADMIN_URL, async (c) => (await c.query<{ server_version: string }>('show server_version')).rows[0]?.server_version ?? '?')
+  const pgVersion = await withClient(
+    ADMIN_URL,
+    async (c) => (await c.query<{ server_version: string }>('show server_version')).rows[0]?.server_version ?? '?',
+  )
   const lengths = [...BUYER_TEXTS, ...SELLER_TEXTS].map((t) => t.length)
-  console.log(`chat messages bench — ${availableParallelism()} CPUs, Node ${process.version}, PostgreSQL ${pgVersion} over ${transportOf()} (BENCH_DATABASE_ADMIN_URL)`)
-  console.log('API under test: node --import tsx src/cli/start.ts api (NODE_ENV=production, LOG_LEVEL=warn, default pool)')
+  console.log(
+    `chat messages bench — ${availableParallelism()} CPUs, Node ${process.version}, PostgreSQL ${pgVersion} over ${transportOf()} (BENCH_DATABASE_ADMIN_URL)`,
+  )
+  console.log(
+    'API under test: node --import tsx src/cli/start.ts api (NODE_ENV=production, LOG_LEVEL=warn, default pool)',
+  )
   console.log(
     `phases: ${SECONDS}s each (warm-up ${WARMUP}s), closed loop × ${CONCURRENCY} in flight, open loop at ${RATE}/s, ${THREADS} threads, ${ROUNDS} round(s)`,
   )
@@ -306,7 +341,9 @@ async function main(): Promise<void> {
   const slots = await seed(seeder, THREADS)
   const seedSeconds = (performance.now() - seedStart) / 1000
   seeder.close()
-  console.log(`seeded ${THREADS} orders + threads over HTTP in ${fmt(seedSeconds)} s (${fmt((THREADS * 2) / seedSeconds, 0)} req/s)`)
+  console.log(
+    `seeded ${THREADS} orders + threads over HTTP in ${fmt(seedSeconds)} s (${fmt((THREADS * 2) / seedSeconds, 0)} req/s)`,
+  )
   // A fresh API for the phases: stopping the seeding one makes its backends
   // publish their statistics, so the write counters below start clean.
   await seedApi.stop()
@@ -351,7 +388,9 @@ async function main(): Promise<void> {
   const rows = await withClient(databaseUrl(DB), async (c) => {
     const count = async (sql: string) => Number((await c.query<{ n: string }>(sql)).rows[0]?.n ?? 0)
     return {
-      messages: await count(`select count(*) as n from messages where kind = 'text' and sender_role in ('buyer', 'seller')`),
+      messages: await count(
+        `select count(*) as n from messages where kind = 'text' and sender_role in ('buyer', 'seller')`,
+      ),
       blocked: await count('select count(*) as n from blocked_messages'),
       flags: await count('select count(*) as n from message_flags'),
     }
@@ -366,10 +405,16 @@ async function main(): Promise<void> {
 function report(
   closed: Measured[],
   open: Measured[],
-  extra: { writes: Record<string, string>; commits: string; rows: { messages: number; blocked: number; flags: number } },
+  extra: {
+    writes: Record<string, string>
+    commits: string
+    rows: { messages: number; blocked: number; flags: number }
+  },
 ): void {
-  const med = (rs: Measured[], pick: (r: Measured) => number | undefined) => median(rs.map(pick).filter((v): v is number => v !== undefined))
-  const row = (label: string, value: string, note = '') => console.log(`${label.padEnd(44)}${value.padStart(14)}   ${note}`.trimEnd())
+  const med = (rs: Measured[], pick: (r: Measured) => number | undefined) =>
+    median(rs.map(pick).filter((v): v is number => v !== undefined))
+  const row = (label: string, value: string, note = '') =>
+    console.log(`${label.padEnd(44)}${value.padStart(14)}   ${note}`.trimEnd())
   const tps = med(closed, (r) => r.throughput)
   const p99 = med(open, (r) => r.latency.p99)
   const sum = (rs: Measured[], pick: (r: Measured) => number) => rs.reduce((a, r) => a + pick(r), 0)
@@ -377,35 +422,103 @@ function report(
 
   console.log('\nresults' + (ROUNDS > 1 ? ` (median of ${ROUNDS} rounds)` : ''))
   row(`A closed ×${CONCURRENCY}: messages/s (201s)`, fmt(tps))
-  row('  latency p50 / p99 (ms)', `${fmt(med(closed, (r) => r.latency.p50))} / ${fmt(med(closed, (r) => r.latency.p99))}`)
-  row('  201 / sent', `${sum(closed, (r) => r.ok)} / ${sum(closed, (r) => r.ok + r.failed)}`, pct(sum(closed, (r) => r.ok), sum(closed, (r) => r.failed)))
-  row('  server CPU ms / message', fmt(med(closed, (r) => r.serverCpuMs), 2))
-  row('  Postgres backends CPU ms / message', fmt(med(closed, (r) => r.pgCpuMs), 2))
-  row('  load driver CPU ms / message', fmt(med(closed, (r) => r.driverCpuMs), 2))
-  row(`  machine busy (cores of ${cores})`, fmt(med(closed, (r) => r.machineBusy), 2))
+  row(
+    '  latency p50 / p99 (ms)',
+    `${fmt(med(closed, (r) => r.latency.p50))} / ${fmt(med(closed, (r) => r.latency.p99))}`,
+  )
+  row(
+    '  201 / sent',
+    `${sum(closed, (r) => r.ok)} / ${sum(closed, (r) => r.ok + r.failed)}`,
+    pct(
+      sum(closed, (r) => r.ok),
+      sum(closed, (r) => r.failed),
+    ),
+  )
+  row(
+    '  server CPU ms / message',
+    fmt(
+      med(closed, (r) => r.serverCpuMs),
+      2,
+    ),
+  )
+  row(
+    '  Postgres backends CPU ms / message',
+    fmt(
+      med(closed, (r) => r.pgCpuMs),
+      2,
+    ),
+  )
+  row(
+    '  load driver CPU ms / message',
+    fmt(
+      med(closed, (r) => r.driverCpuMs),
+      2,
+    ),
+  )
+  row(
+    `  machine busy (cores of ${cores})`,
+    fmt(
+      med(closed, (r) => r.machineBusy),
+      2,
+    ),
+  )
   row(`B open @${RATE}/s: achieved/s`, fmt(med(open, (r) => r.throughput)))
   row('  p50 (ms)', fmt(med(open, (r) => r.latency.p50)))
   row('  p95 (ms)', fmt(med(open, (r) => r.latency.p95)))
   row('  p99 (ms)', fmt(p99))
   row('  max (ms)', fmt(med(open, (r) => r.latency.max)))
-  row('  201 / sent', `${sum(open, (r) => r.ok)} / ${sum(open, (r) => r.ok + r.failed)}`, pct(sum(open, (r) => r.ok), sum(open, (r) => r.failed)))
-  row('  server CPU ms / message', fmt(med(open, (r) => r.serverCpuMs), 2))
-  row('  Postgres backends CPU ms / message', fmt(med(open, (r) => r.pgCpuMs), 2))
-  row(`  machine busy (cores of ${cores})`, fmt(med(open, (r) => r.machineBusy), 2))
+  row(
+    '  201 / sent',
+    `${sum(open, (r) => r.ok)} / ${sum(open, (r) => r.ok + r.failed)}`,
+    pct(
+      sum(open, (r) => r.ok),
+      sum(open, (r) => r.failed),
+    ),
+  )
+  row(
+    '  server CPU ms / message',
+    fmt(
+      med(open, (r) => r.serverCpuMs),
+      2,
+    ),
+  )
+  row(
+    '  Postgres backends CPU ms / message',
+    fmt(
+      med(open, (r) => r.pgCpuMs),
+      2,
+    ),
+  )
+  row(
+    `  machine busy (cores of ${cores})`,
+    fmt(
+      med(open, (r) => r.machineBusy),
+      2,
+    ),
+  )
 
-  const cpu = med(closed, (r) => (r.serverCpuMs === undefined ? undefined : r.serverCpuMs + (r.pgCpuMs ?? 0) + (r.driverCpuMs ?? 0)))
+  const cpu = med(closed, (r) =>
+    r.serverCpuMs === undefined ? undefined : r.serverCpuMs + (r.pgCpuMs ?? 0) + (r.driverCpuMs ?? 0),
+  )
   console.log(
     `\nCPU per message in phase A (server + Postgres backends + load driver): ${fmt(cpu, 2)} ms → at most ~${fmt((cores * 1000) / cpu, 0)}/s on ${cores} otherwise idle cores`,
   )
   const engineUs = moderationCost()
-  console.log(`moderate() alone on these texts, in this process: ${fmt(engineUs, 0)} µs CPU per message (the engine's own targets: npx tsx bench/moderation.ts)`)
-  if (open.some((r) => r.latency.p50 > 1000)) console.log(`note: the API could not keep up with ${RATE}/s (queue grew for the whole phase); the open-loop latencies are queueing time`)
+  console.log(
+    `moderate() alone on these texts, in this process: ${fmt(engineUs, 0)} µs CPU per message (the engine's own targets: npx tsx bench/moderation.ts)`,
+  )
+  if (open.some((r) => r.latency.p50 > 1000))
+    console.log(
+      `note: the API could not keep up with ${RATE}/s (queue grew for the whole phase); the open-loop latencies are queueing time`,
+    )
 
   // Every request, warm-up included: statuses, blocked, and what the database holds.
   const statuses = Object.entries(tally.byStatus)
     .map(([s, n]) => `${s} ×${n}`)
     .join(', ')
-  console.log(`\nall requests (warm-up included): ${statuses || 'none'}; blocked by moderation (422 message-blocked): ${tally.blocked}`)
+  console.log(
+    `\nall requests (warm-up included): ${statuses || 'none'}; blocked by moderation (422 message-blocked): ${tally.blocked}`,
+  )
   for (const s of tally.samples) console.log(`  e.g. ${s}`)
   const consistent = extra.rows.messages === tally.delivered
   console.log(
@@ -417,9 +530,12 @@ function report(
   console.log(`  ${'transactions'.padEnd(20)}${extra.commits.padStart(24)}`)
 
   const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS')
-  const allDelivered = tally.blocked === 0 && extra.rows.flags === 0 && consistent && Object.keys(tally.byStatus).every((s) => s === '201')
+  const allDelivered =
+    tally.blocked === 0 && extra.rows.flags === 0 && consistent && Object.keys(tally.byStatus).every((s) => s === '201')
   console.log('\ntargets')
-  console.log(`  ${verdict(tps >= 1000)}  ≥ 1,000 messages/s sustained (closed loop × ${CONCURRENCY}, 201s only): ${fmt(tps)}/s`)
+  console.log(
+    `  ${verdict(tps >= 1000)}  ≥ 1,000 messages/s sustained (closed loop × ${CONCURRENCY}, 201s only): ${fmt(tps)}/s`,
+  )
   console.log(
     `  ${verdict(p99 < 50)}  p99 < 50 ms at ${RATE}/s (open loop, from the scheduled send time): ${fmt(p99)} ms` +
       (RATE === 500 ? '' : '  (note: the target is stated at 500/s)'),

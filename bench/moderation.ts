@@ -7,7 +7,10 @@ import { performance } from 'node:perf_hooks'
 import { moderate, type ModerationContext } from '../src/domain/moderation/engine/index.js'
 import { loadCorpus, PLATFORM_DOMAINS } from './moderation-quality.js'
 
-const ctx = (role: ModerationContext['senderRole']): ModerationContext => ({ senderRole: role, allowedDomains: PLATFORM_DOMAINS })
+const ctx = (role: ModerationContext['senderRole']): ModerationContext => ({
+  senderRole: role,
+  allowedDomains: PLATFORM_DOMAINS,
+})
 
 function cpuMs(): number {
   const u = process.cpuUsage()
@@ -71,7 +74,10 @@ function latency(): { wall: Percentiles; cpu: Percentiles } {
 
 const rate = throughput()
 const lat = latency()
-const f = (p: Percentiles): string => `p50 ${p.p50.toFixed(2)} ms, p99 ${p.p99.toFixed(2)} ms, max ${p.max.toFixed(2)} ms`
-console.log(`throughput over the corpus: ${Math.round(rate.wall).toLocaleString('en')} msg/s wall-clock, ${Math.round(rate.cpu).toLocaleString('en')} msg/s per CPU-second (target >= 5,000)`)
+const f = (p: Percentiles): string =>
+  `p50 ${p.p50.toFixed(2)} ms, p99 ${p.p99.toFixed(2)} ms, max ${p.max.toFixed(2)} ms`
+console.log(
+  `throughput over the corpus: ${Math.round(rate.wall).toLocaleString('en')} msg/s wall-clock, ${Math.round(rate.cpu).toLocaleString('en')} msg/s per CPU-second (target >= 5,000)`,
+)
 console.log(`2,000-char message, wall-clock: ${f(lat.wall)} (target p99 < 5 ms)`)
 console.log(`2,000-char message, CPU time:   ${f(lat.cpu)}`)

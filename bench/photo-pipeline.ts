@@ -28,7 +28,9 @@ export async function makeTestJpeg(width = 4000, height = 3000, seed = 1): Promi
       pixels[at + 2] = clamp(128 + 100 * Math.sin((x + y) / 150) + noise)
     }
   }
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 92 }).toBuffer()
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 92 })
+    .toBuffer()
 }
 
 const clamp = (v: number): number => (v < 0 ? 0 : v > 255 ? 255 : Math.round(v))
@@ -88,7 +90,7 @@ export async function runBaseline(seconds = 10): Promise<BenchResult[]> {
   for (const r of results) {
     console.log(
       `${r.name.padEnd(26)} parallel=${r.parallel}  ${r.photosPerSecond.toFixed(2)} photos/s  ` +
-        `(${r.photos} in ${r.seconds.toFixed(1)} s, ${((1000 * r.seconds) / r.photos) * r.parallel | 0} ms/photo)`,
+        `(${r.photos} in ${r.seconds.toFixed(1)} s, ${(((1000 * r.seconds) / r.photos) * r.parallel) | 0} ms/photo)`,
     )
   }
   return results

@@ -45,7 +45,9 @@ const seconds = Number(process.argv[2] ?? 10)
 const rounds = Number(process.argv[3] ?? 2)
 const BOMBS = 50
 // Photos in flight, the same levels for both sides; each side's throughput is its peak over them.
-const levels = (process.env.BENCH_LEVELS ?? `${availableParallelism()},${availableParallelism() + 1},${availableParallelism() + 2}`)
+const levels = (
+  process.env.BENCH_LEVELS ?? `${availableParallelism()},${availableParallelism() + 1},${availableParallelism() + 2}`
+)
   .split(',')
   .map(Number)
 const MiB = 2 ** 20
@@ -100,7 +102,13 @@ async function main(): Promise<void> {
     redisUrl: REDIS_URL,
     jwtSecret: JWT_SECRET,
     // BENCH_API_NODE_ARGS: Node or V8 flags for the API alone (say --max-semi-space-size=64), to try GC settings.
-    nodeArgs: [...(process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'src/cli/start.ts', 'api'],
+    nodeArgs: [
+      ...(process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      '--import',
+      'tsx',
+      'src/cli/start.ts',
+      'api',
+    ],
     env: { STORAGE_DIR: storageDir },
   })
   const serverPid = server.child.pid as number
@@ -110,7 +118,9 @@ async function main(): Promise<void> {
 
   try {
     const jpeg = await makeTestJpeg()
-    console.log(`input: 4000×3000 JPEG, ${mib(jpeg.length)}; ${cores} cores; API process ${serverPid} on ${server.baseUrl}`)
+    console.log(
+      `input: 4000×3000 JPEG, ${mib(jpeg.length)}; ${cores} cores; API process ${serverPid} on ${server.baseUrl}`,
+    )
 
     // Warm-up: codecs, JIT, connection pools, one small photo through the whole path.
     const small = await makeTestJpeg(640, 480, 2)
@@ -187,7 +197,10 @@ async function main(): Promise<void> {
         console.log(`round ${round}: HTTP POST /v1/claims  ${level} in flight  ${describe(viaHttp)}`)
       }
       const libraryCpu = process.cpuUsage()
-      const library = await measure('processPhoto()', (b) => processPhoto(b, policy), jpeg, { parallel: cores, seconds })
+      const library = await measure('processPhoto()', (b) => processPhoto(b, policy), jpeg, {
+        parallel: cores,
+        seconds,
+      })
       const libraryUsed = process.cpuUsage(libraryCpu)
       pipelineRates.push(library.photosPerSecond)
       console.log(
@@ -216,7 +229,8 @@ async function main(): Promise<void> {
     const bombLatency: number[] = []
     for (let i = 0; i < BOMBS; i++) {
       const r = await openClaim(bomb, 'bomb.png')
-      if (r.status !== 422 || !r.body.includes('photo-too-many-pixels')) throw new Error(`bomb not refused: ${r.status} ${r.body}`)
+      if (r.status !== 422 || !r.body.includes('photo-too-many-pixels'))
+        throw new Error(`bomb not refused: ${r.status} ${r.body}`)
       bombLatency.push(r.ms)
     }
     const after = { rss: rssBytes(serverPid), heap: await serverHeapUsed(server.baseUrl) }
@@ -225,11 +239,17 @@ async function main(): Promise<void> {
     console.log('')
     const cpuSharp = mean(sharpPeaks.map((r) => r.cpuMs))
     const cpuHttp = mean(httpPeaks.map((r) => r.cpuMs))
-    console.log(`sharp alone:  ${sharpRate.toFixed(2)} photos/s (mean of ${rounds} peaks), ${cpuSharp.toFixed(0)} CPU-ms/photo`)
+    console.log(
+      `sharp alone:  ${sharpRate.toFixed(2)} photos/s (mean of ${rounds} peaks), ${cpuSharp.toFixed(0)} CPU-ms/photo`,
+    )
     console.log(`processPhoto: ${mean(pipelineRates).toFixed(2)} photos/s (mean of ${rounds}), the library alone`)
-    console.log(`over HTTP:    ${httpRate.toFixed(2)} photos/s (mean of ${rounds} peaks), ${cpuHttp.toFixed(0)} CPU-ms/photo (the API process and this client)`)
+    console.log(
+      `over HTTP:    ${httpRate.toFixed(2)} photos/s (mean of ${rounds} peaks), ${cpuHttp.toFixed(0)} CPU-ms/photo (the API process and this client)`,
+    )
     // CPU time per photo hardly depends on what neighbours run: on a shared, busy box it is the steadier capacity measure.
-    console.log(`CPU ratio:    ${((100 * cpuSharp) / cpuHttp).toFixed(1)} % (photos per CPU-second over HTTP vs sharp alone, at the peaks)`)
+    console.log(
+      `CPU ratio:    ${((100 * cpuSharp) / cpuHttp).toFixed(1)} % (photos per CPU-second over HTTP vs sharp alone, at the peaks)`,
+    )
     console.log(
       `ratio:        ${(ratio * 100).toFixed(1)} % median of the rounds' peak ratios (${ratios.map((r) => (100 * r).toFixed(1)).join(', ')}), ` +
         `${((100 * httpRate) / sharpRate).toFixed(1)} % of the means  (target ≥ 85 %) ${ratio >= 0.85 ? 'PASS' : 'FAIL'}`,

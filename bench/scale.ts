@@ -63,7 +63,11 @@ const secs = (t0: number) => `${((performance.now() - t0) / 1000).toFixed(1)} s`
 
 async function load(pool: pg.Pool): Promise<void> {
   const policy = resolvePolicy({})
-  const [snapshot] = initialTransition(claimMachine, { line_total: 150_000, at: Date.now(), policy: machinePolicy(policy) })
+  const [snapshot] = initialTransition(claimMachine, {
+    line_total: 150_000,
+    at: Date.now(),
+    policy: machinePolicy(policy),
+  })
   const stored = storeSnapshot(snapshot)
   const q = async (label: string, text: string, values: unknown[] = []) => {
     const t0 = performance.now()
@@ -209,7 +213,9 @@ async function main(): Promise<void> {
     if (!(opts.reuse && exists)) {
       await recreateDatabase(DB_NAME)
       await migrateToLatest(db)
-      log(`loading ${N.toLocaleString('en')} claims across ${SELLERS} sellers (the big one: ${BIG.toLocaleString('en')}) into ${DB_NAME}`)
+      log(
+        `loading ${N.toLocaleString('en')} claims across ${SELLERS} sellers (the big one: ${BIG.toLocaleString('en')}) into ${DB_NAME}`,
+      )
       const t0 = performance.now()
       await load(pool)
       log(`  loaded in ${secs(t0)}`)
@@ -256,17 +262,33 @@ async function main(): Promise<void> {
       { name: 'big seller: page 2 (cursor)', target: LIST, run: list(big, { cursor: cursorDefault }) },
       { name: 'big seller: last 90 days, FBO', target: LIST, run: list(big, { from: ago(90), scheme: 'FBO' }) },
       { name: 'big seller: a year ago, 7 days', target: LIST, run: list(big, { from: ago(365), to: ago(358) }) },
-      { name: 'big seller: state open (2)', target: LIST, run: list(big, { state: 'awaiting_seller,awaiting_buyer_info' }) },
-      { name: 'big seller: state=resolved, defect', target: LIST, run: list(big, { state: 'resolved', reason: 'defect' }) },
+      {
+        name: 'big seller: state open (2)',
+        target: LIST,
+        run: list(big, { state: 'awaiting_seller,awaiting_buyer_info' }),
+      },
+      {
+        name: 'big seller: state=resolved, defect',
+        target: LIST,
+        run: list(big, { state: 'resolved', reason: 'defect' }),
+      },
       { name: 'big seller: a rare SKU', target: LIST, run: list(big, { sku: rareSku }) },
       { name: 'big seller: overdue=true', target: LIST, run: list(big, { overdue: true }) },
       { name: 'big seller: sort=due_at', target: LIST, run: list(big, { sort: 'due_at' }) },
       { name: 'big seller: sort=due_at page 2', target: LIST, run: list(big, { sort: 'due_at', cursor: cursorDue }) },
       { name: 'big seller: overdue, sort=due_at', target: LIST, run: list(big, { overdue: true, sort: 'due_at' }) },
       { name: 'median seller: first page', target: LIST, run: list(med, {}) },
-      { name: 'median seller: sku + reason', target: LIST, run: list(med, { reason: 'wrong_item', sku: `SKU-${median.slice(1).replace(/^0+/, '')}-0` }) },
+      {
+        name: 'median seller: sku + reason',
+        target: LIST,
+        run: list(med, { reason: 'wrong_item', sku: `SKU-${median.slice(1).replace(/^0+/, '')}-0` }),
+      },
       { name: 'arbiter: escalated (default)', target: LIST, run: list({ role: 'arbiter', id: 'a' }, {}) },
-      { name: 'arbiter: overdue, sort=due_at', target: LIST, run: list({ role: 'arbiter', id: 'a' }, { overdue: true, sort: 'due_at' }) },
+      {
+        name: 'arbiter: overdue, sort=due_at',
+        target: LIST,
+        run: list({ role: 'arbiter', id: 'a' }, { overdue: true, sort: 'due_at' }),
+      },
       { name: 'service: all, newest', target: LIST, run: list({ role: 'service', id: 'm' }, {}) },
       { name: 'service: all, sort=due_at', target: LIST, run: list({ role: 'service', id: 'm' }, { sort: 'due_at' }) },
     ]
@@ -289,8 +311,11 @@ async function main(): Promise<void> {
         times.push(performance.now() - t0)
       }
       const s = summarize(times)
-      const verdict = c.target === undefined ? '' : s.p99 < c.target ? `  ok (< ${c.target} ms)` : `  MISSED (target ${c.target} ms)`
-      log(`${c.name.padEnd(40)} p50 ${fmt(s.p50).padStart(7)} ms  p99 ${fmt(s.p99).padStart(7)} ms  max ${fmt(s.max).padStart(7)} ms${verdict}`)
+      const verdict =
+        c.target === undefined ? '' : s.p99 < c.target ? `  ok (< ${c.target} ms)` : `  MISSED (target ${c.target} ms)`
+      log(
+        `${c.name.padEnd(40)} p50 ${fmt(s.p50).padStart(7)} ms  p99 ${fmt(s.p99).padStart(7)} ms  max ${fmt(s.max).padStart(7)} ms${verdict}`,
+      )
       return s
     }
     log(`\nfirst pages (limit 50, ClaimsService.list: SQL + claim views), ${SAMPLES} samples each`)
@@ -313,7 +338,9 @@ async function main(): Promise<void> {
         peak = Math.max(peak, process.memoryUsage().rss)
       }
       const ms = performance.now() - t0
-      log(`  ${(rows - 1).toLocaleString('en')} rows, ${(bytes / 1e6).toFixed(1)} MB in ${fmt(ms)} ms (${Math.round(((rows - 1) / ms) * 1000).toLocaleString('en')} rows/s); RSS grew ${((peak - rss0) / 1e6).toFixed(1)} MB`)
+      log(
+        `  ${(rows - 1).toLocaleString('en')} rows, ${(bytes / 1e6).toFixed(1)} MB in ${fmt(ms)} ms (${Math.round(((rows - 1) / ms) * 1000).toLocaleString('en')} rows/s); RSS grew ${((peak - rss0) / 1e6).toFixed(1)} MB`,
+      )
     }
 
     if (opts.explain) {

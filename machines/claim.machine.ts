@@ -41,7 +41,16 @@ function resolution(
   at: number,
   extra: Partial<Resolution> = {},
 ): Resolution {
-  return { type, amount: null, decided_by, decided_at: at, comment: null, sanctions: null, completed_by: null, ...extra }
+  return {
+    type,
+    amount: null,
+    decided_by,
+    decided_at: at,
+    comment: null,
+    sanctions: null,
+    completed_by: null,
+    ...extra,
+  }
 }
 
 const OFFER_KIND: Record<string, OfferKind> = {
@@ -53,7 +62,10 @@ const OFFER_KIND: Record<string, OfferKind> = {
 
 const pendingOffer = (context: ClaimContext) => context.offers.find((o) => o.status === 'pending')
 
-const isRole = (role: Role) => ({ event }: { event: ClaimEvent }) => event.actor.role === role
+const isRole =
+  (role: Role) =>
+  ({ event }: { event: ClaimEvent }) =>
+    event.actor.role === role
 
 export const claimMachine = setup({
   types: {
@@ -140,7 +152,9 @@ export const claimMachine = setup({
     resolveRefund: assign({
       resolution: ({ context, event }) => {
         const withReturn = event.type === 'approve_refund' && event.with_return
-        return resolution(withReturn ? 'refund_with_return' : 'refund', 'seller', event.at, { amount: context.line_total })
+        return resolution(withReturn ? 'refund_with_return' : 'refund', 'seller', event.at, {
+          amount: context.line_total,
+        })
       },
     }),
     resolveAutoRefund: assign({
@@ -156,7 +170,8 @@ export const claimMachine = setup({
           replacement: 'replacement',
           reject_claim: 'claim_rejected',
         }[e.outcome] as ResolutionType
-        const amount = e.outcome === 'compensation' ? (e.amount ?? null) : type.startsWith('refund') ? context.line_total : null
+        const amount =
+          e.outcome === 'compensation' ? (e.amount ?? null) : type.startsWith('refund') ? context.line_total : null
         const sanctions = e.sanctions
           ? { seller_fine: e.sanctions.seller_fine ?? null, buyer_restriction: e.sanctions.buyer_restriction ?? false }
           : null
@@ -223,10 +238,26 @@ export const claimMachine = setup({
           },
           { guard: 'isSeller', target: 'resolved', actions: ['stampSellerResponse', 'resolveRefund'] },
         ],
-        offer_compensation: { guard: 'sellerMayOffer', target: 'offer_pending', actions: ['stampSellerResponse', 'recordOffer'] },
-        offer_partial_delivery: { guard: 'sellerMayOffer', target: 'offer_pending', actions: ['stampSellerResponse', 'recordOffer'] },
-        offer_replacement: { guard: 'sellerMayOffer', target: 'offer_pending', actions: ['stampSellerResponse', 'recordOffer'] },
-        offer_repair: { guard: 'sellerMayOffer', target: 'offer_pending', actions: ['stampSellerResponse', 'recordOffer'] },
+        offer_compensation: {
+          guard: 'sellerMayOffer',
+          target: 'offer_pending',
+          actions: ['stampSellerResponse', 'recordOffer'],
+        },
+        offer_partial_delivery: {
+          guard: 'sellerMayOffer',
+          target: 'offer_pending',
+          actions: ['stampSellerResponse', 'recordOffer'],
+        },
+        offer_replacement: {
+          guard: 'sellerMayOffer',
+          target: 'offer_pending',
+          actions: ['stampSellerResponse', 'recordOffer'],
+        },
+        offer_repair: {
+          guard: 'sellerMayOffer',
+          target: 'offer_pending',
+          actions: ['stampSellerResponse', 'recordOffer'],
+        },
         reject: { guard: 'isSeller', target: 'rejected', actions: 'stampSellerResponse' },
         report_abuse: { guard: 'isSeller', actions: 'countAbuseReport' },
         escalate: { guard: 'buyerMayEscalateOverdue', target: 'escalated' },
@@ -353,12 +384,23 @@ export const claimMachine = setup({
       on: {
         report_abuse: { guard: 'isSeller', actions: 'countAbuseReport' },
         deadline_expired: {
-          guard: and(['isSystem', ({ event }) => event.type === 'deadline_expired' && event.kind === 'arbiter_decision']),
+          guard: and([
+            'isSystem',
+            ({ event }) => event.type === 'deadline_expired' && event.kind === 'arbiter_decision',
+          ]),
           actions: ['flagOverdue', { type: 'dropDeadline', params: { kind: 'arbiter_decision' } }],
         },
         decide: [
-          { guard: and(['isAssignedArbiter', 'decisionNeedsReturn']), target: 'awaiting_return', actions: 'resolveByArbiter' },
-          { guard: and(['isAssignedArbiter', 'decisionNeedsShipment']), target: 'fulfilling', actions: 'resolveByArbiter' },
+          {
+            guard: and(['isAssignedArbiter', 'decisionNeedsReturn']),
+            target: 'awaiting_return',
+            actions: 'resolveByArbiter',
+          },
+          {
+            guard: and(['isAssignedArbiter', 'decisionNeedsShipment']),
+            target: 'fulfilling',
+            actions: 'resolveByArbiter',
+          },
           { guard: 'isAssignedArbiter', target: 'resolved', actions: 'resolveByArbiter' },
         ],
       },
@@ -375,7 +417,10 @@ export const claimMachine = setup({
           on: {
             provide_info: { guard: 'isAskedParty', target: 'under_review' },
             deadline_expired: {
-              guard: and(['isSystem', ({ event }) => event.type === 'deadline_expired' && event.kind === 'arbiter_info']),
+              guard: and([
+                'isSystem',
+                ({ event }) => event.type === 'deadline_expired' && event.kind === 'arbiter_info',
+              ]),
               target: 'under_review',
             },
           },

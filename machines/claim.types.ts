@@ -22,7 +22,8 @@ export const DEADLINE_KINDS = [
 ] as const
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number]
 
-export type OnExpiry = 'escalate' | 'auto_refund' | 'close' | 'reopen_seller' | 'resolve' | 'flag_overdue' | 'resume_review'
+export type OnExpiry =
+  'escalate' | 'auto_refund' | 'close' | 'reopen_seller' | 'resolve' | 'flag_overdue' | 'resume_review'
 
 export interface Deadline {
   kind: DeadlineKind
@@ -51,13 +52,7 @@ export interface Offer {
 }
 
 export type ResolutionType =
-  | 'refund'
-  | 'refund_with_return'
-  | 'compensation'
-  | 'partial_delivery'
-  | 'replacement'
-  | 'repair'
-  | 'claim_rejected'
+  'refund' | 'refund_with_return' | 'compensation' | 'partial_delivery' | 'replacement' | 'repair' | 'claim_rejected'
 export type DecidedBy = 'seller' | 'buyer' | 'arbiter' | 'system'
 export interface Sanctions {
   seller_fine: number | null
@@ -154,4 +149,8 @@ export type ClaimEvent = EventBase &
 export type ActionName = ClaimEvent['type']
 
 /** An event without who/when/policy: what a caller supplies for an action. */
-export type ClaimEventParams = ClaimEvent extends infer E ? (E extends unknown ? Omit<E, keyof EventBase> : never) : never
+export type ClaimEventParams = ClaimEvent extends infer E
+  ? E extends unknown
+    ? Omit<E, keyof EventBase>
+    : never
+  : never

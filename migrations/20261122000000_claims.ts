@@ -61,8 +61,16 @@ export async function up(db: Kysely<any>): Promise<void> {
   // At most one open claim per order line (PRODUCT.md §2).
   await sql`create unique index claims_one_open_per_line on claims (order_id, line_id)
     where state not in ('resolved', 'closed', 'withdrawn')`.execute(db)
-  await db.schema.createIndex('claims_seller_created_idx').on('claims').columns(['seller_id', 'created_at', 'id']).execute()
-  await db.schema.createIndex('claims_buyer_created_idx').on('claims').columns(['buyer_id', 'created_at', 'id']).execute()
+  await db.schema
+    .createIndex('claims_seller_created_idx')
+    .on('claims')
+    .columns(['seller_id', 'created_at', 'id'])
+    .execute()
+  await db.schema
+    .createIndex('claims_buyer_created_idx')
+    .on('claims')
+    .columns(['buyer_id', 'created_at', 'id'])
+    .execute()
   await sql`create index claims_arbiter_queue_idx on claims (overdue desc, priority desc, escalated_at, id)
     where state = 'escalated'`.execute(db)
 
@@ -95,7 +103,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('reminded_at', 'timestamptz')
     .execute()
   await sql`create index deadlines_pending_due_idx on deadlines (due_at) where status = 'pending'`.execute(db)
-  await sql`create unique index deadlines_one_pending_kind on deadlines (claim_id, kind) where status = 'pending'`.execute(db)
+  await sql`create unique index deadlines_one_pending_kind on deadlines (claim_id, kind) where status = 'pending'`.execute(
+    db,
+  )
 
   // Work to hand to Redis after commit (deadline jobs, notifications).
   await db.schema
@@ -152,7 +162,17 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['idempotency_keys', 'messages', 'threads', 'outbox', 'deadlines', 'claim_events', 'claims', 'order_lines', 'orders']) {
+  for (const table of [
+    'idempotency_keys',
+    'messages',
+    'threads',
+    'outbox',
+    'deadlines',
+    'claim_events',
+    'claims',
+    'order_lines',
+    'orders',
+  ]) {
     await db.schema.dropTable(table).ifExists().execute()
   }
 }

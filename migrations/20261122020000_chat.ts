@@ -34,7 +34,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('violations', 'jsonb', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute()
-  await db.schema.createIndex('blocked_messages_thread_idx').on('blocked_messages').columns(['thread_id', 'id']).execute()
+  await db.schema
+    .createIndex('blocked_messages_thread_idx')
+    .on('blocked_messages')
+    .columns(['thread_id', 'id'])
+    .execute()
 
   // A delivered message the engine was unsure about (verdict `review`).
   await db.schema
@@ -72,7 +76,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('cancelled_by', 'text')
     .addColumn('cancel_reason', 'text')
     .execute()
-  await db.schema.createIndex('violations_party_idx').on('violations').columns(['party_role', 'party_id', 'created_at']).execute()
+  await db.schema
+    .createIndex('violations_party_idx')
+    .on('violations')
+    .columns(['party_role', 'party_id', 'created_at'])
+    .execute()
   await db.schema.createIndex('violations_created_idx').on('violations').columns(['created_at', 'id']).execute()
 
   // Chat suspensions (sellers) and claim restrictions (buyers).
@@ -115,14 +123,30 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('abuse_reports_created_idx').on('abuse_reports').columns(['created_at', 'id']).execute()
 
   // The seller's inbox: threads by latest activity.
-  await db.schema.createIndex('threads_seller_activity_idx').on('threads').columns(['seller_id', 'last_message_at', 'id']).execute()
-  await db.schema.createIndex('threads_buyer_activity_idx').on('threads').columns(['buyer_id', 'last_message_at', 'id']).execute()
+  await db.schema
+    .createIndex('threads_seller_activity_idx')
+    .on('threads')
+    .columns(['seller_id', 'last_message_at', 'id'])
+    .execute()
+  await db.schema
+    .createIndex('threads_buyer_activity_idx')
+    .on('threads')
+    .columns(['buyer_id', 'last_message_at', 'id'])
+    .execute()
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop index if exists threads_buyer_activity_idx`.execute(db)
   await sql`drop index if exists threads_seller_activity_idx`.execute(db)
-  for (const table of ['abuse_reports', 'sanctions', 'violations', 'message_flags', 'blocked_messages', 'seller_official_domains', 'seller_chat_settings']) {
+  for (const table of [
+    'abuse_reports',
+    'sanctions',
+    'violations',
+    'message_flags',
+    'blocked_messages',
+    'seller_official_domains',
+    'seller_chat_settings',
+  ]) {
     await db.schema.dropTable(table).ifExists().execute()
   }
 }

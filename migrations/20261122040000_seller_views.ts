@@ -16,7 +16,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   // A seller's claims of one SKU (the sku filter): a rare SKU must not scan all the seller's claims.
   await sql`create index claims_seller_sku_created_idx on claims (seller_id, sku, created_at, id)`.execute(db)
   // A seller's open claims: the overdue filter and the due_at sort only ever look at these.
-  await sql.raw(`create index claims_seller_open_created_idx on claims (seller_id, created_at, id) where ${OPEN}`).execute(db)
+  await sql
+    .raw(`create index claims_seller_open_created_idx on claims (seller_id, created_at, id) where ${OPEN}`)
+    .execute(db)
   // The same for buyers and for the unscoped lists (arbiters, the service).
   await sql.raw(`create index claims_open_created_idx on claims (created_at, id) where ${OPEN}`).execute(db)
   await sql`create index claims_state_created_idx on claims (state, created_at, id)`.execute(db)
@@ -25,9 +27,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index claims_seller_stats_idx on claims (seller_id, created_at)
     include (reason, sku, first_response_at, escalated_at, decided_by, resolution_type)`.execute(db)
   // A claim's pending deadlines by due time (the due_at sort's earliest-deadline test, the overdue filter), index-only.
-  await sql`create index deadlines_claim_pending_due_idx on deadlines (claim_id, due_at, id) where status = 'pending'`.execute(db)
+  await sql`create index deadlines_claim_pending_due_idx on deadlines (claim_id, due_at, id) where status = 'pending'`.execute(
+    db,
+  )
   // Order volume per SKU for the claim rate: a seller's orders delivered in a period.
-  await sql`create index orders_seller_delivered_idx on orders (seller_id, delivered_at) include (id) where delivered_at is not null`.execute(db)
+  await sql`create index orders_seller_delivered_idx on orders (seller_id, delivered_at) include (id) where delivered_at is not null`.execute(
+    db,
+  )
   await sql`create index order_lines_order_sku_idx on order_lines (order_id) include (sku)`.execute(db)
 
   // Order volume per seller, UTC delivery day and SKU, kept by triggers on

@@ -45,8 +45,12 @@ export async function up(db: Kysely<any>): Promise<void> {
              and a.datid <> (select oid from pg_database where datname = current_database()))),
         pg_snapshot_xmax(pg_current_snapshot()))
     $$`.execute(db)
-  await sql`create index feed_events_seller_idx on feed_events (seller_id, txid, id) where seller_id is not null`.execute(db)
-  await sql`create index feed_events_buyer_idx on feed_events (buyer_id, txid, id) where buyer_id is not null`.execute(db)
+  await sql`create index feed_events_seller_idx on feed_events (seller_id, txid, id) where seller_id is not null`.execute(
+    db,
+  )
+  await sql`create index feed_events_buyer_idx on feed_events (buyer_id, txid, id) where buyer_id is not null`.execute(
+    db,
+  )
 
   await sql`
     create function feed_from_claim_event() returns trigger language plpgsql as $$
@@ -139,7 +143,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute()
-  await db.schema.createIndex('webhooks_owner_idx').on('webhooks').columns(['owner_role', 'owner_id', 'created_at']).execute()
+  await db.schema
+    .createIndex('webhooks_owner_idx')
+    .on('webhooks')
+    .columns(['owner_role', 'owner_id', 'created_at'])
+    .execute()
   await sql`create index webhooks_active_idx on webhooks (id) where status = 'active'`.execute(db)
 
   await db.schema
@@ -179,7 +187,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('error', 'text')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute()
-  await db.schema.createIndex('webhook_attempts_delivery_idx').on('webhook_attempts').columns(['delivery_id', 'id']).execute()
+  await db.schema
+    .createIndex('webhook_attempts_delivery_idx')
+    .on('webhook_attempts')
+    .columns(['delivery_id', 'id'])
+    .execute()
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -22,12 +22,16 @@ const feedFromMessage = (withPhotos: boolean) => sql`
     if kind = 'chat.message' then
       body := jsonb_build_object('message_id', new.id::text, 'thread_id', new.thread_id, 'order_id', t.order_id,
         'claim_id', new.claim_id, 'sender_role', new.sender_role, 'sender_id', new.sender_id, 'text', new.text)
-        ${withPhotos ? sql.raw(`|| jsonb_build_object('photos', (
+        ${
+          withPhotos
+            ? sql.raw(`|| jsonb_build_object('photos', (
           select coalesce(jsonb_agg(jsonb_build_object('id', p.id, 'mime', p.mime,
             'full', jsonb_build_array(p.full_width, p.full_height),
             'preview', jsonb_build_array(p.preview_width, p.preview_height),
             'thumb', jsonb_build_array(p.thumb_width, p.thumb_height)) order by p.position), '[]'::jsonb)
-          from photos p where p.message_id = new.id))`) : sql.raw('')};
+          from photos p where p.message_id = new.id))`)
+            : sql.raw('')
+        };
     else
       body := (new.payload - 'reminder') || jsonb_build_object('message_id', new.id::text, 'thread_id', new.thread_id,
         'order_id', t.order_id, 'text', new.text);

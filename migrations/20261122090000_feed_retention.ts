@@ -14,8 +14,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     event_id bigint not null,
     pruned_at timestamptz not null default now())`.execute(db)
   // A pending delivery keeps its event; finished deliveries are pruned by age.
-  await sql`create index webhook_deliveries_pending_event_idx on webhook_deliveries (feed_event_id) where status = 'pending'`.execute(db)
-  await sql`create index webhook_deliveries_finished_idx on webhook_deliveries (completed_at) where status <> 'pending'`.execute(db)
+  await sql`create index webhook_deliveries_pending_event_idx on webhook_deliveries (feed_event_id) where status = 'pending'`.execute(
+    db,
+  )
+  await sql`create index webhook_deliveries_finished_idx on webhook_deliveries (completed_at) where status <> 'pending'`.execute(
+    db,
+  )
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -99,7 +99,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // The queue dashboard sits outside /v1: browsers cannot send bearer headers,
   // so it takes an arbiter token as a Basic password too.
-  await app.register(queueDashboard, { prefix: '/admin/queues', redisUrl: config.redisUrl, jwtSecret: config.jwtSecret })
+  await app.register(queueDashboard, {
+    prefix: '/admin/queues',
+    redisUrl: config.redisUrl,
+    jwtSecret: config.jwtSecret,
+  })
 
   // Everything under /v1 is authenticated and idempotent on writes.
   await app.register(async (api) => {
@@ -112,10 +116,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         await scope.register(multipartPlugin, { photosMax, photoBytesMax: config.policy.photo_bytes_max })
         await routes(scope)
       })
-    await withUploads(config.policy.photos_per_claim_max, (scope) => scope.register(claimRoutes, { claims: services.claims }))
+    await withUploads(config.policy.photos_per_claim_max, (scope) =>
+      scope.register(claimRoutes, { claims: services.claims }),
+    )
     await api.register(photoRoutes, { photos: services.photos, claims: services.claims })
     await api.register(arbiterRoutes, { claims: services.claims })
-    await withUploads(config.policy.photos_per_message_max, (scope) => scope.register(chatRoutes, { chat: services.chat }))
+    await withUploads(config.policy.photos_per_message_max, (scope) =>
+      scope.register(chatRoutes, { chat: services.chat }),
+    )
     await api.register(moderationRoutes, { chat: services.chat, violations: services.violations })
     await api.register(violationRoutes, { violations: services.violations })
     await api.register(eventRoutes, { feed: services.feed })

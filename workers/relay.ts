@@ -34,8 +34,13 @@ export async function relayOnce(ctx: WorkerContext, opts: RelayOptions = { batch
   const deadlineIds = claimed.map((r) => String(r.payload.deadline_id ?? '')).filter((id) => /^\d+$/.test(id))
   try {
     const jobs = await jobsFor(ctx, deadlineIds)
-    if (jobs.length > 0) await withTimeout(ctx.queues.deadlines.addBulk(jobs), REDIS_CALL_TIMEOUT_MS, 'enqueue deadline jobs')
-    await ctx.db.updateTable('outbox').set({ processed_at: sql`now()`, locked_at: null }).where('id', 'in', ids).execute()
+    if (jobs.length > 0)
+      await withTimeout(ctx.queues.deadlines.addBulk(jobs), REDIS_CALL_TIMEOUT_MS, 'enqueue deadline jobs')
+    await ctx.db
+      .updateTable('outbox')
+      .set({ processed_at: sql`now()`, locked_at: null })
+      .where('id', 'in', ids)
+      .execute()
   } catch (err) {
     const message = (err as Error).message.slice(0, 500)
     ctx.logger.warn({ rows: ids.length, err: message }, 'outbox relay batch failed; will retry')
@@ -87,7 +92,11 @@ export async function unscheduleOnce(ctx: WorkerContext, batchSize = 500): Promi
     'remove cancelled deadline jobs',
   )
   const ids = rows.map((r) => r.id)
-  await ctx.db.updateTable('deadlines').set({ unscheduled_at: sql`now()` }).where('id', 'in', ids).execute()
+  await ctx.db
+    .updateTable('deadlines')
+    .set({ unscheduled_at: sql`now()` })
+    .where('id', 'in', ids)
+    .execute()
   return rows.length
 }
 

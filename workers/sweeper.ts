@@ -44,13 +44,18 @@ async function fireOverdue(ctx: WorkerContext, result: SweepResult): Promise<voi
       .limit(OVERDUE_BATCH)
       .execute()
     for (let i = 0; i < rows.length; i += FIRE_PARALLEL) {
-      const outcomes = await Promise.allSettled(rows.slice(i, i + FIRE_PARALLEL).map((r) => ctx.claims.expireDeadline(r.id)))
+      const outcomes = await Promise.allSettled(
+        rows.slice(i, i + FIRE_PARALLEL).map((r) => ctx.claims.expireDeadline(r.id)),
+      )
       for (const [k, o] of outcomes.entries()) {
         if (o.status === 'fulfilled') {
           if (o.value === 'applied') result.fired += 1
         } else {
           result.failed += 1
-          ctx.logger.error({ deadline: rows[i + k]?.id, err: (o.reason as Error).message }, 'sweep could not fire a deadline')
+          ctx.logger.error(
+            { deadline: rows[i + k]?.id, err: (o.reason as Error).message },
+            'sweep could not fire a deadline',
+          )
         }
       }
     }
@@ -84,7 +89,11 @@ async function enqueueUpcoming(ctx: WorkerContext): Promise<number> {
     if (remindAt !== null && remindAt <= until) jobs.push(remindJob(d.id, remindAt, now))
   }
   for (let i = 0; i < jobs.length; i += ENQUEUE_CHUNK) {
-    await withTimeout(ctx.queues.deadlines.addBulk(jobs.slice(i, i + ENQUEUE_CHUNK)), REDIS_CALL_TIMEOUT_MS, 'sweep enqueue')
+    await withTimeout(
+      ctx.queues.deadlines.addBulk(jobs.slice(i, i + ENQUEUE_CHUNK)),
+      REDIS_CALL_TIMEOUT_MS,
+      'sweep enqueue',
+    )
   }
   return jobs.length
 }
@@ -97,7 +106,11 @@ async function enqueueUpcoming(ctx: WorkerContext): Promise<number> {
 export async function ensureSweeperScheduler(ctx: WorkerContext): Promise<boolean> {
   const q = ctx.queues.maintenance
   const every = ctx.policy.sweep_interval
-  const existing = await withTimeout(q.getJobScheduler(SWEEPER_SCHEDULER_ID), REDIS_CALL_TIMEOUT_MS, 'read sweeper scheduler')
+  const existing = await withTimeout(
+    q.getJobScheduler(SWEEPER_SCHEDULER_ID),
+    REDIS_CALL_TIMEOUT_MS,
+    'read sweeper scheduler',
+  )
   if (existing && existing.every === every) return false
   await withTimeout(
     q.upsertJobScheduler(SWEEPER_SCHEDULER_ID, { every }, { name: 'sweep', data: {}, opts: {} }),

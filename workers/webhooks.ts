@@ -10,7 +10,14 @@ import { producerConnection, workerConnection } from '../src/jobs/connection.js'
 import { silentLogger, type Logger } from '../src/jobs/logger.js'
 import { DEFAULT_QUEUE_PREFIX } from '../src/jobs/names.js'
 import { deliverOnce, type DeliverContext } from '../src/domain/webhooks/deliver.js'
-import { deliveryJobId, dispatchOnce, markEnqueued, runsToEnqueue, staleRuns, type RunToEnqueue } from '../src/domain/webhooks/dispatch.js'
+import {
+  deliveryJobId,
+  dispatchOnce,
+  markEnqueued,
+  runsToEnqueue,
+  staleRuns,
+  type RunToEnqueue,
+} from '../src/domain/webhooks/dispatch.js'
 import { allowPrivateFromEnv } from '../src/domain/webhooks/url-safety.js'
 import { withTimeout } from '../src/shared/timeout.js'
 import { closeWorkersWithin, startTicker, type Ticker } from './ticker.js'
@@ -125,7 +132,15 @@ export async function startWebhookWorkers(opts: StartWebhookWorkersOptions): Pro
         const runs = await staleRuns(db, opts.staleAfterMs ?? 600_000)
         await enqueue(runs)
         if (runs.length > 0) {
-          await db.updateTable('webhook_deliveries').set({ updated_at: sql`now()` }).where('id', 'in', runs.map((r) => r.id)).execute()
+          await db
+            .updateTable('webhook_deliveries')
+            .set({ updated_at: sql`now()` })
+            .where(
+              'id',
+              'in',
+              runs.map((r) => r.id),
+            )
+            .execute()
         }
         return false
       },

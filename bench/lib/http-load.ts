@@ -32,12 +32,15 @@ export class HttpClient {
       allHeaders['content-length'] = payload.length
     }
     return new Promise((resolve, reject) => {
-      const req = http.request({ host: this.host, port: this.port, method, path, headers: allHeaders, agent: this.agent }, (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (chunk: Buffer) => chunks.push(chunk))
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }))
-        res.on('error', reject)
-      })
+      const req = http.request(
+        { host: this.host, port: this.port, method, path, headers: allHeaders, agent: this.agent },
+        (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (chunk: Buffer) => chunks.push(chunk))
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }))
+          res.on('error', reject)
+        },
+      )
       req.on('error', reject)
       req.end(payload)
     })
@@ -148,7 +151,10 @@ async function attempt(op: Operation): Promise<Outcome> {
 }
 
 /** `concurrency` workers each run `op` back to back for `seconds`. */
-export async function closedLoop(op: Operation, { concurrency, seconds }: { concurrency: number; seconds: number }): Promise<LoadResult> {
+export async function closedLoop(
+  op: Operation,
+  { concurrency, seconds }: { concurrency: number; seconds: number },
+): Promise<LoadResult> {
   const rec = new Recorder()
   const started = performance.now()
   const deadline = started + seconds * 1000
@@ -178,7 +184,10 @@ export async function closedLoop(op: Operation, { concurrency, seconds }: { conc
  * Starts `op` at a fixed `rate` per second for `seconds`, whatever the server
  * does; each latency runs from the moment the request was due to be sent.
  */
-export async function openLoop(op: Operation, { rate, seconds }: { rate: number; seconds: number }): Promise<LoadResult> {
+export async function openLoop(
+  op: Operation,
+  { rate, seconds }: { rate: number; seconds: number },
+): Promise<LoadResult> {
   const rec = new Recorder()
   const interval = 1000 / rate
   const total = Math.round(rate * seconds)

@@ -34,7 +34,10 @@ export async function withClient<T>(url: string, fn: (client: pg.Client) => Prom
 /** Postgres backend pids serving `db` now (to meter their CPU). */
 export async function backendPids(db: string): Promise<number[]> {
   return withClient(ADMIN_URL, async (c) => {
-    const r = await c.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [db])
+    const r = await c.query<{ pid: number }>(
+      'select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+      [db],
+    )
     return r.rows.map((row) => row.pid)
   })
 }
@@ -47,7 +50,9 @@ export async function dropDatabase(name: string): Promise<void> {
 export async function recreateDatabase(name: string, template?: string): Promise<void> {
   await withClient(ADMIN_URL, async (c) => {
     await c.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`)
-    await c.query(`create database ${pg.escapeIdentifier(name)}${template ? ` template ${pg.escapeIdentifier(template)}` : ''}`)
+    await c.query(
+      `create database ${pg.escapeIdentifier(name)}${template ? ` template ${pg.escapeIdentifier(template)}` : ''}`,
+    )
   })
 }
 

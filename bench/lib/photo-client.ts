@@ -14,12 +14,20 @@ export interface Reply {
 }
 
 /** One multipart POST, written in three pieces so the photo is never copied. */
-function postMultipart(agent: http.Agent, port: number, token: string, fields: Record<string, string>, photo: Buffer, filename: string): Promise<Reply> {
+function postMultipart(
+  agent: http.Agent,
+  port: number,
+  token: string,
+  fields: Record<string, string>,
+  photo: Buffer,
+  filename: string,
+): Promise<Reply> {
   const boundary = `----bench${randomBytes(8).toString('hex')}`
   const head = Buffer.from(
     Object.entries(fields)
       .map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`)
-      .join('') + `--${boundary}\r\nContent-Disposition: form-data; name="photos"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      .join('') +
+      `--${boundary}\r\nContent-Disposition: form-data; name="photos"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
   )
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`)
   const started = performance.now()
@@ -40,7 +48,13 @@ function postMultipart(agent: http.Agent, port: number, token: string, fields: R
       (res) => {
         const chunks: Buffer[] = []
         res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }))
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            ms: performance.now() - started,
+          }),
+        )
         res.on('error', reject)
       },
     )
@@ -80,7 +94,13 @@ export class ClaimOpener {
     const deliveredAt = new Date(Date.now() - 86_400_000).toISOString()
     await registerBenchOrder(this.json, { id, buyer, seller: `shop-${this.orders % 7}`, deliveredAt }, this.serviceAuth)
     const token = signToken(this.opts.jwtSecret, { role: 'buyer', id: buyer })
-    const fields = { order_id: id, line_id: 'l1', reason: 'defect', description: 'Cracked lid, see photo.', requested_resolution: 'refund' }
+    const fields = {
+      order_id: id,
+      line_id: 'l1',
+      reason: 'defect',
+      description: 'Cracked lid, see photo.',
+      requested_resolution: 'refund',
+    }
     return postMultipart(this.agent, this.port, token, fields, photo, filename)
   }
 

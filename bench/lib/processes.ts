@@ -90,7 +90,9 @@ export async function waitReady(server: ServerProcess, path: string, timeoutMs =
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if (server.child.exitCode !== null || server.child.signalCode !== null) {
-      throw new Error(`${server.name} exited (${server.child.exitCode ?? server.child.signalCode}) before it was ready:\n${server.output()}`)
+      throw new Error(
+        `${server.name} exited (${server.child.exitCode ?? server.child.signalCode}) before it was ready:\n${server.output()}`,
+      )
     }
     if ((await probe(server.baseUrl + path)) === 200) return
     await sleep(100)

@@ -19,7 +19,12 @@ export async function checkPostgres(url: string): Promise<void> {
 }
 
 export async function checkRedis(url: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null })
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 3000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  })
   let cause = ''
   redis.on('error', (err: Error) => {
     cause ||= err.message

@@ -21,7 +21,10 @@ await runCli(async () => {
   await checkRedis(config.redisUrl)
 
   // The deadline worker runs many jobs at once beside the API's requests.
-  const db = createDb(config.databaseUrl, { max: role === 'api' ? 10 : 20, preparedStatements: config.preparedStatements })
+  const db = createDb(config.databaseUrl, {
+    max: role === 'api' ? 10 : 20,
+    preparedStatements: config.preparedStatements,
+  })
   await migrateToLatest(db)
   const closers: (() => Promise<void>)[] = []
 

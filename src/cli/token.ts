@@ -18,6 +18,7 @@ await runCli(async () => {
   }
   const config = loadConfig()
   process.stdout.write(
-    signToken(config.jwtSecret, { role: values.role as PrincipalRole, id: values.sub }, Number(values['expires-in'])) + '\n',
+    signToken(config.jwtSecret, { role: values.role as PrincipalRole, id: values.sub }, Number(values['expires-in'])) +
+      '\n',
   )
 })

@@ -30,10 +30,14 @@ const DEFAULT_HEAP_GROWING_PERCENT = 200
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development'
-  const databaseUrl = url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/claimdesk', ['postgres:', 'postgresql:'])
+  const databaseUrl = url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/claimdesk', [
+    'postgres:',
+    'postgresql:',
+  ])
   const redisUrl = url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:'])
   const port = Number(env.PORT ?? 3000)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be 0-65535, got "${env.PORT}"`)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError(`PORT must be 0-65535, got "${env.PORT}"`)
 
   const heapGrowingRaw = env.V8_HEAP_GROWING_PERCENT || String(DEFAULT_HEAP_GROWING_PERCENT) // empty counts as unset
   const heapGrowingPercent = Number(heapGrowingRaw)

@@ -8,7 +8,9 @@ import { Value } from 'typebox/value'
 import { parse as parseIsoDuration, toSeconds } from 'iso8601-duration'
 import { DEADLINE_KINDS } from '../../machines/claim.types.js'
 
-const Duration = Type.String({ pattern: '^P(?!$)(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+(\\.\\d+)?S)?)?$' })
+const Duration = Type.String({
+  pattern: '^P(?!$)(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+(\\.\\d+)?S)?)?$',
+})
 const Minor = Type.Integer({ minimum: 0 })
 
 export const MODERATION_RULES = [
@@ -158,9 +160,7 @@ export function durationMs(iso: string): number {
 /** Merge overrides over the defaults and validate; throws PolicyError with every problem found. */
 export function resolvePolicy(overrides: unknown = {}): Policy {
   if (!Value.Check(PolicyFileSchema, overrides)) {
-    const problems = [...Value.Errors(PolicyFileSchema, overrides)].map(
-      (e) => `${e.instancePath || "/"}: ${e.message}`,
-    )
+    const problems = [...Value.Errors(PolicyFileSchema, overrides)].map((e) => `${e.instancePath || '/'}: ${e.message}`)
     throw new PolicyError(`invalid policy: ${problems.slice(0, 5).join('; ')}`)
   }
   const merged: Required<PolicyFile> = { ...DEFAULT_POLICY_FILE, ...(overrides as PolicyFile) }

@@ -20,7 +20,9 @@ export function createDb(url: string, options: { max?: number; preparedStatement
   })
   // An idle client losing its server (Postgres restart) must not crash the process.
   pool.on('error', () => {})
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: options.preparedStatements === false ? pool : preparingPool(pool) }) })
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: options.preparedStatements === false ? pool : preparingPool(pool) }),
+  })
 }
 
 /** Create the database named in `url` if it does not exist (npm start does this). */

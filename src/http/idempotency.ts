@@ -25,7 +25,12 @@ export const idempotencyPlugin = fp<{ db: Db }>(
       const key = request.headers['idempotency-key']
       if (typeof key !== 'string' || !WRITE_METHODS.has(request.method) || !request.principal) return
       if (key.length < 1 || key.length > 255) {
-        return sendProblem(request, reply, { status: 400, slug: 'invalid-idempotency-key', title: 'Invalid Idempotency-Key', detail: 'the key must be 1–255 characters' })
+        return sendProblem(request, reply, {
+          status: 400,
+          slug: 'invalid-idempotency-key',
+          title: 'Invalid Idempotency-Key',
+          detail: 'the key must be 1–255 characters',
+        })
       }
       const principal = `${request.principal.role}:${request.principal.id}`
       const hash = requestHash(request.method, request.url, request.body)

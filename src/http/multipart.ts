@@ -154,7 +154,11 @@ async function readForm(
 }
 
 /** Reads one file part into a reusable slab, hashing it on the way. */
-async function readUpload(part: MultipartFile, buffers: UploadBuffers, declaredBytes: number | undefined): Promise<Upload> {
+async function readUpload(
+  part: MultipartFile,
+  buffers: UploadBuffers,
+  declaredBytes: number | undefined,
+): Promise<Upload> {
   const bytesMax = buffers.slabBytes
   const slab = buffers.take(declaredBytes)
   let length = 0

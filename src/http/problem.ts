@@ -32,15 +32,33 @@ export function sendProblem(
 }
 
 /** The one 503 problem: a backing service is down or too slow; the caller may retry. */
-export const SERVICE_UNAVAILABLE = { status: 503, slug: 'service-unavailable', title: 'Service temporarily unavailable' } as const
+export const SERVICE_UNAVAILABLE = {
+  status: 503,
+  slug: 'service-unavailable',
+  title: 'Service temporarily unavailable',
+} as const
 
 /** Postgres or Redis unreachable (or a bounded call to it timed out): the caller may retry. */
 export function isUnavailable(err: unknown): boolean {
   const e = err as { code?: string; message?: string; name?: string }
-  const codes = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08001', '08003', '53300']
+  const codes = [
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'ETIMEDOUT',
+    'EPIPE',
+    '57P01',
+    '57P02',
+    '57P03',
+    '08006',
+    '08001',
+    '08003',
+    '53300',
+  ]
   return (
     (e.code !== undefined && codes.includes(e.code)) ||
-    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Stream isn't writeable|Connection is closed/i.test(e.message ?? '') ||
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Stream isn't writeable|Connection is closed/i.test(
+      e.message ?? '',
+    ) ||
     e.name === 'MaxRetriesPerRequestError'
   )
 }
@@ -63,16 +81,36 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       })
     }
     if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
-      return sendProblem(request, reply, { status: 400, slug: 'malformed-json', title: 'Malformed JSON', detail: 'the request body is not valid JSON' })
+      return sendProblem(request, reply, {
+        status: 400,
+        slug: 'malformed-json',
+        title: 'Malformed JSON',
+        detail: 'the request body is not valid JSON',
+      })
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.code === 'FST_REQ_FILE_TOO_LARGE') {
-      return sendProblem(request, reply, { status: 413, slug: 'payload-too-large', title: 'Payload too large', detail: error.message })
+      return sendProblem(request, reply, {
+        status: 413,
+        slug: 'payload-too-large',
+        title: 'Payload too large',
+        detail: error.message,
+      })
     }
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return sendProblem(request, reply, { status: 415, slug: 'unsupported-media-type', title: 'Unsupported media type', detail: error.message })
+      return sendProblem(request, reply, {
+        status: 415,
+        slug: 'unsupported-media-type',
+        title: 'Unsupported media type',
+        detail: error.message,
+      })
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      return sendProblem(request, reply, { status: error.statusCode, slug: 'bad-request', title: 'Bad request', detail: error.message })
+      return sendProblem(request, reply, {
+        status: error.statusCode,
+        slug: 'bad-request',
+        title: 'Bad request',
+        detail: error.message,
+      })
     }
     if (isUnavailable(error)) {
       request.log.warn({ err: error }, 'dependency unavailable')
@@ -83,10 +121,20 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       })
     }
     request.log.error({ err: error }, 'unhandled error')
-    return sendProblem(request, reply, { status: 500, slug: 'internal-error', title: 'Internal error', detail: 'an unexpected error occurred; quote the request_id' })
+    return sendProblem(request, reply, {
+      status: 500,
+      slug: 'internal-error',
+      title: 'Internal error',
+      detail: 'an unexpected error occurred; quote the request_id',
+    })
   })
 
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(request, reply, { status: 404, slug: 'not-found', title: 'Not found', detail: `no route ${request.method} ${request.url}` }),
+    sendProblem(request, reply, {
+      status: 404,
+      slug: 'not-found',
+      title: 'Not found',
+      detail: `no route ${request.method} ${request.url}`,
+    }),
   )
 }

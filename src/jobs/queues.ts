@@ -13,7 +13,8 @@ export function createQueues(connection: Redis, prefix: string, logger: Logger =
     maintenance: new Queue('maintenance', { connection, prefix }),
   }
   // Without a listener BullMQ prints connection errors to stderr; callers see failures through their calls.
-  for (const q of Object.values(queues)) q.on('error', (err) => logger.debug({ queue: q.name, err: err.message }, 'queue error'))
+  for (const q of Object.values(queues))
+    q.on('error', (err) => logger.debug({ queue: q.name, err: err.message }, 'queue error'))
   return queues
 }
 
@@ -34,9 +35,17 @@ export interface JobSpec<K extends JobName = JobName> {
  * by the processor instead (see workers/retry.ts).
  */
 export function fireJob(deadlineId: string, dueAt: number, now: number): JobSpec<'fire'> {
-  return { name: 'fire', data: { id: deadlineId }, opts: { jobId: deadlineJobId(deadlineId), delay: Math.max(0, dueAt - now) } }
+  return {
+    name: 'fire',
+    data: { id: deadlineId },
+    opts: { jobId: deadlineJobId(deadlineId), delay: Math.max(0, dueAt - now) },
+  }
 }
 
 export function remindJob(deadlineId: string, remindAt: number, now: number): JobSpec<'remind'> {
-  return { name: 'remind', data: { id: deadlineId }, opts: { jobId: reminderJobId(deadlineId), delay: Math.max(0, remindAt - now) } }
+  return {
+    name: 'remind',
+    data: { id: deadlineId },
+    opts: { jobId: reminderJobId(deadlineId), delay: Math.max(0, remindAt - now) },
+  }
 }

@@ -16,7 +16,11 @@ export const JOB_QUEUE: { readonly [K in JobName]: QueueName } = {
   sweep: 'maintenance',
 }
 
-export type JobHandler<K extends JobName> = (data: JobPayloads[K], job: Job<JobPayloads[K]>, token: string | undefined) => Promise<unknown>
+export type JobHandler<K extends JobName> = (
+  data: JobPayloads[K],
+  job: Job<JobPayloads[K]>,
+  token: string | undefined,
+) => Promise<unknown>
 export type JobHandlers = { [K in JobName]: JobHandler<K> }
 
 export const jobsOf = (queue: QueueName): JobName[] => JOB_NAMES.filter((name) => JOB_QUEUE[name] === queue)

@@ -66,7 +66,11 @@ export const queueDashboard: FastifyPluginAsync<QueueDashboardOptions> = async (
   await app.register(serverAdapter.registerPlugin())
 }
 
-async function dashboardGate(request: FastifyRequest, reply: FastifyReply, verify: ReturnType<typeof createTokenVerifier>) {
+async function dashboardGate(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  verify: ReturnType<typeof createTokenVerifier>,
+) {
   const token = tokenOf(request.headers.authorization)
   let role: string | undefined
   try {
@@ -77,9 +81,19 @@ async function dashboardGate(request: FastifyRequest, reply: FastifyReply, verif
   if (role === 'arbiter') return
   if (!role) {
     reply.header('www-authenticate', 'Basic realm="claimdesk queues", charset="UTF-8"')
-    return sendProblem(request, reply, { status: 401, slug: 'unauthorized', title: 'Authentication required', detail: 'use an arbiter token as the Basic password' })
+    return sendProblem(request, reply, {
+      status: 401,
+      slug: 'unauthorized',
+      title: 'Authentication required',
+      detail: 'use an arbiter token as the Basic password',
+    })
   }
-  return sendProblem(request, reply, { status: 403, slug: 'action-forbidden', title: 'Action not permitted', detail: 'the queue dashboard is for arbiters' })
+  return sendProblem(request, reply, {
+    status: 403,
+    slug: 'action-forbidden',
+    title: 'Action not permitted',
+    detail: 'the queue dashboard is for arbiters',
+  })
 }
 
 function tokenOf(header: string | undefined): string | undefined {

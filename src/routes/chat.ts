@@ -23,24 +23,36 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService }> = asyn
       schema: {
         tags: ['chat'],
         summary: 'Start the order’s thread (buyer); 200 with the existing one',
-        description: 'One thread per order. 403 chat-disabled when the seller switched pre-sale questions off and the order has no claim.',
+        description:
+          'One thread per order. 403 chat-disabled when the seller switched pre-sale questions off and the order has no claim.',
         body: ThreadCreate,
       },
     },
     async (request, reply) => {
       const { thread, created } = await chat.startThread(principal(request), request.body.order_id)
-      return reply.code(created ? 201 : 200).header('location', `/v1/threads/${thread.id}`).send(thread)
+      return reply
+        .code(created ? 201 : 200)
+        .header('location', `/v1/threads/${thread.id}`)
+        .send(thread)
     },
   )
 
   app.get(
     '/v1/threads',
-    { schema: { tags: ['chat'], summary: 'The caller’s threads, latest activity first (buyer, seller)', querystring: ThreadListQuery } },
+    {
+      schema: {
+        tags: ['chat'],
+        summary: 'The caller’s threads, latest activity first (buyer, seller)',
+        querystring: ThreadListQuery,
+      },
+    },
     async (request) => chat.listThreads(principal(request), request.query),
   )
 
-  app.get('/v1/threads/:id', { schema: { tags: ['chat'], summary: 'Read a thread', params: UuidParam } }, async (request) =>
-    chat.getThread(principal(request), request.params.id),
+  app.get(
+    '/v1/threads/:id',
+    { schema: { tags: ['chat'], summary: 'Read a thread', params: UuidParam } },
+    async (request) => chat.getThread(principal(request), request.params.id),
   )
 
   app.get(
@@ -74,7 +86,12 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService }> = asyn
       preValidation: formBody(MessageCreate),
     },
     async (request, reply) => {
-      const message = await chat.postMessage(principal(request), request.params.id, request.body.text, request.uploads ?? [])
+      const message = await chat.postMessage(
+        principal(request),
+        request.params.id,
+        request.body.text,
+        request.uploads ?? [],
+      )
       return reply.code(201).send(message)
     },
   )
@@ -90,13 +107,20 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService }> = asyn
       },
     },
     async (request, reply) => {
-      const { report, created } = await chat.reportMessage(principal(request), request.params.id, request.params.messageId, request.body.reason)
+      const { report, created } = await chat.reportMessage(
+        principal(request),
+        request.params.id,
+        request.params.messageId,
+        request.body.reason,
+      )
       return reply.code(created ? 201 : 200).send(report)
     },
   )
 
-  app.get('/v1/sellers/me/chat-settings', { schema: { tags: ['chat'], summary: 'The seller’s chat settings' } }, async (request) =>
-    chat.settings(principal(request)),
+  app.get(
+    '/v1/sellers/me/chat-settings',
+    { schema: { tags: ['chat'], summary: 'The seller’s chat settings' } },
+    async (request) => chat.settings(principal(request)),
   )
 
   app.put(
@@ -112,9 +136,13 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService }> = asyn
     async (request) => chat.setPresaleQuestions(principal(request), request.body.presale_questions),
   )
 
-  app.get('/v1/sellers/me/official-domains', { schema: { tags: ['chat'], summary: 'The seller’s official domains' } }, async (request) => ({
-    domains: (await chat.settings(principal(request))).official_domains,
-  }))
+  app.get(
+    '/v1/sellers/me/official-domains',
+    { schema: { tags: ['chat'], summary: 'The seller’s official domains' } },
+    async (request) => ({
+      domains: (await chat.settings(principal(request))).official_domains,
+    }),
+  )
 
   app.put(
     '/v1/sellers/me/official-domains',

@@ -32,18 +32,28 @@ export const claimRoutes: FastifyPluginAsyncTypebox<{ claims: ClaimsService }> =
     },
   )
 
-  app.get('/v1/claims', { schema: { tags: ['claims'], summary: 'List the claims the caller may see', querystring: ClaimListQuery } }, async (request) =>
-    claims.list(principal(request), request.query),
+  app.get(
+    '/v1/claims',
+    { schema: { tags: ['claims'], summary: 'List the claims the caller may see', querystring: ClaimListQuery } },
+    async (request) => claims.list(principal(request), request.query),
   )
 
-  app.get('/v1/claims/:id', { schema: { tags: ['claims'], summary: 'Read a claim', params: UuidParam } }, async (request, reply) => {
-    const claim = await claims.get(principal(request), request.params.id)
-    return reply.header('etag', `"${claim.version}"`).send(claim)
-  })
+  app.get(
+    '/v1/claims/:id',
+    { schema: { tags: ['claims'], summary: 'Read a claim', params: UuidParam } },
+    async (request, reply) => {
+      const claim = await claims.get(principal(request), request.params.id)
+      return reply.header('etag', `"${claim.version}"`).send(claim)
+    },
+  )
 
-  app.get('/v1/claims/:id/events', { schema: { tags: ['claims'], summary: 'The claim audit trail', params: UuidParam } }, async (request) => ({
-    items: await claims.events(principal(request), request.params.id),
-  }))
+  app.get(
+    '/v1/claims/:id/events',
+    { schema: { tags: ['claims'], summary: 'The claim audit trail', params: UuidParam } },
+    async (request) => ({
+      items: await claims.events(principal(request), request.params.id),
+    }),
+  )
 
   app.post(
     '/v1/claims/:id/actions',

@@ -15,7 +15,12 @@ export class BoundedFastifyAdapter extends FastifyAdapter {
     return super.setApiRoutes(
       routes.map((route) => ({
         ...route,
-        handler: (request) => withTimeout(Promise.resolve(route.handler(request)), this.callTimeoutMs, `queue dashboard ${String(route.route)}`),
+        handler: (request) =>
+          withTimeout(
+            Promise.resolve(route.handler(request)),
+            this.callTimeoutMs,
+            `queue dashboard ${String(route.route)}`,
+          ),
       })),
     )
   }

@@ -13,12 +13,22 @@ export const healthRoutes: FastifyPluginAsync<{ db: Db; redis: Redis }> = async 
 
   app.get('/readyz', { schema: { hide: true } }, async (request, reply) => {
     const [postgres, queue] = await Promise.all([
-      sql`select 1`.execute(db).then(() => 'ok', () => 'down'),
-      withTimeout(redis.ping(), REDIS_PING_TIMEOUT_MS, 'redis ping').then(() => 'ok', () => 'down'),
+      sql`select 1`.execute(db).then(
+        () => 'ok',
+        () => 'down',
+      ),
+      withTimeout(redis.ping(), REDIS_PING_TIMEOUT_MS, 'redis ping').then(
+        () => 'ok',
+        () => 'down',
+      ),
     ])
     if (postgres === 'ok' && queue === 'ok') return reply.send({ status: 'ready', postgres, redis: queue })
     // Not ready is the same 503 problem the other routes answer, with each dependency's state.
     const down = [postgres === 'down' && 'postgres', queue === 'down' && 'redis'].filter(Boolean).join(' and ')
-    return sendProblem(request, reply, { ...SERVICE_UNAVAILABLE, detail: `not ready: ${down} unreachable`, extensions: { postgres, redis: queue } })
+    return sendProblem(request, reply, {
+      ...SERVICE_UNAVAILABLE,
+      detail: `not ready: ${down} unreachable`,
+      extensions: { postgres, redis: queue },
+    })
   })
 }

@@ -48,7 +48,9 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRouteOptions> = async (app
     if (Date.now() - claimsAt < CLAIMS_MIN_INTERVAL_MS) return
     const rows = await opts.db.transaction().execute(async (tx) => {
       await sql`set local statement_timeout = ${sql.lit(timeoutMs)}`.execute(tx)
-      return (await sql<{ state: string; n: number }>`select state, count(*)::int as n from claims group by state`.execute(tx)).rows
+      return (
+        await sql<{ state: string; n: number }>`select state, count(*)::int as n from claims group by state`.execute(tx)
+      ).rows
     })
     claimsByState.reset()
     for (const r of rows) claimsByState.set({ state: r.state }, r.n)

@@ -24,13 +24,25 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService; vi
 
   app.get(
     '/v1/moderation/blocked',
-    { schema: { tags: ['moderation'], summary: 'Refused messages and action texts (arbiters)', querystring: BlockedListQuery } },
+    {
+      schema: {
+        tags: ['moderation'],
+        summary: 'Refused messages and action texts (arbiters)',
+        querystring: BlockedListQuery,
+      },
+    },
     async (request) => violations.listBlocked(principal(request), request.query),
   )
 
   app.get(
     '/v1/moderation/flags',
-    { schema: { tags: ['moderation'], summary: 'Delivered messages flagged for review (arbiters)', querystring: FlagListQuery } },
+    {
+      schema: {
+        tags: ['moderation'],
+        summary: 'Delivered messages flagged for review (arbiters)',
+        querystring: FlagListQuery,
+      },
+    },
     async (request) => violations.listFlags(principal(request), request.query),
   )
 

@@ -6,15 +6,26 @@ import { OrderInput } from '../schemas/orders.js'
 import type { OrdersService } from '../domain/orders/orders.service.js'
 
 export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: OrdersService }> = async (app, { orders }) => {
-  app.post('/v1/orders', { schema: { tags: ['orders'], summary: 'Register or update an order (role service)', body: OrderInput } }, async (request, reply) => {
-    if (principal(request).role !== 'service') {
-      throw new DomainError({ status: 403, slug: 'forbidden-role', title: 'Role not permitted', detail: 'only the marketplace service registers orders' })
-    }
-    const { order, created } = await orders.register(request.body)
-    return reply.code(created ? 201 : 200).send(order)
-  })
+  app.post(
+    '/v1/orders',
+    { schema: { tags: ['orders'], summary: 'Register or update an order (role service)', body: OrderInput } },
+    async (request, reply) => {
+      if (principal(request).role !== 'service') {
+        throw new DomainError({
+          status: 403,
+          slug: 'forbidden-role',
+          title: 'Role not permitted',
+          detail: 'only the marketplace service registers orders',
+        })
+      }
+      const { order, created } = await orders.register(request.body)
+      return reply.code(created ? 201 : 200).send(order)
+    },
+  )
 
-  app.get('/v1/orders/:id', { schema: { tags: ['orders'], summary: 'Read an order', params: IdParam } }, async (request) =>
-    orders.get(principal(request), request.params.id),
+  app.get(
+    '/v1/orders/:id',
+    { schema: { tags: ['orders'], summary: 'Read an order', params: IdParam } },
+    async (request) => orders.get(principal(request), request.params.id),
   )
 }

@@ -14,7 +14,10 @@ const PhotoParams = Type.Object({
 /** A photo's variant never changes under its id; access does not either (the claim's or thread's parties). */
 export const PHOTO_CACHE_CONTROL = 'private, max-age=86400, immutable'
 
-export const photoRoutes: FastifyPluginAsyncTypebox<{ photos: PhotosService; claims: ClaimsService }> = async (app, { photos, claims }) => {
+export const photoRoutes: FastifyPluginAsyncTypebox<{ photos: PhotosService; claims: ClaimsService }> = async (
+  app,
+  { photos, claims },
+) => {
   app.get(
     '/v1/photos/:id/:variant',
     {
@@ -27,14 +30,23 @@ export const photoRoutes: FastifyPluginAsyncTypebox<{ photos: PhotosService; cla
     },
     async (request, reply) => {
       const ifNoneMatch = request.headers['if-none-match']
-      const served = await photos.serve(principal(request), request.params.id, request.params.variant, (p, c) => claims.canSee(p, c), ifNoneMatch)
+      const served = await photos.serve(
+        principal(request),
+        request.params.id,
+        request.params.variant,
+        (p, c) => claims.canSee(p, c),
+        ifNoneMatch,
+      )
       reply.header('etag', served.etag).header('cache-control', PHOTO_CACHE_CONTROL).header('vary', 'authorization')
       if (!served.body) return reply.code(304).send()
       return reply
         .type(served.mime)
         .header('content-length', served.body.size)
         .header('x-content-type-options', 'nosniff')
-        .header('content-disposition', `inline; filename="${request.params.id}-${request.params.variant}.${served.mime === 'image/webp' ? 'webp' : 'jpg'}"`)
+        .header(
+          'content-disposition',
+          `inline; filename="${request.params.id}-${request.params.variant}.${served.mime === 'image/webp' ? 'webp' : 'jpg'}"`,
+        )
         .send(served.body.stream)
     },
   )

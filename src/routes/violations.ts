@@ -2,10 +2,20 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { principal } from '../http/auth.js'
 import { UuidParam } from '../schemas/common.js'
-import { AbuseReportClose, AbuseReportListQuery, CommentBody, ReasonBody, SanctionListQuery, ViolationListQuery } from '../schemas/chat.js'
+import {
+  AbuseReportClose,
+  AbuseReportListQuery,
+  CommentBody,
+  ReasonBody,
+  SanctionListQuery,
+  ViolationListQuery,
+} from '../schemas/chat.js'
 import type { ViolationsService } from '../domain/moderation/violations.service.js'
 
-export const violationRoutes: FastifyPluginAsyncTypebox<{ violations: ViolationsService }> = async (app, { violations }) => {
+export const violationRoutes: FastifyPluginAsyncTypebox<{ violations: ViolationsService }> = async (
+  app,
+  { violations },
+) => {
   app.get(
     '/v1/violations',
     {
@@ -20,13 +30,26 @@ export const violationRoutes: FastifyPluginAsyncTypebox<{ violations: Violations
 
   app.post(
     '/v1/violations/:id/cancel',
-    { schema: { tags: ['moderation'], summary: 'Cancel a violation, refunding its fine (arbiters)', params: UuidParam, body: ReasonBody } },
+    {
+      schema: {
+        tags: ['moderation'],
+        summary: 'Cancel a violation, refunding its fine (arbiters)',
+        params: UuidParam,
+        body: ReasonBody,
+      },
+    },
     async (request) => violations.cancelViolation(principal(request), request.params.id, request.body.reason),
   )
 
   app.get(
     '/v1/sanctions',
-    { schema: { tags: ['moderation'], summary: 'Chat suspensions and claim restrictions (arbiters)', querystring: SanctionListQuery } },
+    {
+      schema: {
+        tags: ['moderation'],
+        summary: 'Chat suspensions and claim restrictions (arbiters)',
+        querystring: SanctionListQuery,
+      },
+    },
     async (request) => violations.listSanctions(principal(request), request.query),
   )
 
@@ -39,19 +62,33 @@ export const violationRoutes: FastifyPluginAsyncTypebox<{ violations: Violations
     app.post(
       `/v1/sanctions/:id/${decision}`,
       { schema: { tags: ['moderation'], summary: summaries[decision], params: UuidParam, body: CommentBody } },
-      async (request) => violations.decideSanction(principal(request), request.params.id, decision, request.body.comment),
+      async (request) =>
+        violations.decideSanction(principal(request), request.params.id, decision, request.body.comment),
     )
   }
 
   app.get(
     '/v1/abuse-reports',
-    { schema: { tags: ['moderation'], summary: 'Reports of abusive messages (arbiters)', querystring: AbuseReportListQuery } },
+    {
+      schema: {
+        tags: ['moderation'],
+        summary: 'Reports of abusive messages (arbiters)',
+        querystring: AbuseReportListQuery,
+      },
+    },
     async (request) => violations.listAbuseReports(principal(request), request.query),
   )
 
   app.post(
     '/v1/abuse-reports/:id/close',
-    { schema: { tags: ['moderation'], summary: 'Close an abuse report as upheld or dismissed (arbiters)', params: UuidParam, body: AbuseReportClose } },
+    {
+      schema: {
+        tags: ['moderation'],
+        summary: 'Close an abuse report as upheld or dismissed (arbiters)',
+        params: UuidParam,
+        body: AbuseReportClose,
+      },
+    },
     async (request) => violations.closeAbuseReport(principal(request), request.params.id, request.body.outcome),
   )
 }

@@ -27,14 +27,20 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhooksServic
     webhooks.list(principal(request)),
   )
 
-  app.get('/v1/webhooks/:id', { schema: { tags: ['webhooks'], summary: 'Read a webhook', params: WebhookParams } }, async (request) =>
-    webhooks.get(principal(request), request.params.id),
+  app.get(
+    '/v1/webhooks/:id',
+    { schema: { tags: ['webhooks'], summary: 'Read a webhook', params: WebhookParams } },
+    async (request) => webhooks.get(principal(request), request.params.id),
   )
 
-  app.delete('/v1/webhooks/:id', { schema: { tags: ['webhooks'], summary: 'Delete a webhook and its log', params: WebhookParams } }, async (request, reply) => {
-    await webhooks.remove(principal(request), request.params.id)
-    return reply.code(204).send()
-  })
+  app.delete(
+    '/v1/webhooks/:id',
+    { schema: { tags: ['webhooks'], summary: 'Delete a webhook and its log', params: WebhookParams } },
+    async (request, reply) => {
+      await webhooks.remove(principal(request), request.params.id)
+      return reply.code(204).send()
+    },
+  )
 
   app.get(
     '/v1/webhooks/:id/deliveries',
@@ -58,6 +64,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhooksServic
         params: DeliveryParams,
       },
     },
-    async (request, reply) => reply.code(202).send(await webhooks.replay(principal(request), request.params.id, request.params.deliveryId)),
+    async (request, reply) =>
+      reply.code(202).send(await webhooks.replay(principal(request), request.params.id, request.params.deliveryId)),
   )
 }

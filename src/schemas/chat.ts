@@ -7,7 +7,10 @@ const literals = <T extends string>(values: readonly T[]) => Type.Union(values.m
 const Uuid = Type.String({ format: 'uuid' })
 const MessageId = Type.String({ pattern: '^[1-9][0-9]{0,18}$', description: 'a message id' })
 
-export const ThreadCreate = Type.Object({ order_id: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false })
+export const ThreadCreate = Type.Object(
+  { order_id: Type.String({ minLength: 1, maxLength: 128 }) },
+  { additionalProperties: false },
+)
 
 export const ThreadListQuery = Type.Object(
   { claims_only: Type.Optional(Type.Boolean({ description: 'only threads of orders with a claim' })), ...PageQuery },
@@ -18,7 +21,11 @@ export const MessageListQuery = Type.Object(
   {
     ...PageQuery,
     after: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 512, description: 'a message id or cursor: the messages after it, oldest first' }),
+      Type.String({
+        minLength: 1,
+        maxLength: 512,
+        description: 'a message id or cursor: the messages after it, oldest first',
+      }),
     ),
   },
   { additionalProperties: false },
@@ -31,7 +38,8 @@ export const MessageListQuery = Type.Object(
  */
 const MessagePhotos = Type.Array(Type.String(), {
   minItems: 1,
-  description: 'multipart/form-data only: file parts named "photos" (JPEG, PNG, WebP, HEIC; policy photos_per_message_max per message, photo_bytes_max each)',
+  description:
+    'multipart/form-data only: file parts named "photos" (JPEG, PNG, WebP, HEIC; policy photos_per_message_max per message, photo_bytes_max each)',
 })
 
 /** A message has text, or photos and perhaps a caption (which may then be empty). */
@@ -39,30 +47,48 @@ export const MessageCreate = Type.Union(
   [
     Type.Object(
       {
-        text: Type.String({ minLength: 1, maxLength: 1000, pattern: '\\S', description: '1–1000 characters, not only spaces' }),
+        text: Type.String({
+          minLength: 1,
+          maxLength: 1000,
+          pattern: '\\S',
+          description: '1–1000 characters, not only spaces',
+        }),
         photos: Type.Optional(MessagePhotos),
       },
       { additionalProperties: false },
     ),
     Type.Object(
       {
-        text: Type.Optional(Type.String({ maxLength: 1000, description: 'with photos: at most 1000 characters, may be empty' })),
+        text: Type.Optional(
+          Type.String({ maxLength: 1000, description: 'with photos: at most 1000 characters, may be empty' }),
+        ),
         photos: MessagePhotos,
       },
       { additionalProperties: false },
     ),
   ],
-  { description: 'JSON { "text" }, or multipart/form-data with a "text" field and file parts named "photos"; text or at least one photo' },
+  {
+    description:
+      'JSON { "text" }, or multipart/form-data with a "text" field and file parts named "photos"; text or at least one photo',
+  },
 )
 
 export const MessageParams = Type.Object({ id: Uuid, messageId: MessageId })
 
-export const AbuseReportCreate = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false })
+export const AbuseReportCreate = Type.Object(
+  { reason: Type.Optional(Type.String({ maxLength: 500 })) },
+  { additionalProperties: false },
+)
 
 export const ChatSettings = Type.Object({ presale_questions: Type.Boolean() }, { additionalProperties: false })
 
 export const OfficialDomains = Type.Object(
-  { domains: Type.Array(Type.String({ minLength: 1, maxLength: 253 }), { maxItems: 20, description: 'hostnames, e.g. "service.example.com"' }) },
+  {
+    domains: Type.Array(Type.String({ minLength: 1, maxLength: 253 }), {
+      maxItems: 20,
+      description: 'hostnames, e.g. "service.example.com"',
+    }),
+  },
   { additionalProperties: false },
 )
 
@@ -87,7 +113,10 @@ export const ViolationListQuery = Type.Object(
   { additionalProperties: false },
 )
 
-export const ReasonBody = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false })
+export const ReasonBody = Type.Object(
+  { reason: Type.Optional(Type.String({ maxLength: 1000 })) },
+  { additionalProperties: false },
+)
 
 export const SanctionListQuery = Type.Object(
   {
@@ -100,7 +129,10 @@ export const SanctionListQuery = Type.Object(
   { additionalProperties: false },
 )
 
-export const CommentBody = Type.Object({ comment: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false })
+export const CommentBody = Type.Object(
+  { comment: Type.Optional(Type.String({ maxLength: 1000 })) },
+  { additionalProperties: false },
+)
 
 export const FlagListQuery = Type.Object(
   { status: Type.Optional(literals(['open', 'confirmed', 'dismissed'] as const)), ...PageQuery },
@@ -123,4 +155,7 @@ export const AbuseReportListQuery = Type.Object(
   { additionalProperties: false },
 )
 
-export const AbuseReportClose = Type.Object({ outcome: literals(['upheld', 'dismissed'] as const) }, { additionalProperties: false })
+export const AbuseReportClose = Type.Object(
+  { outcome: literals(['upheld', 'dismissed'] as const) },
+  { additionalProperties: false },
+)

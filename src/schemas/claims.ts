@@ -12,7 +12,8 @@ const literals = <T extends string>(values: readonly T[]) => Type.Union(values.m
  */
 const PhotoParts = Type.Optional(
   Type.Array(Type.String(), {
-    description: 'multipart/form-data only: file parts named "photos" (JPEG, PNG, WebP, HEIC; policy photo_bytes_max each)',
+    description:
+      'multipart/form-data only: file parts named "photos" (JPEG, PNG, WebP, HEIC; policy photo_bytes_max each)',
   }),
 )
 
@@ -57,18 +58,30 @@ export const ClaimAction = Type.Object(
 
 /** Filters of GET /v1/claims and the sellers' CSV export; their rules are in services/claims-query.ts. */
 export const ClaimFilterQuery = {
-  from: Type.Optional(Type.String({ maxLength: 40, description: 'created_at ≥ from (RFC 3339 date-time, or a date meaning 00:00 UTC)' })),
-  to: Type.Optional(Type.String({ maxLength: 40, description: 'created_at < to (RFC 3339 date-time, or a date meaning 00:00 UTC)' })),
-  state: Type.Optional(Type.String({ maxLength: 400, description: 'a state or a comma list; arbiters get escalated claims without it' })),
+  from: Type.Optional(
+    Type.String({ maxLength: 40, description: 'created_at ≥ from (RFC 3339 date-time, or a date meaning 00:00 UTC)' }),
+  ),
+  to: Type.Optional(
+    Type.String({ maxLength: 40, description: 'created_at < to (RFC 3339 date-time, or a date meaning 00:00 UTC)' }),
+  ),
+  state: Type.Optional(
+    Type.String({ maxLength: 400, description: 'a state or a comma list; arbiters get escalated claims without it' }),
+  ),
   reason: Type.Optional(Type.String({ maxLength: 200, description: 'a claim reason or a comma list' })),
   sku: Type.Optional(Type.String({ maxLength: 128 })),
-  scheme: Type.Optional(Type.String({ maxLength: 200, description: 'a fulfilment scheme (FBO, FBS, DBS…) or a comma list' })),
+  scheme: Type.Optional(
+    Type.String({ maxLength: 200, description: 'a fulfilment scheme (FBO, FBS, DBS…) or a comma list' }),
+  ),
   overdue: Type.Optional(
-    Type.Boolean({ description: 'true: open claims with a pending deadline past due, or flagged overdue by the arbiters\' deadline; false: all others' }),
+    Type.Boolean({
+      description:
+        "true: open claims with a pending deadline past due, or flagged overdue by the arbiters' deadline; false: all others",
+    }),
   ),
   sort: Type.Optional(
     Type.Union([Type.Literal('created_at'), Type.Literal('due_at')], {
-      description: 'created_at: newest first (default); due_at: earliest pending deadline first, then claims without one, newest first',
+      description:
+        'created_at: newest first (default); due_at: earliest pending deadline first, then claims without one, newest first',
     }),
   ),
 }

@@ -7,10 +7,20 @@ const literals = <T extends string>(values: readonly T[]) => Type.Union(values.m
 
 export const EventsQuery = Type.Object(
   {
-    after: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'the next_cursor of the previous page; omit to start at the beginning' })),
+    after: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 128,
+        description: 'the next_cursor of the previous page; omit to start at the beginning',
+      }),
+    ),
     limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
     types: Type.Optional(
-      Type.String({ maxLength: 200, pattern: '^[a-z.*]+(,[a-z.*]+)*$', description: `comma-separated event types: ${FEED_EVENT_TYPES.join(', ')}` }),
+      Type.String({
+        maxLength: 200,
+        pattern: '^[a-z.*]+(,[a-z.*]+)*$',
+        description: `comma-separated event types: ${FEED_EVENT_TYPES.join(', ')}`,
+      }),
     ),
   },
   { additionalProperties: false },
@@ -18,8 +28,16 @@ export const EventsQuery = Type.Object(
 
 export const WebhookCreate = Type.Object(
   {
-    url: Type.String({ minLength: 8, maxLength: 2048, description: 'http(s) URL; private, loopback and link-local targets are refused' }),
-    event_types: Type.Array(literals(WEBHOOK_EVENT_TYPES), { minItems: 1, maxItems: 10, description: '"*" for every type' }),
+    url: Type.String({
+      minLength: 8,
+      maxLength: 2048,
+      description: 'http(s) URL; private, loopback and link-local targets are refused',
+    }),
+    event_types: Type.Array(literals(WEBHOOK_EVENT_TYPES), {
+      minItems: 1,
+      maxItems: 10,
+      description: '"*" for every type',
+    }),
   },
   { additionalProperties: false },
 )

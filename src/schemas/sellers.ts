@@ -2,12 +2,21 @@
 import { Type } from 'typebox'
 import { ClaimFilterQuery } from './claims.js'
 
-export const SellerParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128, description: 'a seller id, or me' }) })
+export const SellerParam = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 128, description: 'a seller id, or me' }),
+})
 
 export const StatsQuery = Type.Object(
   {
-    from: Type.Optional(Type.String({ maxLength: 40, description: 'period start, inclusive (RFC 3339 or a date = 00:00 UTC); default to − 30 days' })),
-    to: Type.Optional(Type.String({ maxLength: 40, description: 'period end, exclusive; default now. At most 366 days in all.' })),
+    from: Type.Optional(
+      Type.String({
+        maxLength: 40,
+        description: 'period start, inclusive (RFC 3339 or a date = 00:00 UTC); default to − 30 days',
+      }),
+    ),
+    to: Type.Optional(
+      Type.String({ maxLength: 40, description: 'period end, exclusive; default now. At most 366 days in all.' }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -24,8 +33,12 @@ export const SellerStatsResponse = Type.Object({
     Type.Object({
       sku: Type.String(),
       claims: Type.Integer(),
-      order_lines: Type.Integer({ description: 'the seller’s order lines of this SKU in orders delivered in the period' }),
-      claim_rate: Type.Union([Type.Number(), Type.Null()], { description: 'claims / order_lines; null when no order volume is known' }),
+      order_lines: Type.Integer({
+        description: 'the seller’s order lines of this SKU in orders delivered in the period',
+      }),
+      claim_rate: Type.Union([Type.Number(), Type.Null()], {
+        description: 'claims / order_lines; null when no order volume is known',
+      }),
     }),
   ),
   first_response: Type.Object({
@@ -36,14 +49,21 @@ export const SellerStatsResponse = Type.Object({
   escalated: Type.Integer(),
   share_escalated: Share,
   decided_against_seller: Type.Integer({
-    description: 'claims whose resolution an arbiter or the system (auto refund) decided in the buyer’s favour: any outcome but claim_rejected',
+    description:
+      'claims whose resolution an arbiter or the system (auto refund) decided in the buyer’s favour: any outcome but claim_rejected',
   }),
   share_decided_against_seller: Share,
   fines: Type.Array(
-    Type.Object({ currency: Type.String(), amount: Type.Integer({ description: 'minor units' }), count: Type.Integer() }),
+    Type.Object({
+      currency: Type.String(),
+      amount: Type.Integer({ description: 'minor units' }),
+      count: Type.Integer(),
+    }),
     { description: 'non-cancelled violations of the seller recorded in the period, per currency' },
   ),
-  daily: Type.Array(Type.Object({ date: Type.String({ format: 'date' }), claims: Type.Integer() }), { description: 'claims opened per UTC day' }),
+  daily: Type.Array(Type.Object({ date: Type.String({ format: 'date' }), claims: Type.Integer() }), {
+    description: 'claims opened per UTC day',
+  }),
 })
 
 export const ClaimExportQuery = Type.Object(ClaimFilterQuery, { additionalProperties: false })

@@ -13,7 +13,12 @@ t.test('bull-board behind an arbiter token', async (t) => {
   const app = Fastify({ logger: false })
   registerProblemHandlers(app)
   // A prefix of its own: the dashboard only reads, and reads nobody else's queues.
-  await app.register(queueDashboard, { prefix: '/admin/queues', redisUrl: REDIS_URL, jwtSecret: SECRET, queuePrefix: `dash-${randomBytes(4).toString('hex')}` })
+  await app.register(queueDashboard, {
+    prefix: '/admin/queues',
+    redisUrl: REDIS_URL,
+    jwtSecret: SECRET,
+    queuePrefix: `dash-${randomBytes(4).toString('hex')}`,
+  })
   t.teardown(() => app.close())
   const arbiter = signToken(SECRET, { role: 'arbiter', id: 'arb-1' })
   const seller = signToken(SECRET, { role: 'seller', id: 'shop-1' })
@@ -23,8 +28,15 @@ t.test('bull-board behind an arbiter token', async (t) => {
   t.equal(anon.statusCode, 401)
   t.match(anon.headers['www-authenticate'], /^Basic realm=/)
   t.equal(anon.headers['content-type'], 'application/problem+json; charset=utf-8')
-  t.equal((await app.inject({ method: 'GET', url: '/admin/queues', headers: { authorization: basic('not-a-token') } })).statusCode, 401)
-  t.equal((await app.inject({ method: 'GET', url: '/admin/queues', headers: { authorization: basic(seller) } })).statusCode, 403)
+  t.equal(
+    (await app.inject({ method: 'GET', url: '/admin/queues', headers: { authorization: basic('not-a-token') } }))
+      .statusCode,
+    401,
+  )
+  t.equal(
+    (await app.inject({ method: 'GET', url: '/admin/queues', headers: { authorization: basic(seller) } })).statusCode,
+    403,
+  )
 
   const page = await app.inject({ method: 'GET', url: '/admin/queues', headers: { authorization: basic(arbiter) } })
   t.equal(page.statusCode, 200)
@@ -35,7 +47,17 @@ t.test('bull-board behind an arbiter token', async (t) => {
   const asset = `/admin/queues/${script}`
   t.equal((await app.inject({ method: 'GET', url: asset, headers: { authorization: basic(arbiter) } })).statusCode, 200)
   t.equal((await app.inject({ method: 'GET', url: asset })).statusCode, 401)
-  const api = await app.inject({ method: 'GET', url: '/admin/queues/api/queues', headers: { authorization: `Bearer ${arbiter}` } })
+  const api = await app.inject({
+    method: 'GET',
+    url: '/admin/queues/api/queues',
+    headers: { authorization: `Bearer ${arbiter}` },
+  })
   t.equal(api.statusCode, 200, api.body)
-  t.same(api.json().queues.map((q: { name: string }) => q.name).sort(), ['deadlines', 'maintenance'])
+  t.same(
+    api
+      .json()
+      .queues.map((q: { name: string }) => q.name)
+      .sort(),
+    ['deadlines', 'maintenance'],
+  )
 })

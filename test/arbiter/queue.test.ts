@@ -19,7 +19,13 @@ t.test('the arbiter queue: overdue first, then priority, then due time; filters;
   const service = claimsService(app)
   app.clock.advance(10 * HOUR)
   for (const id of [a, b]) {
-    const row = await app.db.selectFrom('deadlines').select('id').where('claim_id', '=', id).where('kind', '=', 'arbiter_decision').where('status', '=', 'pending').executeTakeFirstOrThrow()
+    const row = await app.db
+      .selectFrom('deadlines')
+      .select('id')
+      .where('claim_id', '=', id)
+      .where('kind', '=', 'arbiter_decision')
+      .where('status', '=', 'pending')
+      .executeTakeFirstOrThrow()
     t.equal(await service.expireDeadline(row.id), 'applied')
   }
   // b overdue a second time around is not possible; raise b's priority by hand to order within the overdue group.
@@ -34,11 +40,27 @@ t.test('the arbiter queue: overdue first, then priority, then due time; filters;
   t.match(all.json().items[0], { state: 'escalated', escalation: { overdue: true } })
   t.equal(all.json().next_cursor, null)
 
-  t.same((await get('/v1/arbiter/queue?overdue=true')).json().items.map((i: { id: string }) => i.id), [b, a])
-  t.same((await get('/v1/arbiter/queue?overdue=false')).json().items.map((i: { id: string }) => i.id), [c, d])
-  t.same((await get('/v1/arbiter/queue?assignee=me')).json().items.map((i: { id: string }) => i.id), [c])
-  t.same((await get('/v1/arbiter/queue?assignee=me', ['arbiter', 'arb-2'])).json().items, [], 'another arbiter has taken none')
-  t.same((await get('/v1/arbiter/queue?assignee=unassigned')).json().items.map((i: { id: string }) => i.id), [b, a, d])
+  t.same(
+    (await get('/v1/arbiter/queue?overdue=true')).json().items.map((i: { id: string }) => i.id),
+    [b, a],
+  )
+  t.same(
+    (await get('/v1/arbiter/queue?overdue=false')).json().items.map((i: { id: string }) => i.id),
+    [c, d],
+  )
+  t.same(
+    (await get('/v1/arbiter/queue?assignee=me')).json().items.map((i: { id: string }) => i.id),
+    [c],
+  )
+  t.same(
+    (await get('/v1/arbiter/queue?assignee=me', ['arbiter', 'arb-2'])).json().items,
+    [],
+    'another arbiter has taken none',
+  )
+  t.same(
+    (await get('/v1/arbiter/queue?assignee=unassigned')).json().items.map((i: { id: string }) => i.id),
+    [b, a, d],
+  )
 
   // Pages of one walk the same order, with no repeats.
   const paged: string[] = []
@@ -53,16 +75,27 @@ t.test('the arbiter queue: overdue first, then priority, then due time; filters;
   t.same(paged, ids, 'cursor pagination visits every claim once, in order')
 
   // A resolved claim leaves the queue.
-  const decided = await act(app, ['arbiter', 'arb-1'], c, { action: 'decide', outcome: 'refund_full', comment: 'The seam defect is evident from the photos.' })
+  const decided = await act(app, ['arbiter', 'arb-1'], c, {
+    action: 'decide',
+    outcome: 'refund_full',
+    comment: 'The seam defect is evident from the photos.',
+  })
   t.equal(decided.statusCode, 200, decided.body)
-  t.same((await get('/v1/arbiter/queue')).json().items.map((i: { id: string }) => i.id), [b, a, d])
+  t.same(
+    (await get('/v1/arbiter/queue')).json().items.map((i: { id: string }) => i.id),
+    [b, a, d],
+  )
 })
 
 t.test('only arbiters read the queue; bad input is refused', async (t) => {
   const app = await buildTestApp(t)
   const server = app.app
   for (const role of ['buyer', 'seller', 'service'] as const) {
-    const res = await server.inject({ method: 'GET', url: '/v1/arbiter/queue', headers: { authorization: `Bearer ${app.token(role, 'x-1')}` } })
+    const res = await server.inject({
+      method: 'GET',
+      url: '/v1/arbiter/queue',
+      headers: { authorization: `Bearer ${app.token(role, 'x-1')}` },
+    })
     t.equal(res.statusCode, 403, `${role} gets 403`)
     t.equal(res.json().type, 'https://claimdesk.dev/problems/action-forbidden')
   }

@@ -17,9 +17,18 @@ t.test('two arbiters taking at once: exactly one wins, the other gets 409', asyn
     const loser = one.statusCode === 409 ? one : two
     const winner = one.statusCode === 200 ? 'arb-1' : 'arb-2'
     t.equal(loser.json().type, 'https://claimdesk.dev/problems/action-not-allowed')
-    const row = await app.db.selectFrom('claims').select(['assignee', 'arbiter_status']).where('id', '=', id).executeTakeFirstOrThrow()
+    const row = await app.db
+      .selectFrom('claims')
+      .select(['assignee', 'arbiter_status'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow()
     t.same(row, { assignee: winner, arbiter_status: 'under_review' })
-    const takes = await app.db.selectFrom('claim_events').select('actor_id').where('claim_id', '=', id).where('action', '=', 'take').execute()
+    const takes = await app.db
+      .selectFrom('claim_events')
+      .select('actor_id')
+      .where('claim_id', '=', id)
+      .where('action', '=', 'take')
+      .execute()
     t.same(takes, [{ actor_id: winner }], 'one take in the audit trail')
   }
 })

@@ -15,6 +15,10 @@ t.test('0 leaves V8 its own heuristic; other integers up to 1000 are taken as gi
 
 t.test('anything else stops start-up with one line naming the variable', async (t) => {
   for (const value of ['-1', '1001', '1.5', 'fast', ' ']) {
-    t.throws(() => loadConfig({ V8_HEAP_GROWING_PERCENT: value }), new ConfigError(`V8_HEAP_GROWING_PERCENT must be an integer 0-1000, got "${value}"`), JSON.stringify(value))
+    t.throws(
+      () => loadConfig({ V8_HEAP_GROWING_PERCENT: value }),
+      new ConfigError(`V8_HEAP_GROWING_PERCENT must be an integer 0-1000, got "${value}"`),
+      JSON.stringify(value),
+    )
   }
 })

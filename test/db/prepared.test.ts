@@ -7,7 +7,9 @@ import { PREPARED } from '../../src/db/prepared.js'
 import { createTestDatabase } from '../helpers/database.js'
 
 const preparedNames = async (db: ReturnType<typeof createDb>) =>
-  (await sql<{ name: string }>`select name from pg_prepared_statements order by name`.execute(db)).rows.map((r) => r.name)
+  (await sql<{ name: string }>`select name from pg_prepared_statements order by name`.execute(db)).rows.map(
+    (r) => r.name,
+  )
 
 t.test('a marked statement is prepared once per connection and reused; an unmarked one is not', async (t) => {
   const database = await createTestDatabase()

@@ -24,21 +24,30 @@ async function socketDirectory(): Promise<string> {
   }
 }
 
-const socketUrl = (dir: string, database: string): string => `postgres://postgres@${encodeURIComponent(dir)}/${database}`
+const socketUrl = (dir: string, database: string): string =>
+  `postgres://postgres@${encodeURIComponent(dir)}/${database}`
 
-t.test('DATABASE_URL naming a socket directory: config accepts it, queries and prepared statements run over it', async (t) => {
-  const database = await createTestDatabase()
-  t.teardown(() => database.drop())
-  const url = socketUrl(await socketDirectory(), database.name)
+t.test(
+  'DATABASE_URL naming a socket directory: config accepts it, queries and prepared statements run over it',
+  async (t) => {
+    const database = await createTestDatabase()
+    t.teardown(() => database.drop())
+    const url = socketUrl(await socketDirectory(), database.name)
 
-  t.equal(loadConfig({ NODE_ENV: 'test', DATABASE_URL: url }).databaseUrl, url)
-  const db = createDb(url, { max: 1 })
-  t.teardown(() => db.destroy())
-  const viaSocket = await sql<{ local: boolean; n: number }>`${sql.raw(PREPARED)}select inet_client_addr() is null as local, ${5}::int as n`.execute(db)
-  t.same(viaSocket.rows, [{ local: true, n: 5 }], 'no client address: the session came in over the socket')
-  const tables = await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_name = 'claims'`.execute(db)
-  t.equal(tables.rows[0]?.n, 1, 'it is the migrated test database')
-})
+    t.equal(loadConfig({ NODE_ENV: 'test', DATABASE_URL: url }).databaseUrl, url)
+    const db = createDb(url, { max: 1 })
+    t.teardown(() => db.destroy())
+    const viaSocket = await sql<{
+      local: boolean
+      n: number
+    }>`${sql.raw(PREPARED)}select inet_client_addr() is null as local, ${5}::int as n`.execute(db)
+    t.same(viaSocket.rows, [{ local: true, n: 5 }], 'no client address: the session came in over the socket')
+    const tables = await sql<{
+      n: number
+    }>`select count(*)::int as n from information_schema.tables where table_name = 'claims'`.execute(db)
+    t.equal(tables.rows[0]?.n, 1, 'it is the migrated test database')
+  },
+)
 
 t.test('ensureDatabase creates a missing database through the socket, and a second call is a no-op', async (t) => {
   const name = `claimdesk_socket_${process.pid}`

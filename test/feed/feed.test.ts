@@ -34,13 +34,21 @@ t.test('each party sees its own events; sellers see buyers only by pseudonym', a
   const b = await registerOrder(app, { buyer: 'buyer-2', seller: 'shop-2' })
   const claimA = await openClaim(app, a)
   const claimB = await openClaim(app, b)
-  const acted = await act(app, ['seller', 'shop-1'], claimA.id, { action: 'request_info', comment: 'Please send a photo of the seam' })
+  const acted = await act(app, ['seller', 'shop-1'], claimA.id, {
+    action: 'request_info',
+    comment: 'Please send a photo of the seam',
+  })
   t.equal(acted.statusCode, 200, acted.body)
   const threadA = await threadOf(app, a.id)
   await app.chat.postMessage({ role: 'buyer', id: 'buyer-1' }, threadA, 'Here is the photo of the seam you asked for.')
   await t.rejects(app.chat.postMessage({ role: 'seller', id: 'shop-1' }, threadA, PHONE_REQUEST), /./, 'blocked')
   app.clock.advance(9.5 * DAY)
-  const deadline = await app.db.selectFrom('deadlines').select('id').where('claim_id', '=', claimB.id).where('status', '=', 'pending').executeTakeFirstOrThrow()
+  const deadline = await app.db
+    .selectFrom('deadlines')
+    .select('id')
+    .where('claim_id', '=', claimB.id)
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow()
   t.equal(await app.claims.remindDeadline(deadline.id), 'sent')
 
   const all = await readAll(app, ['service', 'marketplace'])
@@ -54,28 +62,49 @@ t.test('each party sees its own events; sellers see buyers only by pseudonym', a
   t.equal(new Set(all.items.map((e) => e.id)).size, all.items.length, 'no repeats')
 
   const buyer1 = await readAll(app, ['buyer', 'buyer-1'])
-  t.ok(buyer1.items.every((e) => e.claim_id === claimA.id), 'buyer-1: claim A only')
-  t.same(buyer1.items.map((e) => e.type), ['claim.event', 'claim.event', 'chat.message'], 'not the seller’s violation')
+  t.ok(
+    buyer1.items.every((e) => e.claim_id === claimA.id),
+    'buyer-1: claim A only',
+  )
+  t.same(
+    buyer1.items.map((e) => e.type),
+    ['claim.event', 'claim.event', 'chat.message'],
+    'not the seller’s violation',
+  )
   t.match(buyer1.items[2].data, { sender: { role: 'buyer', id: 'buyer-1' }, text: /photo of the seam/ })
 
   const res = await readPage(app, ['seller', 'shop-1'], '/v1/events?limit=100')
   t.equal(res.statusCode, 200)
   t.notMatch(res.body, /buyer-1/, 'no buyer id anywhere in a seller’s feed')
   const seller1 = res.json().items
-  t.same(seller1.map((e: any) => e.type), ['claim.event', 'claim.event', 'chat.message', 'violation.recorded'])
+  t.same(
+    seller1.map((e: any) => e.type),
+    ['claim.event', 'claim.event', 'chat.message', 'violation.recorded'],
+  )
   const pseudonym = seller1[0].data.actor.pseudonym
   t.match(pseudonym, /^buyer-/)
   t.same(seller1[2].data.sender, { role: 'buyer', pseudonym }, 'the same stable pseudonym')
-  t.match(seller1[1].data, { action: 'request_info', from_state: 'awaiting_seller', to_state: 'awaiting_buyer_info', actor: { role: 'seller', id: 'shop-1' } })
+  t.match(seller1[1].data, {
+    action: 'request_info',
+    from_state: 'awaiting_seller',
+    to_state: 'awaiting_buyer_info',
+    actor: { role: 'seller', id: 'shop-1' },
+  })
   t.match(seller1[3].data, { party: { role: 'seller', id: 'shop-1' }, fine: { amount: 2_500_000, currency: 'RUB' } })
 
   const seller2 = await readAll(app, ['seller', 'shop-2'])
-  t.same(seller2.items.map((e) => e.type), ['claim.event', 'deadline.reminder'])
+  t.same(
+    seller2.items.map((e) => e.type),
+    ['claim.event', 'deadline.reminder'],
+  )
   t.match(seller2.items[1].data, { claim_id: claimB.id, deadline_id: deadline.id, kind: 'seller_response' })
   t.notMatch(JSON.stringify(seller2.items), /buyer-2/)
 
   const filtered = await readAll(app, ['service', 'marketplace'], 100, 'chat.message,deadline.reminder')
-  t.same(filtered.items.map((e) => e.type), ['chat.message', 'deadline.reminder'])
+  t.same(
+    filtered.items.map((e) => e.type),
+    ['chat.message', 'deadline.reminder'],
+  )
 
   const bad = await app.call(['service', 'marketplace'], { method: 'GET', url: '/v1/events?after=bm9wZQ' })
   t.equal(bad.statusCode, 422)
@@ -83,7 +112,9 @@ t.test('each party sees its own events; sellers see buyers only by pseudonym', a
   t.equal(unknownType.statusCode, 422)
   t.equal((await app.call(null, { method: 'GET', url: '/v1/events' })).statusCode, 401)
 
-  const empty = (await app.call(['service', 'marketplace'], { method: 'GET', url: `/v1/events?after=${all.cursor}` })).json()
+  const empty = (
+    await app.call(['service', 'marketplace'], { method: 'GET', url: `/v1/events?after=${all.cursor}` })
+  ).json()
   t.same([empty.items, empty.has_more], [[], false], 'at the end: nothing more')
   // Other databases' commits move the head on meanwhile, so the cursor may move with it, never back.
   t.notOk(isBefore(decodeCursor(empty.next_cursor), decodeCursor(all.cursor)), 'the cursor never moves back')
@@ -99,7 +130,9 @@ t.test('a long-open transaction holds the reader back instead of being skipped',
   await slow.connect()
   t.teardown(() => slow.end())
   await slow.query('begin')
-  const slowTxid = BigInt((await slow.query<{ txid: string }>('select pg_current_xact_id()::text as txid')).rows[0]!.txid)
+  const slowTxid = BigInt(
+    (await slow.query<{ txid: string }>('select pg_current_xact_id()::text as txid')).rows[0]!.txid,
+  )
   await slow.query(
     `insert into violations (party_role, party_id, rule, excerpt, hint, source, fine_amount, currency)
      values ('seller', 'shop-1', 'insult', 'slow', 'h', 'chat', 1, 'RUB')`,
@@ -123,9 +156,16 @@ t.test('a long-open transaction holds the reader back instead of being skipped',
   )
   const rest = await readAll(app, ['service', 'marketplace'])
   const excerpts = rest.items.map((e) => e.data.excerpt)
-  t.same(excerpts, ['excerpt 0', 'slow', 'excerpt 1', 'excerpt 2', 'excerpt 3'], 'the slow row in its place, nothing skipped or repeated')
+  t.same(
+    excerpts,
+    ['excerpt 0', 'slow', 'excerpt 1', 'excerpt 2', 'excerpt 3'],
+    'the slow row in its place, nothing skipped or repeated',
+  )
   const resumed = await readAll(app, ['service', 'marketplace'], 100)
-  t.same(resumed.items.map((e) => e.id), rest.items.map((e) => e.id))
+  t.same(
+    resumed.items.map((e) => e.id),
+    rest.items.map((e) => e.id),
+  )
 })
 
 t.test('concurrent writers and a paging reader: every event exactly once, in (txid, id) order', async (t) => {
@@ -137,9 +177,16 @@ t.test('concurrent writers and a paging reader: every event exactly once, in (tx
     (async () => {
       for (let i = 0; i < TXS; i++) {
         await app.db.transaction().execute(async (tx) => {
-          await tx.insertInto('violations').values(violation(`shop-${w}`, i)).execute()
+          await tx
+            .insertInto('violations')
+            .values(violation(`shop-${w}`, i))
+            .execute()
           await sql`select pg_sleep(${Math.random() * 0.02})`.execute(tx)
-          if (i % 2 === 0) await tx.insertInto('violations').values(violation(`shop-${w}`, i + 1000)).execute()
+          if (i % 2 === 0)
+            await tx
+              .insertInto('violations')
+              .values(violation(`shop-${w}`, i + 1000))
+              .execute()
         })
       }
     })(),
@@ -150,7 +197,11 @@ t.test('concurrent writers and a paging reader: every event exactly once, in (tx
     const r = await app.feed.read({ role: 'service', id: 'marketplace' }, { after, limit: 7 })
     after = r.next_cursor
     for (const e of r.items) {
-      const row = await app.db.selectFrom('feed_events').select(sql<string>`txid::text`.as('txid')).where('id', '=', e.id).executeTakeFirstOrThrow()
+      const row = await app.db
+        .selectFrom('feed_events')
+        .select(sql<string>`txid::text`.as('txid'))
+        .where('id', '=', e.id)
+        .executeTakeFirstOrThrow()
       seen.push({ id: e.id, txid: BigInt(row.txid) })
     }
     return r
@@ -167,7 +218,10 @@ t.test('concurrent writers and a paging reader: every event exactly once, in (tx
   t.equal(all.length, WRITERS * TXS * 1.5)
   t.equal(new Set(seen.map((s) => s.id)).size, seen.length, 'no event twice')
   t.same(new Set(seen.map((s) => s.id)), new Set(all.map((r) => r.id)), 'no event missed')
-  const ordered = seen.every((s, i) => i === 0 || s.txid > seen[i - 1]!.txid || (s.txid === seen[i - 1]!.txid && BigInt(s.id) > BigInt(seen[i - 1]!.id)))
+  const ordered = seen.every(
+    (s, i) =>
+      i === 0 || s.txid > seen[i - 1]!.txid || (s.txid === seen[i - 1]!.txid && BigInt(s.id) > BigInt(seen[i - 1]!.id)),
+  )
   t.ok(ordered, 'strictly increasing (txid, id)')
 })
 
@@ -175,11 +229,16 @@ t.test('order is numeric by transaction id, then id (9 before 10 before 100)', a
   const app = await feedTestApp(t)
   for (const txid of ['100', '9', '10']) {
     await sql`insert into feed_events (txid, type, source_id, data, occurred_at)
-      values (${txid}::xid8, 'violation.recorded', ${txid}, ${JSON.stringify({ excerpt: txid })}::jsonb, now())`.execute(app.db)
+      values (${txid}::xid8, 'violation.recorded', ${txid}, ${JSON.stringify({ excerpt: txid })}::jsonb, now())`.execute(
+      app.db,
+    )
   }
   const page1 = await app.feed.read({ role: 'service', id: 'm' }, { limit: 2 })
   const page2 = await app.feed.read({ role: 'service', id: 'm' }, { after: page1.next_cursor, limit: 2 })
-  t.same([...page1.items, ...page2.items].map((e) => e.data.excerpt), ['9', '10', '100'])
+  t.same(
+    [...page1.items, ...page2.items].map((e) => e.data.excerpt),
+    ['9', '10', '100'],
+  )
 })
 
 t.test('a long transaction in another database of the cluster does not hold the feed back', async (t) => {

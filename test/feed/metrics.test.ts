@@ -9,7 +9,10 @@ t.test('the Prometheus exposition', async (t) => {
   const app = await feedTestApp(t)
   await openClaim(app, await registerOrder(app))
   await app.call(['service', 'marketplace'], { method: 'GET', url: '/v1/events?limit=5' })
-  await app.call(['service', 'marketplace'], { method: 'GET', url: '/v1/webhooks/00000000-0000-4000-8000-000000000000' })
+  await app.call(['service', 'marketplace'], {
+    method: 'GET',
+    url: '/v1/webhooks/00000000-0000-4000-8000-000000000000',
+  })
   observeDeadlineLateness('seller_response', Date.now() - 2_500)
 
   const res = await app.call(null, { method: 'GET', url: '/metrics' })
@@ -17,8 +20,15 @@ t.test('the Prometheus exposition', async (t) => {
   t.match(res.headers['content-type'], /text\/plain; version=0\.0\.4/)
   const text = res.body
   t.match(text, /claimdesk_http_requests_total\{method="GET",route="\/v1\/events",status="200"\} 1/)
-  t.match(text, /claimdesk_http_requests_total\{method="GET",route="\/v1\/webhooks\/:id",status="404"\} 1/, 'the route pattern, not the URL')
-  t.match(text, /claimdesk_http_request_duration_seconds_bucket\{le="[\d.]+",method="GET",route="\/v1\/events",status="200"\}/)
+  t.match(
+    text,
+    /claimdesk_http_requests_total\{method="GET",route="\/v1\/webhooks\/:id",status="404"\} 1/,
+    'the route pattern, not the URL',
+  )
+  t.match(
+    text,
+    /claimdesk_http_request_duration_seconds_bucket\{le="[\d.]+",method="GET",route="\/v1\/events",status="200"\}/,
+  )
   t.match(text, /claimdesk_claims\{state="awaiting_seller"\} 1/)
   t.match(text, /claimdesk_queue_jobs\{queue="deadlines",state="waiting"\} \d+/)
   t.match(text, /claimdesk_queue_jobs\{queue="webhooks",state="failed"\} \d+/)

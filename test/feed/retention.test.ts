@@ -25,7 +25,8 @@ const age = (app: FeedTestApp, ids: string[]) =>
   sql`update feed_events set created_at = now() - interval '2 days' where id = any(${ids}::bigint[])`.execute(app.db)
 
 async function openClaims(app: FeedTestApp, n: number, tag: string): Promise<void> {
-  for (let i = 0; i < n; i++) await openClaim(app, await registerOrder(app, { buyer: `buyer-${tag}-${i}`, seller: 'shop-retention' }))
+  for (let i = 0; i < n; i++)
+    await openClaim(app, await registerOrder(app, { buyer: `buyer-${tag}-${i}`, seller: 'shop-retention' }))
   await settled(app)
 }
 
@@ -34,79 +35,108 @@ async function cursorAfter(app: FeedTestApp, events: number): Promise<string> {
   return res.json().next_cursor as string
 }
 
-t.test('old events go from the head of the feed; a cursor before them is expired, the start and later cursors read on', async (t) => {
-  const app = await feedTestApp(t, { feed_retention: 'P1D' })
-  await openClaims(app, 5, 'a')
-  const ids = await eventIds(app)
-  t.ok(ids.length >= 5, `fixture: ${ids.length} events`)
-  const beforePruned = await cursorAfter(app, 2)
-  const atPruned = await cursorAfter(app, 3)
-  await age(app, ids.slice(0, 3))
+t.test(
+  'old events go from the head of the feed; a cursor before them is expired, the start and later cursors read on',
+  async (t) => {
+    const app = await feedTestApp(t, { feed_retention: 'P1D' })
+    await openClaims(app, 5, 'a')
+    const ids = await eventIds(app)
+    t.ok(ids.length >= 5, `fixture: ${ids.length} events`)
+    const beforePruned = await cursorAfter(app, 2)
+    const atPruned = await cursorAfter(app, 3)
+    await age(app, ids.slice(0, 3))
 
-  t.equal(await pruneFeed(app.db, app.config.policy.feed_retention), 3, 'the three old events')
-  t.equal(await pruneFeed(app.db, app.config.policy.feed_retention), 0, 'young events stay')
-  t.same(await eventIds(app), ids.slice(3))
-  const horizon = await app.db.selectFrom('feed_pruned').select(sql<string>`event_id::text`.as('id')).executeTakeFirstOrThrow()
-  t.equal(horizon.id, ids[2], 'the last pruned position is recorded')
+    t.equal(await pruneFeed(app.db, app.config.policy.feed_retention), 3, 'the three old events')
+    t.equal(await pruneFeed(app.db, app.config.policy.feed_retention), 0, 'young events stay')
+    t.same(await eventIds(app), ids.slice(3))
+    const horizon = await app.db
+      .selectFrom('feed_pruned')
+      .select(sql<string>`event_id::text`.as('id'))
+      .executeTakeFirstOrThrow()
+    t.equal(horizon.id, ids[2], 'the last pruned position is recorded')
 
-  const expired = await app.call(SERVICE, { method: 'GET', url: `/v1/events?after=${beforePruned}` })
-  t.equal(expired.statusCode, 410)
-  t.match(expired.headers['content-type'], /^application\/problem\+json/)
-  t.equal(expired.json().type, P + 'cursor-expired')
+    const expired = await app.call(SERVICE, { method: 'GET', url: `/v1/events?after=${beforePruned}` })
+    t.equal(expired.statusCode, 410)
+    t.match(expired.headers['content-type'], /^application\/problem\+json/)
+    t.equal(expired.json().type, P + 'cursor-expired')
 
-  const resumed = await readPage(app, SERVICE, `/v1/events?after=${atPruned}`)
-  t.equal(resumed.statusCode, 200, 'a cursor at the pruned position has lost nothing')
-  t.same(idsOf(resumed.json().items), ids.slice(3))
-  const fromStart = await readAll(app, SERVICE)
-  t.same(idsOf(fromStart.items), ids.slice(3), 'read from the start: the retained events')
-})
+    const resumed = await readPage(app, SERVICE, `/v1/events?after=${atPruned}`)
+    t.equal(resumed.statusCode, 200, 'a cursor at the pruned position has lost nothing')
+    t.same(idsOf(resumed.json().items), ids.slice(3))
+    const fromStart = await readAll(app, SERVICE)
+    t.same(idsOf(fromStart.items), ids.slice(3), 'read from the start: the retained events')
+  },
+)
 
-t.test('events an active webhook has still to dispatch, or a pending delivery to send, are kept; finished deliveries age out', async (t) => {
-  const app = await feedTestApp(t, { feed_retention: 'P1D' })
-  await openClaims(app, 1, 'before')
-  const hook = await register(app, SERVICE, 'http://127.0.0.1:9/hooks')
-  await openClaims(app, 2, 'after')
-  const ids = await eventIds(app)
-  const later = ids.slice(1)
-  await age(app, ids)
+t.test(
+  'events an active webhook has still to dispatch, or a pending delivery to send, are kept; finished deliveries age out',
+  async (t) => {
+    const app = await feedTestApp(t, { feed_retention: 'P1D' })
+    await openClaims(app, 1, 'before')
+    const hook = await register(app, SERVICE, 'http://127.0.0.1:9/hooks')
+    await openClaims(app, 2, 'after')
+    const ids = await eventIds(app)
+    const later = ids.slice(1)
+    await age(app, ids)
 
-  t.equal(await pruneFeed(app.db, app.config.policy.feed_retention), 1, 'only the event from before the webhook')
-  t.same(await eventIds(app), later, 'the webhook has not dispatched the others yet')
+    t.equal(await pruneFeed(app.db, app.config.policy.feed_retention), 1, 'only the event from before the webhook')
+    t.same(await eventIds(app), later, 'the webhook has not dispatched the others yet')
 
-  await dispatchOnce(app.db)
-  const pending = await app.db.selectFrom('webhook_deliveries').select(['id', 'feed_event_id']).where('webhook_id', '=', hook.id).orderBy('id').execute()
-  t.same(
-    pending.map((d) => String(d.feed_event_id)),
-    later,
-    'one pending delivery per event',
-  )
-  t.equal(await pruneFeed(app.db, app.config.policy.feed_retention), 0, 'pending deliveries keep their events')
+    await dispatchOnce(app.db)
+    const pending = await app.db
+      .selectFrom('webhook_deliveries')
+      .select(['id', 'feed_event_id'])
+      .where('webhook_id', '=', hook.id)
+      .orderBy('id')
+      .execute()
+    t.same(
+      pending.map((d) => String(d.feed_event_id)),
+      later,
+      'one pending delivery per event',
+    )
+    t.equal(await pruneFeed(app.db, app.config.policy.feed_retention), 0, 'pending deliveries keep their events')
 
-  const [sent, ...waiting] = pending as [(typeof pending)[number], ...typeof pending]
-  await app.db.updateTable('webhook_deliveries').set({ status: 'succeeded', completed_at: sql`now()` }).where('id', '=', sent.id).execute()
-  t.equal(await pruneFeed(app.db, app.config.policy.feed_retention), 1, 'the sent one’s event goes')
-  t.same(
-    await eventIds(app),
-    waiting.map((d) => String(d.feed_event_id)),
-  )
+    const [sent, ...waiting] = pending as [(typeof pending)[number], ...typeof pending]
+    await app.db
+      .updateTable('webhook_deliveries')
+      .set({ status: 'succeeded', completed_at: sql`now()` })
+      .where('id', '=', sent.id)
+      .execute()
+    t.equal(await pruneFeed(app.db, app.config.policy.feed_retention), 1, 'the sent one’s event goes')
+    t.same(
+      await eventIds(app),
+      waiting.map((d) => String(d.feed_event_id)),
+    )
 
-  const replay = await app.call(SERVICE, { method: 'POST', url: `/v1/webhooks/${hook.id}/deliveries/${sent.id}/replay` })
-  t.equal(replay.statusCode, 410, 'its event is gone: it cannot be sent again')
-  t.equal(replay.json().type, P + 'event-expired')
+    const replay = await app.call(SERVICE, {
+      method: 'POST',
+      url: `/v1/webhooks/${hook.id}/deliveries/${sent.id}/replay`,
+    })
+    t.equal(replay.statusCode, 410, 'its event is gone: it cannot be sent again')
+    t.equal(replay.json().type, P + 'event-expired')
 
-  t.equal(await pruneDeliveries(app.db, app.config.policy.feed_retention), 0, 'finished just now')
-  await sql`insert into webhook_attempts (delivery_id, attempt, status_code, duration_ms) values (${sent.id}::bigint, 1, 200, 5)`.execute(app.db)
-  await sql`update webhook_deliveries set completed_at = now() - interval '2 days' where id = ${sent.id}::bigint`.execute(app.db)
-  t.equal(await pruneDeliveries(app.db, app.config.policy.feed_retention), 1, 'finished two days ago')
-  const left = await app.db.selectFrom('webhook_deliveries').select('id').execute()
-  t.same(
-    left.map((d) => d.id),
-    waiting.map((d) => d.id),
-    'pending deliveries stay',
-  )
-  const attempts = await app.db.selectFrom('webhook_attempts').select('id').where('delivery_id', '=', sent.id).execute()
-  t.equal(attempts.length, 0, 'with their attempts')
-})
+    t.equal(await pruneDeliveries(app.db, app.config.policy.feed_retention), 0, 'finished just now')
+    await sql`insert into webhook_attempts (delivery_id, attempt, status_code, duration_ms) values (${sent.id}::bigint, 1, 200, 5)`.execute(
+      app.db,
+    )
+    await sql`update webhook_deliveries set completed_at = now() - interval '2 days' where id = ${sent.id}::bigint`.execute(
+      app.db,
+    )
+    t.equal(await pruneDeliveries(app.db, app.config.policy.feed_retention), 1, 'finished two days ago')
+    const left = await app.db.selectFrom('webhook_deliveries').select('id').execute()
+    t.same(
+      left.map((d) => d.id),
+      waiting.map((d) => d.id),
+      'pending deliveries stay',
+    )
+    const attempts = await app.db
+      .selectFrom('webhook_attempts')
+      .select('id')
+      .where('delivery_id', '=', sent.id)
+      .execute()
+    t.equal(attempts.length, 0, 'with their attempts')
+  },
+)
 
 t.test('an idle reader is carried to the head, so other parties’ pruned events never expire its cursor', async (t) => {
   const app = await feedTestApp(t, { feed_retention: 'P1D' })
@@ -122,19 +152,25 @@ t.test('an idle reader is carried to the head, so other parties’ pruned events
   t.same(later.json().items, [])
 })
 
-t.test('the run stops at the first event to keep, so paging from the start never meets an expired cursor', async (t) => {
-  const app = await feedTestApp(t, { feed_retention: 'P1D' })
-  await openClaims(app, 4, 'kept')
-  const ids = await eventIds(app)
-  // A pending delivery (a replay, say) holds the second event.
-  const hook = await register(app, SERVICE, 'http://127.0.0.1:9/hooks')
-  await app.db.insertInto('webhook_deliveries').values({ webhook_id: hook.id, feed_event_id: ids[1]!, event_type: 'claim.event' }).execute()
-  await age(app, ids)
-  t.equal(await pruneFeed(app.db, app.config.policy.feed_retention), 1, 'only the event before the kept one')
-  t.same(await eventIds(app), ids.slice(1))
-  const paged = await readAll(app, SERVICE, 1)
-  t.same(idsOf(paged.items), ids.slice(1), 'one event a page, from the start, to the end')
-})
+t.test(
+  'the run stops at the first event to keep, so paging from the start never meets an expired cursor',
+  async (t) => {
+    const app = await feedTestApp(t, { feed_retention: 'P1D' })
+    await openClaims(app, 4, 'kept')
+    const ids = await eventIds(app)
+    // A pending delivery (a replay, say) holds the second event.
+    const hook = await register(app, SERVICE, 'http://127.0.0.1:9/hooks')
+    await app.db
+      .insertInto('webhook_deliveries')
+      .values({ webhook_id: hook.id, feed_event_id: ids[1]!, event_type: 'claim.event' })
+      .execute()
+    await age(app, ids)
+    t.equal(await pruneFeed(app.db, app.config.policy.feed_retention), 1, 'only the event before the kept one')
+    t.same(await eventIds(app), ids.slice(1))
+    const paged = await readAll(app, SERVICE, 1)
+    t.same(idsOf(paged.items), ids.slice(1), 'one event a page, from the start, to the end')
+  },
+)
 
 t.test('a webhook holds back only the events it will send: its owner’s, of its types', async (t) => {
   const app = await feedTestApp(t, { feed_retention: 'P1D' })
@@ -153,31 +189,48 @@ t.test('a cursor out of the id types’ range is a 422, not a 500', async (t) =>
   t.equal(res.json().type, P + 'validation-failed')
 })
 
-t.test('a replay racing a prune waits for it, and then finds the event gone (410), never a 200 for an event being deleted', async (t) => {
-  const app = await feedTestApp(t, { feed_retention: 'P1D' })
-  const hook = await register(app, SERVICE, 'http://127.0.0.1:9/hooks')
-  await openClaims(app, 1, 'race')
-  await dispatchOnce(app.db)
-  const delivery = await app.db.selectFrom('webhook_deliveries').select(['id', 'feed_event_id']).where('webhook_id', '=', hook.id).executeTakeFirstOrThrow()
-  await app.db.updateTable('webhook_deliveries').set({ status: 'succeeded', completed_at: sql`now()` }).where('id', '=', delivery.id).execute()
+t.test(
+  'a replay racing a prune waits for it, and then finds the event gone (410), never a 200 for an event being deleted',
+  async (t) => {
+    const app = await feedTestApp(t, { feed_retention: 'P1D' })
+    const hook = await register(app, SERVICE, 'http://127.0.0.1:9/hooks')
+    await openClaims(app, 1, 'race')
+    await dispatchOnce(app.db)
+    const delivery = await app.db
+      .selectFrom('webhook_deliveries')
+      .select(['id', 'feed_event_id'])
+      .where('webhook_id', '=', hook.id)
+      .executeTakeFirstOrThrow()
+    await app.db
+      .updateTable('webhook_deliveries')
+      .set({ status: 'succeeded', completed_at: sql`now()` })
+      .where('id', '=', delivery.id)
+      .execute()
 
-  let answered = false
-  // Wrapped: a promise returned from the callback would be awaited before the commit it waits for.
-  const { replay } = await app.db.transaction().execute(async (tx) => {
-    // A prune in progress: it holds the lock and is deleting the event.
-    await sql`select pg_advisory_xact_lock(hashtextextended('feed-retention', 0))`.execute(tx)
-    const pending = app.call(SERVICE, { method: 'POST', url: `/v1/webhooks/${hook.id}/deliveries/${delivery.id}/replay` }).then((res) => {
-      answered = true
-      return res
+    let answered = false
+    // Wrapped: a promise returned from the callback would be awaited before the commit it waits for.
+    const { replay } = await app.db.transaction().execute(async (tx) => {
+      // A prune in progress: it holds the lock and is deleting the event.
+      await sql`select pg_advisory_xact_lock(hashtextextended('feed-retention', 0))`.execute(tx)
+      const pending = app
+        .call(SERVICE, { method: 'POST', url: `/v1/webhooks/${hook.id}/deliveries/${delivery.id}/replay` })
+        .then((res) => {
+          answered = true
+          return res
+        })
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      t.notOk(answered, 'the replay waits for the prune')
+      await tx.deleteFrom('feed_events').where('id', '=', delivery.feed_event_id).execute()
+      return { replay: pending }
     })
-    await new Promise((resolve) => setTimeout(resolve, 200))
-    t.notOk(answered, 'the replay waits for the prune')
-    await tx.deleteFrom('feed_events').where('id', '=', delivery.feed_event_id).execute()
-    return { replay: pending }
-  })
-  const res = await replay
-  t.equal(res.statusCode, 410)
-  t.equal(res.json().type, P + 'event-expired')
-  const row = await app.db.selectFrom('webhook_deliveries').select('status').where('id', '=', delivery.id).executeTakeFirstOrThrow()
-  t.equal(row.status, 'succeeded', 'left as it was')
-})
+    const res = await replay
+    t.equal(res.statusCode, 410)
+    t.equal(res.json().type, P + 'event-expired')
+    const row = await app.db
+      .selectFrom('webhook_deliveries')
+      .select('status')
+      .where('id', '=', delivery.id)
+      .executeTakeFirstOrThrow()
+    t.equal(row.status, 'succeeded', 'left as it was')
+  },
+)

@@ -29,7 +29,10 @@ export interface TestApp {
   databaseUrl: string
   token(role: PrincipalRole, sub: string): string
   /** inject() with a bearer token for `as`, JSON body, and the parsed JSON back. */
-  call(as: [PrincipalRole, string] | null, options: InjectOptions): Promise<LightMyRequestResponse & { body: string; json: <T = any>() => T }>
+  call(
+    as: [PrincipalRole, string] | null,
+    options: InjectOptions,
+  ): Promise<LightMyRequestResponse & { body: string; json: <T = any>() => T }>
 }
 
 export interface TestAppOptions {
@@ -45,7 +48,12 @@ export async function buildTestApp(t: Test, policy: PolicyFile = {}, options: Te
   const database = await createTestDatabase()
   const storageDir = options.storageDir ?? process.env.STORAGE_DIR
   const config: Config = {
-    ...loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, REDIS_URL, ...(storageDir ? { STORAGE_DIR: storageDir } : {}) }),
+    ...loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: database.url,
+      REDIS_URL,
+      ...(storageDir ? { STORAGE_DIR: storageDir } : {}),
+    }),
     ...options.config,
     policy: resolvePolicy(policy),
   }

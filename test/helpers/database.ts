@@ -24,7 +24,8 @@ function urlFor(name: string): string {
 /** The template's name changes whenever a migration does, so stale templates are never reused. */
 function templateName(): string {
   const hash = createHash('sha256')
-  for (const file of readdirSync(MIGRATIONS_DIR).sort()) hash.update(file).update(readFileSync(path.join(MIGRATIONS_DIR, file)))
+  for (const file of readdirSync(MIGRATIONS_DIR).sort())
+    hash.update(file).update(readFileSync(path.join(MIGRATIONS_DIR, file)))
   return `claimdesk_tpl_${hash.digest('hex').slice(0, 12)}`
 }
 

@@ -28,7 +28,8 @@ export async function registerOrder(
       buyer_id: buyer,
       seller_id: seller,
       scheme: 'FBS',
-      delivered_at: opts.deliveredAt === undefined ? new Date(t.clock.now() - 86_400_000).toISOString() : opts.deliveredAt,
+      delivered_at:
+        opts.deliveredAt === undefined ? new Date(t.clock.now() - 86_400_000).toISOString() : opts.deliveredAt,
       lines: [{ id: 'l1', sku: 'SKU-KETTLE', title: 'Electric kettle', quantity, unit_price: unitPrice }],
     },
   })
@@ -37,7 +38,11 @@ export async function registerOrder(
 }
 
 /** POST /v1/claims as the order's buyer, in JSON (so not a defect claim unless `extra` says so): the raw response. */
-export function postClaimJson(t: TestApp, order: Pick<OrderFixture, 'id' | 'buyer'>, extra: Record<string, unknown> = {}) {
+export function postClaimJson(
+  t: TestApp,
+  order: Pick<OrderFixture, 'id' | 'buyer'>,
+  extra: Record<string, unknown> = {},
+) {
   return t.call(['buyer', order.buyer], {
     method: 'POST',
     url: '/v1/claims',
@@ -59,6 +64,12 @@ export async function openClaim(t: TestApp, order: OrderFixture, extra: Record<s
   return res.json()
 }
 
-export async function act(t: TestApp, as: [Parameters<TestApp['token']>[0], string], claimId: string, payload: Record<string, unknown>, headers: Record<string, string> = {}) {
+export async function act(
+  t: TestApp,
+  as: [Parameters<TestApp['token']>[0], string],
+  claimId: string,
+  payload: Record<string, unknown>,
+  headers: Record<string, string> = {},
+) {
   return t.call(as, { method: 'POST', url: `/v1/claims/${claimId}/actions`, payload, headers })
 }

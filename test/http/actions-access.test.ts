@@ -27,7 +27,10 @@ t.test('each action is refused to every role that may not send it, and to foreig
       t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8')
     }
   }
-  for (const [role, id] of [['buyer', 'buyer-2'], ['seller', 'shop-2']] as [PrincipalRole, string][]) {
+  for (const [role, id] of [
+    ['buyer', 'buyer-2'],
+    ['seller', 'shop-2'],
+  ] as [PrincipalRole, string][]) {
     for (const action of ACTIONS_BY_ROLE[role as 'buyer' | 'seller']) {
       const res = await act(app, [role, id], claim.id, { action })
       t.equal(res.statusCode, 404, `a foreign ${role} gets 404 for ${action}`)
@@ -49,9 +52,21 @@ t.test('a stale version is 409 and writes nothing', async (t) => {
   t.equal(stale.statusCode, 409)
   t.equal(stale.json().type, `${PROBLEM}stale-version`)
   t.equal(stale.json().current_version, 2)
-  const staleHeader = await act(app, ['buyer', order.buyer], claim.id, { action: 'accept_offer' }, { 'if-match': '"1"' })
+  const staleHeader = await act(
+    app,
+    ['buyer', order.buyer],
+    claim.id,
+    { action: 'accept_offer' },
+    { 'if-match': '"1"' },
+  )
   t.equal(staleHeader.statusCode, 409, 'If-Match works the same way')
-  const badHeader = await act(app, ['buyer', order.buyer], claim.id, { action: 'accept_offer' }, { 'if-match': 'yesterday' })
+  const badHeader = await act(
+    app,
+    ['buyer', order.buyer],
+    claim.id,
+    { action: 'accept_offer' },
+    { 'if-match': 'yesterday' },
+  )
   t.equal(badHeader.statusCode, 400)
   const read = await app.call(['buyer', order.buyer], { method: 'GET', url: `/v1/claims/${claim.id}` })
   t.equal(read.json().version, 2)
@@ -82,7 +97,8 @@ t.test('an idempotent replay returns the identical response and writes nothing n
   t.equal(second.headers['idempotent-replayed'], 'true')
   const events = await app.db.selectFrom('claim_events').select('seq').where('claim_id', '=', claim.id).execute()
   t.equal(events.length, 2, 'one open + one offer, nothing from the replay')
-  const offers = (await app.call(['seller', order.seller], { method: 'GET', url: `/v1/claims/${claim.id}` })).json().offers
+  const offers = (await app.call(['seller', order.seller], { method: 'GET', url: `/v1/claims/${claim.id}` })).json()
+    .offers
   t.equal(offers.length, 1)
 
   const reused = await act(app, ['seller', order.seller], claim.id, { ...payload, amount: 40_000 }, headers)
@@ -93,8 +109,20 @@ t.test('an idempotent replay returns the identical response and writes nothing n
   t.equal(otherParty.statusCode, 200, 'keys are scoped per caller')
 
   // A refused first attempt is replayed as refused too: the first response stands.
-  const bad1 = await act(app, ['seller', order.seller], claim.id, { action: 'offer_compensation', amount: 0 }, { 'idempotency-key': 'k2' })
-  const bad2 = await act(app, ['seller', order.seller], claim.id, { action: 'offer_compensation', amount: 0 }, { 'idempotency-key': 'k2' })
+  const bad1 = await act(
+    app,
+    ['seller', order.seller],
+    claim.id,
+    { action: 'offer_compensation', amount: 0 },
+    { 'idempotency-key': 'k2' },
+  )
+  const bad2 = await act(
+    app,
+    ['seller', order.seller],
+    claim.id,
+    { action: 'offer_compensation', amount: 0 },
+    { 'idempotency-key': 'k2' },
+  )
   t.equal(bad1.statusCode, 422)
   t.equal(bad2.body, bad1.body)
 
@@ -123,7 +151,11 @@ t.test('orders: idempotent upsert, parties immutable, visible to its parties onl
   const again = await app.call(['service', 'mp'], { method: 'POST', url: '/v1/orders', payload: body })
   t.equal(again.statusCode, 200)
   t.same(again.json(), first.json())
-  const moved = await app.call(['service', 'mp'], { method: 'POST', url: '/v1/orders', payload: { ...body, buyer_id: 'b-2' } })
+  const moved = await app.call(['service', 'mp'], {
+    method: 'POST',
+    url: '/v1/orders',
+    payload: { ...body, buyer_id: 'b-2' },
+  })
   t.equal(moved.statusCode, 409)
   const bySeller = await app.call(['buyer', 'b-1'], { method: 'POST', url: '/v1/orders', payload: body })
   t.equal(bySeller.statusCode, 403)

@@ -9,8 +9,20 @@ const P = 'https://claimdesk.dev/problems/'
 
 async function counts(app: TestApp) {
   const one = async (table: 'claims' | 'claim_events' | 'messages' | 'deadlines') =>
-    Number((await app.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n)
-  return { claims: await one('claims'), events: await one('claim_events'), messages: await one('messages'), deadlines: await one('deadlines') }
+    Number(
+      (
+        await app.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    )
+  return {
+    claims: await one('claims'),
+    events: await one('claim_events'),
+    messages: await one('messages'),
+    deadlines: await one('deadlines'),
+  }
 }
 
 t.test('bad requests are problems and write nothing', async (t) => {
@@ -20,29 +32,140 @@ t.test('bad requests are problems and write nothing', async (t) => {
   const foreign = await registerOrder(app, { buyer: 'buyer-9' })
   const undelivered = await registerOrder(app, { deliveredAt: null })
   const before = await counts(app)
-  const seller: [ 'seller', string] = ['seller', order.seller]
+  const seller: ['seller', string] = ['seller', order.seller]
   const buyer: ['buyer', string] = ['buyer', order.buyer]
-  const newClaim = { order_id: order.id, line_id: 'l1', reason: 'not_as_described', description: 'Leaks.', requested_resolution: 'refund' }
+  const newClaim = {
+    order_id: order.id,
+    line_id: 'l1',
+    reason: 'not_as_described',
+    description: 'Leaks.',
+    requested_resolution: 'refund',
+  }
 
-  const cases: [string, () => Promise<{ statusCode: number; json: () => any; headers: Record<string, unknown> }>, number, string][] = [
-    ['malformed JSON', () => app.call(buyer, { method: 'POST', url: '/v1/claims', headers: { 'content-type': 'application/json' }, payload: '{"order_id": ' }), 400, 'malformed-json'],
-    ['unknown field', () => app.call(buyer, { method: 'POST', url: '/v1/claims', payload: { ...newClaim, order_id: foreign.id, extra: 1 } }), 400, 'invalid-request'],
+  const cases: [
+    string,
+    () => Promise<{ statusCode: number; json: () => any; headers: Record<string, unknown> }>,
+    number,
+    string,
+  ][] = [
+    [
+      'malformed JSON',
+      () =>
+        app.call(buyer, {
+          method: 'POST',
+          url: '/v1/claims',
+          headers: { 'content-type': 'application/json' },
+          payload: '{"order_id": ',
+        }),
+      400,
+      'malformed-json',
+    ],
+    [
+      'unknown field',
+      () =>
+        app.call(buyer, {
+          method: 'POST',
+          url: '/v1/claims',
+          payload: { ...newClaim, order_id: foreign.id, extra: 1 },
+        }),
+      400,
+      'invalid-request',
+    ],
     ['unknown action', () => act(app, seller, claim.id, { action: 'refund_everything' }), 400, 'invalid-request'],
-    ['wrong type', () => act(app, seller, claim.id, { action: 'offer_compensation', amount: '500' }), 400, 'invalid-request'],
-    ['wrong reason', () => app.call(buyer, { method: 'POST', url: '/v1/claims', payload: { ...newClaim, reason: 'bored' } }), 400, 'invalid-request'],
-    ['second open claim on a line', () => app.call(buyer, { method: 'POST', url: '/v1/claims', payload: newClaim }), 409, 'claim-already-open'],
-    ['claim on someone else\'s order', () => app.call(buyer, { method: 'POST', url: '/v1/claims', payload: { ...newClaim, order_id: foreign.id } }), 404, 'not-found'],
-    ['claim on an undelivered line', () => app.call(buyer, { method: 'POST', url: '/v1/claims', payload: { ...newClaim, order_id: undelivered.id } }), 422, 'line-not-delivered'],
-    ['offer of 0', () => act(app, seller, claim.id, { action: 'offer_compensation', amount: 0 }), 422, 'offer-out-of-bounds'],
-    ['offer of the full price', () => act(app, seller, claim.id, { action: 'offer_compensation', amount: 100_000 }), 422, 'offer-out-of-bounds'],
-    ['reject comment of 3 characters', () => act(app, seller, claim.id, { action: 'reject', reason_code: 'other', comment: 'no.' }), 422, 'validation-failed'],
-    ['reject without reason', () => act(app, seller, claim.id, { action: 'reject', comment: 'The item works as intended.' }), 422, 'validation-failed'],
-    ['2 MB body', () => act(app, seller, claim.id, { action: 'request_info', comment: 'x'.repeat(2 * 1024 * 1024) }), 413, 'payload-too-large'],
+    [
+      'wrong type',
+      () => act(app, seller, claim.id, { action: 'offer_compensation', amount: '500' }),
+      400,
+      'invalid-request',
+    ],
+    [
+      'wrong reason',
+      () => app.call(buyer, { method: 'POST', url: '/v1/claims', payload: { ...newClaim, reason: 'bored' } }),
+      400,
+      'invalid-request',
+    ],
+    [
+      'second open claim on a line',
+      () => app.call(buyer, { method: 'POST', url: '/v1/claims', payload: newClaim }),
+      409,
+      'claim-already-open',
+    ],
+    [
+      "claim on someone else's order",
+      () => app.call(buyer, { method: 'POST', url: '/v1/claims', payload: { ...newClaim, order_id: foreign.id } }),
+      404,
+      'not-found',
+    ],
+    [
+      'claim on an undelivered line',
+      () => app.call(buyer, { method: 'POST', url: '/v1/claims', payload: { ...newClaim, order_id: undelivered.id } }),
+      422,
+      'line-not-delivered',
+    ],
+    [
+      'offer of 0',
+      () => act(app, seller, claim.id, { action: 'offer_compensation', amount: 0 }),
+      422,
+      'offer-out-of-bounds',
+    ],
+    [
+      'offer of the full price',
+      () => act(app, seller, claim.id, { action: 'offer_compensation', amount: 100_000 }),
+      422,
+      'offer-out-of-bounds',
+    ],
+    [
+      'reject comment of 3 characters',
+      () => act(app, seller, claim.id, { action: 'reject', reason_code: 'other', comment: 'no.' }),
+      422,
+      'validation-failed',
+    ],
+    [
+      'reject without reason',
+      () => act(app, seller, claim.id, { action: 'reject', comment: 'The item works as intended.' }),
+      422,
+      'validation-failed',
+    ],
+    [
+      '2 MB body',
+      () => act(app, seller, claim.id, { action: 'request_info', comment: 'x'.repeat(2 * 1024 * 1024) }),
+      413,
+      'payload-too-large',
+    ],
     ['bad claim id', () => app.call(buyer, { method: 'GET', url: '/v1/claims/not-a-uuid' }), 400, 'invalid-request'],
-    ['garbage cursor', () => app.call(buyer, { method: 'GET', url: '/v1/claims?cursor=abc' }), 422, 'validation-failed'],
+    [
+      'garbage cursor',
+      () => app.call(buyer, { method: 'GET', url: '/v1/claims?cursor=abc' }),
+      422,
+      'validation-failed',
+    ],
     ['no token', () => app.call(null, { method: 'GET', url: `/v1/claims/${claim.id}` }), 401, 'unauthorized'],
-    ['bad signature', () => app.call(null, { method: 'GET', url: `/v1/claims/${claim.id}`, headers: { authorization: `Bearer ${signToken('another-secret-of-16+chars', { role: 'buyer', id: order.buyer })}` } }), 401, 'unauthorized'],
-    ['unknown role', () => app.call(null, { method: 'GET', url: `/v1/claims/${claim.id}`, headers: { authorization: `Bearer ${signToken(app.config.jwtSecret, { role: 'admin' as 'buyer', id: 'x' })}` } }), 401, 'unauthorized'],
+    [
+      'bad signature',
+      () =>
+        app.call(null, {
+          method: 'GET',
+          url: `/v1/claims/${claim.id}`,
+          headers: {
+            authorization: `Bearer ${signToken('another-secret-of-16+chars', { role: 'buyer', id: order.buyer })}`,
+          },
+        }),
+      401,
+      'unauthorized',
+    ],
+    [
+      'unknown role',
+      () =>
+        app.call(null, {
+          method: 'GET',
+          url: `/v1/claims/${claim.id}`,
+          headers: {
+            authorization: `Bearer ${signToken(app.config.jwtSecret, { role: 'admin' as 'buyer', id: 'x' })}`,
+          },
+        }),
+      401,
+      'unauthorized',
+    ],
     ['unknown route', () => app.call(buyer, { method: 'GET', url: '/v1/nothing' }), 404, 'not-found'],
   ]
   for (const [name, send, status, type] of cases) {

@@ -18,7 +18,11 @@ t.test('a buyer opens a claim, the seller offers, the buyer accepts', async (t) 
   t.notMatch(seen.body, order.buyer, 'the seller never sees the buyer id')
   t.ok(seen.json().allowed_actions.includes('offer_compensation'))
 
-  const offered = await act(app, ['seller', order.seller], claim.id, { action: 'offer_compensation', amount: 50_000, expected_version: 1 })
+  const offered = await act(app, ['seller', order.seller], claim.id, {
+    action: 'offer_compensation',
+    amount: 50_000,
+    expected_version: 1,
+  })
   t.equal(offered.statusCode, 200, offered.body)
   t.equal(offered.json().state, 'offer_pending')
   const accepted = await act(app, ['buyer', order.buyer], claim.id, { action: 'accept_offer' }, { 'if-match': '"2"' })
@@ -27,5 +31,8 @@ t.test('a buyer opens a claim, the seller offers, the buyer accepts', async (t) 
   t.match(accepted.json().resolution, { type: 'compensation', amount: 50_000, decided_by: 'buyer' })
 
   const events = await app.call(['arbiter', 'arb-1'], { method: 'GET', url: `/v1/claims/${claim.id}/events` })
-  t.same(events.json().items.map((e: { seq: number }) => e.seq), [1, 2, 3])
+  t.same(
+    events.json().items.map((e: { seq: number }) => e.seq),
+    [1, 2, 3],
+  )
 })

@@ -12,7 +12,19 @@ import { act, openClaim, registerOrder } from '../helpers/fixtures.js'
 import { candidateEvents, declaredTransitions, LINE_TOTAL, shortestPaths, statePath, T0 } from '../machine/graph.js'
 
 const ONE_DAY_EACH = Object.fromEntries(
-  ['seller_response', 'seller_after_decline', 'buyer_info', 'buyer_offer', 'dispute_window', 'return_ship', 'return_receive', 'fulfil', 'receipt', 'arbiter_decision', 'arbiter_info'].map((k) => [k, 'P1D']),
+  [
+    'seller_response',
+    'seller_after_decline',
+    'buyer_info',
+    'buyer_offer',
+    'dispute_window',
+    'return_ship',
+    'return_receive',
+    'fulfil',
+    'receipt',
+    'arbiter_decision',
+    'arbiter_info',
+  ].map((k) => [k, 'P1D']),
 )
 
 interface Walk {
@@ -28,7 +40,10 @@ function walks(): Walk[] {
       if (!path.state.can(event)) continue
       const [next] = transition(claimMachine, path.state, event)
       const edge = `${statePath(path.state.value)} --${event.type}--> ${statePath(next.value)}`
-      const events = [...path.steps.map((s) => s.event as ClaimEvent).filter((e) => e.type !== ('xstate.init' as string)), event]
+      const events = [
+        ...path.steps.map((s) => s.event as ClaimEvent).filter((e) => e.type !== ('xstate.init' as string)),
+        event,
+      ]
       const known = out.get(edge)
       if (!known || known.events.length > events.length) out.set(edge, { events, edge })
     }
@@ -66,14 +81,24 @@ t.test('every declared transition works end to end over HTTP', async (t) => {
   const refundApp = await buildTestApp(t, { ...ONE_DAY_EACH, seller_silence: 'auto_refund' })
   const services = new Map<TestApp, ClaimsService>()
   for (const app of [escalateApp, refundApp]) {
-    services.set(app, new ClaimsService({ db: app.db, policy: app.config.policy, clock: app.clock, pseudonymSecret: app.config.pseudonymSecret }))
+    services.set(
+      app,
+      new ClaimsService({
+        db: app.db,
+        policy: app.config.policy,
+        clock: app.clock,
+        pseudonymSecret: app.config.pseudonymSecret,
+      }),
+    )
   }
   const all = walks()
   const declared = declaredTransitions()
   t.equal(all.length, declared.size, 'a walk exists for every declared transition')
 
   for (const walk of all) {
-    const autoRefund = walk.events.some((e) => e.type === 'deadline_expired' && e.policy.seller_silence === 'auto_refund')
+    const autoRefund = walk.events.some(
+      (e) => e.type === 'deadline_expired' && e.policy.seller_silence === 'auto_refund',
+    )
     const app = autoRefund ? refundApp : escalateApp
     const service = services.get(app) as ClaimsService
     app.clock.current = T0
@@ -85,7 +110,9 @@ t.test('every declared transition works end to end over HTTP', async (t) => {
       const expected = walk.edge.split('--> ')[1] as string
       const actual = view.arbiter_status ? `${view.state}.${view.arbiter_status}` : view.state
       t.equal(actual, expected, walk.edge)
-      const events = (await app.call(['arbiter', 'arb-1'], { method: 'GET', url: `/v1/claims/${claim.id}/events` })).json().items
+      const events = (
+        await app.call(['arbiter', 'arb-1'], { method: 'GET', url: `/v1/claims/${claim.id}/events` })
+      ).json().items
       t.same(
         events.map((e: { seq: number }) => e.seq),
         Array.from({ length: events.length }, (_, i) => i + 1),

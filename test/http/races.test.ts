@@ -20,9 +20,22 @@ t.test('seller approve_refund races buyer withdraw, 50 rounds', async (t) => {
     t.equal(loser.json().type, 'https://claimdesk.dev/problems/action-not-allowed')
     if (refund.statusCode === 200) sellerWins++
     else buyerWins++
-    const events = await app.db.selectFrom('claim_events').select(['seq', 'action']).where('claim_id', '=', claim.id).orderBy('seq').execute()
-    t.same(events.map((e) => e.seq), [1, 2], `round ${round}: audit trail has no gap or duplicate`)
-    const row = await app.db.selectFrom('claims').select(['state', 'version']).where('id', '=', claim.id).executeTakeFirstOrThrow()
+    const events = await app.db
+      .selectFrom('claim_events')
+      .select(['seq', 'action'])
+      .where('claim_id', '=', claim.id)
+      .orderBy('seq')
+      .execute()
+    t.same(
+      events.map((e) => e.seq),
+      [1, 2],
+      `round ${round}: audit trail has no gap or duplicate`,
+    )
+    const row = await app.db
+      .selectFrom('claims')
+      .select(['state', 'version'])
+      .where('id', '=', claim.id)
+      .executeTakeFirstOrThrow()
     t.equal(row.version, 2)
     t.equal(row.state, refund.statusCode === 200 ? 'resolved' : 'withdrawn')
   }
@@ -33,12 +46,22 @@ t.test('two simultaneous claims on one line: one is opened, the other is 409', a
   const app = await buildTestApp(t)
   for (let round = 0; round < 10; round++) {
     const order = await registerOrder(app)
-    const payload = { order_id: order.id, line_id: 'l1', reason: 'not_as_described', description: 'Broken handle.', requested_resolution: 'refund' }
+    const payload = {
+      order_id: order.id,
+      line_id: 'l1',
+      reason: 'not_as_described',
+      description: 'Broken handle.',
+      requested_resolution: 'refund',
+    }
     const results = await Promise.all(
       [1, 2].map(() => app.call(['buyer', order.buyer], { method: 'POST', url: '/v1/claims', payload })),
     )
     t.same(results.map((r) => r.statusCode).sort(), [201, 409])
-    const count = await app.db.selectFrom('claims').select((eb) => eb.fn.countAll<string>().as('n')).where('order_id', '=', order.id).executeTakeFirstOrThrow()
+    const count = await app.db
+      .selectFrom('claims')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('order_id', '=', order.id)
+      .executeTakeFirstOrThrow()
     t.equal(Number(count.n), 1)
   }
 })

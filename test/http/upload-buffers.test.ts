@@ -70,12 +70,20 @@ async function readerApp(t: Test): Promise<FastifyInstance> {
   const app = Fastify()
   registerProblemHandlers(app)
   await app.register(multipartPlugin, { photosMax: 3, photoBytesMax: BYTES_MAX })
-  app.post('/upload', { preValidation: formBody(Type.Object({ keep: Type.Optional(Type.Boolean()) })) }, async (request) => {
-    const uploads = request.uploads ?? []
-    const seen = uploads.map((u) => ({ length: u.buffer.length, sha256: createHash('sha256').update(u.buffer).digest('hex'), declared: u.sha256 }))
-    if ((request.body as { keep?: boolean }).keep !== true) for (const u of uploads) u.release()
-    return seen
-  })
+  app.post(
+    '/upload',
+    { preValidation: formBody(Type.Object({ keep: Type.Optional(Type.Boolean()) })) },
+    async (request) => {
+      const uploads = request.uploads ?? []
+      const seen = uploads.map((u) => ({
+        length: u.buffer.length,
+        sha256: createHash('sha256').update(u.buffer).digest('hex'),
+        declared: u.sha256,
+      }))
+      if ((request.body as { keep?: boolean }).keep !== true) for (const u of uploads) u.release()
+      return seen
+    },
+  )
   t.teardown(() => app.close())
   return app
 }
@@ -92,7 +100,11 @@ t.test('a smaller upload read into a reused slab is exactly its own bytes', asyn
   const first = await app.inject({ method: 'POST', url: '/upload', ...multipart({}, [{ data: big }, { data: other }]) })
   t.equal(first.statusCode, 200)
   t.equal(app.uploadBuffers.idleCount, 2, 'released: both back in the pool')
-  const second = await app.inject({ method: 'POST', url: '/upload', ...multipart({}, [{ data: small }, { data: big }]) })
+  const second = await app.inject({
+    method: 'POST',
+    url: '/upload',
+    ...multipart({}, [{ data: small }, { data: big }]),
+  })
   t.same(second.json(), [
     { length: small.length, sha256: sha(small), declared: sha(small) },
     { length: big.length, sha256: sha(big), declared: sha(big) },
@@ -112,11 +124,22 @@ t.test('a small body with no slab idle is read into a buffer of its own, not poo
 t.test('a refused upload gives its slabs back; an unreleased one stays out', async (t) => {
   const app = await readerApp(t)
   const ok = bytes(10_000, 5)
-  const tooBig = await app.inject({ method: 'POST', url: '/upload', ...multipart({}, [{ data: ok }, { data: bytes(BYTES_MAX + 1, 6) }]) })
+  const tooBig = await app.inject({
+    method: 'POST',
+    url: '/upload',
+    ...multipart({}, [{ data: ok }, { data: bytes(BYTES_MAX + 1, 6) }]),
+  })
   t.equal(tooBig.statusCode, 413)
   t.equal(tooBig.json().type, 'https://claimdesk.dev/problems/photo-too-large')
   t.equal(app.uploadBuffers.idleCount, 2, 'the read photo and the one over the limit are both back')
-  const tooMany = await app.inject({ method: 'POST', url: '/upload', ...multipart({}, Array.from({ length: 4 }, () => ({ data: ok }))) })
+  const tooMany = await app.inject({
+    method: 'POST',
+    url: '/upload',
+    ...multipart(
+      {},
+      Array.from({ length: 4 }, () => ({ data: ok })),
+    ),
+  })
   t.equal(tooMany.statusCode, 422)
   t.equal(app.uploadBuffers.idleCount, 3, 'three read before the fourth was refused, all back (two reused)')
   const kept = await app.inject({ method: 'POST', url: '/upload', ...multipart({ keep: 'true' }, [{ data: ok }]) })

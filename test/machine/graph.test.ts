@@ -67,7 +67,8 @@ t.test('a state that waits on someone holds exactly the deadline of the contract
   for (const path of paths) {
     const name = statePath(path.state.value)
     const kinds = path.state.context.deadlines.map((d) => d.kind).sort()
-    if (name === 'awaiting_seller') t.ok(['seller_response', 'seller_after_decline'].includes(kinds[0] ?? ''), `${name}: ${kinds}`)
+    if (name === 'awaiting_seller')
+      t.ok(['seller_response', 'seller_after_decline'].includes(kinds[0] ?? ''), `${name}: ${kinds}`)
     else if (expected[name] && !path.state.context.arbiter.overdue) t.same(kinds, expected[name], name)
   }
 })
@@ -79,7 +80,10 @@ t.test("the service's shared-scope step agrees with XState's own pure transition
       if (!path.state.can(event)) continue
       const [expected] = transition(claimMachine, path.state, event)
       const actual = nextClaimSnapshot(path.state, event)
-      t.same({ value: actual.value, context: actual.context, status: actual.status }, { value: expected.value, context: expected.context, status: expected.status })
+      t.same(
+        { value: actual.value, context: actual.context, status: actual.status },
+        { value: expected.value, context: expected.context, status: expected.status },
+      )
       edges++
     }
   }
@@ -87,6 +91,10 @@ t.test("the service's shared-scope step agrees with XState's own pure transition
   const input = { line_total: LINE_TOTAL, at: T0, policy: basePolicy() }
   const [expected] = initialTransition(claimMachine, input)
   const actual = initialClaimSnapshot(input)
-  t.same({ value: actual.value, context: actual.context }, { value: expected.value, context: expected.context }, 'and on the first snapshot')
+  t.same(
+    { value: actual.value, context: actual.context },
+    { value: expected.value, context: expected.context },
+    'and on the first snapshot',
+  )
   t.equal(actual.context.deadlines.length, 1, 'a new claim holds its seller deadline')
 })

@@ -4,7 +4,13 @@ import type { StateValue } from 'xstate'
 import { getShortestPaths, type StatePath } from 'xstate/graph'
 import { claimMachine } from '../../machines/claim.machine.js'
 import { ACTIONS_BY_ROLE } from '../../machines/claim.catalogue.js'
-import { DEADLINE_KINDS, type ActionName, type ClaimEvent, type MachinePolicy, type Role } from '../../machines/claim.types.js'
+import {
+  DEADLINE_KINDS,
+  type ActionName,
+  type ClaimEvent,
+  type MachinePolicy,
+  type Role,
+} from '../../machines/claim.types.js'
 import type { ClaimSnapshot } from '../../src/domain/claims/claim-snapshot.js'
 
 export const DAY = 86_400_000
@@ -19,13 +25,21 @@ export const basePolicy = (over: Partial<MachinePolicy> = {}): MachinePolicy => 
   ...over,
 })
 
-const ACTOR_IDS: Record<Role, string> = { buyer: 'buyer-1', seller: 'shop-1', arbiter: 'arb-1', system: 'deadline-worker' }
+const ACTOR_IDS: Record<Role, string> = {
+  buyer: 'buyer-1',
+  seller: 'shop-1',
+  arbiter: 'arb-1',
+  system: 'deadline-worker',
+}
 
 /** Data variants per action: each variant may take a different guarded branch. */
 function variants(type: ActionName, snapshot: ClaimSnapshot): Record<string, unknown>[] {
   switch (type) {
     case 'request_info':
-      return [{ comment: 'Please add a photo of the seam.', from: 'buyer' }, { comment: 'Please send the service report.', from: 'seller' }]
+      return [
+        { comment: 'Please add a photo of the seam.', from: 'buyer' },
+        { comment: 'Please send the service report.', from: 'seller' },
+      ]
     case 'approve_refund':
       return [{ with_return: false }, { with_return: true }]
     case 'offer_compensation':
@@ -63,10 +77,12 @@ export function candidateEvents(snapshot: ClaimSnapshot): ClaimEvent[] {
   for (const role of Object.keys(ACTIONS_BY_ROLE) as Role[]) {
     for (const type of ACTIONS_BY_ROLE[role]) {
       for (const data of variants(type, snapshot)) {
-        const own = type === 'deadline_expired' ? snapshot.context.deadlines.find((d) => d.kind === data.kind)?.due_at : due
+        const own =
+          type === 'deadline_expired' ? snapshot.context.deadlines.find((d) => d.kind === data.kind)?.due_at : due
         const late = own !== undefined && Number.isFinite(own) ? own + 1 : T0
         const times = type === 'escalate' || type === 'deadline_expired' ? [late] : [T0 + 1]
-        const policies = type === 'deadline_expired' ? [basePolicy(), basePolicy({ seller_silence: 'auto_refund' })] : [basePolicy()]
+        const policies =
+          type === 'deadline_expired' ? [basePolicy(), basePolicy({ seller_silence: 'auto_refund' })] : [basePolicy()]
         for (const at of times) {
           for (const policy of policies) {
             events.push({ type, ...data, actor: { role, id: ACTOR_IDS[role] }, at, policy } as ClaimEvent)

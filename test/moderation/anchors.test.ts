@@ -43,7 +43,8 @@ t.test('every match of every intent pattern starts with one of its prefixes', as
     for (const phrase of phrases) {
       for (const m of phrase.matchAll(re)) {
         matches++
-        if (!prefixes.some((p) => phrase.startsWith(p, m.index))) t.fail(`${JSON.stringify(m[0])} in ${source.slice(0, 60)}`)
+        if (!prefixes.some((p) => phrase.startsWith(p, m.index)))
+          t.fail(`${JSON.stringify(m[0])} in ${source.slice(0, 60)}`)
       }
     }
   }

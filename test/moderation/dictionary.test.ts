@@ -24,7 +24,16 @@ t.test('dictionary headwords are not obscene or insulting', { timeout: 120_000 }
   }
   const rate = flagged.length / words.length
   t.ok(rate <= 0.0005, `${flagged.length} flagged (${(rate * 100).toFixed(4)}%): ${flagged.join(' ')}`)
-  for (const w of ['рубля', 'застраховать', 'употребление', 'потребитель', 'мандарин', 'сукно', 'скипидар', 'оскорблять']) {
+  for (const w of [
+    'рубля',
+    'застраховать',
+    'употребление',
+    'потребитель',
+    'мандарин',
+    'сукно',
+    'скипидар',
+    'оскорблять',
+  ]) {
     t.notOk(flagged.includes(w), `${w} is clean`)
   }
 })

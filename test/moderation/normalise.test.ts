@@ -22,7 +22,10 @@ t.test('readings resolve look-alikes, digits and symbols in Cyrillic words', asy
   t.equal(readingsOf('тeлeгрaм').readings[0], 'телеграм', 'Latin e/a inside a Cyrillic word')
   t.ok(readingsOf('пи3дец').readings.includes('пиздец'), '3 → з')
   t.ok(readingsOf('xуй').readings.includes('хуй'))
-  t.ok(readingsOf('бл@ть').readings.some((r) => r.includes('*')), '@ may hide any letter')
+  t.ok(
+    readingsOf('бл@ть').readings.some((r) => r.includes('*')),
+    '@ may hide any letter',
+  )
   t.ok(readingsOf('cyka').readings.includes('сука'), 'all-Latin look-alike word also read as Cyrillic')
   t.same(readingsOf('word').readings, ['word'], 'plain English word has one reading')
   t.equal(readingsOf('12345').script, 'number')
@@ -43,7 +46,10 @@ t.test('squeeze and digitsOf', async (t) => {
 })
 
 t.test('tokenize merges spaced and dotted letters', async (t) => {
-  const words = (s: string) => tokenize(fold(s)).filter((x) => !x.shadow).map((x) => x.primary)
+  const words = (s: string) =>
+    tokenize(fold(s))
+      .filter((x) => !x.shadow)
+      .map((x) => x.primary)
   t.same(words('т е л е г р а м'), ['телеграм'])
   t.same(words('в.о.т.с.а.п'), ['вотсап'])
   t.same(words('а я и ты'), ['а', 'я', 'и', 'ты'], 'three natural one-letter words stay apart')
@@ -53,7 +59,11 @@ t.test('tokenize merges spaced and dotted letters', async (t) => {
   t.equal(shadow[0]!.primary, 'хуй')
   const split = tokenize(fold('в т е л е г у'))[0]!
   t.equal(split.primary, 'втелегу')
-  t.same(split.split?.map((x) => x.primary), ['в', 'телегу'], 'a leading preposition gives a split reading')
+  t.same(
+    split.split?.map((x) => x.primary),
+    ['в', 'телегу'],
+    'a leading preposition gives a split reading',
+  )
 })
 
 t.test('phrase string and spans map back to the original', async (t) => {

@@ -15,7 +15,14 @@ t.test('the corpus is big and covers every rule, plain and obfuscated', async (t
 })
 
 const LEXICAL = ['obscenity', 'contact_exchange', 'external_link', 'card_number']
-const INTENT = ['insult', 'personal_data_request', 'off_platform_lure', 'platform_disparagement', 'review_manipulation', 'threat']
+const INTENT = [
+  'insult',
+  'personal_data_request',
+  'off_platform_lure',
+  'platform_disparagement',
+  'review_manipulation',
+  'threat',
+]
 
 t.test('lexical rules: precision >= 0.95; recall >= 0.90 plain, >= 0.80 obfuscated', async (t) => {
   for (const cat of LEXICAL) {

@@ -7,7 +7,11 @@ import { loadCorpus } from '../../bench/moderation-quality.js'
 const PLATFORM = ['ozon.ru', 'wildberries.ru', 'market.yandex.ru']
 
 function rules(text: string, role: SenderRole = 'buyer', extra: string[] = []): ModerationRule[] {
-  return [...new Set(moderate(text, { senderRole: role, allowedDomains: [...PLATFORM, ...extra] }).violations.map((v) => v.rule))]
+  return [
+    ...new Set(
+      moderate(text, { senderRole: role, allowedDomains: [...PLATFORM, ...extra] }).violations.map((v) => v.rule),
+    ),
+  ]
 }
 
 function check(rule: ModerationRule, yes: string[], no: string[], role: SenderRole = 'buyer'): void {
@@ -19,14 +23,68 @@ function check(rule: ModerationRule, yes: string[], no: string[], role: SenderRo
 
 check(
   'obscenity',
-  ['Что за хуйня', 'пиздец качество', 'ебаный курьер', 'х*йня', 'бл@ть', 'п и з д е ц', 'нaxyй', 'сууука', 'f*ck', 'shit quality', 'ПИ3ДЕЦ', 'х у й вам'],
-  ['рубля', 'застраховать', 'употребление', 'потребитель', 'мандарин', 'сукно', 'скипидар', 'оскорблять', 'себе', 'хлеб', 'бляха', 'мудрый', 'трахея', 'херувим', 'художник', 'педикюр', 'гондола', 'шитьё', 'на* скидка', 'товар*'],
+  [
+    'Что за хуйня',
+    'пиздец качество',
+    'ебаный курьер',
+    'х*йня',
+    'бл@ть',
+    'п и з д е ц',
+    'нaxyй',
+    'сууука',
+    'f*ck',
+    'shit quality',
+    'ПИ3ДЕЦ',
+    'х у й вам',
+  ],
+  [
+    'рубля',
+    'застраховать',
+    'употребление',
+    'потребитель',
+    'мандарин',
+    'сукно',
+    'скипидар',
+    'оскорблять',
+    'себе',
+    'хлеб',
+    'бляха',
+    'мудрый',
+    'трахея',
+    'херувим',
+    'художник',
+    'педикюр',
+    'гондола',
+    'шитьё',
+    'на* скидка',
+    'товар*',
+  ],
 )
 
 check(
   'insult',
-  ['Вы идиот?', 'дебилы на складе', 'ты тупой', 'вы что, тупые?', 'сам ты дурак', 'вы тупые бараны', 'ид1от', 'д е б и л', 'you are an idiot', "you're so stupid"],
-  ['тупой нож', 'у вас тупой нож', 'вы купили тупой нож', 'игрушка козёл', 'я не идиотка, но не поняла', 'это дурацкая ситуация', 'stupid question, sorry', 'овца на свитере'],
+  [
+    'Вы идиот?',
+    'дебилы на складе',
+    'ты тупой',
+    'вы что, тупые?',
+    'сам ты дурак',
+    'вы тупые бараны',
+    'ид1от',
+    'д е б и л',
+    'you are an idiot',
+    "you're so stupid",
+  ],
+  [
+    'тупой нож',
+    'у вас тупой нож',
+    'вы купили тупой нож',
+    'игрушка козёл',
+    'я не идиотка, но не поняла',
+    'это дурацкая ситуация',
+    'stupid question, sorry',
+    'овца на свитере',
+  ],
 )
 
 check(
@@ -69,8 +127,25 @@ t.test('card numbers: Luhn + known BIN, giving is contact_exchange, asking is pe
 
 check(
   'external_link',
-  ['https://bit.ly/3xYzAbc', 'www.best-chehly.com', 'shop-remont точка ру', 'best-chehly . com', 'ozоn.ru/return', '0zon.ru', 'ozon.ru.evil.com/login', 'http://wildberries-refund.top'],
-  ['https://www.ozon.ru/my/orders', 'seller.ozon.ru/help', 'т.е. так', 'версия 2.1.5', 'файл manual.pdf', 'No. 5 perfume', 'Done. It works'],
+  [
+    'https://bit.ly/3xYzAbc',
+    'www.best-chehly.com',
+    'shop-remont точка ру',
+    'best-chehly . com',
+    'ozоn.ru/return',
+    '0zon.ru',
+    'ozon.ru.evil.com/login',
+    'http://wildberries-refund.top',
+  ],
+  [
+    'https://www.ozon.ru/my/orders',
+    'seller.ozon.ru/help',
+    'т.е. так',
+    'версия 2.1.5',
+    'файл manual.pdf',
+    'No. 5 perfume',
+    'Done. It works',
+  ],
 )
 
 t.test('external_link: allowed official domains and phishing hint', async (t) => {
@@ -84,52 +159,133 @@ t.test('external_link: allowed official domains and phishing hint', async (t) =>
   t.match(phish.hint, /фишинг/)
 })
 
-t.test('more allowed domains only lift findings: what is clean on the platform list is clean for every seller', async (t) => {
-  // chat.service posts such texts without reading the seller's official domains first.
-  t.same(rules('пишите на shop.ru@ozon.ru'), [], 'an address at an allowed domain, whatever its user part')
-  t.same(rules('пишите на shop.ru@ozon.ru', 'seller', ['shop.ru']), [], 'still clean once shop.ru is the seller’s own')
-  t.same(rules('ozon.ru@evil.com/return'), ['external_link'], 'an allowed name as the user part of a foreign address is phishing')
-  const sellerDomains = ['samsung.com', 'shop.ru', 'remont-service.ru', 'evil.com', 'ozоn.ru']
-  let clean = 0
-  for (const row of loadCorpus()) {
-    if (rules(row.text, row.sender_role).length > 0) continue
-    clean++
-    t.same(rules(row.text, row.sender_role, sellerDomains), [], row.text)
-  }
-  t.ok(clean > 100, `${clean} clean corpus messages checked`)
-})
+t.test(
+  'more allowed domains only lift findings: what is clean on the platform list is clean for every seller',
+  async (t) => {
+    // chat.service posts such texts without reading the seller's official domains first.
+    t.same(rules('пишите на shop.ru@ozon.ru'), [], 'an address at an allowed domain, whatever its user part')
+    t.same(
+      rules('пишите на shop.ru@ozon.ru', 'seller', ['shop.ru']),
+      [],
+      'still clean once shop.ru is the seller’s own',
+    )
+    t.same(
+      rules('ozon.ru@evil.com/return'),
+      ['external_link'],
+      'an allowed name as the user part of a foreign address is phishing',
+    )
+    const sellerDomains = ['samsung.com', 'shop.ru', 'remont-service.ru', 'evil.com', 'ozоn.ru']
+    let clean = 0
+    for (const row of loadCorpus()) {
+      if (rules(row.text, row.sender_role).length > 0) continue
+      clean++
+      t.same(rules(row.text, row.sender_role, sellerDomains), [], row.text)
+    }
+    t.ok(clean > 100, `${clean} clean corpus messages checked`)
+  },
+)
 
 check(
   'personal_data_request',
-  ['Пришлите ваш номер телефона', 'Продиктуйте код из СМС', 'нужны серия и номер паспорта', 'Какой у вас номер телефона?', 'Ваш телефон?', 'Как с вами связаться?', 'Укажите CVV', 'send me your phone number', 'пришлите ваш н0мер телеф0на', 'скиньте н о м е р к а р т ы'],
-  ['Пришлите фото дефекта и номер заказа', 'Укажите номер заказа', 'Телефон не включается', 'Укажите ваш адрес в личном кабинете', 'Никому не говорите код из СМС', 'Could you tell me the order number?'],
+  [
+    'Пришлите ваш номер телефона',
+    'Продиктуйте код из СМС',
+    'нужны серия и номер паспорта',
+    'Какой у вас номер телефона?',
+    'Ваш телефон?',
+    'Как с вами связаться?',
+    'Укажите CVV',
+    'send me your phone number',
+    'пришлите ваш н0мер телеф0на',
+    'скиньте н о м е р к а р т ы',
+  ],
+  [
+    'Пришлите фото дефекта и номер заказа',
+    'Укажите номер заказа',
+    'Телефон не включается',
+    'Укажите ваш адрес в личном кабинете',
+    'Никому не говорите код из СМС',
+    'Could you tell me the order number?',
+  ],
 )
 
 check(
   'off_platform_lure',
-  ['Давайте продолжим в вотсапе', 'Напишите мне в телеграм', 'Закажите напрямую, дешевле', 'На нашем сайте скидка', 'есть на Авито дешевле, закажите на авито', 'У вас есть вайбер?', 'Пишите в в.о.т.с.а.п', 'давайте перейдём в т е л е г у', "Let's continue on WhatsApp"],
-  ['Закажите на Wildberries, там есть ваш размер', 'Телега для сада пришла без колеса', 'Доставка почтой России', 'Пишите в чат', 'Напишите в поддержку маркетплейса', 'Деньги вернутся на карту, которой вы оплатили'],
+  [
+    'Давайте продолжим в вотсапе',
+    'Напишите мне в телеграм',
+    'Закажите напрямую, дешевле',
+    'На нашем сайте скидка',
+    'есть на Авито дешевле, закажите на авито',
+    'У вас есть вайбер?',
+    'Пишите в в.о.т.с.а.п',
+    'давайте перейдём в т е л е г у',
+    "Let's continue on WhatsApp",
+  ],
+  [
+    'Закажите на Wildberries, там есть ваш размер',
+    'Телега для сада пришла без колеса',
+    'Доставка почтой России',
+    'Пишите в чат',
+    'Напишите в поддержку маркетплейса',
+    'Деньги вернутся на карту, которой вы оплатили',
+  ],
   'seller',
 )
 
 check(
   'platform_disparagement',
-  ['Этот маркетплейс — помойка', 'Озон — воры', 'Не покупайте на этой площадке', 'У конкурентов одно фуфло', '0зон — в0ры'],
+  [
+    'Этот маркетплейс — помойка',
+    'Озон — воры',
+    'Не покупайте на этой площадке',
+    'У конкурентов одно фуфло',
+    '0зон — в0ры',
+  ],
   ['Поддержка не отвечает уже три дня', 'Курьер опоздал', 'Площадка удобная', 'Другие продавцы тоже ждут поставку'],
   'seller',
 )
 
 check(
   'review_manipulation',
-  ['Оставьте только положительный отзыв', 'Поставьте 5 звёзд', 'Удалите негативный отзыв, верну деньги', 'Кешбэк за отзыв', 'Удалю отзыв, если вернёте деньги', 'поставьте 5 з в е з д'],
-  ['Оставьте, пожалуйста, отзыв о товаре', 'Будем рады любому отзыву', 'Я уже оставил отзыв', 'Мы ответили на ваш отзыв', 'Please leave a review'],
+  [
+    'Оставьте только положительный отзыв',
+    'Поставьте 5 звёзд',
+    'Удалите негативный отзыв, верну деньги',
+    'Кешбэк за отзыв',
+    'Удалю отзыв, если вернёте деньги',
+    'поставьте 5 з в е з д',
+  ],
+  [
+    'Оставьте, пожалуйста, отзыв о товаре',
+    'Будем рады любому отзыву',
+    'Я уже оставил отзыв',
+    'Мы ответили на ваш отзыв',
+    'Please leave a review',
+  ],
   'seller',
 )
 
 check(
   'threat',
-  ['Я вас найду', 'Знаю, где вы живёте', 'Вы пожалеете', 'Сожгу ваш склад', 'Завалю ваш магазин отзывами', 'I know where you live', 'вы пoжалеете', 'у6ью'],
-  ['Я обращусь в суд', 'Напишу жалобу в Роспотребнадзор', 'Обращусь в общество защиты прав потребителей', 'Вы не пожалеете о покупке', 'I will contact consumer protection', 'Будут проблемы с гарантией, если вскроете пломбу'],
+  [
+    'Я вас найду',
+    'Знаю, где вы живёте',
+    'Вы пожалеете',
+    'Сожгу ваш склад',
+    'Завалю ваш магазин отзывами',
+    'I know where you live',
+    'вы пoжалеете',
+    'у6ью',
+  ],
+  [
+    'Я обращусь в суд',
+    'Напишу жалобу в Роспотребнадзор',
+    'Обращусь в общество защиты прав потребителей',
+    'Вы не пожалеете о покупке',
+    'I will contact consumer protection',
+    'Будут проблемы с гарантией, если вскроете пломбу',
+  ],
 )
 
 t.test('low_effort_reply applies to sellers only', async (t) => {
@@ -141,7 +297,7 @@ t.test('low_effort_reply applies to sellers only', async (t) => {
   t.notOk(rules('Ok, we will ship a replacement tomorrow.', 'seller').includes('low_effort_reply'))
 })
 
-t.test("words that name Object.prototype members are ordinary words, not number words", async (t) => {
+t.test('words that name Object.prototype members are ordinary words, not number words', async (t) => {
   for (const word of ['constructor', 'toString', 'valueOf', '__proto__', 'hasOwnProperty']) {
     t.same(rules(`${word} 8 916 123-45-67`), ['contact_exchange'], `a phone after "${word}" is still found`)
     t.same(rules(`${word} is broken`), [], `"${word}" alone is nothing`)

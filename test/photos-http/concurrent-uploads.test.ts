@@ -27,12 +27,17 @@ t.test('two waves of concurrent uploads: every claim stores its own photo, and s
       ),
     ),
   )
-  for (const photo of waves.flat()) t.ok(photo.length >= BYTES_MAX / 4 && photo.length < BYTES_MAX, `fixture: ${photo.length} B takes a slab`)
+  for (const photo of waves.flat())
+    t.ok(photo.length >= BYTES_MAX / 4 && photo.length < BYTES_MAX, `fixture: ${photo.length} B takes a slab`)
   const slabsBefore = await slabAllocations()
 
   for (const [wave, photos] of waves.entries()) {
-    const expected = await Promise.all(photos.map(async (photo) => (await processPhoto(photo, { pixelsMax: 40_000_000 })).sha256))
-    const orders = await Promise.all(photos.map((_, i) => registerOrder(app, { buyer: `buyer-w${wave}-${i}`, seller: 'shop-concurrent' })))
+    const expected = await Promise.all(
+      photos.map(async (photo) => (await processPhoto(photo, { pixelsMax: 40_000_000 })).sha256),
+    )
+    const orders = await Promise.all(
+      photos.map((_, i) => registerOrder(app, { buyer: `buyer-w${wave}-${i}`, seller: 'shop-concurrent' })),
+    )
     const replies = await Promise.all(photos.map((photo, i) => postClaim(app, orders[i]!, [photo])))
     for (const [i, reply] of replies.entries()) {
       t.equal(reply.statusCode, 201, reply.body)
@@ -44,5 +49,8 @@ t.test('two waves of concurrent uploads: every claim stores its own photo, and s
   const slabs = (await slabAllocations()) - slabsBefore
   // The first wave allocates at most one slab per upload; the second reuses those kept idle.
   const reusable = Math.min(idleSlabsFor(BYTES_MAX), UPLOADS_PER_WAVE)
-  t.ok(slabs <= 2 * UPLOADS_PER_WAVE - reusable, `the second wave reused the first wave's slabs (${slabs} allocated for ${2 * UPLOADS_PER_WAVE} uploads)`)
+  t.ok(
+    slabs <= 2 * UPLOADS_PER_WAVE - reusable,
+    `the second wave reused the first wave's slabs (${slabs} allocated for ${2 * UPLOADS_PER_WAVE} uploads)`,
+  )
 })

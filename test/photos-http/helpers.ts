@@ -16,7 +16,11 @@ export interface PhotoTestApp extends TestApp {
 }
 
 /** buildTestApp with a fresh STORAGE_DIR (a tmp dir removed at teardown). */
-export async function photoApp(t: Test, policy: PolicyFile = {}, options: Omit<TestAppOptions, 'storageDir'> = {}): Promise<PhotoTestApp> {
+export async function photoApp(
+  t: Test,
+  policy: PolicyFile = {},
+  options: Omit<TestAppOptions, 'storageDir'> = {},
+): Promise<PhotoTestApp> {
   const storageDir = await mkdtemp(path.join(tmpdir(), 'claimdesk-photos-'))
   t.teardown(() => rm(storageDir, { recursive: true, force: true }))
   const app = await buildTestApp(t, policy, { ...options, storageDir })
@@ -31,11 +35,16 @@ export interface FilePart {
 }
 
 /** A multipart/form-data body: text fields first, then the file parts (named "photos" unless told). */
-export function multipart(fields: Record<string, string | number | boolean>, files: FilePart[] = []): { payload: Buffer; headers: Record<string, string> } {
+export function multipart(
+  fields: Record<string, string | number | boolean>,
+  files: FilePart[] = [],
+): { payload: Buffer; headers: Record<string, string> } {
   const boundary = `----claimdesk${randomBytes(8).toString('hex')}`
   const chunks: Buffer[] = []
   for (const [name, value] of Object.entries(fields)) {
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${String(value)}\r\n`))
+    chunks.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${String(value)}\r\n`),
+    )
   }
   files.forEach((file, i) => {
     chunks.push(
@@ -61,21 +70,42 @@ export const claimFields = (order: OrderFixture, extra: Record<string, string> =
 })
 
 /** POST /v1/claims as multipart with these photos. */
-export function postClaim(app: TestApp, order: OrderFixture, photos: Buffer[] | FilePart[], extra: Record<string, string> = {}, headers: Record<string, string> = {}) {
+export function postClaim(
+  app: TestApp,
+  order: OrderFixture,
+  photos: Buffer[] | FilePart[],
+  extra: Record<string, string> = {},
+  headers: Record<string, string> = {},
+) {
   const files = photos.map((p) => (Buffer.isBuffer(p) ? { data: p } : p))
   const body = multipart(claimFields(order, extra), files)
-  return app.call(['buyer', order.buyer], { method: 'POST', url: '/v1/claims', payload: body.payload, headers: { ...body.headers, ...headers } })
+  return app.call(['buyer', order.buyer], {
+    method: 'POST',
+    url: '/v1/claims',
+    payload: body.payload,
+    headers: { ...body.headers, ...headers },
+  })
 }
 
 /** Every file under the storage directory (relative paths). */
 export async function storedFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true })
-  return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort()
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort()
 }
 
 export async function rowCounts(app: TestApp): Promise<{ claims: number; photos: number; photo_reuse: number }> {
   const one = async (table: 'claims' | 'photos' | 'photo_reuse') =>
-    Number((await app.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n)
+    Number(
+      (
+        await app.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    )
   return { claims: await one('claims'), photos: await one('photos'), photo_reuse: await one('photo_reuse') }
 }
 

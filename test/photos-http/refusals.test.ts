@@ -26,33 +26,117 @@ t.test('each bad upload is refused with its own problem type and nothing is stor
   const boundary = '----claimdeskbroken'
   const cases: Case[] = [
     { name: 'zero-byte file', status: 422, type: 'photo-empty', files: [{ data: Buffer.alloc(0) }] },
-    { name: 'text renamed .jpg', status: 415, type: 'photo-unsupported-type', files: [{ data: Buffer.from('notes.txt, renamed to photo.jpg\n'), filename: 'photo.jpg' }] },
-    { name: 'truncated JPEG', status: 422, type: 'photo-corrupt', files: [{ data: jpeg.subarray(0, Math.floor(jpeg.length / 2)) }] },
-    { name: '100-MP PNG bomb', status: 422, type: 'photo-too-many-pixels', files: [{ data: pngBomb(10_000, 10_000), filename: 'bomb.png', contentType: 'image/png' }] },
-    { name: 'over the byte limit', status: 413, type: 'photo-too-large', files: [{ data: Buffer.concat([jpeg, Buffer.alloc(200_000)]) }] },
-    { name: 'eleventh photo', status: 422, type: 'too-many-photos', files: Array.from({ length: 11 }, () => ({ data: small })) },
-    { name: 'SVG with a script', status: 415, type: 'photo-unsupported-type', files: [{ data: SVG_WITH_SCRIPT, filename: 'photo.svg', contentType: 'image/svg+xml' }] },
-    { name: 'JPEG/ZIP polyglot', status: 422, type: 'photo-polyglot', files: [{ data: Buffer.concat([jpeg, zipArchive('run.sh', '#!/bin/sh\necho pwned\n')]) }] },
-    { name: 'good photos then a bad one', status: 422, type: 'photo-corrupt', files: [{ data: jpeg }, { data: small }, { data: jpeg.subarray(0, 4000) }] },
-    { name: '"photos" as a text field', status: 422, type: 'photo-not-a-file', files: [{ data: jpeg }], fields: { photos: 'data:image/jpeg;base64,/9j/' } },
-    { name: 'unknown text field', status: 400, type: 'invalid-request', files: [{ data: jpeg }], fields: { priority: 'high' } },
-    { name: 'unknown file field', status: 400, type: 'invalid-request', files: [{ data: jpeg }, { name: 'receipt', data: jpeg }] },
-    { name: 'field over 16 KiB', status: 413, type: 'field-too-large', files: [{ data: jpeg }], fields: { description: 'x'.repeat(17 * 1024) } },
-    { name: '21 text fields', status: 413, type: 'too-many-fields', files: [{ data: jpeg }], fields: Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`f${i}`, 'x'])) },
+    {
+      name: 'text renamed .jpg',
+      status: 415,
+      type: 'photo-unsupported-type',
+      files: [{ data: Buffer.from('notes.txt, renamed to photo.jpg\n'), filename: 'photo.jpg' }],
+    },
+    {
+      name: 'truncated JPEG',
+      status: 422,
+      type: 'photo-corrupt',
+      files: [{ data: jpeg.subarray(0, Math.floor(jpeg.length / 2)) }],
+    },
+    {
+      name: '100-MP PNG bomb',
+      status: 422,
+      type: 'photo-too-many-pixels',
+      files: [{ data: pngBomb(10_000, 10_000), filename: 'bomb.png', contentType: 'image/png' }],
+    },
+    {
+      name: 'over the byte limit',
+      status: 413,
+      type: 'photo-too-large',
+      files: [{ data: Buffer.concat([jpeg, Buffer.alloc(200_000)]) }],
+    },
+    {
+      name: 'eleventh photo',
+      status: 422,
+      type: 'too-many-photos',
+      files: Array.from({ length: 11 }, () => ({ data: small })),
+    },
+    {
+      name: 'SVG with a script',
+      status: 415,
+      type: 'photo-unsupported-type',
+      files: [{ data: SVG_WITH_SCRIPT, filename: 'photo.svg', contentType: 'image/svg+xml' }],
+    },
+    {
+      name: 'JPEG/ZIP polyglot',
+      status: 422,
+      type: 'photo-polyglot',
+      files: [{ data: Buffer.concat([jpeg, zipArchive('run.sh', '#!/bin/sh\necho pwned\n')]) }],
+    },
+    {
+      name: 'good photos then a bad one',
+      status: 422,
+      type: 'photo-corrupt',
+      files: [{ data: jpeg }, { data: small }, { data: jpeg.subarray(0, 4000) }],
+    },
+    {
+      name: '"photos" as a text field',
+      status: 422,
+      type: 'photo-not-a-file',
+      files: [{ data: jpeg }],
+      fields: { photos: 'data:image/jpeg;base64,/9j/' },
+    },
+    {
+      name: 'unknown text field',
+      status: 400,
+      type: 'invalid-request',
+      files: [{ data: jpeg }],
+      fields: { priority: 'high' },
+    },
+    {
+      name: 'unknown file field',
+      status: 400,
+      type: 'invalid-request',
+      files: [{ data: jpeg }, { name: 'receipt', data: jpeg }],
+    },
+    {
+      name: 'field over 16 KiB',
+      status: 413,
+      type: 'field-too-large',
+      files: [{ data: jpeg }],
+      fields: { description: 'x'.repeat(17 * 1024) },
+    },
+    {
+      name: '21 text fields',
+      status: 413,
+      type: 'too-many-fields',
+      files: [{ data: jpeg }],
+      fields: Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`f${i}`, 'x'])),
+    },
     {
       name: 'body cut short (no closing boundary)',
       status: 400,
       type: 'malformed-multipart',
       raw: {
-        payload: Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="photos"; filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`), jpeg]),
+        payload: Buffer.concat([
+          Buffer.from(
+            `--${boundary}\r\nContent-Disposition: form-data; name="photos"; filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
+          ),
+          jpeg,
+        ]),
         headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
       },
     },
-    { name: 'multipart without a boundary', status: 400, type: 'malformed-multipart', raw: { payload: Buffer.from('hello'), headers: { 'content-type': 'multipart/form-data' } } },
+    {
+      name: 'multipart without a boundary',
+      status: 400,
+      type: 'malformed-multipart',
+      raw: { payload: Buffer.from('hello'), headers: { 'content-type': 'multipart/form-data' } },
+    },
   ]
   for (const c of cases) {
     const body = c.raw ?? multipart({ ...claimFields(order), ...c.fields }, c.files ?? [])
-    const res = await app.call(['buyer', order.buyer], { method: 'POST', url: '/v1/claims', payload: body.payload, headers: body.headers })
+    const res = await app.call(['buyer', order.buyer], {
+      method: 'POST',
+      url: '/v1/claims',
+      payload: body.payload,
+      headers: body.headers,
+    })
     t.equal(res.statusCode, c.status, `${c.name}: ${c.status} (${res.body.slice(0, 200)})`)
     t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8', `${c.name}: problem+json`)
     t.equal(res.json().type, P + c.type, `${c.name}: ${c.type}`)
@@ -88,14 +172,21 @@ t.test('a failed transaction deletes the photos it stored, and only those', asyn
     const winner = results.find((r) => r.statusCode === 201)?.json()
     const added = (await storedFiles(app.storageDir)).filter((f) => !before.includes(f))
     t.equal(added.length, 6, `round ${round}: only the winner's variants (and type sidecars) remain`)
-    t.ok(added.every((f) => f.includes(winner.photos[0].id)), 'all of them under the winner photo id')
+    t.ok(
+      added.every((f) => f.includes(winner.photos[0].id)),
+      'all of them under the winner photo id',
+    )
     const served = await app.call(['buyer', order.buyer], { method: 'GET', url: winner.photos[0].variants.full.url })
     t.equal(served.statusCode, 200, "the winner's photo is still served")
   }
 
   // A transaction failing after the photos were stored (here: a trigger refusing the photo rows).
-  await sql`create function refuse_photo() returns trigger language plpgsql as $$ begin raise exception 'refused for the test'; end $$`.execute(app.db)
-  await sql`create trigger refuse_photo before insert on photos for each row execute function refuse_photo()`.execute(app.db)
+  await sql`create function refuse_photo() returns trigger language plpgsql as $$ begin raise exception 'refused for the test'; end $$`.execute(
+    app.db,
+  )
+  await sql`create trigger refuse_photo before insert on photos for each row execute function refuse_photo()`.execute(
+    app.db,
+  )
   const counts = await rowCounts(app)
   const files = await storedFiles(app.storageDir)
   const order = await registerOrder(app)

@@ -16,7 +16,10 @@ t.test('a photo reused by another buyer is flagged to arbiters, never to the par
 
   const original = await photoJpeg(1200, 900, 31)
   // The same picture cropped a little and re-compressed: other bytes, the same look.
-  const nearCopy = await sharp(original).extract({ left: 20, top: 15, width: 1160, height: 870 }).jpeg({ quality: 70 }).toBuffer()
+  const nearCopy = await sharp(original)
+    .extract({ left: 20, top: 15, width: 1160, height: 870 })
+    .jpeg({ quality: 70 })
+    .toBuffer()
   const unrelated = await photoJpeg(1200, 900, 32)
 
   const a = await postClaim(app, first, [original])
@@ -33,9 +36,13 @@ t.test('a photo reused by another buyer is flagged to arbiters, never to the par
   const phashOf = (id: string) => rows.find((r) => r.id === id)?.phash as string
   const d = hammingDistance(phashOf(claimA.photos[0].id), phashOf(claimB.photos[1].id))
   t.ok(d > 0 && d <= 6, `fixture: the near copy is ${d} bits from the original`)
-  t.ok(hammingDistance(phashOf(claimA.photos[0].id), phashOf(claimB.photos[0].id)) > 6, 'fixture: the unrelated photo is far')
+  t.ok(
+    hammingDistance(phashOf(claimA.photos[0].id), phashOf(claimB.photos[0].id)) > 6,
+    'fixture: the unrelated photo is far',
+  )
 
-  const arbiter = (id: string) => app.call(['arbiter', 'arb-1'], { method: 'GET', url: `/v1/claims/${id}` }).then((r) => r.json())
+  const arbiter = (id: string) =>
+    app.call(['arbiter', 'arb-1'], { method: 'GET', url: `/v1/claims/${id}` }).then((r) => r.json())
   t.same(
     (await arbiter(claimB.id)).photo_reuse,
     [{ photo_id: claimB.photos[1].id, other_claim_ids: [claimA.id, claimC.id], distance: d }],
@@ -46,11 +53,18 @@ t.test('a photo reused by another buyer is flagged to arbiters, never to the par
     [{ photo_id: claimA.photos[0].id, other_claim_ids: [claimB.id, claimC.id], distance: 0 }],
     'the original is flagged on the earlier claim too (identical bytes in C: distance 0)',
   )
-  t.same((await arbiter(claimC.id)).photo_reuse, [{ photo_id: claimC.photos[0].id, other_claim_ids: [claimA.id, claimB.id], distance: 0 }], 'an identical copy: distance 0')
+  t.same(
+    (await arbiter(claimC.id)).photo_reuse,
+    [{ photo_id: claimC.photos[0].id, other_claim_ids: [claimA.id, claimB.id], distance: 0 }],
+    'an identical copy: distance 0',
+  )
   const sha = (id: string) => rows.find((r) => r.id === id)?.sha256
   t.equal(sha(claimA.photos[0].id), sha(claimC.photos[0].id), 'fixture: the same upload normalises to the same bytes')
   const listed = await app.call(['arbiter', 'arb-1'], { method: 'GET', url: '/v1/claims?state=awaiting_seller' })
-  t.ok(listed.json().items.every((item: { photo_reuse?: unknown[] }) => Array.isArray(item.photo_reuse)), 'arbiter lists carry the flags too')
+  t.ok(
+    listed.json().items.every((item: { photo_reuse?: unknown[] }) => Array.isArray(item.photo_reuse)),
+    'arbiter lists carry the flags too',
+  )
 
   // The parties: no flag, not even an empty one, in any read.
   for (const [who, claim] of [
@@ -112,9 +126,14 @@ t.test('with a wide reuse distance the bounded scan still finds matches', async 
   const original = await photoJpeg(800, 600, 51)
   const a = await postClaim(app, first, [original])
   // About 10 bits away: beyond the default distance of 6, within 16.
-  const b = await postClaim(app, second, [await sharp(original).extract({ left: 40, top: 30, width: 720, height: 540 }).jpeg({ quality: 70 }).toBuffer()])
+  const b = await postClaim(app, second, [
+    await sharp(original).extract({ left: 40, top: 30, width: 720, height: 540 }).jpeg({ quality: 70 }).toBuffer(),
+  ])
   t.equal(b.statusCode, 201)
   const seen = await app.call(['arbiter', 'arb-1'], { method: 'GET', url: `/v1/claims/${b.json().id}` })
   t.match(seen.json().photo_reuse, [{ other_claim_ids: [a.json().id] }])
-  t.ok(seen.json().photo_reuse[0].distance > 6, `found at distance ${seen.json().photo_reuse[0].distance}, beyond what the default would flag`)
+  t.ok(
+    seen.json().photo_reuse[0].distance > 6,
+    `found at distance ${seen.json().photo_reuse[0].distance}, beyond what the default would flag`,
+  )
 })

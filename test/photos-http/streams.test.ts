@@ -18,7 +18,8 @@ function head(port: number, token: string, contentLength: number): string {
 }
 
 function formStart(orderId: string): string {
-  const field = (name: string, value: string) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`
+  const field = (name: string, value: string) =>
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`
   return (
     field('order_id', orderId) +
     field('line_id', 'l1') +

@@ -31,6 +31,9 @@ t.test('never more than `limit` tasks run; queued ones start in arrival order', 
 
 t.test('a failing task releases its slot', async (t) => {
   const gate = new Gate(1)
-  await t.rejects(gate.run(async () => Promise.reject(new Error('boom'))), /boom/)
+  await t.rejects(
+    gate.run(async () => Promise.reject(new Error('boom'))),
+    /boom/,
+  )
   t.equal(await gate.run(async () => 'next'), 'next')
 })

@@ -21,7 +21,9 @@ t.test('GPS EXIF, XMP, ICC and comments are all gone from every variant', async 
         GPSLongitude: '37/1 37/1 1200/100',
       },
     })
-    .withXmp('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/></x:xmpmeta>')
+    .withXmp(
+      '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/></x:xmpmeta>',
+    )
     .withIccProfile('p3')
     .jpeg()
     .toBuffer()
@@ -49,7 +51,10 @@ t.test('GPS EXIF, XMP, ICC and comments are all gone from every variant', async 
 })
 
 t.test('EXIF orientation 6 is applied: a 300×200 landscape becomes 200×300, left edge on top', async (t) => {
-  const input = await sharp(await halvesJpeg(300, 200)).withMetadata({ orientation: 6 }).jpeg().toBuffer()
+  const input = await sharp(await halvesJpeg(300, 200))
+    .withMetadata({ orientation: 6 })
+    .jpeg()
+    .toBuffer()
   t.equal((await sharp(input).metadata()).orientation, 6, 'fixture: orientation tag set')
   const out = await processPhoto(input, limits)
   t.same([out.variants.full.width, out.variants.full.height], [200, 300])

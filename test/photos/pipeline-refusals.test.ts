@@ -34,8 +34,12 @@ t.test('empty input is photo-empty (422)', async (t) => {
 })
 
 t.test('non-images are photo-unsupported-type (415), whatever they would be named', async (t) => {
-  const gif = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#0f0' } }).gif().toBuffer()
-  const tiff = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#0f0' } }).tiff().toBuffer()
+  const gif = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#0f0' } })
+    .gif()
+    .toBuffer()
+  const tiff = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#0f0' } })
+    .tiff()
+    .toBuffer()
   const cases: Array<[string, Buffer, string]> = [
     ['text renamed .jpg', Buffer.from('This is not a photo, just notes.txt renamed to photo.jpg\n'), 'text'],
     ['ELF executable', ELF_HEADER, 'elf-executable'],
@@ -45,7 +49,11 @@ t.test('non-images are photo-unsupported-type (415), whatever they would be name
     ['TIFF (decodable by libvips, not accepted)', tiff, 'tiff'],
     ['PDF', Buffer.from('%PDF-1.7\n1 0 obj\n<<>>\nendobj\n'), 'pdf'],
     ['ZIP', zipArchive('a.txt', 'hello'), 'zip'],
-    ['MP4 (ISO media, not HEIF)', Buffer.concat([Buffer.from([0, 0, 0, 20]), Buffer.from('ftypisom\0\0\0\0isom')]), 'iso-media'],
+    [
+      'MP4 (ISO media, not HEIF)',
+      Buffer.concat([Buffer.from([0, 0, 0, 20]), Buffer.from('ftypisom\0\0\0\0isom')]),
+      'iso-media',
+    ],
     ['random bytes', Buffer.from([0x00, 0x13, 0x37, 0x00, 0xfe, 0x01]), 'unknown'],
   ]
   for (const [name, bytes, detected] of cases) {
@@ -66,8 +74,12 @@ t.test('a JPEG with a ZIP appended after its EOI is photo-polyglot', async (t) =
 })
 
 t.test('PNG and WebP with an archive, PDF or script after their last chunk are photo-polyglot', async (t) => {
-  const png = await sharp(await photoJpeg(120, 90)).png().toBuffer()
-  const webp = await sharp(await photoJpeg(120, 90)).webp().toBuffer()
+  const png = await sharp(await photoJpeg(120, 90))
+    .png()
+    .toBuffer()
+  const webp = await sharp(await photoJpeg(120, 90))
+    .webp()
+    .toBuffer()
   const cases: Array<[string, Buffer, string]> = [
     ['PNG + ZIP (local header only)', Buffer.concat([png, zipArchive('a.txt', 'a').subarray(0, 40)]), 'zip'],
     ['WebP + ZIP', Buffer.concat([webp, zipArchive('a.txt', 'a')]), 'zip'],
@@ -135,7 +147,9 @@ t.test('a PNG declaring 100 MP is refused from its header: fast and without allo
   const perRunMs = (performance.now() - started) / runs
   const after = process.memoryUsage()
   const grewMb = (after.rss - before.rss) / 2 ** 20
-  t.comment(`pixel bomb refused in ${perRunMs.toFixed(2)} ms each; RSS grew ${grewMb.toFixed(1)} MB over ${runs} refusals`)
+  t.comment(
+    `pixel bomb refused in ${perRunMs.toFixed(2)} ms each; RSS grew ${grewMb.toFixed(1)} MB over ${runs} refusals`,
+  )
   // Loose bounds (CI noise); decoding it would take seconds and 300 MB.
   t.ok(perRunMs < 50, `refusal is fast (${perRunMs.toFixed(2)} ms)`)
   t.ok(grewMb < 20, `no pixel buffer allocated (${grewMb.toFixed(1)} MB)`)
@@ -157,8 +171,12 @@ t.test('the pixel limit is the caller’s, not a constant', async (t) => {
 
 t.test('truncated or damaged image data is photo-corrupt (422)', async (t) => {
   const jpeg = await photoJpeg(640, 480)
-  const png = await sharp(await photoJpeg(200, 150)).png().toBuffer()
-  const webp = await sharp(await photoJpeg(200, 150)).webp().toBuffer()
+  const png = await sharp(await photoJpeg(200, 150))
+    .png()
+    .toBuffer()
+  const webp = await sharp(await photoJpeg(200, 150))
+    .webp()
+    .toBuffer()
   const dht = jpeg.indexOf(Buffer.from([0xff, 0xc4]))
   const badHuffman = Buffer.from(jpeg).fill(0xff, dht + 4, dht + 40)
   const cases: Array<[string, Buffer]> = [
@@ -182,7 +200,11 @@ t.test('a JPEG that only draws a libjpeg warning (phones write these) is accepte
   const jpeg = await photoJpeg(320, 240)
   const dht = jpeg.indexOf(Buffer.from([0xff, 0xc4]))
   const quirky = Buffer.concat([jpeg.subarray(0, dht), Buffer.from('0123456789abcdefgh'), jpeg.subarray(dht)])
-  await t.rejects(sharp(quirky, { failOn: 'warning' }).toBuffer(), /extraneous bytes/, 'fixture: strictest level refuses it')
+  await t.rejects(
+    sharp(quirky, { failOn: 'warning' }).toBuffer(),
+    /extraneous bytes/,
+    'fixture: strictest level refuses it',
+  )
   const out = await processPhoto(quirky, limits)
   t.equal(out.variants.full.width, 320)
   const err = await refusal(Buffer.concat([quirky, zipArchive('a.txt', 'a').subarray(0, 40)]))
@@ -190,7 +212,11 @@ t.test('a JPEG that only draws a libjpeg warning (phones write these) is accepte
 })
 
 t.test('HEIF-branded garbage is refused as a problem, not a crash', async (t) => {
-  const heic = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypheic\0\0\0\0mif1heic'), Buffer.alloc(200, 7)])
+  const heic = Buffer.concat([
+    Buffer.from([0, 0, 0, 24]),
+    Buffer.from('ftypheic\0\0\0\0mif1heic'),
+    Buffer.alloc(200, 7),
+  ])
   const err = await refusal(heic)
   t.ok(err.status === 415 || err.status === 422, `status ${err.status}`)
   t.match(err.slug, /^photo-(corrupt|unsupported-type)$/)

@@ -11,7 +11,11 @@ import { photoJpeg } from './fixtures/images.js'
 async function service(t: Test): Promise<PhotosService> {
   const database = await createTestDatabase()
   t.teardown(() => database.drop())
-  return new PhotosService({ db: database.db, storage: createStorage({ kind: 'local', dir: t.testdir() }), policy: resolvePolicy() })
+  return new PhotosService({
+    db: database.db,
+    storage: createStorage({ kind: 'local', dir: t.testdir() }),
+    policy: resolvePolicy(),
+  })
 }
 
 /** An upload whose release scribbles over its bytes, as the next upload would. */

@@ -5,7 +5,8 @@ import t from 'tap'
 import { settleAll } from '../../src/domain/photos/pipeline/settle.js'
 
 const later = <T>(ms: number, value: T): Promise<T> => new Promise((resolve) => setTimeout(() => resolve(value), ms))
-const failLater = (ms: number, message: string): Promise<never> => new Promise((_, reject) => setTimeout(() => reject(new Error(message)), ms))
+const failLater = (ms: number, message: string): Promise<never> =>
+  new Promise((_, reject) => setTimeout(() => reject(new Error(message)), ms))
 
 t.test('resolves with every value, in order', async (t) => {
   t.same(await settleAll([later(20, 'a'), later(5, 1), Promise.resolve(true)] as const), ['a', 1, true])

@@ -49,8 +49,14 @@ t.test('concurrent writers and readers never see a partial object', async (t) =>
   const whole = seen.every((body) => versions.some((v) => v.equals(body)))
   t.ok(whole, 'every read is exactly one complete written version')
   const final = await readAll((await storage.get(key))!.stream)
-  t.ok(versions.some((v) => v.equals(final)), 'the final object is one complete version')
-  t.notOk((await listFiles(dir)).some((f) => f.endsWith('.tmp')), 'no temp files remain')
+  t.ok(
+    versions.some((v) => v.equals(final)),
+    'the final object is one complete version',
+  )
+  t.notOk(
+    (await listFiles(dir)).some((f) => f.endsWith('.tmp')),
+    'no temp files remain',
+  )
 })
 
 t.test('a failed write cleans up its temp file and leaves the old object', async (t) => {
@@ -62,5 +68,8 @@ t.test('a failed write cleans up its temp file and leaves the old object', async
   await mkdir(join(dir, '77', '88', hash, 'full'), { recursive: true })
   await writeFile(join(dir, '77', '88', hash, 'full', 'keep'), 'x')
   await t.rejects(storage.put(key, Buffer.from('new'), 'image/jpeg'))
-  t.notOk((await listFiles(dir)).some((f) => f.endsWith('.tmp')), 'no temp file left behind')
+  t.notOk(
+    (await listFiles(dir)).some((f) => f.endsWith('.tmp')),
+    'no temp file left behind',
+  )
 })

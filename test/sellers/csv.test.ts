@@ -72,7 +72,13 @@ t.test('claims.csv', async (t) => {
   const tricky = '=SUM(A1) "quoted", with a comma\nand a second line'
   const c1 = await claimFor(app, { buyer: 'buyer-csv-1', seller: 'shop-C', sku: 'SKU-1', description: tricky })
   app.clock.advance(HOUR)
-  const c2 = await claimFor(app, { buyer: 'buyer-csv-2', seller: 'shop-C', sku: 'SKU-2', scheme: 'FBO', reason: 'wrong_item' })
+  const c2 = await claimFor(app, {
+    buyer: 'buyer-csv-2',
+    seller: 'shop-C',
+    sku: 'SKU-2',
+    scheme: 'FBO',
+    reason: 'wrong_item',
+  })
   app.clock.advance(HOUR)
   const c3 = await claimFor(app, { buyer: 'buyer-csv-1', seller: 'shop-C', sku: 'SKU-1' })
   app.clock.advance(HOUR)
@@ -89,35 +95,64 @@ t.test('claims.csv', async (t) => {
   const records = parseCsv(res.body)
   t.same(records[0], [...CSV_COLUMNS])
   const rows = records.slice(1).map((r) => Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, r[i]])))
-  t.same(rows.map((r) => r.claim_id), [c4, c3, c2, c1], 'the seller’s claims only, newest first')
-  t.ok(records.every((r) => r.length === CSV_COLUMNS.length), 'every record has every column')
+  t.same(
+    rows.map((r) => r.claim_id),
+    [c4, c3, c2, c1],
+    'the seller’s claims only, newest first',
+  )
+  t.ok(
+    records.every((r) => r.length === CSV_COLUMNS.length),
+    'every record has every column',
+  )
   t.equal(rows[3]?.description, `'${tricky}`, 'quotes, commas and newlines survive; the formula is defused')
   t.notMatch(res.body, /buyer-csv-/, 'no buyer id anywhere')
   const view = (await app.call(seller, { method: 'GET', url: `/v1/claims/${c1}` })).json()
   t.equal(rows[3]?.buyer_pseudonym, view.buyer.pseudonym, 'the same pseudonym as the claim view')
   t.equal(rows[1]?.buyer_pseudonym, view.buyer.pseudonym, 'stable for one buyer')
   t.not(rows[2]?.buyer_pseudonym, view.buyer.pseudonym, 'another buyer, another pseudonym')
-  t.match(rows[3], { state: 'rejected', reason: 'not_as_described', sku: 'SKU-1', scheme: 'FBS', next_deadline: 'dispute_window', overdue: 'false', line_total: '150000' })
+  t.match(rows[3], {
+    state: 'rejected',
+    reason: 'not_as_described',
+    sku: 'SKU-1',
+    scheme: 'FBS',
+    next_deadline: 'dispute_window',
+    overdue: 'false',
+    line_total: '150000',
+  })
   t.match(rows[0], { state: 'withdrawn', next_deadline: '', next_due_at: '', closed_at: /^2026-/ })
 
   t.test('the list’s filters and order', async (t) => {
-    const ids = async (q: string) => parseCsv((await app.call(seller, { method: 'GET', url: `/v1/sellers/me/claims.csv?${q}` })).body).slice(1).map((r) => r[0])
+    const ids = async (q: string) =>
+      parseCsv((await app.call(seller, { method: 'GET', url: `/v1/sellers/me/claims.csv?${q}` })).body)
+        .slice(1)
+        .map((r) => r[0])
     t.same(await ids('sku=SKU-1'), [c3, c1])
     t.same(await ids('state=awaiting_seller,withdrawn&scheme=FBS'), [c4, c3])
     t.same(await ids('reason=wrong_item'), [c2])
-    const list = (await app.call(seller, { method: 'GET', url: '/v1/claims?sort=due_at' })).json().items.map((c: any) => c.id)
+    const list = (await app.call(seller, { method: 'GET', url: '/v1/claims?sort=due_at' }))
+      .json()
+      .items.map((c: any) => c.id)
     t.same(await ids('sort=due_at'), list, 'due_at: the list’s order exactly')
     t.same(await ids('sku=nothing'), [], 'no claims: the header only')
     const bad = await app.call(seller, { method: 'GET', url: '/v1/sellers/me/claims.csv?state=nonsense' })
     t.equal(bad.statusCode, 422, 'a bad filter is a problem, not a broken file')
     t.match(bad.headers['content-type'], /problem\+json/)
-    t.equal((await app.call(seller, { method: 'GET', url: '/v1/sellers/me/claims.csv?limit=5' })).statusCode, 400, 'no paging parameters')
+    t.equal(
+      (await app.call(seller, { method: 'GET', url: '/v1/sellers/me/claims.csv?limit=5' })).statusCode,
+      400,
+      'no paging parameters',
+    )
   })
 
   t.test('read through the cursor batch by batch', async (t) => {
     const { text, chunks } = await drain(await app.stats.exportCsv({ role: 'seller', id: 'shop-C' }, {}))
     t.equal(chunks, 2, 'header and the first batch of 2, then the last 2')
-    t.same(parseCsv(text).slice(1).map((r) => r[0]), [c4, c3, c2, c1])
+    t.same(
+      parseCsv(text)
+        .slice(1)
+        .map((r) => r[0]),
+      [c4, c3, c2, c1],
+    )
   })
 
   t.test('a client that goes away ends the transaction', async (t) => {

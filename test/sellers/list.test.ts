@@ -11,7 +11,13 @@ t.test('claim lists', async (t) => {
   const app = await buildSellersTestApp(t)
   const A: ['seller', string] = ['seller', 'shop-A']
   const t0 = app.clock.now()
-  const c1 = await claimFor(app, { buyer: 'b1', seller: 'shop-A', sku: 'SKU-1', scheme: 'FBS', reason: 'not_as_described' })
+  const c1 = await claimFor(app, {
+    buyer: 'b1',
+    seller: 'shop-A',
+    sku: 'SKU-1',
+    scheme: 'FBS',
+    reason: 'not_as_described',
+  })
   app.clock.advance(HOUR)
   const c2 = await claimFor(app, { buyer: 'b2', seller: 'shop-A', sku: 'SKU-2', scheme: 'FBO', reason: 'wrong_item' })
   app.clock.advance(HOUR)
@@ -39,7 +45,11 @@ t.test('claim lists', async (t) => {
     t.same(await ids(['seller', 'shop-B'], '/v1/claims'), [c4])
     t.same(await ids(['buyer', 'b1'], '/v1/claims'), [c4, c3, c1], 'a buyer: its own across sellers')
     t.same(await ids(['arbiter', 'arb-1'], '/v1/claims'), [c4], 'an arbiter: escalated by default')
-    t.same(await ids(['arbiter', 'arb-1'], '/v1/claims?state=awaiting_seller,rejected'), [c3, c1], 'an arbiter: any state it names')
+    t.same(
+      await ids(['arbiter', 'arb-1'], '/v1/claims?state=awaiting_seller,rejected'),
+      [c3, c1],
+      'an arbiter: any state it names',
+    )
     t.same(await ids(['service', 'marketplace'], '/v1/claims'), [c5, c4, c3, c2, c1], 'the service: all')
     const res = await app.call(A, { method: 'GET', url: '/v1/claims' })
     for (const item of res.json().items) {
@@ -54,7 +64,11 @@ t.test('claim lists', async (t) => {
     t.same(await ids(A, `/v1/claims?from=${from}`), [c5, c3, c2], 'from is inclusive of later claims only')
     t.same(await ids(A, `/v1/claims?to=${to}`), [c2, c1], 'to is exclusive: c3 opened exactly at `to`')
     t.same(await ids(A, `/v1/claims?from=${from}&to=${to}`), [c2])
-    t.same(await ids(A, `/v1/claims?from=${new Date(t0).toISOString().slice(0, 10)}&to=2026-11-02`), [c5, c3, c2, c1], 'dates mean 00:00 UTC')
+    t.same(
+      await ids(A, `/v1/claims?from=${new Date(t0).toISOString().slice(0, 10)}&to=2026-11-02`),
+      [c5, c3, c2, c1],
+      'dates mean 00:00 UTC',
+    )
     t.same(await ids(A, '/v1/claims?state=rejected'), [c1])
     t.same(await ids(A, '/v1/claims?state=rejected,awaiting_buyer_info'), [c2, c1], 'a comma list of states')
     t.same(await ids(A, '/v1/claims?state=withdrawn'), [c5])
@@ -85,7 +99,11 @@ t.test('claim lists', async (t) => {
     await app.db.updateTable('claims').set({ overdue: true }).where('id', '=', c3).execute()
     t.same(await ids(A, '/v1/claims?overdue=true&sort=due_at'), [c1, c2, c3])
     for (const limit of [1, 2]) {
-      t.same((await allPages(app, A, `/v1/claims?overdue=true&sort=due_at&limit=${limit}`)).ids, [c1, c2, c3], `limit ${limit}`)
+      t.same(
+        (await allPages(app, A, `/v1/claims?overdue=true&sort=due_at&limit=${limit}`)).ids,
+        [c1, c2, c3],
+        `limit ${limit}`,
+      )
     }
     await app.db.updateTable('claims').set({ overdue: false }).where('id', '=', c3).execute()
     app.clock.current = saved
@@ -99,9 +117,22 @@ t.test('claim lists', async (t) => {
       t.equal(walk.pages, Math.ceil(4 / limit), `limit ${limit}: no empty last page`)
     }
     const res = await app.call(A, { method: 'GET', url: '/v1/claims?sort=due_at' })
-    const dues = res.json().items.slice(0, 3).map((c: any) => Math.min(...c.deadlines.map((d: any) => Date.parse(d.due_at))))
-    t.same(dues, [...dues].sort((a, b) => a - b), 'the items’ own deadlines are ascending')
-    t.same(await ids(['service', 'marketplace'], '/v1/claims?sort=due_at&state=awaiting_seller,rejected,awaiting_buyer_info,escalated'), [c4, c1, c2, c3])
+    const dues = res
+      .json()
+      .items.slice(0, 3)
+      .map((c: any) => Math.min(...c.deadlines.map((d: any) => Date.parse(d.due_at))))
+    t.same(
+      dues,
+      [...dues].sort((a, b) => a - b),
+      'the items’ own deadlines are ascending',
+    )
+    t.same(
+      await ids(
+        ['service', 'marketplace'],
+        '/v1/claims?sort=due_at&state=awaiting_seller,rejected,awaiting_buyer_info,escalated',
+      ),
+      [c4, c1, c2, c3],
+    )
   })
 
   t.test('cursors: every claim once, in order, whatever arrives meanwhile', async (t) => {
@@ -109,12 +140,19 @@ t.test('claim lists', async (t) => {
       t.same((await allPages(app, A, `/v1/claims?limit=${limit}`)).ids, [c5, c3, c2, c1], `limit ${limit}`)
     }
     const first = await app.call(A, { method: 'GET', url: '/v1/claims?limit=2' })
-    t.same(first.json().items.map((c: any) => c.id), [c5, c3])
+    t.same(
+      first.json().items.map((c: any) => c.id),
+      [c5, c3],
+    )
     const cursor = first.json().next_cursor
     app.clock.advance(HOUR)
     const newer = await claimFor(app, { buyer: 'b3', seller: 'shop-A' })
     const rest = await app.call(A, { method: 'GET', url: `/v1/claims?limit=10&cursor=${cursor}` })
-    t.same(rest.json().items.map((c: any) => c.id), [c2, c1], 'a claim opened meanwhile does not shift the pages')
+    t.same(
+      rest.json().items.map((c: any) => c.id),
+      [c2, c1],
+      'a claim opened meanwhile does not shift the pages',
+    )
     t.equal(rest.json().next_cursor, null)
     t.same(await ids(A, '/v1/claims?limit=1'), [newer])
     await must(app, ['buyer', 'b3'], newer, { action: 'withdraw' })
@@ -126,9 +164,21 @@ t.test('claim lists', async (t) => {
     const x2 = await claimFor(db, { buyer: 'b1', seller: 'shop-M' })
     const x3 = await claimFor(db, { buyer: 'b1', seller: 'shop-M' })
     // Rows written by other writers (bulk loads) carry microseconds the API's clock does not.
-    await db.db.updateTable('claims').set({ created_at: '2026-11-01T10:00:00.000300Z' } as never).where('id', '=', x1).execute()
-    await db.db.updateTable('claims').set({ created_at: '2026-11-01T10:00:00.000200Z' } as never).where('id', '=', x2).execute()
-    await db.db.updateTable('claims').set({ created_at: '2026-11-01T10:00:00.000100Z' } as never).where('id', '=', x3).execute()
+    await db.db
+      .updateTable('claims')
+      .set({ created_at: '2026-11-01T10:00:00.000300Z' } as never)
+      .where('id', '=', x1)
+      .execute()
+    await db.db
+      .updateTable('claims')
+      .set({ created_at: '2026-11-01T10:00:00.000200Z' } as never)
+      .where('id', '=', x2)
+      .execute()
+    await db.db
+      .updateTable('claims')
+      .set({ created_at: '2026-11-01T10:00:00.000100Z' } as never)
+      .where('id', '=', x3)
+      .execute()
     t.same((await allPages(db, ['seller', 'shop-M'], '/v1/claims?limit=1')).ids, [x1, x2, x3])
   })
 
@@ -137,8 +187,15 @@ t.test('claim lists', async (t) => {
     const cursor = page.json().next_cursor as string
     t.ok(cursor)
     const ok = await app.call(A, { method: 'GET', url: `/v1/claims?limit=1&sku=SKU-1&cursor=${cursor}` })
-    t.same(ok.json().items.map((c: any) => c.id), [c1])
-    for (const url of [`/v1/claims?limit=1&cursor=${cursor}`, `/v1/claims?limit=1&sku=SKU-1&sort=due_at&cursor=${cursor}`, `/v1/claims?sku=SKU-2&cursor=${cursor}`]) {
+    t.same(
+      ok.json().items.map((c: any) => c.id),
+      [c1],
+    )
+    for (const url of [
+      `/v1/claims?limit=1&cursor=${cursor}`,
+      `/v1/claims?limit=1&sku=SKU-1&sort=due_at&cursor=${cursor}`,
+      `/v1/claims?sku=SKU-2&cursor=${cursor}`,
+    ]) {
       const res = await app.call(A, { method: 'GET', url })
       t.equal(res.statusCode, 422, url)
       t.equal(res.json().type, `${PROBLEM}validation-failed`)
@@ -156,7 +213,10 @@ t.test('claim lists', async (t) => {
       ['/v1/claims?from=2026-11-02&to=2026-11-01', 422],
       ['/v1/claims?from=2026-11-01&to=2026-11-01', 422],
       ['/v1/claims?cursor=abc', 422],
-      [`/v1/claims?cursor=${Buffer.from(JSON.stringify({ s: 'c', f: 'x', k: 'nope', i: 'x' })).toString('base64url')}`, 422],
+      [
+        `/v1/claims?cursor=${Buffer.from(JSON.stringify({ s: 'c', f: 'x', k: 'nope', i: 'x' })).toString('base64url')}`,
+        422,
+      ],
       ['/v1/claims?sort=priority', 400],
       ['/v1/claims?overdue=maybe', 400],
       ['/v1/claims?limit=0', 400],

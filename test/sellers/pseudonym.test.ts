@@ -22,7 +22,11 @@ t.test('a seller never sees the buyer’s id', async (t) => {
     return res
   }
   const sellerAct = async (claimId: string, payload: Record<string, unknown>) => {
-    const res = await asSeller(`action ${String(payload.action)}`, { method: 'POST', url: `/v1/claims/${claimId}/actions`, payload })
+    const res = await asSeller(`action ${String(payload.action)}`, {
+      method: 'POST',
+      url: `/v1/claims/${claimId}/actions`,
+      payload,
+    })
     t.equal(res.statusCode, 200, `${String(payload.action)}: ${res.body.slice(0, 200)}`)
     return res.json()
   }
@@ -31,9 +35,17 @@ t.test('a seller never sees the buyer’s id', async (t) => {
   const thread = await app.call(buyer, { method: 'POST', url: '/v1/threads', payload: { order_id: o.id } })
   t.equal(thread.statusCode, 201, thread.body)
   const threadId = thread.json().id as string
-  const hello = await app.call(buyer, { method: 'POST', url: `/v1/threads/${threadId}/messages`, payload: { text: 'Добрый день! Чайник протекает снизу, что делать?' } })
+  const hello = await app.call(buyer, {
+    method: 'POST',
+    url: `/v1/threads/${threadId}/messages`,
+    payload: { text: 'Добрый день! Чайник протекает снизу, что делать?' },
+  })
   t.equal(hello.statusCode, 201, hello.body)
-  const reply = await asSeller('message', { method: 'POST', url: `/v1/threads/${threadId}/messages`, payload: { text: 'Здравствуйте! Откройте, пожалуйста, претензию, мы разберёмся.' } })
+  const reply = await asSeller('message', {
+    method: 'POST',
+    url: `/v1/threads/${threadId}/messages`,
+    payload: { text: 'Здравствуйте! Откройте, пожалуйста, претензию, мы разберёмся.' },
+  })
   t.equal(reply.statusCode, 201, reply.body)
   const blocked = await asSeller('blocked message', {
     method: 'POST',
@@ -60,7 +72,11 @@ t.test('a seller never sees the buyer’s id', async (t) => {
   await must(app, buyer, claim.id, { action: 'ship_return', tracking: 'RR123456789RU' })
   const done = await sellerAct(claim.id, { action: 'confirm_return_received' })
   t.equal(done.state, 'resolved', 'the whole lifecycle ran')
-  const report = await asSeller('abuse report', { method: 'POST', url: `/v1/threads/${threadId}/messages/${hello.json().id}/report`, payload: { reason: 'rude' } })
+  const report = await asSeller('abuse report', {
+    method: 'POST',
+    url: `/v1/threads/${threadId}/messages/${hello.json().id}/report`,
+    payload: { reason: 'rude' },
+  })
   t.equal(report.statusCode, 201, report.body)
 
   // The id is really in the data: an arbiter sees it.
@@ -90,18 +106,30 @@ t.test('a seller never sees the buyer’s id', async (t) => {
     if (app.app.hasRoute({ method: 'GET', url })) await asSeller(url, { method: 'GET', url })
   }
 
-  const pseudonym = (await app.call(seller, { method: 'GET', url: `/v1/claims/${claim.id}` })).json().buyer.pseudonym as string
+  const pseudonym = (await app.call(seller, { method: 'GET', url: `/v1/claims/${claim.id}` })).json().buyer
+    .pseudonym as string
   t.match(pseudonym, /^buyer-[\w-]{12}$/)
   for (const { what, res } of seen) {
     t.notOk(res.body.includes(BUYER), `${what}: no buyer id in the body`)
     t.notOk(JSON.stringify(res.headers).includes(BUYER), `${what}: no buyer id in the headers`)
   }
   const body = (what: string) => seen.find((s) => s.what === what)?.res.body ?? ''
-  for (const what of ['/v1/claims', `/v1/claims/${claim.id}`, '/v1/sellers/me/claims.csv', `/v1/threads/${threadId}`, `/v1/threads/${threadId}/messages`, 'abuse report']) {
+  for (const what of [
+    '/v1/claims',
+    `/v1/claims/${claim.id}`,
+    '/v1/sellers/me/claims.csv',
+    `/v1/threads/${threadId}`,
+    `/v1/threads/${threadId}/messages`,
+    'abuse report',
+  ]) {
     t.ok(body(what).includes(pseudonym), `${what}: the buyer appears as the pseudonym`)
   }
   const stats = JSON.parse(body('/v1/sellers/me/stats'))
-  t.match(stats, { claims: 1, escalated: 1, decided_against_seller: 1, fines: [{ currency: 'RUB', count: 1 }] }, 'the stats saw the lifecycle')
+  t.match(
+    stats,
+    { claims: 1, escalated: 1, decided_against_seller: 1, fines: [{ currency: 'RUB', count: 1 }] },
+    'the stats saw the lifecycle',
+  )
   t.ok(JSON.parse(body('/v1/violations')).items.length >= 1, 'the seller’s violation is listed')
   t.ok(seen.length >= 20, `${seen.length} seller-facing responses walked`)
 })

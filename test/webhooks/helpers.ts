@@ -42,7 +42,15 @@ export async function startReceiver(t: Test, respond: (n: number) => number = ()
 
 export async function startWorkers(t: Test, app: FeedTestApp, opts: Partial<StartWebhookWorkersOptions> = {}) {
   const prefix = `cdt-wh-${randomBytes(4).toString('hex')}`
-  const workers = await startWebhookWorkers({ config: app.config, db: app.db, prefix, backoffMs: 50, pollMs: 50, allowPrivate: true, ...opts })
+  const workers = await startWebhookWorkers({
+    config: app.config,
+    db: app.db,
+    prefix,
+    backoffMs: 50,
+    pollMs: 50,
+    allowPrivate: true,
+    ...opts,
+  })
   t.teardown(async () => {
     await workers.close()
     const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null })
@@ -54,7 +62,11 @@ export async function startWorkers(t: Test, app: FeedTestApp, opts: Partial<Star
   return workers
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs
   for (;;) {
     const v = await probe()
@@ -64,7 +76,12 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   }
 }
 
-export async function register(app: FeedTestApp, as: ['seller' | 'service', string], url: string, eventTypes: string[] = ['*']) {
+export async function register(
+  app: FeedTestApp,
+  as: ['seller' | 'service', string],
+  url: string,
+  eventTypes: string[] = ['*'],
+) {
   const res = await app.call(as, { method: 'POST', url: '/v1/webhooks', payload: { url, event_types: eventTypes } })
   if (res.statusCode !== 201) throw new Error(`register: ${res.statusCode} ${res.body}`)
   return res.json()

@@ -15,25 +15,51 @@ t.test('register, list, read, delete; the secret is shown once; sellers and the 
   })
   t.equal(res.statusCode, 201, res.body)
   const created = res.json()
-  t.match(created, { id: /^[0-9a-f-]{36}$/, url: 'http://127.0.0.1:9/hooks', event_types: ['claim.event', 'chat.message'], status: 'active', secret: /^whsec_/ })
+  t.match(created, {
+    id: /^[0-9a-f-]{36}$/,
+    url: 'http://127.0.0.1:9/hooks',
+    event_types: ['claim.event', 'chat.message'],
+    status: 'active',
+    secret: /^whsec_/,
+  })
   t.equal(res.headers.location, `/v1/webhooks/${created.id}`)
 
   const list = await app.call(['seller', 'shop-1'], { method: 'GET', url: '/v1/webhooks' })
   t.equal(list.json().items.length, 1)
   t.notOk('secret' in list.json().items[0], 'never shown again')
-  t.notOk('secret' in (await app.call(['seller', 'shop-1'], { method: 'GET', url: `/v1/webhooks/${created.id}` })).json())
-  t.equal((await app.call(['seller', 'shop-2'], { method: 'GET', url: `/v1/webhooks/${created.id}` })).statusCode, 404, 'another seller’s')
+  t.notOk(
+    'secret' in (await app.call(['seller', 'shop-1'], { method: 'GET', url: `/v1/webhooks/${created.id}` })).json(),
+  )
+  t.equal(
+    (await app.call(['seller', 'shop-2'], { method: 'GET', url: `/v1/webhooks/${created.id}` })).statusCode,
+    404,
+    'another seller’s',
+  )
   t.same((await app.call(['service', 'marketplace'], { method: 'GET', url: '/v1/webhooks' })).json().items, [])
 
   for (const role of ['buyer', 'arbiter'] as const) {
-    const refused = await app.call([role, 'x'], { method: 'POST', url: '/v1/webhooks', payload: { url: 'http://127.0.0.1:9/', event_types: ['*'] } })
+    const refused = await app.call([role, 'x'], {
+      method: 'POST',
+      url: '/v1/webhooks',
+      payload: { url: 'http://127.0.0.1:9/', event_types: ['*'] },
+    })
     t.equal(refused.statusCode, 403, role)
   }
-  const badType = await app.call(['service', 'm'], { method: 'POST', url: '/v1/webhooks', payload: { url: 'http://127.0.0.1:9/', event_types: ['claim.nope'] } })
+  const badType = await app.call(['service', 'm'], {
+    method: 'POST',
+    url: '/v1/webhooks',
+    payload: { url: 'http://127.0.0.1:9/', event_types: ['claim.nope'] },
+  })
   t.ok([400, 422].includes(badType.statusCode), `unknown type: ${badType.statusCode}`)
 
-  t.equal((await app.call(['seller', 'shop-2'], { method: 'DELETE', url: `/v1/webhooks/${created.id}` })).statusCode, 404)
-  t.equal((await app.call(['seller', 'shop-1'], { method: 'DELETE', url: `/v1/webhooks/${created.id}` })).statusCode, 204)
+  t.equal(
+    (await app.call(['seller', 'shop-2'], { method: 'DELETE', url: `/v1/webhooks/${created.id}` })).statusCode,
+    404,
+  )
+  t.equal(
+    (await app.call(['seller', 'shop-1'], { method: 'DELETE', url: `/v1/webhooks/${created.id}` })).statusCode,
+    204,
+  )
   t.equal((await app.call(['seller', 'shop-1'], { method: 'GET', url: `/v1/webhooks/${created.id}` })).statusCode, 404)
 })
 
@@ -56,7 +82,11 @@ t.test('private, loopback, link-local and metadata targets are refused (no reque
     'http://user:pw@example.com/',
   ]
   for (const url of refused) {
-    const res = await app.call(['service', 'marketplace'], { method: 'POST', url: '/v1/webhooks', payload: { url, event_types: ['*'] } })
+    const res = await app.call(['service', 'marketplace'], {
+      method: 'POST',
+      url: '/v1/webhooks',
+      payload: { url, event_types: ['*'] },
+    })
     t.equal(res.statusCode, 422, `${url}: ${res.body}`)
     t.equal(res.json().type, 'https://claimdesk.dev/problems/webhook-url-refused', url)
   }
@@ -75,7 +105,9 @@ t.test('private, loopback, link-local and metadata targets are refused (no reque
 t.test('delivery-time DNS check: the guarded lookup refuses names resolving to forbidden addresses', async (t) => {
   const lookup = (allow: boolean, all: boolean) =>
     new Promise<{ err: Error | null; result: unknown }>((resolve) => {
-      guardedLookup(allow)('localhost', { all } as never, (err: Error | null, result: unknown) => resolve({ err, result }))
+      guardedLookup(allow)('localhost', { all } as never, (err: Error | null, result: unknown) =>
+        resolve({ err, result }),
+      )
     })
   const refused = await lookup(false, true)
   t.match(refused.err, { name: 'UnsafeUrlError', message: /localhost resolves to .*forbidden/ })

@@ -20,7 +20,12 @@ t.test('seller silence escalates the claim once, on time', async (t) => {
 })
 
 t.test('auto_refund refunds below the ceiling and escalates above it', async (t) => {
-  const h = await harness(t, { seller_response: 'PT2S', sweep_interval: 'PT30S', seller_silence: 'auto_refund', auto_refund_max_amount: 300_000 })
+  const h = await harness(t, {
+    seller_response: 'PT2S',
+    sweep_interval: 'PT30S',
+    seller_silence: 'auto_refund',
+    auto_refund_max_amount: 300_000,
+  })
   await h.startWorkers()
   const cheap = await openClaimNow(h.app, { unitPrice: 250_000 })
   const dear = await openClaimNow(h.app, { unitPrice: 500_000 })
@@ -56,7 +61,11 @@ t.test('firing twice, late, or after a transition cancelled it changes nothing m
 
   // Twice: the same deadline through a second job, and straight through the service.
   const dup = await h.queue.add('fire', { id: deadline.id }, { jobId: `dup-${deadline.id}` })
-  await waitFor('duplicate job', async () => ((await h.queue.getJob(dup.id as string))?.finishedOn ? true : undefined), 10_000)
+  await waitFor(
+    'duplicate job',
+    async () => ((await h.queue.getJob(dup.id as string))?.finishedOn ? true : undefined),
+    10_000,
+  )
   t.equal((await h.queue.getJob(dup.id as string))?.returnvalue, 'stale', 'the second firing is stale')
   t.equal(await h.claims.expireDeadline(deadline.id), 'stale')
   t.equal((await expiryEvents(h.app, fired.id)).length, 1, 'one audit event for the fired deadline')
@@ -68,6 +77,10 @@ t.test('firing twice, late, or after a transition cancelled it changes nothing m
   t.equal((await claimState(h.app, cancelled.id)).state, 'awaiting_buyer_info')
   t.equal((await expiryEvents(h.app, cancelled.id)).length, 0)
   // The relay's housekeeping removes the obsolete job from Redis.
-  await waitFor('obsolete job removed', async () => ((await deadlineOf(h.app, cancelled.id, 'seller_response')).unscheduled_at ? true : undefined), 15_000)
+  await waitFor(
+    'obsolete job removed',
+    async () => ((await deadlineOf(h.app, cancelled.id, 'seller_response')).unscheduled_at ? true : undefined),
+    15_000,
+  )
   t.equal(await h.queue.getJob(`deadline-${old.id}`), undefined, 'no job left for the cancelled deadline')
 })

@@ -22,7 +22,10 @@ const HUNG_MS = 15_000
 
 type Response = LightMyRequestResponse & { json: <T = any>() => T }
 
-async function timed(api: TestApp, options: Parameters<TestApp['call']>[1]): Promise<{ res: Response | undefined; ms: number }> {
+async function timed(
+  api: TestApp,
+  options: Parameters<TestApp['call']>[1],
+): Promise<{ res: Response | undefined; ms: number }> {
   const started = Date.now()
   const res = await Promise.race([
     api.call(null, options),
@@ -31,9 +34,13 @@ async function timed(api: TestApp, options: Parameters<TestApp['call']>[1]): Pro
   return { res, ms: Date.now() - started }
 }
 
-const queueNames = (res: Response | undefined) => (res?.json<{ queues?: { name: string }[] }>().queues ?? []).map((q) => q.name).sort()
+const queueNames = (res: Response | undefined) =>
+  (res?.json<{ queues?: { name: string }[] }>().queues ?? []).map((q) => q.name).sort()
 
-const dashboardCall = (api: TestApp) => ({ url: '/admin/queues/api/queues', headers: { authorization: `Bearer ${api.token('arbiter', 'arb-1')}` } })
+const dashboardCall = (api: TestApp) => ({
+  url: '/admin/queues/api/queues',
+  headers: { authorization: `Bearer ${api.token('arbiter', 'arb-1')}` },
+})
 
 /** The 503 problem every route that needs Redis answers while it is down or hangs. */
 function isUnavailableProblem(t: Test, res: Response | undefined, what: string): void {
@@ -58,7 +65,10 @@ t.test('Redis stopped for 10 s under the API: actions work, Redis routes answer 
 
   // Actions: open a claim, the seller asks for information (a new buyer_info deadline).
   const claim = await openClaimNow(api)
-  const asked = await act(api, ['seller', claim.seller], claim.id, { action: 'request_info', comment: 'Please send a photo of the seam.' })
+  const asked = await act(api, ['seller', claim.seller], claim.id, {
+    action: 'request_info',
+    comment: 'Please send a photo of the seam.',
+  })
   t.equal(asked.statusCode, 200, `request_info works while Redis is down: ${asked.body}`)
   const deadline = await deadlineOf(api, claim.id, 'buyer_info')
   t.equal(deadline.status, 'pending', 'the buyer_info deadline is recorded in Postgres')
@@ -77,7 +87,11 @@ t.test('Redis stopped for 10 s under the API: actions work, Redis routes answer 
   const metrics = await timed(api, { url: '/metrics' })
   t.equal(metrics.res?.statusCode, 200, '/metrics still answers 200')
   t.match(metrics.res?.body, /^claimdesk_redis_up 0$/m, 'the Redis gauge is 0')
-  t.match(metrics.res?.body, /^claimdesk_claims\{state="awaiting_buyer_info"\} 1$/m, 'claims by state come from Postgres')
+  t.match(
+    metrics.res?.body,
+    /^claimdesk_claims\{state="awaiting_buyer_info"\} 1$/m,
+    'claims by state come from Postgres',
+  )
   t.ok(metrics.ms < QUICK_MS, `/metrics answered in ${metrics.ms} ms`)
 
   await sleep(Math.max(0, 10_000 - (Date.now() - downAt)))
@@ -86,11 +100,19 @@ t.test('Redis stopped for 10 s under the API: actions work, Redis routes answer 
   await h.redis.start() // no persistence: Redis comes back empty
   const upAt = Date.now()
 
-  await waitFor('/readyz to recover', async () => ((await api.call(null, { url: '/readyz' })).statusCode === 200 ? true : undefined), 5_000)
-  const after = await waitFor('the dashboard to recover', async () => {
-    const res = await api.call(null, dashboard)
-    return res.statusCode === 200 ? res : undefined
-  }, 5_000)
+  await waitFor(
+    '/readyz to recover',
+    async () => ((await api.call(null, { url: '/readyz' })).statusCode === 200 ? true : undefined),
+    5_000,
+  )
+  const after = await waitFor(
+    'the dashboard to recover',
+    async () => {
+      const res = await api.call(null, dashboard)
+      return res.statusCode === 200 ? res : undefined
+    },
+    5_000,
+  )
   t.same(queueNames(after), ['deadlines', 'maintenance'], 'the dashboard lists the queues again')
   t.match((await api.call(null, { url: '/metrics' })).body, /^claimdesk_redis_up 1$/m, 'the Redis gauge is back to 1')
 
@@ -98,10 +120,20 @@ t.test('Redis stopped for 10 s under the API: actions work, Redis routes answer 
   const firedAfter = Date.now() - upAt
   t.ok(firedAfter < SWEEP_MS + 3_000, `the deadline fired ${firedAfter} ms after Redis came back`)
   // The relay hands the outage's outbox rows over once its backoff ends; no second firing may follow.
-  await waitFor('the relay to catch up', async () => {
-    const left = await api.db.selectFrom('outbox').select('id').where('topic', '=', 'deadline.schedule').where('processed_at', 'is', null).execute()
-    return left.length === 0 ? true : undefined
-  }, 15_000, 200)
+  await waitFor(
+    'the relay to catch up',
+    async () => {
+      const left = await api.db
+        .selectFrom('outbox')
+        .select('id')
+        .where('topic', '=', 'deadline.schedule')
+        .where('processed_at', 'is', null)
+        .execute()
+      return left.length === 0 ? true : undefined
+    },
+    15_000,
+    200,
+  )
   t.equal((await expiryEvents(api, claim.id)).length, 1, 'exactly one deadline_expired event')
 })
 
@@ -128,6 +160,10 @@ t.test('Redis hanging (connections open, no answers): the Redis routes answer wi
   t.ok(metrics.ms < 2_000 + MARGIN_MS, `/metrics answered in ${metrics.ms} ms`)
 
   h.redis.resume()
-  await waitFor('the dashboard to answer again', async () => ((await api.call(null, dashboard)).statusCode === 200 ? true : undefined), 5_000)
+  await waitFor(
+    'the dashboard to answer again',
+    async () => ((await api.call(null, dashboard)).statusCode === 200 ? true : undefined),
+    5_000,
+  )
   t.equal((await api.call(null, { url: '/readyz' })).statusCode, 200, 'ready again')
 })

@@ -36,7 +36,11 @@ export async function createThread(
     .returning('id')
     .executeTakeFirst()
   if (inserted) return { id: inserted.id, created: true }
-  const existing = await db.selectFrom('threads').select('id').where('order_id', '=', parties.order_id).executeTakeFirstOrThrow()
+  const existing = await db
+    .selectFrom('threads')
+    .select('id')
+    .where('order_id', '=', parties.order_id)
+    .executeTakeFirstOrThrow()
   return { id: existing.id, created: false }
 }
 
@@ -54,26 +58,53 @@ export async function listThreads(
   if (filter.buyer_id !== undefined) q = q.where('buyer_id', '=', filter.buyer_id)
   if (filter.seller_id !== undefined) q = q.where('seller_id', '=', filter.seller_id)
   if (filter.claims_only) q = q.where('has_claim', '=', true)
-  if (page.before) q = q.where(sql<boolean>`(last_message_at, id) < (${page.before.last_message_at}::timestamptz, ${page.before.id}::uuid)`)
-  return q.orderBy('last_message_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).execute()
+  if (page.before)
+    q = q.where(
+      sql<boolean>`(last_message_at, id) < (${page.before.last_message_at}::timestamptz, ${page.before.id}::uuid)`,
+    )
+  return q
+    .orderBy('last_message_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1)
+    .execute()
 }
 
 /** Newest first below `before`, or oldest first above `after`. */
-export async function listMessages(db: DbOrTx, threadId: string, page: { limit: number; before?: string; after?: string }) {
+export async function listMessages(
+  db: DbOrTx,
+  threadId: string,
+  page: { limit: number; before?: string; after?: string },
+) {
   let q = db.selectFrom('messages').selectAll().where('thread_id', '=', threadId)
   if (page.after !== undefined) {
-    return q.where('id', '>', page.after).orderBy('id', 'asc').limit(page.limit + 1).execute()
+    return q
+      .where('id', '>', page.after)
+      .orderBy('id', 'asc')
+      .limit(page.limit + 1)
+      .execute()
   }
   if (page.before !== undefined) q = q.where('id', '<', page.before)
-  return q.orderBy('id', 'desc').limit(page.limit + 1).execute()
+  return q
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1)
+    .execute()
 }
 
 export async function findMessage(db: DbOrTx, threadId: string, messageId: string) {
-  return db.selectFrom('messages').selectAll().where('thread_id', '=', threadId).where('id', '=', messageId).executeTakeFirst()
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('thread_id', '=', threadId)
+    .where('id', '=', messageId)
+    .executeTakeFirst()
 }
 
 export async function presaleQuestionsEnabled(db: DbOrTx, sellerId: string): Promise<boolean> {
-  const row = await db.selectFrom('seller_chat_settings').select('presale_questions').where('seller_id', '=', sellerId).executeTakeFirst()
+  const row = await db
+    .selectFrom('seller_chat_settings')
+    .select('presale_questions')
+    .where('seller_id', '=', sellerId)
+    .executeTakeFirst()
   return row?.presale_questions ?? true
 }
 
@@ -86,7 +117,12 @@ export async function setPresaleQuestions(db: DbOrTx, sellerId: string, enabled:
 }
 
 export async function officialDomains(db: DbOrTx, sellerId: string): Promise<string[]> {
-  const rows = await db.selectFrom('seller_official_domains').select('domain').where('seller_id', '=', sellerId).orderBy('domain').execute()
+  const rows = await db
+    .selectFrom('seller_official_domains')
+    .select('domain')
+    .where('seller_id', '=', sellerId)
+    .orderBy('domain')
+    .execute()
   return rows.map((r) => r.domain)
 }
 
@@ -102,7 +138,10 @@ export async function replaceOfficialDomains(db: DbOrTx, sellerId: string, domai
 }
 
 /** A blocked_messages row as written: the violations as an array (stored as jsonb). */
-export type BlockedAttempt = Omit<Insertable<BlockedMessagesTable>, 'id' | 'violations'> & { violations: unknown[]; created_at: Date }
+export type BlockedAttempt = Omit<Insertable<BlockedMessagesTable>, 'id' | 'violations'> & {
+  violations: unknown[]
+  created_at: Date
+}
 
 export async function insertBlocked(db: DbOrTx, attempt: BlockedAttempt): Promise<string> {
   const row = await db
@@ -124,7 +163,10 @@ export async function listBlocked(
   if (filter.sender_role !== undefined) q = q.where('sender_role', '=', filter.sender_role)
   if (filter.sender_id !== undefined) q = q.where('sender_id', '=', filter.sender_id)
   if (page.before !== undefined) q = q.where('id', '<', page.before)
-  return q.orderBy('id', 'desc').limit(page.limit + 1).execute()
+  return q
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1)
+    .execute()
 }
 
 export interface CreatedKey {
@@ -150,8 +192,15 @@ export async function listFlags(db: DbOrTx, filter: { status?: string }, page: {
       'messages.text',
     ])
   if (filter.status !== undefined) q = q.where('message_flags.status', '=', filter.status as 'open')
-  if (page.before) q = q.where(sql<boolean>`(message_flags.created_at, message_flags.id) < (${page.before.created_at}::timestamptz, ${page.before.id}::uuid)`)
-  return q.orderBy('message_flags.created_at', 'desc').orderBy('message_flags.id', 'desc').limit(page.limit + 1).execute()
+  if (page.before)
+    q = q.where(
+      sql<boolean>`(message_flags.created_at, message_flags.id) < (${page.before.created_at}::timestamptz, ${page.before.id}::uuid)`,
+    )
+  return q
+    .orderBy('message_flags.created_at', 'desc')
+    .orderBy('message_flags.id', 'desc')
+    .limit(page.limit + 1)
+    .execute()
 }
 
 export async function findFlagForUpdate(db: DbOrTx, id: string) {
@@ -175,7 +224,13 @@ export async function findFlagForUpdate(db: DbOrTx, id: string) {
     .executeTakeFirst()
 }
 
-export async function closeFlag(db: DbOrTx, id: string, status: 'confirmed' | 'dismissed', by: string, at: Date): Promise<void> {
+export async function closeFlag(
+  db: DbOrTx,
+  id: string,
+  status: 'confirmed' | 'dismissed',
+  by: string,
+  at: Date,
+): Promise<void> {
   await db.updateTable('message_flags').set({ status, reviewed_by: by, reviewed_at: at }).where('id', '=', id).execute()
 }
 
@@ -209,15 +264,26 @@ export async function insertAbuseReport(
   return { row: existing, created: false }
 }
 
-export async function listAbuseReports(db: DbOrTx, filter: { status?: string }, page: { limit: number; before?: CreatedKey }) {
+export async function listAbuseReports(
+  db: DbOrTx,
+  filter: { status?: string },
+  page: { limit: number; before?: CreatedKey },
+) {
   let q = db
     .selectFrom('abuse_reports')
     .innerJoin('messages', 'messages.id', 'abuse_reports.message_id')
     .selectAll('abuse_reports')
     .select(['messages.text as message_text', 'messages.created_at as message_created_at'])
   if (filter.status !== undefined) q = q.where('abuse_reports.status', '=', filter.status as 'open')
-  if (page.before) q = q.where(sql<boolean>`(abuse_reports.created_at, abuse_reports.id) < (${page.before.created_at}::timestamptz, ${page.before.id}::uuid)`)
-  return q.orderBy('abuse_reports.created_at', 'desc').orderBy('abuse_reports.id', 'desc').limit(page.limit + 1).execute()
+  if (page.before)
+    q = q.where(
+      sql<boolean>`(abuse_reports.created_at, abuse_reports.id) < (${page.before.created_at}::timestamptz, ${page.before.id}::uuid)`,
+    )
+  return q
+    .orderBy('abuse_reports.created_at', 'desc')
+    .orderBy('abuse_reports.id', 'desc')
+    .limit(page.limit + 1)
+    .execute()
 }
 
 export async function closeAbuseReport(db: DbOrTx, id: string, status: 'upheld' | 'dismissed', by: string, at: Date) {
@@ -267,7 +333,11 @@ const presaleQuestions = sql`coalesce((select presale_questions from seller_chat
  * serialise on it, so message ids become visible in id order and `after=`
  * polling misses none (insertMessage takes the same lock by its update).
  */
-export async function findThreadForMessage(db: DbOrTx, id: string, lock: boolean): Promise<ThreadForMessage | undefined> {
+export async function findThreadForMessage(
+  db: DbOrTx,
+  id: string,
+  lock: boolean,
+): Promise<ThreadForMessage | undefined> {
   // Lock first, read after: a statement that waited for the lock would still
   // read the rest (a suspension just committed) from before it waited.
   if (lock) await sql`select 1 from threads where id = ${id} for update`.execute(db)
@@ -326,7 +396,15 @@ export async function insertAdmittedText(
  */
 export async function insertMessage(
   db: DbOrTx,
-  message: { thread_id: string; sender_role: string; sender_id: string; text: string; claim_id: string | null; payload: Record<string, unknown>; created_at: Date },
+  message: {
+    thread_id: string
+    sender_role: string
+    sender_id: string
+    text: string
+    claim_id: string | null
+    payload: Record<string, unknown>
+    created_at: Date
+  },
   flagged: readonly unknown[] | null,
 ): Promise<Selectable<MessagesTable>> {
   const result = await sql<Selectable<MessagesTable>>`${sql.raw(PREPARED)}

@@ -22,7 +22,12 @@ import { tooManyPhotos } from '../photos/errors.js'
 import { buyerPseudonym } from '../sellers/pseudonym.js'
 import { decodeAfter, decodeIdCursor, decodeTimeCursor, idCursor, paginate, timeCursor } from './cursor.js'
 import { chatDisabled, chatSuspended, forbidden, messageBlocked } from './errors.js'
-import { abuseReportView, allowedDomains, moderateOnPlatform, recordViolations } from '../moderation/violations.service.js'
+import {
+  abuseReportView,
+  allowedDomains,
+  moderateOnPlatform,
+  recordViolations,
+} from '../moderation/violations.service.js'
 
 export const OFFICIAL_DOMAINS_MAX = 20
 
@@ -66,7 +71,10 @@ export class ChatService {
   }
 
   private isParty(principal: Principal, thread: Pick<ThreadRow, 'buyer_id' | 'seller_id'>): boolean {
-    return (principal.role === 'buyer' && thread.buyer_id === principal.id) || (principal.role === 'seller' && thread.seller_id === principal.id)
+    return (
+      (principal.role === 'buyer' && thread.buyer_id === principal.id) ||
+      (principal.role === 'seller' && thread.seller_id === principal.id)
+    )
   }
 
   threadView(thread: ThreadRow, principal: Principal) {
@@ -107,12 +115,17 @@ export class ChatService {
 
   /** Views of a page of messages, their photos loaded in one query. */
   private async messageViews(rows: MessageRow[], thread: ThreadRow, principal: Principal) {
-    const photos = this.deps.photos ? await this.deps.photos.forMessages(rows.map((m) => m.id)) : new Map<string, PhotoView[]>()
+    const photos = this.deps.photos
+      ? await this.deps.photos.forMessages(rows.map((m) => m.id))
+      : new Map<string, PhotoView[]>()
     return rows.map((m) => this.messageView(m, thread, principal, photos.get(m.id)))
   }
 
   /** The buyer starts the order's thread, or gets the existing one back. */
-  async startThread(principal: Principal, orderId: string): Promise<{ thread: ReturnType<ChatService['threadView']>; created: boolean }> {
+  async startThread(
+    principal: Principal,
+    orderId: string,
+  ): Promise<{ thread: ReturnType<ChatService['threadView']>; created: boolean }> {
     if (principal.role !== 'buyer') throw forbidden('only the order’s buyer starts a thread')
     const now = this.now()
     return this.deps.db.transaction().execute(async (tx) => {
@@ -140,7 +153,10 @@ export class ChatService {
     else if (principal.role === 'seller') filter = { seller_id: principal.id, claims_only: query.claims_only }
     else throw forbidden('buyers and sellers list their own threads; arbiters open a thread by id')
     const c = query.cursor ? decodeTimeCursor(query.cursor) : undefined
-    const rows = await chatRepo.listThreads(this.deps.db, filter, { limit: query.limit, before: c && { last_message_at: c.at, id: c.id } })
+    const rows = await chatRepo.listThreads(this.deps.db, filter, {
+      limit: query.limit,
+      before: c && { last_message_at: c.at, id: c.id },
+    })
     const { page, next_cursor } = paginate(rows, query.limit, (last) => timeCursor(last.last_message_at, last.id))
     return { items: page.map((t) => this.threadView(t, principal)), next_cursor }
   }
@@ -152,14 +168,21 @@ export class ChatService {
   }
 
   /** Newest first (`cursor` pages back), or with `after` what is new, oldest first. */
-  async listMessages(principal: Principal, threadId: string, query: { limit: number; cursor?: string; after?: string }) {
+  async listMessages(
+    principal: Principal,
+    threadId: string,
+    query: { limit: number; cursor?: string; after?: string },
+  ) {
     const thread = await chatRepo.findThread(this.deps.db, threadId)
     if (!thread || !this.canRead(principal, thread)) throw notFound('thread')
     if (query.after !== undefined && query.cursor !== undefined) {
       throw validation('use either cursor (older messages) or after (newer messages), not both', { field: 'after' })
     }
     if (query.after !== undefined) {
-      const rows = await chatRepo.listMessages(this.deps.db, threadId, { limit: query.limit, after: decodeAfter(query.after) })
+      const rows = await chatRepo.listMessages(this.deps.db, threadId, {
+        limit: query.limit,
+        after: decodeAfter(query.after),
+      })
       const { page, next_cursor } = paginate(rows, query.limit, (last) => idCursor(last.id))
       return { items: await this.messageViews(page, thread, principal), next_cursor }
     }
@@ -183,21 +206,27 @@ export class ChatService {
   async postMessage(principal: Principal, threadId: string, text: string | undefined, uploads: PhotoUpload[] = []) {
     // Blank text beside photos is no text; the route's schema already refuses a message with neither.
     const body = text !== undefined && /\S/.test(text) ? text : ''
-    if (body === '' && uploads.length === 0) throw validation('a message needs text or at least one photo', { field: 'text' })
+    if (body === '' && uploads.length === 0)
+      throw validation('a message needs text or at least one photo', { field: 'text' })
     const now = this.now()
     if (uploads.length === 0) {
       const clean = await this.postCleanText(principal, threadId, body, now)
       if (clean) return clean
       const admission = this.admit(principal, await chatRepo.findThreadForMessage(this.deps.db, threadId, false), body)
       if (admission.kind === 'admitted') {
-        const row = await chatRepo.insertMessage(this.deps.db, this.newMessage(principal, admission, body, now), this.flagged(admission))
+        const row = await chatRepo.insertMessage(
+          this.deps.db,
+          this.newMessage(principal, admission, body, now),
+          this.flagged(admission),
+        )
         return this.messageView(row, admission.thread, principal)
       }
       // Refusals count toward sanctions: decide again under the thread's lock, so attempts racing past a threshold are held to it.
       return this.postLocked(principal, threadId, body, now)
     }
     const max = this.deps.policy.photos_per_message_max
-    if (uploads.length > max) throw tooManyPhotos(max, `a message may carry at most ${max} photo${max === 1 ? '' : 's'}`)
+    if (uploads.length > max)
+      throw tooManyPhotos(max, `a message may carry at most ${max} photo${max === 1 ? '' : 's'}`)
     const early = await this.deps.db.transaction().execute((tx) => this.admitLocked(tx, principal, threadId, body, now))
     if (early.kind === 'blocked') throw messageBlocked(early.violations)
     const prepared = await this.photoService().prepare(uploads)
@@ -215,20 +244,40 @@ export class ChatService {
     if (principal.role !== 'buyer' && principal.role !== 'seller') return undefined
     const result = moderateOnPlatform(text, principal.role, this.deps.policy)
     if (result.violations.length > 0) return undefined
-    const written = await chatRepo.insertAdmittedText(this.deps.db, { thread_id: threadId, sender_role: principal.role, sender_id: principal.id, text, created_at: now })
+    const written = await chatRepo.insertAdmittedText(this.deps.db, {
+      thread_id: threadId,
+      sender_role: principal.role,
+      sender_id: principal.id,
+      text,
+      created_at: now,
+    })
     return written && this.messageView(written.message, written, principal)
   }
 
   /** The message in a transaction under the thread's lock, with its photos if any; a refusal is kept, then thrown. */
-  private async postLocked(principal: Principal, threadId: string, body: string, now: Date, prepared: PreparedPhoto[] = []) {
+  private async postLocked(
+    principal: Principal,
+    threadId: string,
+    body: string,
+    now: Date,
+    prepared: PreparedPhoto[] = [],
+  ) {
     const outcome = await this.deps.db.transaction().execute(async (tx) => {
       const admission = await this.admitLocked(tx, principal, threadId, body, now)
       if (admission.kind === 'blocked') return admission
-      const row = await chatRepo.insertMessage(tx, this.newMessage(principal, admission, body, now), this.flagged(admission))
+      const row = await chatRepo.insertMessage(
+        tx,
+        this.newMessage(principal, admission, body, now),
+        this.flagged(admission),
+      )
       if (prepared.length > 0) {
         // In a claim thread the photos are evidence for the open claim (and checked for reuse); otherwise the message's only.
         const claimId = admission.claim?.open ? admission.claim.id : null
-        await this.photoService().attach(tx, { claimId, messageId: row.id, uploader: { role: admission.role, id: principal.id } }, prepared)
+        await this.photoService().attach(
+          tx,
+          { claimId, messageId: row.id, uploader: { role: admission.role, id: principal.id } },
+          prepared,
+        )
       }
       return { kind: 'delivered', row, thread: admission.thread } as const
     })
@@ -236,7 +285,9 @@ export class ChatService {
     if (outcome.kind === 'blocked') throw messageBlocked(outcome.violations)
     return prepared.length === 0
       ? this.messageView(outcome.row, outcome.thread, principal)
-      : ((await this.messageViews([outcome.row], outcome.thread, principal))[0] as ReturnType<ChatService['messageView']>)
+      : ((await this.messageViews([outcome.row], outcome.thread, principal))[0] as ReturnType<
+          ChatService['messageView']
+        >)
   }
 
   /**
@@ -245,20 +296,31 @@ export class ChatService {
    */
   private admit(principal: Principal, found: chatRepo.ThreadForMessage | undefined, text: string): Admission {
     if (!found || !this.canRead(principal, found)) throw notFound('thread')
-    if (!this.isParty(principal, found)) throw forbidden('only the buyer and the seller of the order write in its thread')
-    const { seller_suspension_id, current_claim_id, current_claim_open, presale_questions, seller_domains, ...thread } = found
+    if (!this.isParty(principal, found))
+      throw forbidden('only the buyer and the seller of the order write in its thread')
+    const { seller_suspension_id, current_claim_id, current_claim_open, presale_questions, seller_domains, ...thread } =
+      found
     const role = principal.role as 'buyer' | 'seller'
     if (role === 'seller' && seller_suspension_id !== null) throw chatSuspended(seller_suspension_id)
     const claim = current_claim_id === null ? null : { id: current_claim_id, open: current_claim_open === true }
     if (role === 'buyer' && !thread.has_claim && claim === null && !presale_questions) throw chatDisabled()
     if (text === '') return { kind: 'admitted', thread, role, claim, result: NO_TEXT }
-    const result = moderate(text, { senderRole: role, allowedDomains: [...this.deps.policy.platform_domains, ...seller_domains] })
+    const result = moderate(text, {
+      senderRole: role,
+      allowedDomains: [...this.deps.policy.platform_domains, ...seller_domains],
+    })
     if (result.verdict === 'block') return { kind: 'blocked', thread, role, claim, violations: result.violations }
     return { kind: 'admitted', thread, role, claim, result }
   }
 
   /** admit() under the thread's row lock; a blocked text is kept for arbiters in this transaction. */
-  private async admitLocked(tx: Tx, principal: Principal, threadId: string, text: string, now: Date): Promise<Admission> {
+  private async admitLocked(
+    tx: Tx,
+    principal: Principal,
+    threadId: string,
+    text: string,
+    now: Date,
+  ): Promise<Admission> {
     const admission = this.admit(principal, await chatRepo.findThreadForMessage(tx, threadId, true), text)
     if (admission.kind === 'blocked') await this.keepBlocked(tx, admission, text, now)
     return admission
@@ -287,7 +349,10 @@ export class ChatService {
   }
 
   private async keepBlocked(tx: Tx, refused: Blocked, text: string, now: Date): Promise<void> {
-    const party = { role: refused.role, id: refused.role === 'buyer' ? refused.thread.buyer_id : refused.thread.seller_id }
+    const party = {
+      role: refused.role,
+      id: refused.role === 'buyer' ? refused.thread.buyer_id : refused.thread.seller_id,
+    }
     const claimId = refused.claim?.id ?? null
     const blockedId = await chatRepo.insertBlocked(tx, {
       source: 'chat',
@@ -309,9 +374,12 @@ export class ChatService {
     })
   }
 
-
   /** A draft check: the verdict a message would get; writes nothing. */
-  async check(principal: Principal, text: string, senderRole: 'buyer' | 'seller' | 'arbiter'): Promise<ModerationResult> {
+  async check(
+    principal: Principal,
+    text: string,
+    senderRole: 'buyer' | 'seller' | 'arbiter',
+  ): Promise<ModerationResult> {
     const sellerId = principal.role === 'seller' ? principal.id : null
     const allowed = await allowedDomains(this.deps.db, this.deps.policy, sellerId)
     return moderate(text, { senderRole, allowedDomains: allowed })
@@ -383,14 +451,21 @@ export function validateOfficialDomains(input: readonly string[], platformDomain
     const trimmed = raw.trim().toLowerCase().replace(/\.$/, '')
     const ascii = domainToASCII(trimmed)
     const labels = ascii.split('.')
-    if (!ascii || ascii.length > 253 || labels.length < 2 || !labels.every((l) => LABEL.test(l)) || !TLD.test(labels.at(-1)!)) {
+    if (
+      !ascii ||
+      ascii.length > 253 ||
+      labels.length < 2 ||
+      !labels.every((l) => LABEL.test(l)) ||
+      !TLD.test(labels.at(-1)!)
+    ) {
       errors.push({ domain: raw, reason: 'not a hostname (give e.g. "service.example.com", without scheme or path)' })
       continue
     }
     if (!isAllowedHost(ascii, platformDomains)) {
-      const contact = moderate(`https://${ascii}/`, { senderRole: 'seller', allowedDomains: platformDomains }).violations.some(
-        (v) => v.rule === 'contact_exchange',
-      )
+      const contact = moderate(`https://${ascii}/`, {
+        senderRole: 'seller',
+        allowedDomains: platformDomains,
+      }).violations.some((v) => v.rule === 'contact_exchange')
       if (contact) {
         errors.push({ domain: raw, reason: 'messenger and contact hosts cannot be official domains' })
         continue

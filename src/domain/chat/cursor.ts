@@ -21,7 +21,8 @@ function decode(cursor: string, field: string): Record<string, unknown> {
 /** A (timestamp, uuid) keyset cursor; `t` names the timestamp. */
 export function decodeTimeCursor(cursor: string, field = 'cursor'): { at: string; id: string } {
   const v = decode(cursor, field)
-  if (typeof v.t === 'string' && !Number.isNaN(Date.parse(v.t)) && typeof v.i === 'string' && UUID.test(v.i)) return { at: v.t, id: v.i }
+  if (typeof v.t === 'string' && !Number.isNaN(Date.parse(v.t)) && typeof v.i === 'string' && UUID.test(v.i))
+    return { at: v.t, id: v.i }
   throw validation(`the ${field} is not one this API issued`, { field })
 }
 
@@ -50,7 +51,11 @@ export function isMessageId(value: string): boolean {
 }
 
 /** The page and the cursor of the row after it, from a query that fetched limit + 1 rows. */
-export function paginate<T>(rows: T[], limit: number, cursorOf: (last: T) => string): { page: T[]; next_cursor: string | null } {
+export function paginate<T>(
+  rows: T[],
+  limit: number,
+  cursorOf: (last: T) => string,
+): { page: T[]; next_cursor: string | null } {
   const page = rows.slice(0, limit)
   const last = page.at(-1)
   return { page, next_cursor: rows.length > limit && last !== undefined ? cursorOf(last) : null }

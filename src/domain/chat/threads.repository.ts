@@ -28,7 +28,10 @@ export async function ensureThread(db: DbOrTx, parties: ThreadParties, hasClaim:
 }
 
 /** A messages row as written: the payload as an object (stored as jsonb). */
-export type NewMessage = Omit<Insertable<MessagesTable>, 'id' | 'payload'> & { payload: Record<string, unknown>; created_at: Date }
+export type NewMessage = Omit<Insertable<MessagesTable>, 'id' | 'payload'> & {
+  payload: Record<string, unknown>
+  created_at: Date
+}
 
 export async function postMessage(db: DbOrTx, message: NewMessage): Promise<{ id: string }> {
   const row = await db
@@ -36,6 +39,10 @@ export async function postMessage(db: DbOrTx, message: NewMessage): Promise<{ id
     .values({ ...message, payload: JSON.stringify(message.payload) })
     .returning('id')
     .executeTakeFirstOrThrow()
-  await db.updateTable('threads').set({ last_message_at: message.created_at }).where('id', '=', message.thread_id).execute()
+  await db
+    .updateTable('threads')
+    .set({ last_message_at: message.created_at })
+    .where('id', '=', message.thread_id)
+    .execute()
   return row
 }

@@ -11,7 +11,13 @@ export const REJECT_REASONS = [
   'service_center_report_required',
   'other',
 ] as const
-export const ARBITER_OUTCOMES = ['refund_full', 'refund_with_return', 'compensation', 'replacement', 'reject_claim'] as const
+export const ARBITER_OUTCOMES = [
+  'refund_full',
+  'refund_with_return',
+  'compensation',
+  'replacement',
+  'reject_claim',
+] as const
 
 export interface ActionBody {
   action: ActionName
@@ -88,9 +94,13 @@ export function actionParams(body: ActionBody, role: string, lineTotal: number):
     case 'provide_info':
       return { type: action, text: text(body.text, 'text', 1, 2000) }
     case 'escalate':
-      return body.comment === undefined ? { type: action } : { type: action, comment: text(body.comment, 'comment', 1, 1000) }
+      return body.comment === undefined
+        ? { type: action }
+        : { type: action, comment: text(body.comment, 'comment', 1, 1000) }
     case 'report_abuse':
-      return body.comment === undefined ? { type: action } : { type: action, comment: text(body.comment, 'comment', 1, 1000) }
+      return body.comment === undefined
+        ? { type: action }
+        : { type: action, comment: text(body.comment, 'comment', 1, 1000) }
     case 'decide': {
       const outcome = need(body.outcome, 'outcome')
       if (!(ARBITER_OUTCOMES as readonly string[]).includes(outcome)) {
@@ -98,7 +108,9 @@ export function actionParams(body: ActionBody, role: string, lineTotal: number):
       }
       const fine = body.sanctions?.seller_fine
       if (fine !== undefined && (!Number.isSafeInteger(fine) || fine < 0)) {
-        throw validation('"sanctions.seller_fine" must be a non-negative integer in minor units', { field: 'sanctions.seller_fine' })
+        throw validation('"sanctions.seller_fine" must be a non-negative integer in minor units', {
+          field: 'sanctions.seller_fine',
+        })
       }
       return {
         type: action,

@@ -63,7 +63,12 @@ export function claimView(row: ClaimRow, view: ViewContext, media?: ClaimPhotos)
     tracking: ctx.tracking,
     escalation:
       row.state === 'escalated' || principal.role === 'arbiter'
-        ? { assignee: ctx.arbiter.assignee, priority: ctx.arbiter.priority, overdue: ctx.arbiter.overdue, info_from: ctx.arbiter.info_from }
+        ? {
+            assignee: ctx.arbiter.assignee,
+            priority: ctx.arbiter.priority,
+            overdue: ctx.arbiter.overdue,
+            info_from: ctx.arbiter.info_from,
+          }
         : null,
     photos: media?.photos ?? [],
     // Reuse of a photo from another claim: for arbiters only, never shown to the parties.

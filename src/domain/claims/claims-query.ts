@@ -72,32 +72,46 @@ const SCHEME = /^[A-Za-z0-9_-]{1,32}$/
 /** An RFC 3339 date-time (or a bare date, meaning 00:00 UTC) as an ISO instant; 422 otherwise. */
 export function parseInstant(value: string, field: string): string {
   const ms = RFC3339.test(value) ? Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value) : Number.NaN
-  if (Number.isNaN(ms)) throw validation(`"${field}" must be an RFC 3339 date-time such as 2026-11-01T00:00:00Z, or a date`, { field })
+  if (Number.isNaN(ms))
+    throw validation(`"${field}" must be an RFC 3339 date-time such as 2026-11-01T00:00:00Z, or a date`, { field })
   return new Date(ms).toISOString()
 }
 
-function list(value: string | undefined, field: string, allowed?: readonly string[], pattern?: RegExp): string[] | null {
+function list(
+  value: string | undefined,
+  field: string,
+  allowed?: readonly string[],
+  pattern?: RegExp,
+): string[] | null {
   if (value === undefined) return null
   const items = [...new Set(value.split(',').map((v) => v.trim()))]
-  if (items.length === 0 || items.some((v) => v === '')) throw validation(`"${field}" must be a value or a comma-separated list of values`, { field })
+  if (items.length === 0 || items.some((v) => v === ''))
+    throw validation(`"${field}" must be a value or a comma-separated list of values`, { field })
   for (const item of items) {
     if ((allowed && !allowed.includes(item)) || (pattern && !pattern.test(item))) {
-      throw validation(`"${field}" has an unknown value ${JSON.stringify(item)}${allowed ? `; one of ${allowed.join(', ')}` : ''}`, {
-        field,
-        value: item,
-      })
+      throw validation(
+        `"${field}" has an unknown value ${JSON.stringify(item)}${allowed ? `; one of ${allowed.join(', ')}` : ''}`,
+        {
+          field,
+          value: item,
+        },
+      )
     }
   }
   return items.sort()
 }
 
 /** The filters of a list query, checked (422 on a bad one), with the arbiters' default applied. */
-export function parseClaimFilters(principal: Principal, query: Omit<ClaimListQueryInput, 'limit' | 'cursor' | 'sort'>): ClaimFilters {
+export function parseClaimFilters(
+  principal: Principal,
+  query: Omit<ClaimListQueryInput, 'limit' | 'cursor' | 'sort'>,
+): ClaimFilters {
   const from = query.from === undefined ? null : parseInstant(query.from, 'from')
   const to = query.to === undefined ? null : parseInstant(query.to, 'to')
   if (from !== null && to !== null && from >= to) throw validation('"from" must be before "to"', { field: 'from' })
   const states = list(query.state, 'state', CLAIM_STATES)
-  if (query.sku !== undefined && (query.sku.length === 0 || query.sku.length > 128)) throw validation('"sku" must be 1–128 characters', { field: 'sku' })
+  if (query.sku !== undefined && (query.sku.length === 0 || query.sku.length > 128))
+    throw validation('"sku" must be 1–128 characters', { field: 'sku' })
   return {
     from,
     to,
@@ -121,7 +135,12 @@ export function overdueExpr(now: Date): RawBuilder<SqlBool> {
 }
 
 /** The rows `principal` may see that pass `filters`. */
-export function applyScopeAndFilters<O>(q: ClaimsQuery<O>, principal: Principal, filters: ClaimFilters, now: Date): ClaimsQuery<O> {
+export function applyScopeAndFilters<O>(
+  q: ClaimsQuery<O>,
+  principal: Principal,
+  filters: ClaimFilters,
+  now: Date,
+): ClaimsQuery<O> {
   if (principal.role === 'buyer') q = q.where('claims.buyer_id', '=', principal.id)
   else if (principal.role === 'seller') q = q.where('claims.seller_id', '=', principal.id)
   if (filters.from !== null) q = q.where('claims.created_at', '>=', new Date(filters.from))
@@ -143,7 +162,10 @@ type Cursor =
   | { s: 'd'; f: string; p: 2; k?: string; i?: string }
 
 function fingerprint(filters: ClaimFilters, sort: ClaimSort): string {
-  return createHash('sha256').update(JSON.stringify([sort, filters])).digest('base64url').slice(0, 12)
+  return createHash('sha256')
+    .update(JSON.stringify([sort, filters]))
+    .digest('base64url')
+    .slice(0, 12)
 }
 
 function encode(cursor: Cursor): string {
@@ -169,7 +191,9 @@ function decode(raw: string, sort: ClaimSort, print: string): Cursor {
       (v.s === 'd' && v.p === 2 && (v.k === undefined ? v.i === undefined : isInstant(v.k) && isUuid(v.i))))
   if (!valid) throw badCursor()
   if (v.s !== sort[0] || v.f !== print) {
-    throw validation('the cursor belongs to a list with other filters or another sort; start again without it', { field: 'cursor' })
+    throw validation('the cursor belongs to a list with other filters or another sort; start again without it', {
+      field: 'cursor',
+    })
   }
   return v as unknown as Cursor
 }
@@ -185,7 +209,12 @@ export interface ClaimPage {
 }
 
 /** One page of the claims `principal` may see, filtered and sorted as `query` says. */
-export async function findClaimPage(db: Db, principal: Principal, query: ClaimListQueryInput, now: Date): Promise<ClaimPage> {
+export async function findClaimPage(
+  db: Db,
+  principal: Principal,
+  query: ClaimListQueryInput,
+  now: Date,
+): Promise<ClaimPage> {
   const filters = parseClaimFilters(principal, query)
   const sort: ClaimSort = query.sort ?? 'created_at'
   const print = fingerprint(filters, sort)
@@ -195,11 +224,19 @@ export async function findClaimPage(db: Db, principal: Principal, query: ClaimLi
 
   if (sort === 'created_at') {
     let q = base.selectAll('claims').select(exact('claims.created_at').as('cursor_k'))
-    if (cursor?.s === 'c') q = q.where(sql<SqlBool>`(claims.created_at, claims.id) < (${cursor.k}::timestamptz, ${cursor.i}::uuid)`)
-    const rows = await q.orderBy('claims.created_at', 'desc').orderBy('claims.id', 'desc').limit(limit + 1).execute()
+    if (cursor?.s === 'c')
+      q = q.where(sql<SqlBool>`(claims.created_at, claims.id) < (${cursor.k}::timestamptz, ${cursor.i}::uuid)`)
+    const rows = await q
+      .orderBy('claims.created_at', 'desc')
+      .orderBy('claims.id', 'desc')
+      .limit(limit + 1)
+      .execute()
     const page = rows.slice(0, limit)
     const last = page.at(-1)
-    return { rows: page, next_cursor: rows.length > limit && last ? encode({ s: 'c', f: print, k: last.cursor_k, i: last.id }) : null }
+    return {
+      rows: page,
+      next_cursor: rows.length > limit && last ? encode({ s: 'c', f: print, k: last.cursor_k, i: last.id }) : null,
+    }
   }
 
   // due_at, first part: claims with a pending deadline, by the earliest one
@@ -211,21 +248,35 @@ export async function findClaimPage(db: Db, principal: Principal, query: ClaimLi
   const page: ClaimRow[] = []
   if (cursor === undefined || cursor.s !== 'd' || cursor.p === 1) {
     const nowIso = now.toISOString()
-    const withDue = filters.overdue === true
-      ? [
-          sql<SqlBool>`${OPEN} and claims.next_due_at <= ${nowIso}::timestamptz`,
-          sql<SqlBool>`${OPEN} and claims.overdue and claims.next_due_at > ${nowIso}::timestamptz`,
-        ]
-      : [sql<SqlBool>`claims.next_due_at is not null`]
-    const scope = filters.overdue === true ? applyScopeAndFilters(db.selectFrom('claims'), principal, { ...filters, overdue: null }, now) : base
+    const withDue =
+      filters.overdue === true
+        ? [
+            sql<SqlBool>`${OPEN} and claims.next_due_at <= ${nowIso}::timestamptz`,
+            sql<SqlBool>`${OPEN} and claims.overdue and claims.next_due_at > ${nowIso}::timestamptz`,
+          ]
+        : [sql<SqlBool>`claims.next_due_at is not null`]
+    const scope =
+      filters.overdue === true
+        ? applyScopeAndFilters(db.selectFrom('claims'), principal, { ...filters, overdue: null }, now)
+        : base
     const due: (ClaimRow & { cursor_k: string })[] = []
     for (const range of withDue) {
       let q = scope.where(range).selectAll('claims').select(exact('claims.next_due_at').as('cursor_k'))
-      if (cursor?.s === 'd' && cursor.p === 1) q = q.where(sql<SqlBool>`(claims.next_due_at, claims.id) > (${cursor.k}::timestamptz, ${cursor.i}::uuid)`)
-      due.push(...(await q.orderBy('claims.next_due_at', 'asc').orderBy('claims.id', 'asc').limit(limit - due.length + 1).execute()))
+      if (cursor?.s === 'd' && cursor.p === 1)
+        q = q.where(sql<SqlBool>`(claims.next_due_at, claims.id) > (${cursor.k}::timestamptz, ${cursor.i}::uuid)`)
+      due.push(
+        ...(await q
+          .orderBy('claims.next_due_at', 'asc')
+          .orderBy('claims.id', 'asc')
+          .limit(limit - due.length + 1)
+          .execute()),
+      )
       if (due.length > limit) {
         const last = due[limit - 1] as (typeof due)[number]
-        return { rows: due.slice(0, limit), next_cursor: encode({ s: 'd', f: print, p: 1, k: last.cursor_k, i: last.id }) }
+        return {
+          rows: due.slice(0, limit),
+          next_cursor: encode({ s: 'd', f: print, p: 1, k: last.cursor_k, i: last.id }),
+        }
       }
     }
     page.push(...due)
@@ -239,11 +290,18 @@ export async function findClaimPage(db: Db, principal: Principal, query: ClaimLi
   if (cursor?.s === 'd' && cursor.p === 2 && cursor.k !== undefined) {
     q = q.where(sql<SqlBool>`(claims.created_at, claims.id) < (${cursor.k}::timestamptz, ${cursor.i}::uuid)`)
   }
-  const rows = await q.orderBy('claims.created_at', 'desc').orderBy('claims.id', 'desc').limit(room + 1).execute()
+  const rows = await q
+    .orderBy('claims.created_at', 'desc')
+    .orderBy('claims.id', 'desc')
+    .limit(room + 1)
+    .execute()
   page.push(...rows.slice(0, room))
   if (rows.length <= room) return { rows: page, next_cursor: null }
   const last = rows[room - 1]
-  return { rows: page, next_cursor: encode(last ? { s: 'd', f: print, p: 2, k: last.cursor_k, i: last.id } : { s: 'd', f: print, p: 2 }) }
+  return {
+    rows: page,
+    next_cursor: encode(last ? { s: 'd', f: print, p: 2, k: last.cursor_k, i: last.id } : { s: 'd', f: print, p: 2 }),
+  }
 }
 
 // ---------------------------------------------------------------- export

@@ -38,7 +38,9 @@ export async function findClaimWithDeadline(
   db: DbOrTx,
   deadlineId: string,
 ): Promise<{ claim: ClaimRow; deadline: { kind: string; status: string; due_at: Date } } | undefined> {
-  const result = await sql<ClaimRow & { deadline_kind: string; deadline_status: string; deadline_due_at: Date }>`${sql.raw(PREPARED)}
+  const result = await sql<
+    ClaimRow & { deadline_kind: string; deadline_status: string; deadline_due_at: Date }
+  >`${sql.raw(PREPARED)}
     select claims.*, d.kind as deadline_kind, d.status as deadline_status, d.due_at as deadline_due_at
     from deadlines d join claims on claims.id = d.claim_id where d.id = ${deadlineId}`.execute(db)
   const row = result.rows[0]

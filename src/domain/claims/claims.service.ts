@@ -98,7 +98,12 @@ export class ClaimsService {
 
   /** Views with their photos (and, for arbiters, reuse flags), loaded for all rows at once. */
   async views(rows: ClaimRow[], principal: Principal): Promise<ClaimView[]> {
-    const media = this.deps.photos ? await this.deps.photos.forClaims(rows.map((r) => r.id), principal) : undefined
+    const media = this.deps.photos
+      ? await this.deps.photos.forClaims(
+          rows.map((r) => r.id),
+          principal,
+        )
+      : undefined
     return rows.map((r) => this.view(r, principal, media?.get(r.id)))
   }
 
@@ -132,7 +137,10 @@ export class ClaimsService {
     return events.map((e) => ({
       seq: e.seq,
       // The buyer's id never reaches a seller, not even through the audit trail.
-      actor: { role: e.actor_role, ...(principal.role === 'seller' && e.actor_role === 'buyer' ? {} : { id: e.actor_id }) },
+      actor: {
+        role: e.actor_role,
+        ...(principal.role === 'seller' && e.actor_role === 'buyer' ? {} : { id: e.actor_id }),
+      },
       action: e.action,
       from_state: e.from_state,
       to_state: e.to_state,
@@ -149,7 +157,12 @@ export class ClaimsService {
    */
   async open(principal: Principal, input: OpenClaimInput, uploads: PhotoUpload[] = []): Promise<ClaimView> {
     if (principal.role !== 'buyer') {
-      throw new DomainError({ status: 403, slug: 'action-forbidden', title: 'Action not permitted', detail: 'only buyers open claims' })
+      throw new DomainError({
+        status: 403,
+        slug: 'action-forbidden',
+        title: 'Action not permitted',
+        detail: 'only buyers open claims',
+      })
     }
     if (await isBuyerRestricted(this.deps.db, principal.id)) {
       throw new DomainError({
@@ -169,7 +182,14 @@ export class ClaimsService {
     const { seller_id } = await this.claimableLine(this.deps.db, principal, input, now)
     await moderateActionText(
       { policy: this.deps.policy, clock: this.deps.clock },
-      { db: this.deps.db, party: { role: 'buyer', id: principal.id }, text: input.description, sellerId: seller_id, claimId: null, orderId: input.order_id },
+      {
+        db: this.deps.db,
+        party: { role: 'buyer', id: principal.id },
+        text: input.description,
+        sellerId: seller_id,
+        claimId: null,
+        orderId: input.order_id,
+      },
     )
     let prepared: PreparedPhoto[] = []
     if (uploads.length > 0) {
@@ -183,65 +203,81 @@ export class ClaimsService {
       if (open) throw claimAlreadyOpen()
       prepared = await this.photoService().prepare(uploads)
     }
-    const row = await compensating(this.deps.photos, prepared, () => this.deps.db.transaction().execute(async (tx) => {
-      const line = await this.claimableLine(tx, principal, input, now)
-      const lineTotal = Number(line.unit_price) * line.quantity
-      const policy = machinePolicy(this.deps.policy)
-      const snapshot = initialClaimSnapshot({ line_total: lineTotal, at: now, policy })
-      const names = stateNames(snapshot.value)
-      const created = await claimsRepo
-        .insertClaim(tx, {
-          order_id: input.order_id,
-          line_id: input.line_id,
-          buyer_id: line.buyer_id,
-          seller_id: line.seller_id,
-          sku: line.sku,
-          scheme: line.scheme,
-          currency: line.currency,
-          line_total: lineTotal,
-          reason: input.reason,
-          requested_resolution: input.requested_resolution,
-          description: input.description,
-          state: names.state,
-          arbiter_status: names.arbiter_status,
-          snapshot: storeSnapshot(snapshot),
-          machine_version: MACHINE_VERSION,
-          version: 1,
+    const row = await compensating(this.deps.photos, prepared, () =>
+      this.deps.db.transaction().execute(async (tx) => {
+        const line = await this.claimableLine(tx, principal, input, now)
+        const lineTotal = Number(line.unit_price) * line.quantity
+        const policy = machinePolicy(this.deps.policy)
+        const snapshot = initialClaimSnapshot({ line_total: lineTotal, at: now, policy })
+        const names = stateNames(snapshot.value)
+        const created = await claimsRepo
+          .insertClaim(tx, {
+            order_id: input.order_id,
+            line_id: input.line_id,
+            buyer_id: line.buyer_id,
+            seller_id: line.seller_id,
+            sku: line.sku,
+            scheme: line.scheme,
+            currency: line.currency,
+            line_total: lineTotal,
+            reason: input.reason,
+            requested_resolution: input.requested_resolution,
+            description: input.description,
+            state: names.state,
+            arbiter_status: names.arbiter_status,
+            snapshot: storeSnapshot(snapshot),
+            machine_version: MACHINE_VERSION,
+            version: 1,
+            created_at: new Date(now),
+            updated_at: new Date(now),
+            next_due_at: nextDue(snapshot.context.deadlines),
+          })
+          .catch((err: { code?: string; constraint?: string }) => {
+            if (err.code === '23505' && err.constraint === 'claims_one_open_per_line') throw claimAlreadyOpen()
+            throw err
+          })
+        await this.deps.photos?.attach(
+          tx,
+          { claimId: created.id, uploader: { role: 'buyer', id: principal.id } },
+          prepared,
+        )
+        await claimsRepo.appendEvent(tx, {
+          claim_id: created.id,
+          seq: 1,
+          actor_role: 'buyer',
+          actor_id: principal.id,
+          action: 'open',
+          from_state: null,
+          to_state: names.state,
+          payload: { ...input },
           created_at: new Date(now),
-          updated_at: new Date(now),
-          next_due_at: nextDue(snapshot.context.deadlines),
         })
-        .catch((err: { code?: string; constraint?: string }) => {
-          if (err.code === '23505' && err.constraint === 'claims_one_open_per_line') throw claimAlreadyOpen()
-          throw err
+        const fresh = await replaceDeadlines(tx, created.id, 1, [], snapshot.context.deadlines, new Date(now))
+        await this.scheduleDeadlines(tx, fresh)
+        const threadId = await ensureThread(
+          tx,
+          { order_id: input.order_id, buyer_id: line.buyer_id, seller_id: line.seller_id },
+          true,
+        )
+        await postMessage(tx, {
+          thread_id: threadId,
+          sender_role: 'system',
+          sender_id: 'claimdesk',
+          kind: 'claim_card',
+          text: `Claim opened: ${input.reason.replaceAll('_', ' ')} — ${input.description}`,
+          claim_id: created.id,
+          payload: {
+            claim_id: created.id,
+            line_id: input.line_id,
+            sku: line.sku,
+            reason: input.reason,
+            requested_resolution: input.requested_resolution,
+          },
+          created_at: new Date(now),
         })
-      await this.deps.photos?.attach(tx, { claimId: created.id, uploader: { role: 'buyer', id: principal.id } }, prepared)
-      await claimsRepo.appendEvent(tx, {
-        claim_id: created.id,
-        seq: 1,
-        actor_role: 'buyer',
-        actor_id: principal.id,
-        action: 'open',
-        from_state: null,
-        to_state: names.state,
-        payload: { ...input },
-        created_at: new Date(now),
-      })
-      const fresh = await replaceDeadlines(tx, created.id, 1, [], snapshot.context.deadlines, new Date(now))
-      await this.scheduleDeadlines(tx, fresh)
-      const threadId = await ensureThread(tx, { order_id: input.order_id, buyer_id: line.buyer_id, seller_id: line.seller_id }, true)
-      await postMessage(tx, {
-        thread_id: threadId,
-        sender_role: 'system',
-        sender_id: 'claimdesk',
-        kind: 'claim_card',
-        text: `Claim opened: ${input.reason.replaceAll('_', ' ')} — ${input.description}`,
-        claim_id: created.id,
-        payload: { claim_id: created.id, line_id: input.line_id, sku: line.sku, reason: input.reason, requested_resolution: input.requested_resolution },
-        created_at: new Date(now),
-      })
-      return created
-    }))
+        return created
+      }),
+    )
     return this.viewOne(row, principal)
   }
 
@@ -257,10 +293,20 @@ export class ClaimsService {
       .executeTakeFirst()
     if (!line || line.buyer_id !== principal.id) throw notFound('order line')
     if (!line.delivered_at || line.delivered_at.getTime() > now) {
-      throw new DomainError({ status: 422, slug: 'line-not-delivered', title: 'Line not delivered', detail: 'a claim needs a delivered order line' })
+      throw new DomainError({
+        status: 422,
+        slug: 'line-not-delivered',
+        title: 'Line not delivered',
+        detail: 'a claim needs a delivered order line',
+      })
     }
     if (now - line.delivered_at.getTime() > this.deps.policy.claim_window) {
-      throw new DomainError({ status: 422, slug: 'claim-window-passed', title: 'Claim window passed', detail: 'the claim window for this order line has passed' })
+      throw new DomainError({
+        status: 422,
+        slug: 'claim-window-passed',
+        title: 'Claim window passed',
+        detail: 'the claim window for this order line has passed',
+      })
     }
     return line
   }
@@ -275,7 +321,10 @@ export class ClaimsService {
     const max = this.deps.policy.photos_per_claim_max
     const has = await this.photoService().countForClaim(db, claimId)
     if (has + adding > max) {
-      throw tooManyPhotos(max, `the claim has ${has} photo${has === 1 ? '' : 's'}; at most ${max} are allowed, so ${Math.max(0, max - has)} more may be added`)
+      throw tooManyPhotos(
+        max,
+        `the claim has ${has} photo${has === 1 ? '' : 's'}; at most ${max} are allowed, so ${Math.max(0, max - has)} more may be added`,
+      )
     }
   }
 
@@ -285,7 +334,8 @@ export class ClaimsService {
    * transaction (the pool's), so the ledger keeps it.
    */
   private async moderateFreeText(principal: Principal, claim: ClaimRow, body: ActionBody): Promise<void> {
-    const text = body.action === 'provide_info' ? body.text : MODERATED_COMMENTS.has(body.action) ? body.comment : undefined
+    const text =
+      body.action === 'provide_info' ? body.text : MODERATED_COMMENTS.has(body.action) ? body.comment : undefined
     if (!text) return
     await moderateActionText(
       { policy: this.deps.policy, clock: this.deps.clock },
@@ -300,7 +350,13 @@ export class ClaimsService {
   }
 
   /** An action from a party over the API. */
-  async act(principal: Principal, id: string, body: ActionBody, expectedVersion?: number, uploads: PhotoUpload[] = []): Promise<ClaimView> {
+  async act(
+    principal: Principal,
+    id: string,
+    body: ActionBody,
+    expectedVersion?: number,
+    uploads: PhotoUpload[] = [],
+  ): Promise<ClaimView> {
     const actor = actorOf(principal)
     const admit = (current: ClaimRow | undefined): ClaimRow => {
       if (!current || !this.canSee(principal, current)) throw notFound('claim')
@@ -338,23 +394,37 @@ export class ClaimsService {
       prepared = await this.photoService().prepare(uploads)
     }
     const row = await compensating(this.deps.photos, prepared, () =>
-      this.retryOnConflict(first, async (current) => {
-        if (prepared.length === 0 && !sanctions) return this.applyTransition(this.deps.db, current, actor, params)
-        // Photos and sanctions are written with the transition, in one transaction.
-        return this.deps.db.transaction().execute(async (tx) => {
-          const updated = await this.applyTransition(tx, current, actor, params)
-          if (!updated) return undefined
-          if (sanctions && params.type === 'decide') {
-            const at = new Date(this.deps.clock.now())
-            await applyArbiterSanctions(tx, { claim: current, arbiterId: principal.id, sanctions, comment: params.comment, at })
-          }
-          if (prepared.length === 0) return updated
-          // The update holds the claim's row lock: concurrent uploads to one claim cannot both pass the count.
-          await this.checkPhotoRoom(tx, current.id, prepared.length)
-          await this.photoService().attach(tx, { claimId: current.id, uploader: { role: principal.role, id: principal.id } }, prepared)
-          return { ...updated, has_photos: true }
-        })
-      }, async () => admit(await claimsRepo.findClaim(this.deps.db, id))),
+      this.retryOnConflict(
+        first,
+        async (current) => {
+          if (prepared.length === 0 && !sanctions) return this.applyTransition(this.deps.db, current, actor, params)
+          // Photos and sanctions are written with the transition, in one transaction.
+          return this.deps.db.transaction().execute(async (tx) => {
+            const updated = await this.applyTransition(tx, current, actor, params)
+            if (!updated) return undefined
+            if (sanctions && params.type === 'decide') {
+              const at = new Date(this.deps.clock.now())
+              await applyArbiterSanctions(tx, {
+                claim: current,
+                arbiterId: principal.id,
+                sanctions,
+                comment: params.comment,
+                at,
+              })
+            }
+            if (prepared.length === 0) return updated
+            // The update holds the claim's row lock: concurrent uploads to one claim cannot both pass the count.
+            await this.checkPhotoRoom(tx, current.id, prepared.length)
+            await this.photoService().attach(
+              tx,
+              { claimId: current.id, uploader: { role: principal.role, id: principal.id } },
+              prepared,
+            )
+            return { ...updated, has_photos: true }
+          })
+        },
+        async () => admit(await claimsRepo.findClaim(this.deps.db, id)),
+      ),
     )
     const { has_photos, ...claim } = row
     return has_photos ? this.viewOne(claim, principal) : this.view(claim, principal)
@@ -405,7 +475,13 @@ export class ClaimsService {
     for (let tries = 1; typeof found !== 'string'; tries++) {
       const { claim, deadline } = found
       const params = { type: 'deadline_expired', kind: deadline.kind } as ClaimEventParams
-      const applied = await this.applyTransition(this.deps.db, claim, { role: 'system', id: 'deadline-worker' }, params, deadlineId)
+      const applied = await this.applyTransition(
+        this.deps.db,
+        claim,
+        { role: 'system', id: 'deadline-worker' },
+        params,
+        deadlineId,
+      )
       if (applied) {
         observeDeadlineLateness(deadline.kind, deadline.due_at.getTime(), this.deps.clock.now())
         return 'applied'
@@ -437,8 +513,17 @@ export class ClaimsService {
       if (dueAt - this.deps.policy.reminder_before > now) return 'not_due'
       const claim = await claimsRepo.findClaim(tx, deadline.claim_id)
       if (!claim) return 'stale'
-      const threadId = await ensureThread(tx, { order_id: claim.order_id, buyer_id: claim.buyer_id, seller_id: claim.seller_id }, true)
-      const payload = { claim_id: claim.id, deadline_id: deadline.id, kind: deadline.kind, due_at: deadline.due_at.toISOString() }
+      const threadId = await ensureThread(
+        tx,
+        { order_id: claim.order_id, buyer_id: claim.buyer_id, seller_id: claim.seller_id },
+        true,
+      )
+      const payload = {
+        claim_id: claim.id,
+        deadline_id: deadline.id,
+        kind: deadline.kind,
+        due_at: deadline.due_at.toISOString(),
+      }
       await postMessage(tx, {
         thread_id: threadId,
         sender_role: 'system',
@@ -449,7 +534,11 @@ export class ClaimsService {
         payload: { ...payload, reminder: true },
         created_at: new Date(now),
       })
-      await tx.updateTable('deadlines').set({ reminded_at: new Date(now) }).where('id', '=', deadline.id).execute()
+      await tx
+        .updateTable('deadlines')
+        .set({ reminded_at: new Date(now) })
+        .where('id', '=', deadline.id)
+        .execute()
       return 'sent'
     })
   }
@@ -465,7 +554,12 @@ export class ClaimsService {
     query: { assignee?: 'me' | 'unassigned'; overdue?: boolean; limit: number; cursor?: string },
   ) {
     if (principal.role !== 'arbiter') {
-      throw new DomainError({ status: 403, slug: 'action-forbidden', title: 'Action not permitted', detail: 'only arbiters read the arbiter queue' })
+      throw new DomainError({
+        status: 403,
+        slug: 'action-forbidden',
+        title: 'Action not permitted',
+        detail: 'only arbiters read the arbiter queue',
+      })
     }
     let q = this.deps.db.selectFrom('claims').selectAll().where('state', '=', 'escalated')
     if (query.assignee === 'me') q = q.where('assignee', '=', principal.id)
@@ -490,7 +584,14 @@ export class ClaimsService {
     return {
       items: await this.views(page, principal),
       next_cursor: more
-        ? Buffer.from(JSON.stringify({ o: last.overdue, p: last.priority, e: (last.escalated_at ?? last.updated_at).toISOString(), i: last.id })).toString('base64url')
+        ? Buffer.from(
+            JSON.stringify({
+              o: last.overdue,
+              p: last.priority,
+              e: (last.escalated_at ?? last.updated_at).toISOString(),
+              i: last.id,
+            }),
+          ).toString('base64url')
         : null,
     }
   }
@@ -550,7 +651,11 @@ export class ClaimsService {
         action: params.type,
         from_state: from.state,
         to_state: to.state,
-        payload: { ...params, type: undefined, ...(from.arbiter_status !== to.arbiter_status ? { arbiter_status: to.arbiter_status } : {}) },
+        payload: {
+          ...params,
+          type: undefined,
+          ...(from.arbiter_status !== to.arbiter_status ? { arbiter_status: to.arbiter_status } : {}),
+        },
         created_at: new Date(now),
       },
       droppedKinds: before.context.deadlines.filter((d) => !ctx.deadlines.some((a) => same(a, d))).map((d) => d.kind),

@@ -31,7 +31,12 @@ export async function replaceDeadlines(
   const dropped = before.filter((d) => !after.some((a) => same(a, d)))
   const fresh = after.filter((d) => !before.some((b) => same(b, d)))
   if (fired !== undefined) {
-    await db.updateTable('deadlines').set({ status: 'fired', settled_at: now }).where('id', '=', fired).where('status', '=', 'pending').execute()
+    await db
+      .updateTable('deadlines')
+      .set({ status: 'fired', settled_at: now })
+      .where('id', '=', fired)
+      .where('status', '=', 'pending')
+      .execute()
   }
   if (dropped.length > 0) {
     await db
@@ -39,13 +44,25 @@ export async function replaceDeadlines(
       .set({ status: 'cancelled', settled_at: now })
       .where('claim_id', '=', claimId)
       .where('status', '=', 'pending')
-      .where('kind', 'in', dropped.map((d) => d.kind))
+      .where(
+        'kind',
+        'in',
+        dropped.map((d) => d.kind),
+      )
       .execute()
   }
   if (fresh.length === 0) return []
   return db
     .insertInto('deadlines')
-    .values(fresh.map((d) => ({ claim_id: claimId, kind: d.kind, due_at: new Date(d.due_at), on_expiry: d.on_expiry, claim_version: claimVersion })))
+    .values(
+      fresh.map((d) => ({
+        claim_id: claimId,
+        kind: d.kind,
+        due_at: new Date(d.due_at),
+        on_expiry: d.on_expiry,
+        claim_version: claimVersion,
+      })),
+    )
     .returning(['id', 'claim_id', 'kind', 'due_at', 'on_expiry', 'status'])
     .execute()
 }

@@ -9,7 +9,9 @@ export function transitionText(params: ClaimEventParams, from: string, to: strin
     case 'request_info':
       return `More information was requested: ${params.comment}`
     case 'approve_refund':
-      return params.with_return ? 'The seller approved a refund; please ship the item back.' : 'The seller approved a refund.'
+      return params.with_return
+        ? 'The seller approved a refund; please ship the item back.'
+        : 'The seller approved a refund.'
     case 'offer_compensation':
       return `The seller offered compensation of${money(params.amount, currency)}.`
     case 'offer_partial_delivery':

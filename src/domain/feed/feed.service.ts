@@ -53,7 +53,9 @@ export const FEED_START: FeedPosition = { txid: '0', id: '0' }
 export type FeedScope = { role: 'buyer' | 'seller'; id: string } | { role: 'all' }
 
 export function scopeOf(principal: { role: PrincipalRole; id: string }): FeedScope {
-  return principal.role === 'buyer' || principal.role === 'seller' ? { role: principal.role, id: principal.id } : { role: 'all' }
+  return principal.role === 'buyer' || principal.role === 'seller'
+    ? { role: principal.role, id: principal.id }
+    : { role: 'all' }
 }
 
 export function encodeCursor(p: FeedPosition): string {
@@ -245,7 +247,13 @@ export function eventView(row: FeedRow, viewer: Viewer, pseudonymSecret: string)
     default:
       data = {}
   }
-  return { id: row.id, type: row.type, occurred_at: new Date(row.occurred_at).toISOString(), claim_id: row.claim_id, data }
+  return {
+    id: row.id,
+    type: row.type,
+    occurred_at: new Date(row.occurred_at).toISOString(),
+    claim_id: row.claim_id,
+    data,
+  }
 }
 
 export interface FeedServiceDeps {
@@ -267,13 +275,22 @@ export interface FeedPage {
 export class FeedService {
   constructor(private readonly deps: FeedServiceDeps) {}
 
-  async read(principal: Principal, query: { after?: string | undefined; limit: number; types?: readonly string[] | undefined }): Promise<FeedPage> {
+  async read(
+    principal: Principal,
+    query: { after?: string | undefined; limit: number; types?: readonly string[] | undefined },
+  ): Promise<FeedPage> {
     if (query.types) {
       const unknown = query.types.filter((t) => t !== '*' && !(FEED_EVENT_TYPES as readonly string[]).includes(t))
-      if (unknown.length > 0) throw validation(`unknown event types: ${unknown.join(', ')}`, { field: 'types', allowed: FEED_EVENT_TYPES })
+      if (unknown.length > 0)
+        throw validation(`unknown event types: ${unknown.join(', ')}`, { field: 'types', allowed: FEED_EVENT_TYPES })
     }
     const after = query.after ? decodeCursor(query.after) : FEED_START
-    const { rows, head } = await readFeed(this.deps.db, { after, scope: scopeOf(principal), limit: query.limit + 1, types: query.types })
+    const { rows, head } = await readFeed(this.deps.db, {
+      after,
+      scope: scopeOf(principal),
+      limit: query.limit + 1,
+      types: query.types,
+    })
     // Checked after the read: a prune that committed before it has recorded
     // its position by now, so a page with a gap is never returned.
     const pruned = query.after ? await prunedThrough(this.deps.db) : null
@@ -282,7 +299,8 @@ export class FeedService {
         status: 410,
         slug: 'cursor-expired',
         title: 'Cursor expired',
-        detail: 'events after this cursor were pruned (policy feed_retention); read again from the start, without `after`, and skip the event ids already seen',
+        detail:
+          'events after this cursor were pruned (policy feed_retention); read again from the start, without `after`, and skip the event ids already seen',
       })
     }
     const page = rows.slice(0, query.limit)

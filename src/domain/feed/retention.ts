@@ -92,6 +92,9 @@ export async function pruneDeliveries(db: Db, retentionMs: number, batchSize = 1
 
 /** The position at or before which feed events may have been pruned; null while none was. */
 export async function prunedThrough(db: DbOrTx): Promise<FeedPosition | null> {
-  const row = await db.selectFrom('feed_pruned').select([sql<string>`txid::text`.as('txid'), 'event_id']).executeTakeFirst()
+  const row = await db
+    .selectFrom('feed_pruned')
+    .select([sql<string>`txid::text`.as('txid'), 'event_id'])
+    .executeTakeFirst()
   return row ? { txid: row.txid, id: String(row.event_id) } : null
 }

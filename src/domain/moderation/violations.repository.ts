@@ -38,10 +38,19 @@ function filtered(db: DbOrTx, f: ViolationFilter) {
   return q
 }
 
-export async function listViolations(db: DbOrTx, f: ViolationFilter, page: { limit: number; before?: { created_at: string; id: string } }) {
+export async function listViolations(
+  db: DbOrTx,
+  f: ViolationFilter,
+  page: { limit: number; before?: { created_at: string; id: string } },
+) {
   let q = filtered(db, f).selectAll()
-  if (page.before) q = q.where(sql<boolean>`(created_at, id) < (${page.before.created_at}::timestamptz, ${page.before.id}::uuid)`)
-  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).execute()
+  if (page.before)
+    q = q.where(sql<boolean>`(created_at, id) < (${page.before.created_at}::timestamptz, ${page.before.id}::uuid)`)
+  return q
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1)
+    .execute()
 }
 
 /** Ledger totals over the filter (status aside): fines in force and fines refunded by cancellation. */
@@ -54,7 +63,12 @@ export async function violationTotals(db: DbOrTx, f: ViolationFilter) {
       sql<string>`coalesce(sum(fine_amount) filter (where status = 'cancelled'), 0)`.as('refunded'),
     ])
     .executeTakeFirstOrThrow()
-  return { recorded: Number(row.recorded), fines: Number(row.fines), cancelled: Number(row.cancelled), refunded: Number(row.refunded) }
+  return {
+    recorded: Number(row.recorded),
+    fines: Number(row.fines),
+    cancelled: Number(row.cancelled),
+    refunded: Number(row.refunded),
+  }
 }
 
 export async function findViolationForUpdate(db: DbOrTx, id: string) {
@@ -127,8 +141,13 @@ export async function listSanctions(
   if (f.kind !== undefined) q = q.where('kind', '=', f.kind)
   if (f.party_role !== undefined) q = q.where('party_role', '=', f.party_role)
   if (f.party_id !== undefined) q = q.where('party_id', '=', f.party_id)
-  if (page.before) q = q.where(sql<boolean>`(created_at, id) < (${page.before.created_at}::timestamptz, ${page.before.id}::uuid)`)
-  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).execute()
+  if (page.before)
+    q = q.where(sql<boolean>`(created_at, id) < (${page.before.created_at}::timestamptz, ${page.before.id}::uuid)`)
+  return q
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1)
+    .execute()
 }
 
 export async function findSanctionForUpdate(db: DbOrTx, id: string) {
@@ -138,7 +157,13 @@ export async function findSanctionForUpdate(db: DbOrTx, id: string) {
 export async function updateSanction(
   db: DbOrTx,
   id: string,
-  changes: { status: SanctionStatus; reviewed_by: string; reviewed_at: Date; review_comment: string | null; ended_at: Date | null },
+  changes: {
+    status: SanctionStatus
+    reviewed_by: string
+    reviewed_at: Date
+    review_comment: string | null
+    ended_at: Date | null
+  },
 ) {
   return db.updateTable('sanctions').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
 }

@@ -54,7 +54,8 @@ export async function allowedDomains(db: DbOrTx, policy: Policy, sellerId: strin
 }
 
 function fineFor(policy: Policy, role: PartyRole, rule: Violation['rule']): number {
-  const fines: Partial<Record<string, number>> = role === 'seller' ? policy.seller_fines : role === 'buyer' ? policy.buyer_fines : {}
+  const fines: Partial<Record<string, number>> =
+    role === 'seller' ? policy.seller_fines : role === 'buyer' ? policy.buyer_fines : {}
   return fines[rule] ?? 0
 }
 
@@ -217,12 +218,18 @@ export async function moderateActionText(deps: ModerationDeps, input: ActionText
   const result =
     onPlatform.violations.length === 0
       ? onPlatform
-      : moderate(input.text, { senderRole: input.party.role, allowedDomains: await allowedDomains(input.db, deps.policy, input.sellerId) })
+      : moderate(input.text, {
+          senderRole: input.party.role,
+          allowedDomains: await allowedDomains(input.db, deps.policy, input.sellerId),
+        })
   if (result.verdict !== 'block') return result
   const write = async (tx: DbOrTx) => {
     let threadId = input.threadId ?? null
     if (threadId === null) {
-      const claim = input.claimId === null ? undefined : await tx.selectFrom('claims').select('order_id').where('id', '=', input.claimId).executeTakeFirst()
+      const claim =
+        input.claimId === null
+          ? undefined
+          : await tx.selectFrom('claims').select('order_id').where('id', '=', input.claimId).executeTakeFirst()
       const orderId = claim?.order_id ?? input.orderId
       threadId = orderId === undefined ? null : ((await chatRepo.findThreadByOrder(tx, orderId))?.id ?? null)
     }
@@ -308,7 +315,10 @@ export interface ViolationQuery {
 
 export type SanctionDecision = 'confirm' | 'cancel' | 'lift'
 
-const SANCTION_DECISIONS: Record<SanctionDecision, { from: SanctionRow['status'][]; to: SanctionRow['status']; ends: boolean }> = {
+const SANCTION_DECISIONS: Record<
+  SanctionDecision,
+  { from: SanctionRow['status'][]; to: SanctionRow['status']; ends: boolean }
+> = {
   confirm: { from: ['pending_review'], to: 'confirmed', ends: false },
   cancel: { from: ['pending_review'], to: 'cancelled', ends: true },
   lift: { from: ['pending_review', 'confirmed'], to: 'lifted', ends: true },
@@ -338,7 +348,10 @@ export class ViolationsService {
       throw forbidden('arbiters and the parties themselves read the violations ledger')
     }
     const before = query.cursor ? decodeTimeCursor(query.cursor) : undefined
-    const rows = await repo.listViolations(this.deps.db, filter, { limit: query.limit, before: before && { created_at: before.at, id: before.id } })
+    const rows = await repo.listViolations(this.deps.db, filter, {
+      limit: query.limit,
+      before: before && { created_at: before.at, id: before.id },
+    })
     const { page, next_cursor } = paginate(rows, query.limit, (last) => timeCursor(last.created_at, last.id))
     const totals = await repo.violationTotals(this.deps.db, filter)
     return {
@@ -361,7 +374,9 @@ export class ViolationsService {
       const current = await repo.findViolationForUpdate(tx, id)
       if (!current) throw notFound('violation')
       if (current.status !== 'recorded') {
-        throw stateConflict('violation-already-cancelled', 'this violation is already cancelled', { status: current.status })
+        throw stateConflict('violation-already-cancelled', 'this violation is already cancelled', {
+          status: current.status,
+        })
       }
       return repo.cancelViolation(tx, id, principal.id, reason ?? null, now)
     })
@@ -370,11 +385,21 @@ export class ViolationsService {
 
   async listSanctions(
     principal: Principal,
-    query: { status?: SanctionRow['status']; kind?: SanctionRow['kind']; party_role?: string; party_id?: string; limit: number; cursor?: string },
+    query: {
+      status?: SanctionRow['status']
+      kind?: SanctionRow['kind']
+      party_role?: string
+      party_id?: string
+      limit: number
+      cursor?: string
+    },
   ) {
     arbiterOnly(principal, 'review sanctions')
     const before = query.cursor ? decodeTimeCursor(query.cursor) : undefined
-    const rows = await repo.listSanctions(this.deps.db, query, { limit: query.limit, before: before && { created_at: before.at, id: before.id } })
+    const rows = await repo.listSanctions(this.deps.db, query, {
+      limit: query.limit,
+      before: before && { created_at: before.at, id: before.id },
+    })
     const { page, next_cursor } = paginate(rows, query.limit, (last) => timeCursor(last.created_at, last.id))
     return { items: page.map(sanctionView), next_cursor }
   }
@@ -388,9 +413,13 @@ export class ViolationsService {
       const current = await repo.findSanctionForUpdate(tx, id)
       if (!current) throw notFound('sanction')
       if (!rule.from.includes(current.status)) {
-        throw stateConflict('sanction-state-conflict', `a ${current.status} sanction cannot be ${decision === 'cancel' ? 'cancelled' : decision + 'ed'}`, {
-          status: current.status,
-        })
+        throw stateConflict(
+          'sanction-state-conflict',
+          `a ${current.status} sanction cannot be ${decision === 'cancel' ? 'cancelled' : decision + 'ed'}`,
+          {
+            status: current.status,
+          },
+        )
       }
       return repo.updateSanction(tx, id, {
         status: rule.to,
@@ -404,7 +433,17 @@ export class ViolationsService {
   }
 
   /** Refused attempts, kept for arbiters. */
-  async listBlocked(principal: Principal, query: { thread_id?: string; claim_id?: string; sender_role?: string; sender_id?: string; limit: number; cursor?: string }) {
+  async listBlocked(
+    principal: Principal,
+    query: {
+      thread_id?: string
+      claim_id?: string
+      sender_role?: string
+      sender_id?: string
+      limit: number
+      cursor?: string
+    },
+  ) {
     arbiterOnly(principal, 'read refused messages')
     const before = query.cursor ? decodeIdCursor(query.cursor) : undefined
     const rows = await chatRepo.listBlocked(this.deps.db, query, { limit: query.limit, before })
@@ -425,13 +464,20 @@ export class ViolationsService {
   }
 
   /** Delivered messages the engine was unsure about (verdict `review`). */
-  async listFlags(principal: Principal, query: { status?: 'open' | 'confirmed' | 'dismissed'; limit: number; cursor?: string }) {
+  async listFlags(
+    principal: Principal,
+    query: { status?: 'open' | 'confirmed' | 'dismissed'; limit: number; cursor?: string },
+  ) {
     arbiterOnly(principal, 'review flagged messages')
     const before = query.cursor ? decodeTimeCursor(query.cursor) : undefined
-    const rows = await chatRepo.listFlags(this.deps.db, { status: query.status ?? 'open' }, {
-      limit: query.limit,
-      before: before && { created_at: before.at, id: before.id },
-    })
+    const rows = await chatRepo.listFlags(
+      this.deps.db,
+      { status: query.status ?? 'open' },
+      {
+        limit: query.limit,
+        before: before && { created_at: before.at, id: before.id },
+      },
+    )
     const { page, next_cursor } = paginate(rows, query.limit, (last) => timeCursor(last.created_at, last.id))
     return {
       items: page.map((f) => ({
@@ -457,7 +503,8 @@ export class ViolationsService {
     return this.deps.db.transaction().execute(async (tx) => {
       const flag = await chatRepo.findFlagForUpdate(tx, id)
       if (!flag) throw notFound('flag')
-      if (flag.status !== 'open') throw stateConflict('flag-already-reviewed', `this flag was already ${flag.status}`, { status: flag.status })
+      if (flag.status !== 'open')
+        throw stateConflict('flag-already-reviewed', `this flag was already ${flag.status}`, { status: flag.status })
       let recorded: ViolationRow[] = []
       let sanction: SanctionRow | null = null
       if (decision === 'confirm') {
@@ -482,13 +529,20 @@ export class ViolationsService {
     })
   }
 
-  async listAbuseReports(principal: Principal, query: { status?: 'open' | 'upheld' | 'dismissed'; limit: number; cursor?: string }) {
+  async listAbuseReports(
+    principal: Principal,
+    query: { status?: 'open' | 'upheld' | 'dismissed'; limit: number; cursor?: string },
+  ) {
     arbiterOnly(principal, 'read abuse reports')
     const before = query.cursor ? decodeTimeCursor(query.cursor) : undefined
-    const rows = await chatRepo.listAbuseReports(this.deps.db, { status: query.status }, {
-      limit: query.limit,
-      before: before && { created_at: before.at, id: before.id },
-    })
+    const rows = await chatRepo.listAbuseReports(
+      this.deps.db,
+      { status: query.status },
+      {
+        limit: query.limit,
+        before: before && { created_at: before.at, id: before.id },
+      },
+    )
     const { page, next_cursor } = paginate(rows, query.limit, (last) => timeCursor(last.created_at, last.id))
     return {
       items: page.map((r) => ({
@@ -501,11 +555,19 @@ export class ViolationsService {
 
   async closeAbuseReport(principal: Principal, id: string, outcome: 'upheld' | 'dismissed') {
     arbiterOnly(principal, 'close abuse reports')
-    const row = await chatRepo.closeAbuseReport(this.deps.db, id, outcome, principal.id, new Date(this.deps.clock.now()))
+    const row = await chatRepo.closeAbuseReport(
+      this.deps.db,
+      id,
+      outcome,
+      principal.id,
+      new Date(this.deps.clock.now()),
+    )
     if (row) return abuseReportView(row, principal, this.deps.pseudonymSecret)
     const existing = await chatRepo.findAbuseReport(this.deps.db, id)
     if (!existing) throw notFound('abuse report')
-    throw stateConflict('abuse-report-closed', `this report was already ${existing.status}`, { status: existing.status })
+    throw stateConflict('abuse-report-closed', `this report was already ${existing.status}`, {
+      status: existing.status,
+    })
   }
 }
 

@@ -32,10 +32,20 @@ export class OrdersService {
   async register(input: OrderInput): Promise<{ order: OrderView; created: boolean }> {
     const ids = new Set(input.lines.map((l) => l.id))
     if (ids.size !== input.lines.length) {
-      throw new DomainError({ status: 422, slug: 'validation-failed', title: 'Validation failed', detail: 'line ids must be unique within an order' })
+      throw new DomainError({
+        status: 422,
+        slug: 'validation-failed',
+        title: 'Validation failed',
+        detail: 'line ids must be unique within an order',
+      })
     }
     return this.db.transaction().execute(async (tx) => {
-      const existing = await tx.selectFrom('orders').selectAll().where('id', '=', input.id).forUpdate().executeTakeFirst()
+      const existing = await tx
+        .selectFrom('orders')
+        .selectAll()
+        .where('id', '=', input.id)
+        .forUpdate()
+        .executeTakeFirst()
       if (existing && (existing.buyer_id !== input.buyer_id || existing.seller_id !== input.seller_id)) {
         throw new DomainError({
           status: 409,
@@ -112,6 +122,12 @@ function toView(order: OrderRow, lines: OrderLineRow[], showBuyer: boolean): Ord
     scheme: order.scheme,
     currency: order.currency,
     delivered_at: order.delivered_at ? order.delivered_at.toISOString() : null,
-    lines: lines.map((l) => ({ id: l.id, sku: l.sku, title: l.title, quantity: l.quantity, unit_price: Number(l.unit_price) })),
+    lines: lines.map((l) => ({
+      id: l.id,
+      sku: l.sku,
+      title: l.title,
+      quantity: l.quantity,
+      unit_price: Number(l.unit_price),
+    })),
   }
 }

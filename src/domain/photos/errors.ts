@@ -61,7 +61,12 @@ export const unknownFileField = (name: string): DomainError =>
   })
 
 export const tooManyFields = (): DomainError =>
-  new DomainError({ status: 413, slug: 'too-many-fields', title: 'Too many form fields', detail: 'the form has more fields than any request takes' })
+  new DomainError({
+    status: 413,
+    slug: 'too-many-fields',
+    title: 'Too many form fields',
+    detail: 'the form has more fields than any request takes',
+  })
 
 export const fieldTooLarge = (name: string, bytesMax: number): DomainError =>
   new DomainError({

@@ -17,7 +17,13 @@ import type { PhotoRow } from '../../db/schema.js'
 import type { Policy } from '../../config/policy.js'
 import type { Principal } from '../../auth/principal.js'
 import { DomainError, notFound } from '../../shared/errors.js'
-import { processPhoto, VARIANT_NAMES, type PhotoStorage, type ProcessedPhoto, type VariantName } from './pipeline/index.js'
+import {
+  processPhoto,
+  VARIANT_NAMES,
+  type PhotoStorage,
+  type ProcessedPhoto,
+  type VariantName,
+} from './pipeline/index.js'
 import { forUpload } from './errors.js'
 import { phashKeys, phashProbeKeys } from './reuse.js'
 
@@ -137,7 +143,8 @@ export class PhotosService {
     const keys = prepared.flatMap((p) => VARIANT_NAMES.map((v) => p.variants[v].key))
     const results = await Promise.allSettled(keys.map((key) => this.deps.storage.delete(key)))
     results.forEach((r, i) => {
-      if (r.status === 'rejected') this.deps.log?.error({ err: r.reason, key: keys[i] }, 'photo compensation: delete failed, file orphaned')
+      if (r.status === 'rejected')
+        this.deps.log?.error({ err: r.reason, key: keys[i] }, 'photo compensation: delete failed, file orphaned')
     })
   }
 
@@ -333,7 +340,14 @@ export class PhotosService {
       .leftJoin('messages', 'messages.id', 'photos.message_id')
       .leftJoin('threads', 'threads.id', 'messages.thread_id')
       .leftJoin('claims', 'claims.id', 'photos.claim_id')
-      .select(['photos.id', 'photos.sha256', 'photos.mime', 'photos.full_key', 'photos.preview_key', 'photos.thumb_key'])
+      .select([
+        'photos.id',
+        'photos.sha256',
+        'photos.mime',
+        'photos.full_key',
+        'photos.preview_key',
+        'photos.thumb_key',
+      ])
       .select((eb) => [
         eb.fn.coalesce('threads.buyer_id', 'claims.buyer_id').as('buyer_id'),
         eb.fn.coalesce('threads.seller_id', 'claims.seller_id').as('seller_id'),
@@ -392,7 +406,15 @@ function toPrepared(photo: ProcessedPhoto): PreparedPhoto {
       return [v, { key: storageKey(id, v), width, height, bytes }]
     }),
   ) as Record<VariantName, PreparedVariant>
-  return { id, sha256: photo.sha256, phash: photo.phash, format: photo.format, mime: photo.mime, source: photo.source, variants }
+  return {
+    id,
+    sha256: photo.sha256,
+    phash: photo.phash,
+    format: photo.format,
+    mime: photo.mime,
+    source: photo.source,
+    variants,
+  }
 }
 
 export function photoView(row: PhotoRow): PhotoView {

@@ -18,7 +18,8 @@ const BAND_MASK = 0xffff
 const MAX_PROBE_KEYS = 4 * 137
 
 const bandValues = (phash: string): number[] => {
-  if (!/^[0-9a-f]{16}$/.test(phash)) throw new TypeError(`phash must be 16 lowercase hex digits, got ${JSON.stringify(phash)}`)
+  if (!/^[0-9a-f]{16}$/.test(phash))
+    throw new TypeError(`phash must be 16 lowercase hex digits, got ${JSON.stringify(phash)}`)
   return Array.from({ length: BANDS }, (_, band) => Number.parseInt(phash.slice(band * 4, band * 4 + 4), 16))
 }
 

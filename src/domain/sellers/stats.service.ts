@@ -60,7 +60,8 @@ export interface SellerStats {
   daily: { date: string; claims: number }[]
 }
 
-const forbidden = (detail: string) => new DomainError({ status: 403, slug: 'action-forbidden', title: 'Action not permitted', detail })
+const forbidden = (detail: string) =>
+  new DomainError({ status: 403, slug: 'action-forbidden', title: 'Action not permitted', detail })
 
 const ratio = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 10_000) / 10_000)
 
@@ -142,7 +143,8 @@ export class StatsService {
   private period(query: { from?: string; to?: string }): { from: Date; to: Date } {
     const maxDays = this.deps.maxPeriodDays ?? 366
     const to = query.to === undefined ? new Date(this.deps.clock.now()) : new Date(parseInstant(query.to, 'to'))
-    const from = query.from === undefined ? new Date(to.getTime() - 30 * DAY) : new Date(parseInstant(query.from, 'from'))
+    const from =
+      query.from === undefined ? new Date(to.getTime() - 30 * DAY) : new Date(parseInstant(query.from, 'from'))
     if (from >= to) throw validation('"from" must be before "to"', { field: 'from' })
     if (to.getTime() - from.getTime() > maxDays * DAY) {
       throw validation(`the period may be at most ${maxDays} days`, { field: 'from', max_days: maxDays })
@@ -202,8 +204,10 @@ export class StatsService {
       this.deliveredLines(sellerId, from, to),
     ])
     const lines = lineCounts
-    const byCount = <T extends { claims: number }>(key: (x: T) => string) => (a: T, b: T) =>
-      b.claims - a.claims || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)
+    const byCount =
+      <T extends { claims: number }>(key: (x: T) => string) =>
+      (a: T, b: T) =>
+        b.claims - a.claims || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)
     // grouping(reason, sku): 1 = grouped by reason, 2 = by sku, 3 = by day.
     const reasons = groups
       .filter((r) => r.g === 1)
@@ -211,7 +215,9 @@ export class StatsService {
       .sort(byCount((x) => x.reason))
     const allSkus = groups.filter((r) => r.g === 2).map((r) => ({ sku: r.sku, claims: r.claims }))
     const skus = allSkus.sort(byCount((x) => x.sku)).slice(0, skuLimit)
-    const days = groups.filter((r) => r.g === 3).map((r) => ({ day: new Date((r.day ?? 0) * DAY).toISOString().slice(0, 10), claims: r.claims }))
+    const days = groups
+      .filter((r) => r.g === 3)
+      .map((r) => ({ day: new Date((r.day ?? 0) * DAY).toISOString().slice(0, 10), claims: r.claims }))
     const perDay = new Map(days.map((d) => [d.day, d.claims]))
     const daily: SellerStats['daily'] = []
     for (let t = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()); t < to.getTime(); t += DAY) {
@@ -275,7 +281,8 @@ export class StatsService {
             ...(endDay < to.getTime() ? [live(new Date(endDay), to)] : []),
           ]
     const lines = new Map<string, number>()
-    for (const rows of await Promise.all(parts)) for (const r of rows) lines.set(r.sku, (lines.get(r.sku) ?? 0) + r.lines)
+    for (const rows of await Promise.all(parts))
+      for (const r of rows) lines.set(r.sku, (lines.get(r.sku) ?? 0) + r.lines)
     return lines
   }
 
@@ -294,8 +301,13 @@ export class StatsService {
     const compiled = exportQuery(this.deps.db, principal, filters, query.sort ?? 'created_at', now).compile()
     const batch = this.deps.exportBatch ?? 500
     const secret = this.deps.pseudonymSecret
-    const trx = await this.deps.db.startTransaction().setAccessMode('read only').setIsolationLevel('repeatable read').execute()
-    const fetch = async () => (await trx.executeQuery<ExportRow>(CompiledQuery.raw(`fetch forward ${batch} from claims_export`))).rows
+    const trx = await this.deps.db
+      .startTransaction()
+      .setAccessMode('read only')
+      .setIsolationLevel('repeatable read')
+      .execute()
+    const fetch = async () =>
+      (await trx.executeQuery<ExportRow>(CompiledQuery.raw(`fetch forward ${batch} from claims_export`))).rows
     const format = (rows: ExportRow[]) => {
       let out = ''
       for (const r of rows) {
@@ -330,10 +342,15 @@ export class StatsService {
     }
     let first: ExportRow[]
     try {
-      await trx.executeQuery(CompiledQuery.raw(`declare claims_export no scroll cursor for ${compiled.sql}`, [...compiled.parameters]))
+      await trx.executeQuery(
+        CompiledQuery.raw(`declare claims_export no scroll cursor for ${compiled.sql}`, [...compiled.parameters]),
+      )
       first = await fetch()
     } catch (err) {
-      await trx.rollback().execute().catch(() => {})
+      await trx
+        .rollback()
+        .execute()
+        .catch(() => {})
       throw err
     }
     async function* chunks(): AsyncGenerator<string> {
@@ -349,7 +366,11 @@ export class StatsService {
         done = true
       } finally {
         // An error, or the client went away (the stream was destroyed mid-way).
-        if (!done) await trx.rollback().execute().catch(() => {})
+        if (!done)
+          await trx
+            .rollback()
+            .execute()
+            .catch(() => {})
       }
     }
     return Readable.from(chunks(), { objectMode: false })

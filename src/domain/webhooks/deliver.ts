@@ -85,7 +85,12 @@ export async function deliverOnce(ctx: DeliverContext, deliveryId: string, info:
     await ctx.db.transaction().execute(async (tx) => {
       await tx
         .updateTable('webhook_deliveries')
-        .set({ status: 'failed', last_error: 'expired: older than webhook_max_age', completed_at: sql`now()`, updated_at: sql`now()` })
+        .set({
+          status: 'failed',
+          last_error: 'expired: older than webhook_max_age',
+          completed_at: sql`now()`,
+          updated_at: sql`now()`,
+        })
         .where('id', '=', d.id)
         .where('status', '=', 'pending')
         .execute()
@@ -111,8 +116,7 @@ export async function deliverOnce(ctx: DeliverContext, deliveryId: string, info:
   if (!result.ok) webhookFailures.inc()
 
   const final =
-    !result.ok &&
-    (result.unsafe || info.attemptsMade + 1 >= info.maxAttempts || age + info.nextDelayMs > ctx.maxAgeMs)
+    !result.ok && (result.unsafe || info.attemptsMade + 1 >= info.maxAttempts || age + info.nextDelayMs > ctx.maxAgeMs)
   const outcome: DeliverOutcome = result.ok ? 'succeeded' : final ? 'failed' : 'retry'
   await ctx.db.transaction().execute(async (tx) => {
     const row = await tx
@@ -122,7 +126,9 @@ export async function deliverOnce(ctx: DeliverContext, deliveryId: string, info:
         last_status_code: result.statusCode,
         last_error: result.error,
         updated_at: sql`now()`,
-        ...(outcome === 'retry' ? {} : { status: outcome === 'succeeded' ? 'succeeded' : 'failed', completed_at: sql`now()` }),
+        ...(outcome === 'retry'
+          ? {}
+          : { status: outcome === 'succeeded' ? 'succeeded' : 'failed', completed_at: sql`now()` }),
       })
       .where('id', '=', d.id)
       .where('status', '=', 'pending')
@@ -131,12 +137,28 @@ export async function deliverOnce(ctx: DeliverContext, deliveryId: string, info:
     if (!row) return
     await tx
       .insertInto('webhook_attempts')
-      .values({ delivery_id: d.id, attempt: row.attempts, status_code: result.statusCode, duration_ms: result.durationMs, error: result.error })
+      .values({
+        delivery_id: d.id,
+        attempt: row.attempts,
+        status_code: result.statusCode,
+        duration_ms: result.durationMs,
+        error: result.error,
+      })
       .execute()
     if (outcome === 'succeeded') {
-      await tx.updateTable('webhooks').set({ consecutive_failures: 0 }).where('id', '=', d.webhook_id).where('consecutive_failures', '>', 0).execute()
+      await tx
+        .updateTable('webhooks')
+        .set({ consecutive_failures: 0 })
+        .where('id', '=', d.webhook_id)
+        .where('consecutive_failures', '>', 0)
+        .execute()
     } else if (outcome === 'failed') {
-      await countFailure(tx, d.webhook_id, ctx.disableAfter, result.unsafe ? `the URL was refused at delivery: ${result.error}` : null)
+      await countFailure(
+        tx,
+        d.webhook_id,
+        ctx.disableAfter,
+        result.unsafe ? `the URL was refused at delivery: ${result.error}` : null,
+      )
     }
   })
   return outcome

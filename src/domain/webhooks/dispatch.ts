@@ -44,7 +44,9 @@ export async function dispatchOnce(db: Db, batchSize = 500): Promise<{ created: 
         .values(rows.map((r) => ({ webhook_id: w.id, feed_event_id: r.id, event_type: r.type })))
         .onConflict((oc) => oc.columns(['webhook_id', 'feed_event_id']).doNothing())
         .execute()
-      await sql`update webhooks set cursor_txid = ${last.txid}::xid8, cursor_id = ${last.id}::bigint where id = ${w.id}`.execute(tx)
+      await sql`update webhooks set cursor_txid = ${last.txid}::xid8, cursor_id = ${last.id}::bigint where id = ${w.id}`.execute(
+        tx,
+      )
       return rows.length
     })
     created += n

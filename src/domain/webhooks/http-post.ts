@@ -22,15 +22,24 @@ export interface PostOptions {
 
 const RESPONSE_KEEP = 2048
 
-export async function postWebhook(rawUrl: string, body: string, headers: Record<string, string>, opts: PostOptions): Promise<PostResult> {
+export async function postWebhook(
+  rawUrl: string,
+  body: string,
+  headers: Record<string, string>,
+  opts: PostOptions,
+): Promise<PostResult> {
   const started = performance.now()
-  const done = (r: Omit<PostResult, 'durationMs'>): PostResult => ({ ...r, durationMs: Math.round(performance.now() - started) })
+  const done = (r: Omit<PostResult, 'durationMs'>): PostResult => ({
+    ...r,
+    durationMs: Math.round(performance.now() - started),
+  })
   let url: URL
   try {
     // Literal IPs and localhost are refused here; names are re-resolved by the guarded lookup at connect time.
     url = await checkLiteral(rawUrl, opts.allowPrivate)
   } catch (err) {
-    if (err instanceof UnsafeUrlError) return done({ ok: false, statusCode: null, error: `refused: ${err.message}`, unsafe: true })
+    if (err instanceof UnsafeUrlError)
+      return done({ ok: false, statusCode: null, error: `refused: ${err.message}`, unsafe: true })
     return done({ ok: false, statusCode: null, error: (err as Error).message, unsafe: false })
   }
   const client = url.protocol === 'https:' ? https : http
@@ -59,7 +68,12 @@ export async function postWebhook(rawUrl: string, body: string, headers: Record<
         })
         res.on('end', () => {
           const ok = code >= 200 && code < 300
-          finish({ ok, statusCode: code, error: ok ? null : `HTTP ${code}${kept ? `: ${kept.slice(0, 200)}` : ''}`, unsafe: false })
+          finish({
+            ok,
+            statusCode: code,
+            error: ok ? null : `HTTP ${code}${kept ? `: ${kept.slice(0, 200)}` : ''}`,
+            unsafe: false,
+          })
         })
         res.on('error', (err) => finish({ ok: false, statusCode: code, error: err.message, unsafe: false }))
       },
@@ -79,6 +93,7 @@ export async function postWebhook(rawUrl: string, body: string, headers: Record<
 async function checkLiteral(rawUrl: string, allowPrivate: boolean): Promise<URL> {
   const url = new URL(rawUrl)
   const host = hostOf(url)
-  if (isIP(host) || host === 'localhost' || host.endsWith('.localhost')) return checkWebhookUrl(rawUrl, { allowPrivate })
+  if (isIP(host) || host === 'localhost' || host.endsWith('.localhost'))
+    return checkWebhookUrl(rawUrl, { allowPrivate })
   return url
 }

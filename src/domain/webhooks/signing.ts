@@ -19,7 +19,13 @@ export function signatureHeader(secret: string, body: string, nowMs: number = Da
 }
 
 /** For receivers (and tests): true when a v1 signature matches and t is within `toleranceSeconds`. */
-export function verifySignature(header: string | undefined, secret: string, body: string, toleranceSeconds = 300, nowMs = Date.now()): boolean {
+export function verifySignature(
+  header: string | undefined,
+  secret: string,
+  body: string,
+  toleranceSeconds = 300,
+  nowMs = Date.now(),
+): boolean {
   if (!header) return false
   let t: number | undefined
   const candidates: string[] = []

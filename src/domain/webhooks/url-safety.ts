@@ -67,7 +67,13 @@ export class UnsafeUrlError extends Error {
 }
 
 export const urlRefused = (detail: string): DomainError =>
-  new DomainError({ status: 422, slug: 'webhook-url-refused', title: 'Webhook URL refused', detail, extensions: { field: 'url' } })
+  new DomainError({
+    status: 422,
+    slug: 'webhook-url-refused',
+    title: 'Webhook URL refused',
+    detail,
+    extensions: { field: 'url' },
+  })
 
 const MAX_URL = 2048
 
@@ -80,8 +86,10 @@ export function parseWebhookUrl(raw: string): URL {
   } catch {
     throw new UnsafeUrlError('not a valid absolute URL')
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UnsafeUrlError('only http and https URLs are accepted')
-  if (url.username || url.password) throw new UnsafeUrlError('credentials in the URL are not accepted; authenticate with the signature')
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new UnsafeUrlError('only http and https URLs are accepted')
+  if (url.username || url.password)
+    throw new UnsafeUrlError('credentials in the URL are not accepted; authenticate with the signature')
   if (!url.hostname) throw new UnsafeUrlError('the URL has no host')
   return url
 }
@@ -106,7 +114,8 @@ export async function checkWebhookUrl(raw: string, opts: { allowPrivate: boolean
   if (opts.allowPrivate) return url
   const host = hostOf(url)
   if (isIP(host)) {
-    if (isForbiddenAddress(host)) throw new UnsafeUrlError(`${host} is a private, loopback, link-local or reserved address`, host)
+    if (isForbiddenAddress(host))
+      throw new UnsafeUrlError(`${host} is a private, loopback, link-local or reserved address`, host)
     return url
   }
   if (host === 'localhost' || host.endsWith('.localhost')) throw new UnsafeUrlError(`${host} is a loopback host`, host)
@@ -117,7 +126,11 @@ export async function checkWebhookUrl(raw: string, opts: { allowPrivate: boolean
     throw new UnsafeUrlError(`${host} does not resolve (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
   }
   const bad = addresses.find((a) => isForbiddenAddress(a.address))
-  if (bad) throw new UnsafeUrlError(`${host} resolves to ${bad.address}, a private, loopback, link-local or reserved address`, bad.address)
+  if (bad)
+    throw new UnsafeUrlError(
+      `${host} resolves to ${bad.address}, a private, loopback, link-local or reserved address`,
+      bad.address,
+    )
   if (addresses.length === 0) throw new UnsafeUrlError(`${host} does not resolve`)
   return url
 }
@@ -129,16 +142,28 @@ export async function checkWebhookUrl(raw: string, opts: { allowPrivate: boolean
  */
 export function guardedLookup(allowPrivate: boolean): LookupFunction {
   return (hostname, options, callback) => {
-    dnsLookup(hostname, { all: true, verbatim: true, family: options.family as number | undefined }, (err, addresses) => {
-      if (err) return callback(err, '', 0)
-      const bad = allowPrivate ? undefined : addresses.find((a) => isForbiddenAddress(a.address))
-      if (bad) {
-        return callback(new UnsafeUrlError(`${hostname} resolves to ${bad.address}, a forbidden address`, bad.address) as NodeJS.ErrnoException, '', 0)
-      }
-      if (addresses.length === 0) return callback(Object.assign(new Error(`${hostname} does not resolve`), { code: 'ENOTFOUND' }), '', 0)
-      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses)
-      const first = addresses[0]!
-      callback(null, first.address, first.family)
-    })
+    dnsLookup(
+      hostname,
+      { all: true, verbatim: true, family: options.family as number | undefined },
+      (err, addresses) => {
+        if (err) return callback(err, '', 0)
+        const bad = allowPrivate ? undefined : addresses.find((a) => isForbiddenAddress(a.address))
+        if (bad) {
+          return callback(
+            new UnsafeUrlError(
+              `${hostname} resolves to ${bad.address}, a forbidden address`,
+              bad.address,
+            ) as NodeJS.ErrnoException,
+            '',
+            0,
+          )
+        }
+        if (addresses.length === 0)
+          return callback(Object.assign(new Error(`${hostname} does not resolve`), { code: 'ENOTFOUND' }), '', 0)
+        if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses)
+        const first = addresses[0]!
+        callback(null, first.address, first.family)
+      },
+    )
   }
 }

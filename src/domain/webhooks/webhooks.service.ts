@@ -25,7 +25,8 @@ type WebhookRow = Selectable<WebhooksTable>
 type DeliveryRow = Selectable<WebhookDeliveriesTable>
 type AttemptRow = Selectable<WebhookAttemptsTable>
 
-const forbidden = (detail: string) => new DomainError({ status: 403, slug: 'action-forbidden', title: 'Action not permitted', detail })
+const forbidden = (detail: string) =>
+  new DomainError({ status: 403, slug: 'action-forbidden', title: 'Action not permitted', detail })
 
 export function webhookView(w: WebhookRow) {
   return {
@@ -70,7 +71,8 @@ export class WebhooksService {
   }
 
   private owner(principal: Principal): { role: 'seller' | 'service'; id: string } {
-    if (principal.role !== 'seller' && principal.role !== 'service') throw forbidden('only sellers and the service have webhooks')
+    if (principal.role !== 'seller' && principal.role !== 'service')
+      throw forbidden('only sellers and the service have webhooks')
     return { role: principal.role, id: principal.id }
   }
 
@@ -99,7 +101,11 @@ export class WebhooksService {
     }
     const types = [...new Set(input.event_types)]
     const unknown = types.filter((t) => !(WEBHOOK_EVENT_TYPES as readonly string[]).includes(t))
-    if (unknown.length > 0) throw validation(`unknown event types: ${unknown.join(', ')}`, { field: 'event_types', allowed: WEBHOOK_EVENT_TYPES })
+    if (unknown.length > 0)
+      throw validation(`unknown event types: ${unknown.join(', ')}`, {
+        field: 'event_types',
+        allowed: WEBHOOK_EVENT_TYPES,
+      })
     const secret = newWebhookSecret()
     const row = await this.deps.db.transaction().execute(async (tx) => {
       // Serialises one owner's registrations so the cap holds.
@@ -155,12 +161,19 @@ export class WebhooksService {
   }
 
   /** The delivery log, newest first, each delivery with its attempts. */
-  async deliveries(principal: Principal, id: string, query: { limit: number; cursor?: string | undefined; status?: string | undefined }) {
+  async deliveries(
+    principal: Principal,
+    id: string,
+    query: { limit: number; cursor?: string | undefined; status?: string | undefined },
+  ) {
     const hook = await this.own(principal, id)
     let q = this.deps.db.selectFrom('webhook_deliveries').selectAll().where('webhook_id', '=', hook.id)
     if (query.status) q = q.where('status', '=', query.status as DeliveryRow['status'])
     if (query.cursor) q = q.where('id', '<', decodeDeliveryCursor(query.cursor))
-    const rows = await q.orderBy('id', 'desc').limit(query.limit + 1).execute()
+    const rows = await q
+      .orderBy('id', 'desc')
+      .limit(query.limit + 1)
+      .execute()
     const page = rows.slice(0, query.limit)
     const attempts = await this.attemptsOf(page.map((d) => d.id))
     const last = page.at(-1)
@@ -195,7 +208,12 @@ export class WebhooksService {
   async replay(principal: Principal, id: string, deliveryId: string) {
     const hook = await this.own(principal, id)
     if (hook.status !== 'active') {
-      throw new DomainError({ status: 409, slug: 'webhook-disabled', title: 'Webhook disabled', detail: `the webhook is disabled: ${hook.disabled_reason ?? 'no reason recorded'}` })
+      throw new DomainError({
+        status: 409,
+        slug: 'webhook-disabled',
+        title: 'Webhook disabled',
+        detail: `the webhook is disabled: ${hook.disabled_reason ?? 'no reason recorded'}`,
+      })
     }
     if (!/^\d{1,19}$/.test(deliveryId)) throw notFound('delivery')
     const updated = await this.deps.db.transaction().execute(async (tx) => {
@@ -213,22 +231,42 @@ export class WebhooksService {
         .where('id', '=', deliveryId)
         .where('webhook_id', '=', hook.id)
         .where('status', '!=', 'pending')
-        .where(({ exists, selectFrom }) => exists(selectFrom('feed_events').select('id').whereRef('feed_events.id', '=', 'webhook_deliveries.feed_event_id')))
+        .where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('feed_events').select('id').whereRef('feed_events.id', '=', 'webhook_deliveries.feed_event_id'),
+          ),
+        )
         .returningAll()
         .executeTakeFirst()
     })
     if (!updated) {
       const existing = await this.deps.db
         .selectFrom('webhook_deliveries')
-        .select(['status', sql<boolean>`exists (select 1 from feed_events f where f.id = webhook_deliveries.feed_event_id)`.as('event_kept')])
+        .select([
+          'status',
+          sql<boolean>`exists (select 1 from feed_events f where f.id = webhook_deliveries.feed_event_id)`.as(
+            'event_kept',
+          ),
+        ])
         .where('id', '=', deliveryId)
         .where('webhook_id', '=', hook.id)
         .executeTakeFirst()
       if (!existing) throw notFound('delivery')
       if (!existing.event_kept) {
-        throw new DomainError({ status: 410, slug: 'event-expired', title: 'Event expired', detail: 'the event of this delivery was pruned from the feed (policy feed_retention) and cannot be sent again' })
+        throw new DomainError({
+          status: 410,
+          slug: 'event-expired',
+          title: 'Event expired',
+          detail:
+            'the event of this delivery was pruned from the feed (policy feed_retention) and cannot be sent again',
+        })
       }
-      throw new DomainError({ status: 409, slug: 'delivery-in-progress', title: 'Delivery in progress', detail: 'the delivery is still being attempted; replay it once it has succeeded or failed' })
+      throw new DomainError({
+        status: 409,
+        slug: 'delivery-in-progress',
+        title: 'Delivery in progress',
+        detail: 'the delivery is still being attempted; replay it once it has succeeded or failed',
+      })
     }
     const attempts = await this.attemptsOf([updated.id])
     return deliveryView(updated, attempts.get(updated.id) ?? [])

@@ -18,5 +18,10 @@ export async function escalatedClaim(app: TestApp, opts: { unitPrice?: number } 
 }
 
 export function claimsService(app: TestApp): ClaimsService {
-  return new ClaimsService({ db: app.db, policy: app.config.policy, clock: app.clock, pseudonymSecret: app.config.pseudonymSecret })
+  return new ClaimsService({
+    db: app.db,
+    policy: app.config.policy,
+    clock: app.clock,
+    pseudonymSecret: app.config.pseudonymSecret,
+  })
 }

@@ -15,9 +15,18 @@ export interface FeedTestApp extends TestApp {
   feed: FeedService
 }
 
-export async function feedTestApp(t: Test, policy: PolicyFile = {}, opts: { allowPrivate?: boolean } = {}): Promise<FeedTestApp> {
+export async function feedTestApp(
+  t: Test,
+  policy: PolicyFile = {},
+  opts: { allowPrivate?: boolean } = {},
+): Promise<FeedTestApp> {
   const base = await buildTestApp(t, policy, { config: { webhookAllowPrivate: opts.allowPrivate ?? true } })
-  const deps = { db: base.db, policy: base.config.policy, clock: base.clock, pseudonymSecret: base.config.pseudonymSecret }
+  const deps = {
+    db: base.db,
+    policy: base.config.policy,
+    clock: base.clock,
+    pseudonymSecret: base.config.pseudonymSecret,
+  }
   return {
     ...base,
     chat: new ChatService(deps),
@@ -56,7 +65,12 @@ export async function readPage(t: TestApp, as: [PrincipalRole, string], url: str
   for (;;) {
     const res = await t.call(as, { method: 'GET', url })
     if (res.statusCode !== 200 || res.json().has_more) return res
-    const last = await t.db.selectFrom('feed_events').select([sql<string>`txid::text`.as('txid'), sql<string>`id::text`.as('id')]).orderBy('txid', 'desc').orderBy('id', 'desc').executeTakeFirst()
+    const last = await t.db
+      .selectFrom('feed_events')
+      .select([sql<string>`txid::text`.as('txid'), sql<string>`id::text`.as('id')])
+      .orderBy('txid', 'desc')
+      .orderBy('id', 'desc')
+      .executeTakeFirst()
     if (!last || !isBefore(decodeCursor(res.json().next_cursor), last)) return res
     if (Date.now() > until) throw new Error(`the feed did not reach its last row after ${timeoutMs} ms`)
     await new Promise((r) => setTimeout(r, 20))
@@ -70,7 +84,14 @@ export async function readPage(t: TestApp, as: [PrincipalRole, string], url: str
  */
 export async function settled(t: TestApp, timeoutMs = 20_000): Promise<void> {
   const until = Date.now() + timeoutMs
-  const total = Number((await t.db.selectFrom('feed_events').select(({ fn }) => fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n)
+  const total = Number(
+    (
+      await t.db
+        .selectFrom('feed_events')
+        .select(({ fn }) => fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  )
   for (;;) {
     const r = await sql<{ n: string }>`select count(*) as n from feed_events where txid < feed_horizon()`.execute(t.db)
     if (Number(r.rows[0]!.n) >= total) return

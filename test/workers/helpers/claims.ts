@@ -2,14 +2,21 @@
 import type { TestApp } from '../../helpers/app.js'
 import { openClaim, registerOrder } from '../../helpers/fixtures.js'
 
-export async function openClaimNow(app: TestApp, opts: { unitPrice?: number } = {}): Promise<{ id: string; seller: string; buyer: string }> {
+export async function openClaimNow(
+  app: TestApp,
+  opts: { unitPrice?: number } = {},
+): Promise<{ id: string; seller: string; buyer: string }> {
   const order = await registerOrder(app, opts)
   const claim = await openClaim(app, order)
   return { id: claim.id as string, seller: order.seller, buyer: order.buyer }
 }
 
 export async function claimState(app: TestApp, id: string) {
-  return app.db.selectFrom('claims').select(['state', 'resolution_type', 'decided_by', 'version']).where('id', '=', id).executeTakeFirstOrThrow()
+  return app.db
+    .selectFrom('claims')
+    .select(['state', 'resolution_type', 'decided_by', 'version'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow()
 }
 
 export async function expiryEvents(app: TestApp, id: string) {
@@ -33,4 +40,5 @@ export async function deadlineOf(app: TestApp, claimId: string, kind: string) {
 }
 
 /** Resolves once the claim is in `state` (undefined keeps polling). */
-export const inState = (app: TestApp, id: string, state: string) => async () => ((await claimState(app, id)).state === state ? true : undefined)
+export const inState = (app: TestApp, id: string, state: string) => async () =>
+  (await claimState(app, id)).state === state ? true : undefined

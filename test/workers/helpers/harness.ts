@@ -38,7 +38,12 @@ export async function harness(t: Test, policy: PolicyFile, opts: { aof?: boolean
   app.clock.now = () => Date.now()
   const redis = await startPrivateRedis(t, opts)
   const config: Config = { ...app.config, redisUrl: redis.url }
-  const claims = new ClaimsService({ db: app.db, policy: config.policy, clock: app.clock, pseudonymSecret: config.pseudonymSecret })
+  const claims = new ClaimsService({
+    db: app.db,
+    policy: config.policy,
+    clock: app.clock,
+    pseudonymSecret: config.pseudonymSecret,
+  })
   const connection = new Redis(redis.url, { maxRetriesPerRequest: null })
   connection.on('error', () => {})
   const queue = new Queue('deadlines', { connection, prefix: DEFAULT_QUEUE_PREFIX })
@@ -72,7 +77,13 @@ export async function harness(t: Test, policy: PolicyFile, opts: { aof?: boolean
       // node with tsx's loader, not the tsx CLI: the CLI is a parent process, and SIGKILL must hit the worker itself.
       const child = spawn(process.execPath, ['--import', 'tsx', WORKER_ENTRY], {
         cwd: REPO,
-        env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: app.databaseUrl, REDIS_URL: redis.url, POLICY_FILE: policyFile },
+        env: {
+          ...process.env,
+          NODE_ENV: 'test',
+          DATABASE_URL: app.databaseUrl,
+          REDIS_URL: redis.url,
+          POLICY_FILE: policyFile,
+        },
         stdio: ['ignore', 'pipe', 'inherit'],
       })
       children.push(child)
@@ -95,7 +106,12 @@ export async function harness(t: Test, policy: PolicyFile, opts: { aof?: boolean
 }
 
 /** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, intervalMs = 50): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  intervalMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = await probe()

@@ -36,7 +36,8 @@ export async function startPrivatePostgres(t: Test): Promise<PrivatePostgres> {
   }
   await asPostgres([`${BIN}/initdb`, '-D', dir, '-A', 'trust', '-U', 'postgres', '--no-sync'])
   const options = `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off`
-  const start = () => asPostgres([`${BIN}/pg_ctl`, '-D', dir, '-o', options, '-l', path.join(root, 'log'), '-w', 'start'])
+  const start = () =>
+    asPostgres([`${BIN}/pg_ctl`, '-D', dir, '-o', options, '-l', path.join(root, 'log'), '-w', 'start'])
   const stop = () => asPostgres([`${BIN}/pg_ctl`, '-D', dir, '-m', 'fast', '-w', 'stop'])
   await start()
   const url = `postgres://postgres@127.0.0.1:${port}/claimdesk`

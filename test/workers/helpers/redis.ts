@@ -38,10 +38,31 @@ export async function startPrivateRedis(t: Test, opts: { aof?: boolean } = {}): 
   const port = await freePort()
   const dir = mkdtempSync(path.join(tmpdir(), 'claimdesk-redis-'))
   let child: ChildProcess | undefined
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', opts.aof ? 'yes' : 'no', '--dir', dir, '--daemonize', 'no', '--maxmemory-policy', 'noeviction']
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    opts.aof ? 'yes' : 'no',
+    '--dir',
+    dir,
+    '--daemonize',
+    'no',
+    '--maxmemory-policy',
+    'noeviction',
+  ]
 
   const command = async <T>(name: string, ...rest: (string | number)[]): Promise<T> => {
-    const client = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true })
+    const client = new Redis({
+      port,
+      host: '127.0.0.1',
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      lazyConnect: true,
+    })
     client.on('error', () => {})
     try {
       await client.connect()
@@ -55,7 +76,13 @@ export async function startPrivateRedis(t: Test, opts: { aof?: boolean } = {}): 
     child = spawn('redis-server', args, { stdio: 'ignore' })
     const deadline = Date.now() + 10_000
     while (Date.now() < deadline) {
-      if (await command('PING').then(() => true, () => false)) return
+      if (
+        await command('PING').then(
+          () => true,
+          () => false,
+        )
+      )
+        return
       await new Promise((r) => setTimeout(r, 50))
     }
     throw new Error(`private redis on ${port} did not start`)

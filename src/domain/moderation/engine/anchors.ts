@@ -95,7 +95,8 @@ class Parser {
     } else if (head === '?<=' || head === '?<!') {
       zeroWidth = true
       this.i += 3
-    } else if (head.startsWith('?<')) this.i = this.src.indexOf('>', this.i) + 1 // named group
+    } else if (head.startsWith('?<'))
+      this.i = this.src.indexOf('>', this.i) + 1 // named group
     else if (head.startsWith('?')) throw new Error(`anchors: unknown group at ${this.i} in ${this.src}`)
     const inner = this.alternation()
     if (this.src[this.i++] !== ')') throw new Error(`anchors: unclosed group in ${this.src}`)

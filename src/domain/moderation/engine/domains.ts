@@ -69,7 +69,11 @@ export function imitatesAllowed(host: string, allowed: readonly string[]): boole
     const brand = skeleton(brandOf(d))
     if (brand.length >= 4) {
       if (sk.startsWith(ds + '.') || sk.includes(ds.replace(/\./g, '-'))) return true
-      if (labels.some((l) => l.split('-').includes(brand) || (l !== brand && l.includes(brand) && l.length <= brand.length + 8)))
+      if (
+        labels.some(
+          (l) => l.split('-').includes(brand) || (l !== brand && l.includes(brand) && l.length <= brand.length + 8),
+        )
+      )
         return true
       if (brand.length >= 5 && distanceAtMostOne(main, brand)) return true
     }

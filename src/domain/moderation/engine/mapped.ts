@@ -21,7 +21,7 @@ export class MappedText {
   /** Original range covered by derived range [start, end). */
   origin(start: number, end: number): Span {
     if (end <= start) {
-      const at = start < this.from.length ? this.from[start]! : this.to[this.to.length - 1] ?? 0
+      const at = start < this.from.length ? this.from[start]! : (this.to[this.to.length - 1] ?? 0)
       return { start: at, end: at }
     }
     return { start: this.from[start]!, end: this.to[end - 1]! }
@@ -75,7 +75,8 @@ export class MappedBuilder {
   /** Replace the last unit if it is `from` (combining marks typed after a base letter). */
   replaceLast(from: string, to: string): void {
     const last = this.parts[this.parts.length - 1]
-    if (last !== undefined && last.endsWith(from) && from.length === to.length) this.parts[this.parts.length - 1] = last.slice(0, -from.length) + to
+    if (last !== undefined && last.endsWith(from) && from.length === to.length)
+      this.parts[this.parts.length - 1] = last.slice(0, -from.length) + to
   }
 
   /** Append a slice of another mapped text, keeping its mapping. */

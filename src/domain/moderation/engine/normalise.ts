@@ -19,7 +19,8 @@ const WILD = new Set(conf.wildcards)
 const STRICT = new Set(conf.strictLookalikes)
 
 // Invisible characters used to split words without showing a gap.
-const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff]/
+const INVISIBLE =
+  /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff]/
 const MARK = /\p{M}/u
 
 /** Lowercase, NFKC, drop invisibles and diacritics (but keep й), ё→е. */
@@ -128,7 +129,9 @@ function isLetter(c: string): boolean {
 // and only builds a string for the rare units outside ASCII and Cyrillic.
 function isTokenUnit(code: number): boolean {
   if (code < 0x80) {
-    return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || TOKEN_PUNCT.has(code)
+    return (
+      (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || TOKEN_PUNCT.has(code)
+    )
   }
   if (code >= 0x400 && code <= 0x45f) return true
   return TOKEN_CHAR.test(String.fromCharCode(code))

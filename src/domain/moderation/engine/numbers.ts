@@ -125,7 +125,14 @@ export function digitRuns(a: Analysis): DigitRun[] {
     const start = a.folded.origin(words[first]!.start, words[first]!.end).start
     const end = a.folded.origin(words[j]!.start, words[j]!.end).end
     const plus = /\+\s*$/.test(words[first]!.gapBefore)
-    runs.push({ digits, groups, span: { start: plus ? a.original.lastIndexOf('+', start) : start, end }, plus, spoken, first })
+    runs.push({
+      digits,
+      groups,
+      span: { start: plus ? a.original.lastIndexOf('+', start) : start, end },
+      plus,
+      spoken,
+      first,
+    })
     i = j + 1
   }
   return runs

@@ -81,7 +81,10 @@ for (const rule of INTENT_RULES) {
   )
 }
 // Patterns begin with (?<![^ |]): at the start or after a space or a bar.
-const FIRST_WORDS = new PrefixTrie(ENTRIES.map((e) => e.prefixes ?? []), ' |')
+const FIRST_WORDS = new PrefixTrie(
+  ENTRIES.map((e) => e.prefixes ?? []),
+  ' |',
+)
 const SURROGATE = /[\ud800-\udfff]/
 
 /** Every compiled pattern's source, for the test that holds the prefix filter to the full scan. */
@@ -133,7 +136,14 @@ function matchAt(
   }
 }
 
-function matchOne(rule: ModerationRule, a: Analysis, p: Phrase, e: Entry, allowed: readonly string[], out: Finding[]): void {
+function matchOne(
+  rule: ModerationRule,
+  a: Analysis,
+  p: Phrase,
+  e: Entry,
+  allowed: readonly string[],
+  out: Finding[],
+): void {
   const re = e.re
   re.lastIndex = 0
   let m: RegExpExecArray | null
@@ -146,7 +156,15 @@ function matchOne(rule: ModerationRule, a: Analysis, p: Phrase, e: Entry, allowe
   }
 }
 
-function report(rule: ModerationRule, a: Analysis, p: Phrase, e: Entry, m: RegExpExecArray, allowed: readonly string[], out: Finding[]): void {
+function report(
+  rule: ModerationRule,
+  a: Analysis,
+  p: Phrase,
+  e: Entry,
+  m: RegExpExecArray,
+  allowed: readonly string[],
+  out: Finding[],
+): void {
   const start = m.index
   const end = start + m[0].length
   if (e.unless && e.unless.test(sentenceAround(p.phrase, start, end))) return

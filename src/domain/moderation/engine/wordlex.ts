@@ -60,7 +60,13 @@ export function compileWordLexicon(file: WordLexiconFile): WordLexicon {
   const masks = file.masks ?? []
   // Memo of plain readings: chat vocabulary repeats, the regexes are the cost.
   const plain = memoByString(50_000, (r): LexiconMatch | null | 'except' =>
-    except?.test(r) ? 'except' : strong?.test(r) ? { word: r, masked: false, weak: false } : weak?.test(r) ? { word: r, masked: false, weak: true } : null,
+    except?.test(r)
+      ? 'except'
+      : strong?.test(r)
+        ? { word: r, masked: false, weak: false }
+        : weak?.test(r)
+          ? { word: r, masked: false, weak: true }
+          : null,
   )
   const matchReadings = (readings: readonly string[]): LexiconMatch | null => {
     for (const r of readings) {

@@ -4,7 +4,12 @@ import { DomainError } from '../../../shared/errors.js'
 export const ACCEPTED_PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/avif', 'image/heic'] as const
 
 export const photoEmpty = (): DomainError =>
-  new DomainError({ status: 422, slug: 'photo-empty', title: 'Photo is empty', detail: 'The uploaded file has no bytes' })
+  new DomainError({
+    status: 422,
+    slug: 'photo-empty',
+    title: 'Photo is empty',
+    detail: 'The uploaded file has no bytes',
+  })
 
 /** `detected` names what the bytes look like (for the client), never what they claimed to be. */
 export const photoUnsupportedType = (detected: string, detail?: string): DomainError =>

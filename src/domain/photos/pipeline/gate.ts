@@ -13,7 +13,8 @@ export class Gate {
       return await task()
     } finally {
       const next = this.waiting.shift()
-      if (next) next() // hand the slot over without releasing it
+      if (next)
+        next() // hand the slot over without releasing it
       else this.active--
     }
   }

@@ -83,11 +83,13 @@ async function normalise(input: Buffer, kind: PhotoKind, pixelsMax: number): Pro
   // off mark-compacts under upload load. The full and preview variants are
   // decoded from the upload (shrunk on load, cheap for JPEG); the thumb and
   // the dHash from the encoded preview.
-  const oriented = (): Sharp => sharp(input, options).timeout({ seconds: DECODE_TIMEOUT_SECONDS }).rotate().toColourspace('srgb')
+  const oriented = (): Sharp =>
+    sharp(input, options).timeout({ seconds: DECODE_TIMEOUT_SECONDS }).rotate().toColourspace('srgb')
   const asDecodeError = (err: unknown): never => {
     throw decodeError(err, kind, pixelsMax)
   }
-  const transparent = meta.hasAlpha === true && !(await alphaIsOpaque(fitInside(oriented(), VARIANTS.preview)).catch(asDecodeError))
+  const transparent =
+    meta.hasAlpha === true && !(await alphaIsOpaque(fitInside(oriented(), VARIANTS.preview)).catch(asDecodeError))
   const format: OutputFormat = transparent ? 'webp' : 'jpeg'
   // An alpha channel that is opaque everywhere is dropped (a no-op on images without one).
   const upload = (): Sharp => (meta.hasAlpha === true && !transparent ? oriented().removeAlpha() : oriented())

@@ -37,7 +37,13 @@ export function cardScheme(digits: string): string | null {
 }
 
 export function isCardNumber(digits: string): boolean {
-  return digits.length >= 12 && digits.length <= 19 && luhn(digits) && cardScheme(digits) !== null && !/^(\d)\1+$/.test(digits)
+  return (
+    digits.length >= 12 &&
+    digits.length <= 19 &&
+    luhn(digits) &&
+    cardScheme(digits) !== null &&
+    !/^(\d)\1+$/.test(digits)
+  )
 }
 
 /** Up to n words just before the run, within its sentence. */
@@ -56,7 +62,8 @@ function asPhone(run: DigitRun, ctx: string[]): [string, boolean] | null {
   const d = run.digits
   const cue = ctx.some((w) => PHONE_CUE.has(w))
   // Lists of sizes or prices ("42 44 46 48 50") are not phones.
-  if (!run.spoken && run.groups.length >= 4 && run.groups.every((g) => g <= 2) && run.groups.some((g) => g === 2)) return null
+  if (!run.spoken && run.groups.length >= 4 && run.groups.every((g) => g <= 2) && run.groups.some((g) => g === 2))
+    return null
   const tries: string[] = []
   if (run.plus && d.length >= 8 && d.length <= 15) tries.push('+' + d)
   if (d.length === 11 && (d[0] === '8' || d[0] === '7')) tries.push('+7' + d.slice(1))
@@ -80,7 +87,14 @@ export function detectDigits(a: Analysis): Finding[] {
     const ctx = before(a, run, 3)
     if (ctx.some((w) => NOT_CONTACT.has(w))) continue
     if (isCardNumber(run.digits)) {
-      out.push({ rule: 'contact_exchange', start: run.span.start, end: run.span.end, certain: true, hint: 'contact_exchange.card', kind: 'card' })
+      out.push({
+        rule: 'contact_exchange',
+        start: run.span.start,
+        end: run.span.end,
+        certain: true,
+        hint: 'contact_exchange.card',
+        kind: 'card',
+      })
       continue
     }
     const phone = asPhone(run, ctx)
@@ -89,7 +103,14 @@ export function detectDigits(a: Analysis): Finding[] {
       continue
     }
     if (run.digits.length === 10 && before(a, run, 6).some((w) => PASSPORT_CUE.has(w))) {
-      out.push({ rule: 'contact_exchange', start: run.span.start, end: run.span.end, certain: true, hint: 'contact_exchange.passport', kind: 'passport' })
+      out.push({
+        rule: 'contact_exchange',
+        start: run.span.start,
+        end: run.span.end,
+        certain: true,
+        hint: 'contact_exchange.passport',
+        kind: 'passport',
+      })
     }
   }
   return out

@@ -147,10 +147,20 @@ export function detectLinks(a: Analysis, allowed: readonly string[]): Finding[] 
         // first, so that allowing more domains can only ever lift findings (chat.service relies on it).
         const domain = m.raw.slice(m.raw.lastIndexOf('@') + 1).toLowerCase()
         if (isAllowedHost(domainToASCII(domain) || domain, allowedAscii)) continue
-        const local = m.raw.slice(0, m.raw.lastIndexOf('@')).replace(/^mailto:/i, '').toLowerCase()
+        const local = m.raw
+          .slice(0, m.raw.lastIndexOf('@'))
+          .replace(/^mailto:/i, '')
+          .toLowerCase()
         // "ozon.ru@evil.com/…": the allowed name is only the user part of a URL.
         if (local.includes('.') && (isAllowedHost(local, allowedAscii) || imitatesAllowed(local, allowed))) {
-          out.push({ rule: 'external_link', start: span.start, end: span.end, certain: true, hint: 'external_link.phishing', kind: 'phishing' })
+          out.push({
+            rule: 'external_link',
+            start: span.start,
+            end: span.end,
+            certain: true,
+            hint: 'external_link.phishing',
+            kind: 'phishing',
+          })
           continue
         }
         out.push({ rule: 'contact_exchange', start: span.start, end: span.end, certain: true, kind: 'email' })

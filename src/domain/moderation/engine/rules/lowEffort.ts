@@ -14,7 +14,8 @@ export function detectLowEffort(a: Analysis): Finding[] {
   const words = a.words
   if (words.length <= 1) return [finding]
   // "н е т": three spaced letters read as one word.
-  if (words.length === 3 && a.tokens.some((t) => t.shadow && t.start === words[0]!.start && t.end === words[2]!.end)) return [finding]
+  if (words.length === 3 && a.tokens.some((t) => t.shadow && t.start === words[0]!.start && t.end === words[2]!.end))
+    return [finding]
   if (words.length <= lowEffort.maxCurtWords && words.every((w) => CURT.has(w.primary))) return [finding]
   return []
 }

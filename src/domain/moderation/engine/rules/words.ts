@@ -66,7 +66,13 @@ export function detectWords(a: Analysis): Finding[] {
     const span = tokenSpan(a, t)
     const o = obscenity.match(t)
     if (o) {
-      out.push({ rule: 'obscenity', start: span.start, end: span.end, certain: true, kind: o.masked ? 'masked' : 'word' })
+      out.push({
+        rule: 'obscenity',
+        start: span.start,
+        end: span.end,
+        certain: true,
+        kind: o.masked ? 'masked' : 'word',
+      })
       continue
     }
     const ins = insult.match(t)
