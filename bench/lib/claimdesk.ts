@@ -7,6 +7,9 @@ import type { HttpClient } from './http-load.js'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
+/** The bench API's /metrics bearer token (production mode requires one). */
+export const BENCH_METRICS_TOKEN = 'claimdesk-bench-metrics-token-not-for-production'
+
 /** The API as a user runs it (`start.ts api`), against `db`, logging warnings only. */
 export async function startClaimdeskApi(opts: {
   db: string
@@ -30,6 +33,9 @@ export async function startClaimdeskApi(opts: {
       HOST: '127.0.0.1',
       PORT: String(port),
       JWT_SECRET: opts.jwtSecret,
+      // Production mode wants a pseudonym key of its own.
+      PSEUDONYM_SECRET: `${opts.jwtSecret}-pseudonyms`,
+      METRICS_TOKEN: BENCH_METRICS_TOKEN,
       LOG_LEVEL: 'warn',
       ...opts.env,
     },
