@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Redis } from 'ioredis'
 import type { Config } from './config/config.js'
 import type { Db } from './db/database.js'
+import { createTokenVerifier, principalFromHeader } from './auth/principal.js'
 import { authPlugin } from './http/auth.js'
 import { idempotencyPlugin } from './http/idempotency.js'
 import { httpMetricsPlugin } from './http/metrics.js'
@@ -53,6 +54,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: config.logLevel },
     bodyLimit: 1024 * 1024,
+    trustProxy: config.trustProxy,
     genReqId: (req) => {
       const given = req.headers['x-request-id']
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID()
@@ -79,9 +81,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       security: [{ bearer: [] }],
     },
   })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  // DOCS_PUBLIC=false: the document and its UI ask for a valid token of any role.
+  const verifyToken = createTokenVerifier(config.jwtSecret)
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiHooks: config.docsPublic
+      ? {}
+      : { onRequest: async (request) => void principalFromHeader(request.headers.authorization, verifyToken) },
+  })
   await app.register(healthRoutes, { db, redis })
-  await app.register(metricsRoutes, { db, redis, queues: ['deadlines', 'maintenance', 'webhooks'] })
+  await app.register(metricsRoutes, {
+    db,
+    redis,
+    queues: ['deadlines', 'maintenance', 'webhooks'],
+    token: config.metricsToken,
+  })
 
   const storage = deps.storage ?? createStorage(config.storage)
   app.addHook('onClose', async () => storage.close?.())

@@ -17,7 +17,7 @@ export interface Config {
   /** DOCS_PUBLIC=false: /docs (the OpenAPI document and its UI) needs a valid bearer token. */
   docsPublic: boolean
   /** TRUST_PROXY: fastify's trustProxy (which proxies' X-Forwarded-For names the client address). */
-  trustProxy: boolean | number | string[]
+  trustProxy: boolean | string[]
   logLevel: string
   /** WEBHOOK_ALLOW_PRIVATE=true lets webhooks target private and loopback addresses (tests, on-premise receivers). */
   webhookAllowPrivate: boolean
@@ -143,20 +143,17 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   throw new ConfigError(`${name} must be true or false, got "${value}"`)
 }
 
-/** true/false, a hop count, or a comma list of proxy addresses and CIDR ranges. */
+/** true/false, or a comma list of proxy addresses and CIDR ranges (fastify refuses a bare hop count). */
 function trustProxy(value: string | undefined): Config['trustProxy'] {
   if (value === undefined || value === '' || value === 'false') return false
   if (value === 'true') return true
-  if (/^\d{1,2}$/.test(value)) return Number(value)
   const entries = value.split(',').map((s) => s.trim())
   for (const entry of entries) {
     const [address, bits, ...rest] = entry.split('/')
     const family = isIP(address ?? '')
     const maxBits = family === 6 ? 128 : 32
     if (!family || rest.length > 0 || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits))) {
-      throw new ConfigError(
-        `TRUST_PROXY must be true, false, a hop count or a comma list of addresses/CIDRs, got "${value}"`,
-      )
+      throw new ConfigError(`TRUST_PROXY must be true, false or a comma list of addresses/CIDRs, got "${value}"`)
     }
   }
   return entries
