@@ -82,7 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   })
   // DOCS_PUBLIC=false: the document and its UI ask for a valid token of any role.
-  const verifyToken = createTokenVerifier(config.jwtSecret)
+  const verifyToken = createTokenVerifier(config.jwtSecret, config.policy.token_lifetime_max)
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     uiHooks: config.docsPublic
@@ -117,11 +117,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     prefix: '/admin/queues',
     redisUrl: config.redisUrl,
     jwtSecret: config.jwtSecret,
+    tokenLifetimeMax: config.policy.token_lifetime_max,
   })
 
   // Everything under /v1 is authenticated and idempotent on writes.
   await app.register(async (api) => {
-    await api.register(authPlugin, { secret: config.jwtSecret })
+    await api.register(authPlugin, { secret: config.jwtSecret, tokenLifetimeMax: config.policy.token_lifetime_max })
     await api.register(idempotencyPlugin, { db })
     await api.register(orderRoutes, { orders: services.orders })
     // multipart/form-data (photos) only where routes take it, each scope with its own photo cap.

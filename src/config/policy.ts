@@ -70,6 +70,8 @@ export const PolicyFileSchema = Type.Partial(
       webhook_max_age: Duration,
       // Feed events and finished webhook deliveries older than this are pruned.
       feed_retention: Duration,
+      // Security (docs/security.md): a bearer token valid for longer than this is refused.
+      token_lifetime_max: Duration,
     },
     { additionalProperties: false },
   ),
@@ -134,6 +136,7 @@ export const DEFAULT_POLICY_FILE: Required<PolicyFile> = {
   webhook_attempts: 8,
   webhook_max_age: 'P1D',
   feed_retention: 'P30D',
+  token_lifetime_max: 'P1D',
 }
 
 /** Every deadline kind of the machine is a duration policy, plus these. */
@@ -145,6 +148,7 @@ const DURATION_KEYS = [
   'violation_window',
   'webhook_max_age',
   'feed_retention',
+  'token_lifetime_max',
 ] as const
 type DurationKey = (typeof DURATION_KEYS)[number]
 

@@ -9,9 +9,9 @@ declare module 'fastify' {
   }
 }
 
-export const authPlugin = fp<{ secret: string }>(
-  async (app, { secret }) => {
-    const verify = createTokenVerifier(secret)
+export const authPlugin = fp<{ secret: string; tokenLifetimeMax: number }>(
+  async (app, { secret, tokenLifetimeMax }) => {
+    const verify = createTokenVerifier(secret, tokenLifetimeMax)
     app.decorateRequest('principal', null)
     app.addHook('onRequest', async (request) => {
       request.principal = principalFromHeader(request.headers.authorization, verify)

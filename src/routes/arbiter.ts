@@ -33,6 +33,8 @@ export const arbiterRoutes: FastifyPluginAsyncTypebox<{ claims: ClaimsService }>
 export interface QueueDashboardOptions {
   redisUrl: string
   jwtSecret: string
+  /** Policy token_lifetime_max in ms. */
+  tokenLifetimeMax: number
   /** BullMQ key prefix (the workers' one); `prefix` is fastify's route prefix. */
   queuePrefix?: string
   /** Where it is mounted: register the plugin with `prefix` set to the same path. */
@@ -50,7 +52,7 @@ export interface QueueDashboardOptions {
  * without offline queue) or after `redisTimeoutMs` (a Redis that hangs).
  */
 export const queueDashboard: FastifyPluginAsync<QueueDashboardOptions> = async (app, opts) => {
-  const verify = createTokenVerifier(opts.jwtSecret)
+  const verify = createTokenVerifier(opts.jwtSecret, opts.tokenLifetimeMax)
   const basePath = opts.basePath ?? '/admin/queues'
   const connection = apiConnection(opts.redisUrl)
   const queues = createQueues(connection, opts.queuePrefix ?? DEFAULT_QUEUE_PREFIX)
