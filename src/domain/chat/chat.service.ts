@@ -36,8 +36,8 @@ export interface ChatServiceDeps {
   policy: Policy
   clock: Clock
   pseudonymSecret: string
-  /** Photos on messages and in message views; without it messages carry none. */
-  photos?: PhotosService
+  /** Photos on messages and in message views. */
+  photos: PhotosService
 }
 
 type ThreadRow = Selectable<ThreadsTable>
@@ -115,9 +115,7 @@ export class ChatService {
 
   /** Views of a page of messages, their photos loaded in one query. */
   private async messageViews(rows: MessageRow[], thread: ThreadRow, principal: Principal) {
-    const photos = this.deps.photos
-      ? await this.deps.photos.forMessages(rows.map((m) => m.id))
-      : new Map<string, PhotoView[]>()
+    const photos = await this.deps.photos.forMessages(rows.map((m) => m.id))
     return rows.map((m) => this.messageView(m, thread, principal, photos.get(m.id)))
   }
 
@@ -229,7 +227,7 @@ export class ChatService {
       throw tooManyPhotos(max, `a message may carry at most ${max} photo${max === 1 ? '' : 's'}`)
     const early = await this.deps.db.transaction().execute((tx) => this.admitLocked(tx, principal, threadId, body, now))
     if (early.kind === 'blocked') throw messageBlocked(early.violations)
-    const prepared = await this.photoService().prepare(uploads)
+    const prepared = await this.deps.photos.prepare(uploads)
     return compensating(this.deps.photos, prepared, () => this.postLocked(principal, threadId, body, now, prepared))
   }
 
@@ -273,7 +271,7 @@ export class ChatService {
       if (prepared.length > 0) {
         // In a claim thread the photos are evidence for the open claim (and checked for reuse); otherwise the message's only.
         const claimId = admission.claim?.open ? admission.claim.id : null
-        await this.photoService().attach(
+        await this.deps.photos.attach(
           tx,
           { claimId, messageId: row.id, uploader: { role: admission.role, id: principal.id } },
           prepared,
@@ -341,11 +339,6 @@ export class ChatService {
   /** A `review` verdict delivers the message and flags it for arbiters with its violations. */
   private flagged(admission: Admitted): Violation[] | null {
     return admission.result.verdict === 'review' ? admission.result.violations : null
-  }
-
-  private photoService(): PhotosService {
-    if (!this.deps.photos) throw new Error('ChatService was built without a PhotosService: it cannot take photos')
-    return this.deps.photos
   }
 
   private async keepBlocked(tx: Tx, refused: Blocked, text: string, now: Date): Promise<void> {

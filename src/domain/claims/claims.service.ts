@@ -44,8 +44,8 @@ export interface ClaimsServiceDeps {
   policy: Policy
   clock: Clock
   pseudonymSecret: string
-  /** Photo uploads and the photo lists of claim views; without it claims carry no photos. */
-  photos?: PhotosService
+  /** Photo uploads and the photo lists of claim views. */
+  photos: PhotosService
 }
 
 /** Reasons whose claims need photo evidence (policy defect_photos_min), whatever the request's content type. */
@@ -98,13 +98,11 @@ export class ClaimsService {
 
   /** Views with their photos (and, for arbiters, reuse flags), loaded for all rows at once. */
   async views(rows: ClaimRow[], principal: Principal): Promise<ClaimView[]> {
-    const media = this.deps.photos
-      ? await this.deps.photos.forClaims(
-          rows.map((r) => r.id),
-          principal,
-        )
-      : undefined
-    return rows.map((r) => this.view(r, principal, media?.get(r.id)))
+    const media = await this.deps.photos.forClaims(
+      rows.map((r) => r.id),
+      principal,
+    )
+    return rows.map((r) => this.view(r, principal, media.get(r.id)))
   }
 
   private async viewOne(row: ClaimRow, principal: Principal): Promise<ClaimView> {
@@ -201,7 +199,7 @@ export class ClaimsService {
         .where('state', 'not in', [...FINAL_STATES])
         .executeTakeFirst()
       if (open) throw claimAlreadyOpen()
-      prepared = await this.photoService().prepare(uploads)
+      prepared = await this.deps.photos.prepare(uploads)
     }
     const row = await compensating(this.deps.photos, prepared, () =>
       this.deps.db.transaction().execute(async (tx) => {
@@ -236,7 +234,7 @@ export class ClaimsService {
             if (err.code === '23505' && err.constraint === 'claims_one_open_per_line') throw claimAlreadyOpen()
             throw err
           })
-        await this.deps.photos?.attach(
+        await this.deps.photos.attach(
           tx,
           { claimId: created.id, uploader: { role: 'buyer', id: principal.id } },
           prepared,
@@ -311,15 +309,10 @@ export class ClaimsService {
     return line
   }
 
-  private photoService(): PhotosService {
-    if (!this.deps.photos) throw new Error('ClaimsService was built without a PhotosService: it cannot take photos')
-    return this.deps.photos
-  }
-
   /** A claim holds at most photos_per_claim_max photos, counting those it has. */
   private async checkPhotoRoom(db: DbOrTx, claimId: string, adding: number): Promise<void> {
     const max = this.deps.policy.photos_per_claim_max
-    const has = await this.photoService().countForClaim(db, claimId)
+    const has = await this.deps.photos.countForClaim(db, claimId)
     if (has + adding > max) {
       throw tooManyPhotos(
         max,
@@ -391,7 +384,7 @@ export class ClaimsService {
       if (body.action !== 'provide_info') throw photosNotAllowed(body.action)
       this.decide(first, actor, params)
       await this.checkPhotoRoom(this.deps.db, first.id, uploads.length)
-      prepared = await this.photoService().prepare(uploads)
+      prepared = await this.deps.photos.prepare(uploads)
     }
     const row = await compensating(this.deps.photos, prepared, () =>
       this.retryOnConflict(
@@ -415,7 +408,7 @@ export class ClaimsService {
             if (prepared.length === 0) return updated
             // The update holds the claim's row lock: concurrent uploads to one claim cannot both pass the count.
             await this.checkPhotoRoom(tx, current.id, prepared.length)
-            await this.photoService().attach(
+            await this.deps.photos.attach(
               tx,
               { claimId: current.id, uploader: { role: principal.role, id: principal.id } },
               prepared,

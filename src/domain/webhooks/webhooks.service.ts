@@ -10,7 +10,7 @@ import { DomainError, notFound, validation } from '../../shared/errors.js'
 import { currentHead, FEED_EVENT_TYPES } from '../feed/feed.service.js'
 import { newWebhookSecret } from './signing.js'
 import { holdReplayLock } from '../feed/retention.js'
-import { allowPrivateFromEnv, checkWebhookUrl, UnsafeUrlError, urlRefused } from './url-safety.js'
+import { checkWebhookUrl, UnsafeUrlError, urlRefused } from './url-safety.js'
 
 export const WEBHOOK_EVENT_TYPES = ['*', ...FEED_EVENT_TYPES] as const
 export const WEBHOOKS_PER_OWNER_MAX = 20
@@ -18,7 +18,7 @@ export const WEBHOOKS_PER_OWNER_MAX = 20
 export interface WebhooksServiceDeps {
   db: Db
   /** Allow private, loopback and link-local targets; default: WEBHOOK_ALLOW_PRIVATE=true in the environment. */
-  allowPrivate?: boolean
+  allowPrivate: boolean
 }
 
 type WebhookRow = Selectable<WebhooksTable>
@@ -67,7 +67,7 @@ export class WebhooksService {
   private readonly allowPrivate: boolean
 
   constructor(private readonly deps: WebhooksServiceDeps) {
-    this.allowPrivate = deps.allowPrivate ?? allowPrivateFromEnv()
+    this.allowPrivate = deps.allowPrivate
   }
 
   private owner(principal: Principal): { role: 'seller' | 'service'; id: string } {
