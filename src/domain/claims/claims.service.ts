@@ -5,6 +5,11 @@ import { sql } from 'kysely'
 import { MACHINE_VERSION } from '../../../machines/claim.machine.js'
 import { initialClaimSnapshot, nextClaimSnapshot } from '../../../machines/claim.step.js'
 import { ACTIONS_BY_ROLE } from '../../../machines/claim.catalogue.js'
+import {
+  PHOTO_EVIDENCE_REASONS,
+  type ClaimReason,
+  type RequestedResolution,
+} from '../../../machines/claim.vocabulary.js'
 import type { Actor, ClaimEvent, ClaimEventParams, Deadline } from '../../../machines/claim.types.js'
 import type { Db, DbOrTx, Tx } from '../../db/database.js'
 import type { ClaimRow } from '../../db/schema.js'
@@ -28,15 +33,12 @@ import { observeDeadlineLateness } from '../../http/metrics.js'
 import { applyArbiterSanctions, isBuyerRestricted, moderateActionText } from '../moderation/violations.service.js'
 import { findClaimPage, type ClaimListQueryInput } from './claims-query.js'
 
-export const CLAIM_REASONS = ['defect', 'missing_part', 'wrong_item', 'damaged_in_transit', 'not_as_described'] as const
-export const REQUESTED_RESOLUTIONS = ['refund', 'replacement', 'repair', 'compensation', 'missing_part'] as const
-
 export interface OpenClaimInput {
   order_id: string
   line_id: string
-  reason: (typeof CLAIM_REASONS)[number]
+  reason: ClaimReason
   description: string
-  requested_resolution: (typeof REQUESTED_RESOLUTIONS)[number]
+  requested_resolution: RequestedResolution
 }
 
 export interface ClaimsServiceDeps {
@@ -47,9 +49,6 @@ export interface ClaimsServiceDeps {
   /** Photo uploads and the photo lists of claim views. */
   photos: PhotosService
 }
-
-/** Reasons whose claims need photo evidence (policy defect_photos_min), whatever the request's content type. */
-export const PHOTO_EVIDENCE_REASONS: ReadonlySet<string> = new Set(['defect', 'damaged_in_transit'])
 
 /** Actions whose `comment` reaches the other party and so is moderated. */
 const MODERATED_COMMENTS = new Set(['reject', 'request_info', 'escalate', 'decide'])

@@ -29,15 +29,7 @@ import { buyerPseudonym } from '../sellers/pseudonym.js'
 import { photoUrl } from '../photos/photos.service.js'
 import { VARIANT_NAMES } from '../photos/pipeline/index.js'
 import { prunedThrough } from './retention.js'
-
-export const FEED_EVENT_TYPES = [
-  'claim.event',
-  'chat.message',
-  'deadline.reminder',
-  'violation.recorded',
-  'violation.cancelled',
-] as const
-export type FeedEventType = (typeof FEED_EVENT_TYPES)[number]
+import { FEED_EVENT_TYPES } from './event-types.js'
 
 export type FeedRow = Selectable<FeedEventsTable>
 
