@@ -7,10 +7,10 @@ import type { Db } from '../../db/database.js'
 import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhooksTable } from '../../db/schema.js'
 import type { Principal } from '../../auth/principal.js'
 import { DomainError, notFound, validation } from '../../shared/errors.js'
-import { currentHead } from '../feed/feed.service.js'
+import { currentHead } from '../feed/feed.repository.js'
 import { WEBHOOK_EVENT_TYPES } from '../feed/event-types.js'
 import { newWebhookSecret } from './signing.js'
-import { holdReplayLock } from '../feed/retention.js'
+import { holdReplayLock } from '../feed/retention.repository.js'
 import { checkWebhookUrl, UnsafeUrlError, urlRefused } from './url-safety.js'
 
 export const WEBHOOKS_PER_OWNER_MAX = 20
