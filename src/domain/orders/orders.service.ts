@@ -2,7 +2,8 @@
 import { sql } from 'kysely'
 import type { Db, DbOrTx } from '../../db/database.js'
 import type { OrderLineRow, OrderRow } from '../../db/schema.js'
-import { DomainError, notFound } from '../../shared/errors.js'
+import { notFound } from '../../shared/errors.js'
+import { duplicateLineIds, orderPartiesImmutable } from './errors.js'
 import type { Principal } from '../../auth/principal.js'
 
 export interface OrderInput {
@@ -32,12 +33,7 @@ export class OrdersService {
   async register(input: OrderInput): Promise<{ order: OrderView; created: boolean }> {
     const ids = new Set(input.lines.map((l) => l.id))
     if (ids.size !== input.lines.length) {
-      throw new DomainError({
-        status: 422,
-        slug: 'validation-failed',
-        title: 'Validation failed',
-        detail: 'line ids must be unique within an order',
-      })
+      throw duplicateLineIds()
     }
     return this.db.transaction().execute(async (tx) => {
       const existing = await tx
@@ -47,12 +43,7 @@ export class OrdersService {
         .forUpdate()
         .executeTakeFirst()
       if (existing && (existing.buyer_id !== input.buyer_id || existing.seller_id !== input.seller_id)) {
-        throw new DomainError({
-          status: 409,
-          slug: 'order-parties-immutable',
-          title: 'Order parties cannot change',
-          detail: `order ${input.id} is already registered with other parties`,
-        })
+        throw orderPartiesImmutable(input.id)
       }
       const values = {
         id: input.id,

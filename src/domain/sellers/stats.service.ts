@@ -21,11 +21,12 @@
 //   summed per currency (minor units), an arbiter's fines (`arbiter_fine`)
 //   included.
 // - daily: claims opened per UTC day, every day of the period (zeros included).
+import { requireRole } from '../../auth/require-role.js'
 import { Readable } from 'node:stream'
 import { CompiledQuery, sql } from 'kysely'
 import type { Principal } from '../../auth/principal.js'
 import type { Db } from '../../db/database.js'
-import { DomainError, notFound, validation } from '../../shared/errors.js'
+import { forbidden, notFound, validation } from '../../shared/errors.js'
 import type { Clock } from '../../shared/clock.js'
 import { exportQuery, parseClaimFilters, parseInstant, type ClaimListQueryInput } from '../claims/claims-query.js'
 import { buyerPseudonym } from './pseudonym.js'
@@ -59,9 +60,6 @@ export interface SellerStats {
   fines: { currency: string; amount: number; count: number }[]
   daily: { date: string; claims: number }[]
 }
-
-const forbidden = (detail: string) =>
-  new DomainError({ status: 403, slug: 'action-forbidden', title: 'Action not permitted', detail })
 
 const ratio = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 10_000) / 10_000)
 
@@ -129,7 +127,7 @@ export class StatsService {
   /** Whose statistics `principal` may read: `me` is the calling seller; arbiters and the service name any seller. */
   sellerFor(principal: Principal, id: string): string {
     if (id === 'me') {
-      if (principal.role !== 'seller') throw forbidden('only sellers have /sellers/me; arbiters use /sellers/{id}')
+      requireRole(principal, ['seller'], 'only sellers have /sellers/me; arbiters use /sellers/{id}')
       return principal.id
     }
     if (principal.role === 'arbiter' || principal.role === 'service') return id
@@ -295,7 +293,7 @@ export class StatsService {
    * response; a client that goes away ends the transaction.
    */
   async exportCsv(principal: Principal, query: Omit<ClaimListQueryInput, 'limit' | 'cursor'>): Promise<Readable> {
-    if (principal.role !== 'seller') throw forbidden('only sellers export their claims')
+    requireRole(principal, ['seller'], 'only sellers export their claims')
     const now = new Date(this.deps.clock.now())
     const filters = parseClaimFilters(principal, query)
     const compiled = exportQuery(this.deps.db, principal, filters, query.sort ?? 'created_at', now).compile()
