@@ -1,6 +1,6 @@
 // Builds the Fastify instance: external plugins, then services, then routes.
 import { randomUUID } from 'node:crypto'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
@@ -37,6 +37,8 @@ export interface AppDeps {
   clock?: Clock
   /** Photo storage; by default the one config.storage describes. */
   storage?: PhotoStorage
+  /** The request logger; by default pino at config.logLevel on stdout (tests read what is logged). */
+  logger?: FastifyBaseLogger
   /** Socket timeouts in ms (tests shorten them). */
   http?: { connectionTimeout?: number; requestTimeout?: number }
 }
@@ -45,7 +47,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, db, redis } = deps
   const clock = deps.clock ?? systemClock
   const app = Fastify({
-    logger: { level: config.logLevel },
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: { level: config.logLevel } }),
     bodyLimit: 1024 * 1024,
     trustProxy: config.trustProxy,
     genReqId: (req) => {

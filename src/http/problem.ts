@@ -63,6 +63,11 @@ export function isUnavailable(err: unknown): boolean {
   )
 }
 
+/** The client went away before its request was complete (its body stream was cut short). */
+function clientClosed(request: FastifyRequest, error: FastifyError): boolean {
+  return request.raw.readableAborted || (error.code === 'ECONNRESET' && error.message === 'aborted')
+}
+
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof DomainError) {
@@ -102,6 +107,16 @@ export function registerProblemHandlers(app: FastifyInstance): void {
         slug: 'unsupported-media-type',
         title: 'Unsupported media type',
         detail: error.message,
+      })
+    }
+    if (clientClosed(request, error)) {
+      // Not a dependency outage: Node reports the client's reset as ECONNRESET on the request stream.
+      request.log.info({ err: error.message }, 'client closed the request')
+      return sendProblem(request, reply, {
+        status: 400,
+        slug: 'bad-request',
+        title: 'Bad request',
+        detail: 'the client closed the connection before the request was complete',
       })
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {

@@ -43,6 +43,8 @@ export interface TestAppOptions {
   storageDir?: string
   /** Socket timeouts, for tests of stalled uploads. */
   http?: AppDeps['http']
+  /** The app's logger (to read what it logs); silent by default. */
+  logger?: AppDeps['logger']
   /** Settings beyond policy, e.g. webhookAllowPrivate for loopback receivers. */
   config?: Partial<Omit<Config, 'policy'>>
 }
@@ -62,7 +64,14 @@ export async function buildTestApp(t: Test, policy: PolicyFile = {}, options: Te
   }
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: false })
   const clock = new TestClock()
-  const app = await buildApp({ config, db: database.db, redis, clock, ...(options.http ? { http: options.http } : {}) })
+  const app = await buildApp({
+    config,
+    db: database.db,
+    redis,
+    clock,
+    ...(options.http ? { http: options.http } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  })
   await app.ready()
   t.teardown(async () => {
     await app.close()
