@@ -72,6 +72,8 @@ export const PolicyFileSchema = Type.Partial(
       feed_retention: Duration,
       // Security (docs/security.md): a bearer token valid for longer than this is refused.
       token_lifetime_max: Duration,
+      // Idempotency keys older than this are pruned (a retry after it is a new request).
+      idempotency_retention: Duration,
     },
     { additionalProperties: false },
   ),
@@ -137,6 +139,7 @@ export const DEFAULT_POLICY_FILE: Required<PolicyFile> = {
   webhook_max_age: 'P1D',
   feed_retention: 'P30D',
   token_lifetime_max: 'P1D',
+  idempotency_retention: 'PT24H',
 }
 
 /** Every deadline kind of the machine is a duration policy, plus these. */
@@ -149,6 +152,7 @@ const DURATION_KEYS = [
   'webhook_max_age',
   'feed_retention',
   'token_lifetime_max',
+  'idempotency_retention',
 ] as const
 type DurationKey = (typeof DURATION_KEYS)[number]
 
@@ -156,6 +160,8 @@ type DurationKey = (typeof DURATION_KEYS)[number]
 export type Policy = Omit<Required<PolicyFile>, DurationKey> & Record<DurationKey, number>
 
 export class PolicyError extends Error {}
+
+const IDEMPOTENCY_RETENTION_MIN_MS = 10 * 60_000
 
 export function durationMs(iso: string): number {
   return Math.round(toSeconds(parseIsoDuration(iso)) * 1000)
@@ -173,6 +179,10 @@ export function resolvePolicy(overrides: unknown = {}): Policy {
     const ms = durationMs(merged[key])
     if (ms <= 0) throw new PolicyError(`invalid policy: /${key}: duration must be positive`)
     resolved[key] = ms
+  }
+  // A key must outlive any request still running under it (see src/http/idempotency.ts).
+  if (resolved.idempotency_retention < IDEMPOTENCY_RETENTION_MIN_MS) {
+    throw new PolicyError('invalid policy: /idempotency_retention: must be at least PT10M')
   }
   return resolved
 }
