@@ -10,6 +10,7 @@ import type { Db } from './db/database.js'
 import { createTokenVerifier, principalFromHeader } from './auth/principal.js'
 import { authPlugin } from './http/auth.js'
 import { idempotencyPlugin } from './http/idempotency.js'
+import { createRateLimits } from './http/rate-limit.js'
 import { httpMetricsPlugin } from './http/metrics.js'
 import { multipartPlugin } from './http/multipart.js'
 import { registerProblemHandlers } from './http/problem.js'
@@ -30,6 +31,9 @@ import { createStorage, type PhotoStorage } from './domain/photos/pipeline/index
 import { systemClock, type Clock } from './shared/clock.js'
 import { createServices } from './composition.js'
 
+/** Where the rate limits' counters live in Redis, beside BullMQ's `claimdesk:` keys. */
+export const DEFAULT_RATE_LIMIT_PREFIX = 'claimdesk-rate:'
+
 export interface AppDeps {
   config: Config
   db: Db
@@ -39,6 +43,8 @@ export interface AppDeps {
   storage?: PhotoStorage
   /** The request logger; by default pino at config.logLevel on stdout (tests read what is logged). */
   logger?: FastifyBaseLogger
+  /** Redis key prefix of the rate limits' counters; API instances sharing budgets share it. */
+  rateLimitPrefix?: string
   /** Socket timeouts in ms (tests shorten them). */
   http?: { connectionTimeout?: number; requestTimeout?: number }
 }
@@ -68,6 +74,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerProblemHandlers(app)
   // Before every route: child scopes copy hooks when they are created.
   await app.register(httpMetricsPlugin)
+  const limits = await createRateLimits(app, {
+    redis,
+    policy: config.policy,
+    prefix: deps.rateLimitPrefix ?? DEFAULT_RATE_LIMIT_PREFIX,
+  })
 
   await app.register(swagger, {
     openapi: {
@@ -82,7 +93,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routePrefix: '/docs',
     uiHooks: config.docsPublic
       ? {}
-      : { onRequest: async (request) => void principalFromHeader(request.headers.authorization, verifyToken) },
+      : {
+          onRequest: async (request, reply) => {
+            try {
+              principalFromHeader(request.headers.authorization, verifyToken)
+            } catch (err) {
+              await limits.consume('auth_failures', request, reply)
+              throw err
+            }
+          },
+        },
   })
   await app.register(healthRoutes, { db, redis })
   await app.register(metricsRoutes, {
@@ -90,6 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     redis,
     queues: ['deadlines', 'maintenance', 'webhooks'],
     token: config.metricsToken,
+    limits,
   })
 
   const storage = deps.storage ?? createStorage(config.storage)
@@ -104,11 +125,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     redisUrl: config.redisUrl,
     jwtSecret: config.jwtSecret,
     tokenLifetimeMax: config.policy.token_lifetime_max,
+    limits,
   })
 
   // Everything under /v1 is authenticated and idempotent on writes.
   await app.register(async (api) => {
-    await api.register(authPlugin, { secret: config.jwtSecret, tokenLifetimeMax: config.policy.token_lifetime_max })
+    await api.register(authPlugin, {
+      secret: config.jwtSecret,
+      tokenLifetimeMax: config.policy.token_lifetime_max,
+      limits,
+    })
+    // After authentication (the party is known), before idempotency and any body is read.
+    api.addHook('onRequest', limits.countWrites)
     await api.register(idempotencyPlugin, { db })
     await api.register(orderRoutes, { orders: services.orders })
     // multipart/form-data (photos) only where routes take it, each scope with its own photo cap.
@@ -118,14 +146,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         await routes(scope)
       })
     await withUploads(config.policy.photos_per_claim_max, (scope) =>
-      scope.register(claimRoutes, { claims: services.claims }),
+      scope.register(claimRoutes, { claims: services.claims, limits }),
     )
     await api.register(photoRoutes, { photos: services.photos, claims: services.claims })
     await api.register(arbiterRoutes, { claims: services.claims })
     await withUploads(config.policy.photos_per_message_max, (scope) =>
-      scope.register(chatRoutes, { chat: services.chat }),
+      scope.register(chatRoutes, { chat: services.chat, limits }),
     )
-    await api.register(moderationRoutes, { chat: services.chat, violations: services.violations })
+    await api.register(moderationRoutes, { chat: services.chat, violations: services.violations, limits })
     await api.register(violationRoutes, { violations: services.violations })
     await api.register(eventRoutes, { feed: services.feed })
     await api.register(webhookRoutes, { webhooks: services.webhooks })

@@ -13,7 +13,7 @@ declare module 'fastify' {
   }
 }
 
-const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+export const WRITE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 export const idempotencyPlugin = fp<{ db: Db }>(
   async (app, { db }) => {
@@ -69,8 +69,8 @@ export const idempotencyPlugin = fp<{ db: Db }>(
       const reservation = request.idempotency
       if (!reservation) return payload
       request.idempotency = null
-      if (reply.statusCode >= 500 || typeof payload !== 'string') {
-        // Nothing was decided: free the key so the client can retry.
+      if (reply.statusCode >= 500 || reply.statusCode === 429 || typeof payload !== 'string') {
+        // Nothing was decided (a failure, or a rate limit): free the key so the client can retry.
         await releaseKey(db, reservation.principal, reservation.key)
         return payload
       }

@@ -7,6 +7,8 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter'
 import { createTokenVerifier } from '../auth/principal.js'
 import { principal } from '../http/auth.js'
 import { sendProblem } from '../http/problem.js'
+import { DomainError } from '../shared/errors.js'
+import type { RateLimits } from '../http/rate-limit.js'
 import { apiConnection } from '../jobs/connection.js'
 import { DEFAULT_QUEUE_PREFIX } from '../jobs/names.js'
 import { closeQueues, createQueues } from '../jobs/queues.js'
@@ -35,6 +37,8 @@ export interface QueueDashboardOptions {
   jwtSecret: string
   /** Policy token_lifetime_max in ms. */
   tokenLifetimeMax: number
+  /** Counts each refused token against its address (rate_limit_auth_failures). */
+  limits?: RateLimits
   /** BullMQ key prefix (the workers' one); `prefix` is fastify's route prefix. */
   queuePrefix?: string
   /** Where it is mounted: register the plugin with `prefix` set to the same path. */
@@ -60,7 +64,7 @@ export const queueDashboard: FastifyPluginAsync<QueueDashboardOptions> = async (
   serverAdapter.setBasePath(basePath)
   createBullBoard({ queues: Object.values(queues).map((q) => new BullMQAdapter(q)), serverAdapter })
 
-  app.addHook('onRequest', async (request, reply) => dashboardGate(request, reply, verify))
+  app.addHook('onRequest', async (request, reply) => dashboardGate(request, reply, verify, opts.limits))
   app.addHook('onClose', async () => {
     await closeQueues(queues)
     connection.disconnect()
@@ -72,6 +76,7 @@ async function dashboardGate(
   request: FastifyRequest,
   reply: FastifyReply,
   verify: ReturnType<typeof createTokenVerifier>,
+  limits: RateLimits | undefined,
 ) {
   const token = tokenOf(request.headers.authorization)
   let role: string | undefined
@@ -82,6 +87,13 @@ async function dashboardGate(
   }
   if (role === 'arbiter') return
   if (!role) {
+    // Answered here: errors thrown from this hook would meet bull-board's own error handler.
+    const limited = await limits?.consume('auth_failures', request, reply).then(
+      () => undefined,
+      (err: unknown) => err,
+    )
+    if (limited instanceof DomainError) return sendProblem(request, reply, limited)
+    if (limited) throw limited
     reply.header('www-authenticate', 'Basic realm="claimdesk queues", charset="UTF-8"')
     return sendProblem(request, reply, {
       status: 401,

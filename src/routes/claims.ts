@@ -5,8 +5,18 @@ import { formBody } from '../http/multipart.js'
 import { UuidParam } from '../schemas/common.js'
 import { ClaimAction, ClaimCreate, ClaimListQuery } from '../schemas/claims.js'
 import type { ClaimsService } from '../domain/claims/claims.service.js'
+import type { RateLimits } from '../http/rate-limit.js'
 
-export const claimRoutes: FastifyPluginAsyncTypebox<{ claims: ClaimsService }> = async (app, { claims }) => {
+export const claimRoutes: FastifyPluginAsyncTypebox<{ claims: ClaimsService; limits: RateLimits }> = async (
+  app,
+  { claims, limits },
+) => {
+  // After the form is read (the action may come as a form field), before the Idempotency-Key is reserved.
+  const countAbuseReports = limits.hook(
+    'abuse_reports',
+    (request) => (request.body as { action?: unknown } | undefined)?.action === 'report_abuse',
+  )
+
   app.post(
     '/v1/claims',
     {
@@ -68,7 +78,7 @@ export const claimRoutes: FastifyPluginAsyncTypebox<{ claims: ClaimsService }> =
         params: UuidParam,
         body: ClaimAction,
       },
-      preValidation: formBody(ClaimAction),
+      preValidation: [formBody(ClaimAction), countAbuseReports],
     },
     async (request, reply) => {
       const { expected_version: bodyVersion, photos: _digests, ...body } = request.body

@@ -12,6 +12,7 @@ import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import { claimsByState, metricsRegistry, queueJobs, redisUp, scrapeErrors } from '../http/metrics.js'
 import { sendProblem } from '../http/problem.js'
+import type { RateLimits } from '../http/rate-limit.js'
 import { withTimeout } from '../shared/timeout.js'
 
 export interface MetricsRouteOptions {
@@ -26,6 +27,8 @@ export interface MetricsRouteOptions {
   timeoutMs?: number
   /** When set (METRICS_TOKEN; required once exposed), scrapes must send `Authorization: Bearer <token>`. */
   token?: string | undefined
+  /** Counts each refused scrape against its address (rate_limit_auth_failures). */
+  limits?: RateLimits
 }
 
 const digest = (value: string) => createHash('sha256').update(value).digest()
@@ -83,6 +86,7 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRouteOptions> = async (app
 
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
     if (opts.token && !bearerMatches(request.headers.authorization, opts.token)) {
+      await opts.limits?.consume('auth_failures', request, reply)
       reply.header('www-authenticate', 'Bearer realm="claimdesk metrics"')
       return sendProblem(request, reply, {
         status: 401,

@@ -5,11 +5,13 @@ import { UuidParam } from '../schemas/common.js'
 import { BlockedListQuery, FlagListQuery, ModerationCheck } from '../schemas/chat.js'
 import type { ChatService } from '../domain/chat/chat.service.js'
 import type { ViolationsService } from '../domain/moderation/violations.service.js'
+import type { RateLimits } from '../http/rate-limit.js'
 
-export const moderationRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService; violations: ViolationsService }> = async (
-  app,
-  { chat, violations },
-) => {
+export const moderationRoutes: FastifyPluginAsyncTypebox<{
+  chat: ChatService
+  violations: ViolationsService
+  limits: RateLimits
+}> = async (app, { chat, violations, limits }) => {
   app.post(
     '/v1/moderation/check',
     {
@@ -18,6 +20,9 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService; vi
         summary: 'Check a draft: the verdict and violations it would get (writes nothing)',
         body: ModerationCheck,
       },
+      // A check writes nothing: it has a limit of its own instead of counting as a write.
+      config: { countsAsWrite: false },
+      onRequest: limits.hook('draft_checks'),
     },
     async (request) => chat.check(principal(request), request.body.text, request.body.sender_role),
   )

@@ -71,6 +71,22 @@ export const actionNotAllowed = (action: string, state: string) =>
     extensions: { action, state },
   })
 
+const abuseReportLimit = (max: number) =>
+  new DomainError({
+    status: 409,
+    slug: 'abuse-report-limit',
+    title: 'Abuse report limit reached',
+    detail: `this claim already has the ${max} abuse reports a claim takes (policy abuse_reports_per_claim_max); the arbiters have them`,
+    extensions: { max },
+  })
+
+/** Why the machine refused an event: the abuse-report cap has a problem of its own. */
+function refusal(snapshot: ClaimSnapshot, event: ClaimEvent, state: string): DomainError {
+  const uncapped = { ...event, policy: { ...event.policy, abuse_reports_max: Number.POSITIVE_INFINITY } }
+  if (event.type === 'report_abuse' && snapshot.can(uncapped)) return abuseReportLimit(event.policy.abuse_reports_max)
+  return actionNotAllowed(event.type, state)
+}
+
 const claimAlreadyOpen = () =>
   new DomainError({
     status: 409,
@@ -592,7 +608,7 @@ export class ClaimsService {
   private decide(current: ClaimRow, actor: Actor, params: ClaimEventParams) {
     const before: ClaimSnapshot = restoreSnapshot(current.snapshot, current.machine_version)
     const event = { ...params, actor, at: this.deps.clock.now(), policy: machinePolicy(this.deps.policy) } as ClaimEvent
-    if (!before.can(event)) throw actionNotAllowed(params.type, current.state)
+    if (!before.can(event)) throw refusal(before, event, current.state)
     const after = nextClaimSnapshot(before, event)
     return { before, after, at: event.at }
   }
