@@ -33,8 +33,6 @@ import { CLAIM_REASONS } from '../../../machines/claim.vocabulary.js'
 
 /** Every state of the claim machine, read from the machine itself. */
 export const CLAIM_STATES: readonly string[] = Object.keys(claimMachine.config.states ?? {})
-/** Final states: no deadlines, nothing overdue. Must match the partial indexes of migrations/20261122040000_seller_views.ts. */
-export const FINAL_STATES = ['resolved', 'closed', 'withdrawn'] as const
 /** The partial indexes' predicate, as a literal so that the planner can match it. */
 const OPEN = sql.raw<SqlBool>(`claims.state not in ('resolved', 'closed', 'withdrawn')`)
 
