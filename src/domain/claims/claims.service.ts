@@ -108,7 +108,7 @@ export class ClaimsService {
     return (await this.views([row], principal))[0] as ClaimView
   }
 
-  /** Who may see a claim (PRODUCT.md §1); everyone else gets 404. */
+  /** Who may see a claim (docs/api.md); everyone else gets 404. */
   canSee(principal: Principal, row: Pick<ClaimRow, 'buyer_id' | 'seller_id'>): boolean {
     switch (principal.role) {
       case 'buyer':
@@ -536,7 +536,7 @@ export class ClaimsService {
   }
 
   /**
-   * The arbiters' queue (PRODUCT.md §6): escalated claims, overdue first, then
+   * The arbiters' queue (docs/deadlines.md): escalated claims, overdue first, then
    * priority, then due time. The arbiter_decision deadline is escalated_at plus
    * one policy duration, so escalated_at orders by due time and keeps to the
    * claims_arbiter_queue_idx index.

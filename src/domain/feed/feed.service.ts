@@ -1,4 +1,4 @@
-// The event feed (PRODUCT.md §7): every claim event, party message, deadline
+// The event feed (docs/integrations.md): every claim event, party message, deadline
 // reminder and violation the caller may see, in transaction order, by cursor.
 //
 // Rows are written by triggers in the writing transaction and stamped with its

@@ -1,5 +1,5 @@
 // Where normalised photo variants live. Local directory by default, any
-// S3-compatible object store by configuration (PRODUCT.md §5).
+// S3-compatible object store by configuration (docs/photos.md).
 import type { Readable } from 'node:stream'
 import { LocalPhotoStorage } from './local-storage.js'
 import { S3PhotoStorage } from './s3-storage.js'
