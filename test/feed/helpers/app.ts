@@ -6,7 +6,8 @@ import type { PolicyFile } from '../../../src/config/policy.js'
 import type { PrincipalRole } from '../../../src/auth/principal.js'
 import type { ChatService } from '../../../src/domain/chat/chat.service.js'
 import type { ClaimsService } from '../../../src/domain/claims/claims.service.js'
-import { decodeCursor, isBefore, type FeedService } from '../../../src/domain/feed/feed.service.js'
+import type { FeedService } from '../../../src/domain/feed/feed.service.js'
+import { decodeCursor, isBefore } from '../../../src/domain/feed/position.js'
 import { buildTestApp, type TestApp } from '../../helpers/app.js'
 
 export interface FeedTestApp extends TestApp {
