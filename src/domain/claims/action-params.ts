@@ -1,4 +1,4 @@
-// Parameter rules of PRODUCT.md §3, checked before the machine runs so that a
+// Parameter rules of the claim actions (docs/lifecycle.md), checked before the machine runs so that a
 // bad parameter is a 422 naming the field, never a silent 409.
 import { forbidden, validation } from '../../shared/errors.js'
 import { offerOutOfBounds } from './errors.js'

@@ -1,7 +1,7 @@
-// The claim list's filters, sorts and opaque cursors (PRODUCT.md §7, §8),
+// The claim list's filters, sorts and opaque cursors (docs/sellers.md, docs/api.md),
 // shared by GET /v1/claims, the sellers' CSV export and the scale bench.
 //
-// Who sees what (PRODUCT.md §1): a buyer its own claims, a seller the claims on
+// Who sees what (docs/sellers.md): a buyer its own claims, a seller the claims on
 // its own orders, an arbiter the escalated ones unless it names states, the
 // service everything.
 //

@@ -1,4 +1,4 @@
-// Chat moderation (PRODUCT.md §4): a pure function from a message and its
+// Chat moderation (docs/moderation.md): a pure function from a message and its
 // sender to a verdict and the violations found, each with the offending
 // excerpt of the original text and a hint how to say it within the rules.
 import type { ModerationRule } from '../../../config/policy.js'
