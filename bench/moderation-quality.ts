@@ -3,6 +3,7 @@
 // right rule). By default the tuning corpus (test/moderation/corpus.jsonl);
 // `--set path.jsonl` (repeatable) scores any set of the same format instead.
 // Run: npx tsx bench/moderation-quality.ts [--set path.jsonl]... [--misses]
+// With no --set it scores the tuning corpus and the blind set, one after the other.
 // test/moderation/quality.test.ts asserts the targets on the tuning corpus.
 import { readFileSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -21,6 +22,8 @@ export interface CorpusRow {
 
 export const PLATFORM_DOMAINS = ['ozon.ru', 'wildberries.ru', 'market.yandex.ru']
 const CORPUS = fileURLToPath(new URL('../test/moderation/corpus.jsonl', import.meta.url))
+/** Written without sight of the engine; never tuned on (test/moderation/blind/README.md). */
+const BLIND_SET = fileURLToPath(new URL('../test/moderation/blind/blind-set.jsonl', import.meta.url))
 
 export function loadCorpus(path = CORPUS): CorpusRow[] {
   return readFileSync(path, 'utf8')
@@ -131,14 +134,14 @@ function pct(x: number): string {
   return x.toFixed(3)
 }
 
-/** Every `--set path` given on the command line, or the tuning corpus. */
+/** Every `--set path` given on the command line, or the tuning corpus and the frozen blind set. */
 function setsFromArgs(argv: string[]): string[] {
   const sets: string[] = []
   argv.forEach((a, i) => {
     if (a === '--set' && argv[i + 1]) sets.push(argv[i + 1]!)
     else if (a.startsWith('--set=')) sets.push(a.slice('--set='.length))
   })
-  return sets.length > 0 ? sets : [CORPUS]
+  return sets.length > 0 ? sets : [CORPUS, BLIND_SET]
 }
 
 function printSet(path: string, showMisses: boolean): void {
