@@ -1,5 +1,5 @@
 // Threads, messages (with photos over multipart), abuse reports on messages,
-// and sellers' chat settings (PRODUCT.md §4).
+// and sellers' chat settings (docs/moderation.md).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { principal } from '../http/auth.js'
 import { formBody } from '../http/multipart.js'
