@@ -13,6 +13,7 @@ import { httpMetricsPlugin } from './http/metrics.js'
 import { multipartPlugin } from './http/multipart.js'
 import { registerProblemHandlers } from './http/problem.js'
 import { validatorCompiler } from './http/validation.js'
+import { openapiOptions, SHARED_SCHEMAS } from './http/openapi.js'
 import { arbiterRoutes, queueDashboard } from './routes/arbiter.js'
 import { chatRoutes } from './routes/chat.js'
 import { claimRoutes } from './routes/claims.js'
@@ -72,13 +73,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Before every route: child scopes copy hooks when they are created.
   await app.register(httpMetricsPlugin)
 
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'Claimdesk API', version: '0.1.0', description: 'Returns-and-defect claims for marketplaces' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-      security: [{ bearer: [] }],
-    },
-  })
+  // Text bodies are refused like any other unsupported type (415), not parsed into a string the schema then refuses.
+  app.removeContentTypeParser('text/plain')
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema)
+  await app.register(swagger, openapiOptions)
   await app.register(swaggerUi, { routePrefix: '/docs' })
   await app.register(healthRoutes, { db, redis })
   await app.register(metricsRoutes, { db, redis, queues: ['deadlines', 'maintenance', 'webhooks'] })

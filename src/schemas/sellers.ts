@@ -1,6 +1,7 @@
 // The sellers' view (PRODUCT.md §7): statistics and the CSV export.
 import { Type } from 'typebox'
 import { ClaimFilterQuery } from './claims.js'
+import { Money } from './common.js'
 
 export const SellerParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128, description: 'a seller id, or me' }) })
 
@@ -40,7 +41,7 @@ export const SellerStatsResponse = Type.Object({
   }),
   share_decided_against_seller: Share,
   fines: Type.Array(
-    Type.Object({ currency: Type.String(), amount: Type.Integer({ description: 'minor units' }), count: Type.Integer() }),
+    Type.Object({ currency: Type.String(), amount: Money(), count: Type.Integer() }),
     { description: 'non-cancelled violations of the seller recorded in the period, per currency' },
   ),
   daily: Type.Array(Type.Object({ date: Type.String({ format: 'date' }), claims: Type.Integer() }), { description: 'claims opened per UTC day' }),

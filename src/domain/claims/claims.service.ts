@@ -23,6 +23,7 @@ import { compensating } from '../photos/compensating.js'
 import { actionParams, type ActionBody } from './action-params.js'
 import { machinePolicy, restoreSnapshot, stateNames, storeSnapshot, type ClaimSnapshot } from './claim-snapshot.js'
 import { actorOf, claimView, type ClaimView } from './claim-view.js'
+import { buyerPseudonym } from '../sellers/pseudonym.js'
 import { transitionText } from './transition-text.js'
 import { observeDeadlineLateness } from '../../http/metrics.js'
 import { applyArbiterSanctions, isBuyerRestricted, moderateActionText } from '../moderation/violations.service.js'
@@ -131,8 +132,11 @@ export class ClaimsService {
     const events = await claimsRepo.listEvents(this.deps.db, id)
     return events.map((e) => ({
       seq: e.seq,
-      // The buyer's id never reaches a seller, not even through the audit trail.
-      actor: { role: e.actor_role, ...(principal.role === 'seller' && e.actor_role === 'buyer' ? {} : { id: e.actor_id }) },
+      // The buyer's id never reaches a seller, not even through the audit trail: the feed's pseudonym stands in.
+      actor:
+        principal.role === 'seller' && e.actor_role === 'buyer'
+          ? { role: 'buyer' as const, pseudonym: buyerPseudonym(this.deps.pseudonymSecret, row.seller_id, e.actor_id) }
+          : { role: e.actor_role as Actor['role'], id: e.actor_id },
       action: e.action,
       from_state: e.from_state,
       to_state: e.to_state,
