@@ -1,6 +1,6 @@
 // Builds the Fastify instance: external plugins, then services, then routes.
 import { randomUUID } from 'node:crypto'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
@@ -44,6 +44,8 @@ export interface AppDeps {
   clock?: Clock
   /** Photo storage; by default the one config.storage describes. */
   storage?: PhotoStorage
+  /** Plugins registered before any route, so their hooks see every route (the test app's response checks). */
+  plugins?: FastifyPluginAsync[]
   /** Socket timeouts in ms (tests shorten them). */
   http?: { connectionTimeout?: number; requestTimeout?: number }
 }
@@ -70,6 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id)
   })
   registerProblemHandlers(app)
+  for (const plugin of deps.plugins ?? []) await app.register(plugin)
   // Before every route: child scopes copy hooks when they are created.
   await app.register(httpMetricsPlugin)
 

@@ -3,6 +3,7 @@
 // a key whose first request is still running is 409.
 import { createHash } from 'node:crypto'
 import fp from 'fastify-plugin'
+import type { FastifyReply } from 'fastify'
 import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import { sendProblem } from './problem.js'
@@ -14,6 +15,8 @@ declare module 'fastify' {
 }
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+/** Headers that belong to the answer itself, so a replay repeats them. */
+const REPLAYED_HEADERS = ['etag', 'location'] as const
 /** A reservation older than this belongs to a request that died; it may be taken over. */
 const ABANDONED_AFTER_SECONDS = 60
 
@@ -68,6 +71,7 @@ export const idempotencyPlugin = fp<{ db: Db }>(
       }
       return reply
         .code(stored.status_code)
+        .headers(stored.response_headers)
         .header('idempotent-replayed', 'true')
         .type(stored.content_type)
         .serializer((payload: unknown) => payload as string)
@@ -93,6 +97,7 @@ export const idempotencyPlugin = fp<{ db: Db }>(
           status_code: reply.statusCode,
           content_type: String(reply.getHeader('content-type') ?? 'application/json'),
           response_body: payload,
+          response_headers: answerHeaders(reply),
         })
         .where('principal', '=', reservation.principal)
         .where('key', '=', reservation.key)
@@ -102,6 +107,15 @@ export const idempotencyPlugin = fp<{ db: Db }>(
   },
   { name: 'idempotency', dependencies: ['auth'] },
 )
+
+function answerHeaders(reply: FastifyReply): Record<string, string> {
+  const kept: Record<string, string> = {}
+  for (const name of REPLAYED_HEADERS) {
+    const value = reply.getHeader(name)
+    if (value !== undefined) kept[name] = String(value)
+  }
+  return kept
+}
 
 function requestHash(method: string, url: string, body: unknown): string {
   return createHash('sha256')

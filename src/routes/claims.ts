@@ -178,7 +178,10 @@ function sendClaim(reply: FastifyReply, claim: ClaimView) {
 
 function sendWith(reply: FastifyReply, schema: object, payload: unknown) {
   // compileSerializationSchema caches per schema object, so each view compiles once.
-  return reply.serializer(reply.compileSerializationSchema(schema as Record<string, unknown>)).send(payload)
+  return reply
+    .type('application/json; charset=utf-8')
+    .serializer(reply.compileSerializationSchema(schema as Record<string, unknown>))
+    .send(payload)
 }
 
 function parseIfMatch(header: string | undefined): number | undefined {

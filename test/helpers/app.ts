@@ -8,6 +8,7 @@ import { resolvePolicy, type PolicyFile } from '../../src/config/policy.js'
 import { signToken, type PrincipalRole } from '../../src/auth/principal.js'
 import type { Db } from '../../src/db/database.js'
 import { createTestDatabase } from './database.js'
+import { responseContract } from './response-contract.js'
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
 
@@ -51,7 +52,9 @@ export async function buildTestApp(t: Test, policy: PolicyFile = {}, options: Te
   }
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: false })
   const clock = new TestClock()
-  const app = await buildApp({ config, db: database.db, redis, clock, ...(options.http ? { http: options.http } : {}) })
+  // Every response is checked against the OpenAPI document's schema for its route and status.
+  const contract = responseContract((message) => t.fail(`response contract: ${message}`))
+  const app = await buildApp({ config, db: database.db, redis, clock, plugins: [contract], ...(options.http ? { http: options.http } : {}) })
   await app.ready()
   t.teardown(async () => {
     await app.close()
