@@ -37,7 +37,7 @@ export const sellerRoutes: FastifyPluginAsyncTypebox<{ stats: StatsService }> = 
         description: STATS_DESCRIPTION,
         params: SellerParam,
         querystring: StatsQuery,
-        response: { 200: success(SellerStatsResponse, 'The statistics'), ...problems({ 403: ['action-forbidden'], 422: ['validation-failed'] }) },
+        response: { 200: success(SellerStatsResponse, 'The statistics'), ...problems({ 403: ['action-forbidden'], 404: ['not-found'], 422: ['validation-failed'] }) },
       },
     },
     async (request) => stats.stats(principal(request), request.params.id, request.query),

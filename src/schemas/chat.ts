@@ -227,10 +227,10 @@ export const ViolationView = Type.Object(
   {
     id: Uuid,
     party: PartyId,
-    rule: stringEnum(MODERATION_RULES),
+    rule: stringEnum([...MODERATION_RULES, 'arbiter_fine'] as const, { description: 'a moderation rule, or arbiter_fine for a fine an arbiter decided' }),
     excerpt: Type.String(),
     hint: Type.String(),
-    source: Type.String({ description: 'chat or an action text' }),
+    source: stringEnum(['chat', 'claim_action', 'arbiter_decision'] as const),
     thread_id: Nullable(Uuid),
     message_id: Nullable(Type.String()),
     blocked_message_id: Nullable(Type.String()),

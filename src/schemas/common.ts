@@ -89,13 +89,15 @@ export const Problem = Type.Object(
       Type.Array(
         Type.Object(
           {
-            path: Type.String({ description: 'JSON pointer into the request part, "/" for the part itself' }),
-            message: Type.String(),
-            params: Type.Object({}, { additionalProperties: true }),
+            path: Type.Optional(Type.String({ description: 'invalid-request: JSON pointer into the request part, "/" for the part itself' })),
+            message: Type.Optional(Type.String({ description: 'invalid-request: what is wrong there' })),
+            params: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'invalid-request: the schema keyword\'s parameters' })),
+            domain: Type.Optional(Type.String({ description: 'validation-failed on official domains: the refused entry' })),
+            reason: Type.Optional(Type.String({ description: 'validation-failed on official domains: why it was refused' })),
           },
           { additionalProperties: true },
         ),
-        { description: 'invalid-request: each schema violation' },
+        { description: 'invalid-request: each schema violation; validation-failed on official domains: each refused domain' },
       ),
     ),
     field: Type.Optional(Type.String({ description: 'the member, query parameter or form field at fault' })),

@@ -670,14 +670,20 @@ export interface components {
             instance: string;
             /** @description also the x-request-id header; quote it when reporting a problem */
             request_id: string;
-            /** @description invalid-request: each schema violation */
+            /** @description invalid-request: each schema violation; validation-failed on official domains: each refused domain */
             errors?: ({
-                /** @description JSON pointer into the request part, "/" for the part itself */
-                path: string;
-                message: string;
-                params: {
+                /** @description invalid-request: JSON pointer into the request part, "/" for the part itself */
+                path?: string;
+                /** @description invalid-request: what is wrong there */
+                message?: string;
+                /** @description invalid-request: the schema keyword's parameters */
+                params?: {
                     [key: string]: unknown;
                 };
+                /** @description validation-failed on official domains: the refused entry */
+                domain?: string;
+                /** @description validation-failed on official domains: why it was refused */
+                reason?: string;
             } & {
                 [key: string]: unknown;
             })[];
@@ -1470,12 +1476,15 @@ export interface components {
                 role: string;
                 id: string;
             };
-            /** @enum {string} */
-            rule: "obscenity" | "insult" | "contact_exchange" | "external_link" | "personal_data_request" | "off_platform_lure" | "platform_disparagement" | "low_effort_reply" | "review_manipulation" | "threat";
+            /**
+             * @description a moderation rule, or arbiter_fine for a fine an arbiter decided
+             * @enum {string}
+             */
+            rule: "obscenity" | "insult" | "contact_exchange" | "external_link" | "personal_data_request" | "off_platform_lure" | "platform_disparagement" | "low_effort_reply" | "review_manipulation" | "threat" | "arbiter_fine";
             excerpt: string;
             hint: string;
-            /** @description chat or an action text */
-            source: string;
+            /** @enum {string} */
+            source: "chat" | "claim_action" | "arbiter_decision";
             /** Format: uuid */
             thread_id: string | null;
             message_id: string | null;
@@ -6867,6 +6876,17 @@ export interface operations {
             };
             /** @description Problem types: action-forbidden */
             403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: not-found */
+            404: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
                     "X-Request-Id"?: string;
