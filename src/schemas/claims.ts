@@ -107,7 +107,7 @@ const ACTION_DESCRIPTION =
 export const ClaimAction = Type.Unsafe<Static<(typeof ACTION_MEMBERS)[number]>>({
   type: 'object',
   description: ACTION_DESCRIPTION,
-  discriminator: { propertyName: 'action' },
+  // No discriminator here: OpenAPI 3.0 maps one only onto named schemas; each member's one-value `action` enum tells them apart.
   required: ['action'],
   oneOf: ACTION_MEMBERS,
   examples: [{ action: 'offer_compensation', amount: 50_000, expected_version: 1 }],
