@@ -703,9 +703,13 @@ export interface components {
             min?: number;
             /**
              * Format: int64
-             * @description offer-out-of-bounds: the largest amount allowed (line_total − 1)
+             * @description offer-out-of-bounds: the largest amount allowed (line_total − 1); abuse-report-limit: the reports a claim takes
              */
             max?: number;
+            /** @description rate-limited: the limit used up, e.g. thread_messages */
+            limit?: string;
+            /** @description rate-limited: seconds until it lets requests through */
+            retry_after?: number;
             /** @description validation-failed on a stats period: its longest length */
             max_days?: number;
             /** @description stale-version: the claim version to send instead */
@@ -2644,7 +2648,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem types: idempotency-in-progress, stale-version, action-not-allowed */
+            /** @description Problem types: idempotency-in-progress, stale-version, action-not-allowed, abuse-report-limit */
             409: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
