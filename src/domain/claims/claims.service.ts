@@ -24,6 +24,8 @@ import { actionParams, type ActionBody } from './action-params.js'
 import { machinePolicy, restoreSnapshot, stateNames, storeSnapshot, type ClaimSnapshot } from './claim-snapshot.js'
 import { actorOf, claimView, type ClaimView } from './claim-view.js'
 import { transitionText } from './transition-text.js'
+import { textForOtherParty } from './readable-text.js'
+import { payloadFor } from './event-payload.js'
 import { observeDeadlineLateness } from '../../http/metrics.js'
 import { applyArbiterSanctions, isBuyerRestricted, moderateActionText } from '../moderation/violations.service.js'
 import { findClaimPage, type ClaimListQueryInput } from './claims-query.js'
@@ -50,9 +52,6 @@ export interface ClaimsServiceDeps {
 
 /** Reasons whose claims need photo evidence (policy defect_photos_min), whatever the request's content type. */
 export const PHOTO_EVIDENCE_REASONS: ReadonlySet<string> = new Set(['defect', 'damaged_in_transit'])
-
-/** Actions whose `comment` reaches the other party and so is moderated. */
-const MODERATED_COMMENTS = new Set(['reject', 'request_info', 'escalate', 'decide'])
 
 /** The earliest of the machine's deadlines, kept on the claim row for sorting by due time. */
 const nextDue = (deadlines: readonly { due_at: number }[]): Date | null =>
@@ -144,7 +143,7 @@ export class ClaimsService {
       action: e.action,
       from_state: e.from_state,
       to_state: e.to_state,
-      payload: e.payload,
+      payload: payloadFor(e, principal),
       at: e.created_at.toISOString(),
     }))
   }
@@ -329,20 +328,19 @@ export class ClaimsService {
   }
 
   /**
-   * Free text the other party will read (comments, provided information) is
-   * moderated like a chat message. A refused text is recorded on its own
-   * transaction (the pool's), so the ledger keeps it.
+   * Free text the other party will read (textForOtherParty) is moderated like
+   * a chat message, and refused while a seller's chat is suspended. A refused
+   * text is recorded on its own transaction (the pool's), so the ledger keeps it.
    */
-  private async moderateFreeText(principal: Principal, claim: ClaimRow, body: ActionBody): Promise<void> {
-    const text =
-      body.action === 'provide_info' ? body.text : MODERATED_COMMENTS.has(body.action) ? body.comment : undefined
-    if (!text) return
+  private async moderateFreeText(principal: Principal, claim: ClaimRow, params: ClaimEventParams): Promise<void> {
+    const readable = textForOtherParty(params)
+    if (!readable) return
     await moderateActionText(
       { policy: this.deps.policy, clock: this.deps.clock },
       {
         db: this.deps.db,
         party: { role: actorOf(principal).role, id: principal.id },
-        text,
+        ...readable,
         sellerId: claim.seller_id,
         claimId: claim.id,
       },
@@ -384,7 +382,7 @@ export class ClaimsService {
     // A claim's line total never changes, so the parameters hold for every retry below.
     const params = actionParams(body, principal.role, Number(first.line_total))
     const sanctions = params.type === 'decide' ? params.sanctions : undefined
-    await this.moderateFreeText(principal, first, body)
+    await this.moderateFreeText(principal, first, params)
     let prepared: PreparedPhoto[] = []
     if (uploads.length > 0) {
       // Everything that can refuse cheaply is checked before the image work (and again when writing).

@@ -26,6 +26,7 @@ import type { FeedEventsTable } from '../../db/schema.js'
 import type { Principal, PrincipalRole } from '../../auth/principal.js'
 import { DomainError, validation } from '../../shared/errors.js'
 import { buyerPseudonym } from '../sellers/pseudonym.js'
+import { payloadFor } from '../claims/event-payload.js'
 import { photoUrl } from '../photos/photos.service.js'
 import { VARIANT_NAMES } from '../photos/pipeline/index.js'
 import { prunedThrough } from './retention.js'
@@ -178,7 +179,8 @@ export interface Viewer {
 
 /**
  * The event as `viewer` sees it. Sellers get the buyer's pseudonym, never the
- * id; buyers do not see sanctions; moderation notes never leave.
+ * id; a claim event's payload is what payloadFor lets the viewer read (no
+ * sanctions for buyers, report_abuse comments for arbiters); moderation notes never leave.
  */
 export function eventView(row: FeedRow, viewer: Viewer, pseudonymSecret: string): FeedEventView {
   const d = row.data as Record<string, unknown>
@@ -190,8 +192,15 @@ export function eventView(row: FeedRow, viewer: Viewer, pseudonymSecret: string)
   let data: Record<string, unknown>
   switch (row.type) {
     case 'claim.event': {
-      const payload = { ...((d.payload as Record<string, unknown> | null) ?? {}) }
-      if (viewer.role === 'buyer') delete payload.sanctions
+      const payload = payloadFor(
+        {
+          action: String(d.action),
+          actor_role: String(d.actor_role),
+          actor_id: String(d.actor_id),
+          payload: d.payload,
+        },
+        viewer,
+      )
       data = {
         claim_id: d.claim_id,
         order_id: d.order_id,

@@ -18,7 +18,7 @@ import * as repo from './violations.repository.js'
 import type { Clock } from '../../shared/clock.js'
 import { buyerPseudonym } from '../sellers/pseudonym.js'
 import { decodeIdCursor, decodeTimeCursor, idCursor, paginate, timeCursor } from '../chat/cursor.js'
-import { forbidden, messageBlocked, stateConflict } from '../chat/errors.js'
+import { chatSuspended, forbidden, messageBlocked, stateConflict } from '../chat/errors.js'
 
 /** Fines are policy amounts in roubles' minor units. */
 export const FINE_CURRENCY = 'RUB'
@@ -43,8 +43,13 @@ type SanctionRow = Selectable<SanctionsTable>
  * test over the corpus holds the engine to it), so a text clean here is clean
  * for every seller, and only one with findings needs the seller's read.
  */
-export function moderateOnPlatform(text: string, senderRole: SenderRole, policy: Policy): ModerationResult {
-  return moderate(text, { senderRole, allowedDomains: policy.platform_domains })
+export function moderateOnPlatform(
+  text: string,
+  senderRole: SenderRole,
+  policy: Policy,
+  label = false,
+): ModerationResult {
+  return moderate(text, { senderRole, allowedDomains: policy.platform_domains, label })
 }
 
 /** Links may point to the platform's domains and the seller's registered official domains. */
@@ -198,29 +203,39 @@ export interface ActionTextInput {
   sellerId: string
   /** The claim the text belongs to; null for the description of a claim not yet opened. */
   claimId: string | null
+  /** A short label (a part's name, a tracking number), not a reply: no low-effort rule. */
+  label?: boolean
   /** With no claim yet: the order, whose thread (if any) the refused attempt is filed under. */
   orderId?: string
   threadId?: string | null
 }
 
 /**
- * Moderates the free text of a claim action (reject / request_info comments,
- * provide_info text, escalate comments) and a new claim's description. `deliver` and `review` return the
- * result and write nothing; `block` keeps the attempt, records its violations
- * (fines, thresholds) and throws the 422 `message-blocked` problem.
+ * Moderates the free text of a claim action that the other party reads
+ * (claims/readable-text.ts) and a new claim's description. A seller whose chat
+ * is suspended writes none of it: 403 `chat-suspended`, as in the chat.
+ * `deliver` and `review` return the result and write nothing; `block` keeps
+ * the attempt, records its violations (fines, thresholds) and throws the 422
+ * `message-blocked` problem.
  *
  * Pass the pool and call this before the claim's transaction: the records then
  * commit on their own. Given a transaction, it writes into it, and the
  * caller's rollback on the thrown error would discard them.
  */
 export async function moderateActionText(deps: ModerationDeps, input: ActionTextInput): Promise<ModerationResult> {
-  const onPlatform = moderateOnPlatform(input.text, input.party.role, deps.policy)
+  if (input.party.role === 'seller') {
+    const suspension = await repo.activeSanction(input.db, 'seller', input.party.id, 'chat_suspension')
+    if (suspension) throw chatSuspended(suspension.id)
+  }
+  const label = input.label ?? false
+  const onPlatform = moderateOnPlatform(input.text, input.party.role, deps.policy, label)
   const result =
     onPlatform.violations.length === 0
       ? onPlatform
       : moderate(input.text, {
           senderRole: input.party.role,
           allowedDomains: await allowedDomains(input.db, deps.policy, input.sellerId),
+          label,
         })
   if (result.verdict !== 'block') return result
   const write = async (tx: DbOrTx) => {

@@ -27,7 +27,7 @@ function detect(text: string, ctx: ModerationContext, allowed: string[]): Findin
   const a = analyse(text)
   const out: Finding[] = [...detectWords(a), ...detectLinks(a, allowed), ...detectDigits(a)]
   out.push(...matchIntents(a, allowed))
-  // One-word answers are a seller's duty; buyers, arbiters and the system may be brief.
-  if (ctx.senderRole === 'seller') out.push(...detectLowEffort(a))
+  // One-word answers are a seller's duty; buyers, arbiters and the system may be brief, and so may a label.
+  if (ctx.senderRole === 'seller' && !ctx.label) out.push(...detectLowEffort(a))
   return out
 }
