@@ -18,10 +18,10 @@ import { resolvePolicy } from '../src/config/policy.js'
 import { createDb, ensureDatabase, type Db } from '../src/db/database.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import { producerConnection } from '../src/jobs/connection.js'
-import { silentLogger } from '../src/jobs/logger.js'
+import { silentLogger } from '../src/shared/logger.js'
 import { DEFAULT_QUEUE_PREFIX } from '../src/jobs/names.js'
 import { closeQueues, createQueues } from '../src/jobs/queues.js'
-import { ClaimsService } from '../src/domain/claims/claims.service.js'
+import { bareServices } from '../test/helpers/services.js'
 import { systemClock } from '../src/shared/clock.js'
 import { startWorkers } from '../workers/index.js'
 import { relayOnce } from '../workers/relay.js'
@@ -116,7 +116,7 @@ async function openClaims(db: Db, config: Config, tag: string, n: number, dueAt:
     while (next <= n) {
       const i = next++
       const clock = { now: () => dueAt(i) - duration }
-      const service = new ClaimsService({ db, policy: config.policy, clock, pseudonymSecret: config.pseudonymSecret })
+      const service = bareServices(db, { policy: config.policy, pseudonymSecret: config.pseudonymSecret, clock }).claims
       await service.open(
         { id: `buyer-${i}`, role: 'buyer' },
         {
@@ -188,12 +188,7 @@ async function main() {
 
     // 1. Memory: 100k pending deadlines (due in 5–15 days, like real ones), relayed into Redis.
     await seedOrders(seed, 'mem', PENDING)
-    const template = new ClaimsService({
-      db,
-      policy: config.policy,
-      clock: systemClock,
-      pseudonymSecret: config.pseudonymSecret,
-    })
+    const template = bareServices(db, { policy: config.policy, pseudonymSecret: config.pseudonymSecret }).claims
     const first = await template.open(
       { id: 'buyer-1', role: 'buyer' },
       {

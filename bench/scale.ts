@@ -30,11 +30,9 @@ import { resolvePolicy } from '../src/config/policy.js'
 import type { Database } from '../src/db/schema.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import type { Principal } from '../src/auth/principal.js'
-import { ClaimsService } from '../src/domain/claims/claims.service.js'
+import { bareServices } from '../test/helpers/services.js'
 import type { ClaimListQueryInput } from '../src/domain/claims/claims-query.js'
 import { machinePolicy, storeSnapshot } from '../src/domain/claims/claim-snapshot.js'
-import { StatsService } from '../src/domain/sellers/stats.service.js'
-import { systemClock } from '../src/shared/clock.js'
 import { ADMIN_URL, databaseUrl, dropDatabase, recreateDatabase } from './lib/pg-admin.js'
 import { fmt, summarize } from './lib/stats.js'
 
@@ -242,8 +240,7 @@ async function main(): Promise<void> {
     log(`median seller ${median} (${mid[0]?.n} claims); a rare SKU of s0000: ${rareSku} (${skuRows[0]?.n} claims)`)
 
     const policy = resolvePolicy({})
-    const claims = new ClaimsService({ db, policy, clock: systemClock, pseudonymSecret: 'bench' })
-    const stats = new StatsService({ db, clock: systemClock, pseudonymSecret: 'bench' })
+    const { claims, stats } = bareServices(db, { policy, pseudonymSecret: 'bench' })
     const big: Principal = { role: 'seller', id: 's0000' }
     const med: Principal = { role: 'seller', id: median }
     const day = 86_400_000

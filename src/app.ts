@@ -26,15 +26,8 @@ import { sellerRoutes } from './routes/sellers.js'
 import { violationRoutes } from './routes/violations.js'
 import { photoRoutes } from './routes/photos.js'
 import { createStorage, type PhotoStorage } from './domain/photos/pipeline/index.js'
-import { PhotosService } from './domain/photos/photos.service.js'
-import { ChatService } from './domain/chat/chat.service.js'
-import { ClaimsService } from './domain/claims/claims.service.js'
-import { FeedService } from './domain/feed/feed.service.js'
-import { StatsService } from './domain/sellers/stats.service.js'
-import { WebhooksService } from './domain/webhooks/webhooks.service.js'
-import { ViolationsService } from './domain/moderation/violations.service.js'
 import { systemClock, type Clock } from './shared/clock.js'
-import { OrdersService } from './domain/orders/orders.service.js'
+import { createServices } from './composition.js'
 
 export interface AppDeps {
   config: Config
@@ -85,17 +78,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const storage = deps.storage ?? createStorage(config.storage)
   app.addHook('onClose', async () => storage.close?.())
-  const photos = new PhotosService({ db, storage, policy: config.policy, log: app.log })
-  const services = {
-    orders: new OrdersService(db),
-    claims: new ClaimsService({ db, policy: config.policy, clock, pseudonymSecret: config.pseudonymSecret, photos }),
-    photos,
-    chat: new ChatService({ db, policy: config.policy, clock, pseudonymSecret: config.pseudonymSecret, photos }),
-    violations: new ViolationsService({ db, policy: config.policy, clock, pseudonymSecret: config.pseudonymSecret }),
-    feed: new FeedService({ db, pseudonymSecret: config.pseudonymSecret }),
-    webhooks: new WebhooksService({ db, allowPrivate: config.webhookAllowPrivate }),
-    stats: new StatsService({ db, clock, pseudonymSecret: config.pseudonymSecret }),
-  }
+  const services = createServices({ config, db, clock, storage, log: app.log })
+  app.decorate('services', services)
 
   // The queue dashboard sits outside /v1: browsers cannot send bearer headers,
   // so it takes an arbiter token as a Basic password too.

@@ -3,7 +3,7 @@ import type { Db } from '../src/db/database.js'
 import type { Policy } from '../src/config/policy.js'
 import type { Clock } from '../src/shared/clock.js'
 import type { ClaimsService } from '../src/domain/claims/claims.service.js'
-import type { Logger } from '../src/jobs/logger.js'
+import type { Logger } from '../src/shared/logger.js'
 import type { Queues } from '../src/jobs/queues.js'
 
 export interface WorkerContext {

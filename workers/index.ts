@@ -4,11 +4,12 @@ import { Worker, type WorkerOptions } from 'bullmq'
 import { startWebhookWorkers } from './webhooks.js'
 import type { Config } from '../src/config/config.js'
 import type { Db } from '../src/db/database.js'
-import { ClaimsService } from '../src/domain/claims/claims.service.js'
-import { pruneDeliveries, pruneFeed } from '../src/domain/feed/retention.js'
+import { createServices } from '../src/composition.js'
+import { createStorage, type PhotoStorage } from '../src/domain/photos/pipeline/index.js'
+import { pruneDeliveries, pruneFeed } from '../src/domain/feed/retention.repository.js'
 import { systemClock, type Clock } from '../src/shared/clock.js'
 import { producerConnection, workerConnection } from '../src/jobs/connection.js'
-import { silentLogger, type Logger } from '../src/jobs/logger.js'
+import { silentLogger, type Logger } from '../src/shared/logger.js'
 import { DEFAULT_QUEUE_PREFIX } from '../src/jobs/names.js'
 import { closeQueues, createQueues } from '../src/jobs/queues.js'
 import { dispatcher } from '../src/jobs/registry.js'
@@ -27,6 +28,8 @@ export interface StartWorkersOptions {
   prefix?: string
   /** Parallel deadline jobs per process (each holds a pg connection while it runs). */
   concurrency?: number
+  /** Photo storage; by default the one config.storage describes. */
+  storage?: PhotoStorage
   /** How long close() waits for running jobs before forcing. */
   closeTimeoutMs?: number
 }
@@ -54,7 +57,8 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
   const producer = producerConnection(config.redisUrl, logger)
   const consumer = workerConnection(config.redisUrl, logger)
   const queues = createQueues(producer, prefix, logger)
-  const claims = new ClaimsService({ db, policy: config.policy, clock, pseudonymSecret: config.pseudonymSecret })
+  const storage = opts.storage ?? createStorage(config.storage)
+  const { claims } = createServices({ config, db, clock, storage, log: logger })
   const ctx: WorkerContext = { db, policy: config.policy, clock, claims, queues, logger }
 
   const handlers = jobHandlers(ctx)
@@ -123,4 +127,4 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
   }
 }
 
-export type { Logger } from '../src/jobs/logger.js'
+export type { Logger } from '../src/shared/logger.js'

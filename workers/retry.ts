@@ -2,7 +2,7 @@
 // option would push the stored options past Redis's 64-byte listpack limit and
 // double the memory of every pending deadline (see src/jobs/queues.ts).
 import { DelayedError, type Job } from 'bullmq'
-import type { Logger } from '../src/jobs/logger.js'
+import type { Logger } from '../src/shared/logger.js'
 
 export const MAX_ATTEMPTS = 10
 

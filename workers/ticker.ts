@@ -1,6 +1,6 @@
 // Runs an async step over and over without overlap until stopped. Errors are
 // logged and the loop goes on: a relay that dies silently loses deadlines.
-import type { Logger } from '../src/jobs/logger.js'
+import type { Logger } from '../src/shared/logger.js'
 import { withTimeout } from '../src/shared/timeout.js'
 
 export interface Ticker {

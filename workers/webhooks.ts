@@ -7,7 +7,7 @@ import { sql } from 'kysely'
 import type { Config } from '../src/config/config.js'
 import type { Db } from '../src/db/database.js'
 import { producerConnection, workerConnection } from '../src/jobs/connection.js'
-import { silentLogger, type Logger } from '../src/jobs/logger.js'
+import { silentLogger, type Logger } from '../src/shared/logger.js'
 import { DEFAULT_QUEUE_PREFIX } from '../src/jobs/names.js'
 import { deliverOnce, type DeliverContext } from '../src/domain/webhooks/deliver.js'
 import {

@@ -1,6 +1,6 @@
 // Who is calling: the verified `sub` and `role` of the bearer token.
 import { createSigner, createVerifier } from 'fast-jwt'
-import { DomainError } from '../shared/errors.js'
+import { unauthorized } from '../shared/errors.js'
 
 export const ROLES = ['buyer', 'seller', 'arbiter', 'service'] as const
 export type PrincipalRole = (typeof ROLES)[number]
@@ -8,9 +8,6 @@ export interface Principal {
   id: string
   role: PrincipalRole
 }
-
-const unauthorized = (detail: string) =>
-  new DomainError({ status: 401, slug: 'unauthorized', title: 'Authentication required', detail })
 
 export function createTokenVerifier(secret: string): (token: string) => Principal {
   const verify = createVerifier({ key: secret, algorithms: ['HS256'], cache: 1000 })

@@ -2,7 +2,7 @@
 // blocking commands must wait out a Redis restart); producers fail fast instead
 // so callers can record the failure and retry later.
 import { Redis } from 'ioredis'
-import type { Logger } from './logger.js'
+import type { Logger } from '../shared/logger.js'
 
 export function workerConnection(url: string, logger?: Logger): Redis {
   const redis = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(times * 200, 2_000) })

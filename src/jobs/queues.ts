@@ -1,7 +1,7 @@
 // Queue handles and the job specs the relay and the sweeper enqueue.
 import { Queue, type JobsOptions } from 'bullmq'
 import type { Redis } from 'ioredis'
-import { silentLogger, type Logger } from './logger.js'
+import { silentLogger, type Logger } from '../shared/logger.js'
 import { deadlineJobId, reminderJobId, type JobName, type QueueName } from './names.js'
 import type { JobPayloads } from './registry.js'
 

@@ -1,7 +1,11 @@
 import { Type } from 'typebox'
 import { ALL_ACTIONS } from '../../machines/claim.catalogue.js'
-import { CLAIM_REASONS, REQUESTED_RESOLUTIONS } from '../domain/claims/claims.service.js'
-import { ARBITER_OUTCOMES, REJECT_REASONS } from '../domain/claims/action-params.js'
+import {
+  ARBITER_OUTCOMES,
+  CLAIM_REASONS,
+  REJECT_REASONS,
+  REQUESTED_RESOLUTIONS,
+} from '../../machines/claim.vocabulary.js'
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)))
 

@@ -1,7 +1,6 @@
 // Request schemas of the event feed and webhook routes (PRODUCT.md §7).
 import { Type } from 'typebox'
-import { FEED_EVENT_TYPES } from '../domain/feed/feed.service.js'
-import { WEBHOOK_EVENT_TYPES } from '../domain/webhooks/webhooks.service.js'
+import { FEED_EVENT_TYPES, WEBHOOK_EVENT_TYPES } from '../domain/feed/event-types.js'
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)))
 

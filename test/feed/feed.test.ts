@@ -5,7 +5,7 @@ import pg from 'pg'
 import { sql } from 'kysely'
 import { ADMIN_URL } from '../helpers/database.js'
 import { act, openClaim, registerOrder } from '../helpers/fixtures.js'
-import { decodeCursor, isBefore } from '../../src/domain/feed/feed.service.js'
+import { decodeCursor, isBefore } from '../../src/domain/feed/position.js'
 import { feedTestApp, readAll, readPage, settled, type FeedTestApp } from './helpers/app.js'
 
 const PHONE_REQUEST = 'Здравствуйте! Скиньте ваш номер телефона, я перезвоню'

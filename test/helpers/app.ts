@@ -7,6 +7,7 @@ import { loadConfig, type Config } from '../../src/config/config.js'
 import { resolvePolicy, type PolicyFile } from '../../src/config/policy.js'
 import { signToken, type PrincipalRole } from '../../src/auth/principal.js'
 import type { Db } from '../../src/db/database.js'
+import type { Services } from '../../src/composition.js'
 import { createTestDatabase } from './database.js'
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -27,6 +28,8 @@ export interface TestApp {
   clock: TestClock
   redis: Redis
   databaseUrl: string
+  /** The services the app's routes use (the composition root's). */
+  services: Services
   token(role: PrincipalRole, sub: string): string
   /** inject() with a bearer token for `as`, JSON body, and the parsed JSON back. */
   call(
@@ -74,6 +77,7 @@ export async function buildTestApp(t: Test, policy: PolicyFile = {}, options: Te
     clock,
     redis,
     databaseUrl: database.url,
+    services: app.services,
     token,
     async call(as, options) {
       const headers = { ...(options.headers ?? {}) } as Record<string, string>

@@ -6,7 +6,7 @@ import t from 'tap'
 import { transition } from 'xstate'
 import { claimMachine } from '../../machines/claim.machine.js'
 import type { ClaimEvent } from '../../machines/claim.types.js'
-import { ClaimsService } from '../../src/domain/claims/claims.service.js'
+import type { ClaimsService } from '../../src/domain/claims/claims.service.js'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
 import { act, openClaim, registerOrder } from '../helpers/fixtures.js'
 import { candidateEvents, declaredTransitions, LINE_TOTAL, shortestPaths, statePath, T0 } from '../machine/graph.js'
@@ -81,15 +81,7 @@ t.test('every declared transition works end to end over HTTP', async (t) => {
   const refundApp = await buildTestApp(t, { ...ONE_DAY_EACH, seller_silence: 'auto_refund' })
   const services = new Map<TestApp, ClaimsService>()
   for (const app of [escalateApp, refundApp]) {
-    services.set(
-      app,
-      new ClaimsService({
-        db: app.db,
-        policy: app.config.policy,
-        clock: app.clock,
-        pseudonymSecret: app.config.pseudonymSecret,
-      }),
-    )
+    services.set(app, app.services.claims)
   }
   const all = walks()
   const declared = declaredTransitions()

@@ -3,19 +3,19 @@
 // so a reader may hand the memory to the next upload.
 import t, { type Test } from 'tap'
 import { createTestDatabase } from '../helpers/database.js'
+import { bareServices } from '../helpers/services.js'
 import { resolvePolicy } from '../../src/config/policy.js'
 import { createStorage, processPhoto } from '../../src/domain/photos/pipeline/index.js'
-import { PhotosService, type PhotoUpload } from '../../src/domain/photos/photos.service.js'
+import type { PhotosService, PhotoUpload } from '../../src/domain/photos/photos.service.js'
 import { photoJpeg } from './fixtures/images.js'
 
 async function service(t: Test): Promise<PhotosService> {
   const database = await createTestDatabase()
   t.teardown(() => database.drop())
-  return new PhotosService({
-    db: database.db,
-    storage: createStorage({ kind: 'local', dir: t.testdir() }),
+  return bareServices(database.db, {
     policy: resolvePolicy(),
-  })
+    storage: createStorage({ kind: 'local', dir: t.testdir() }),
+  }).photos
 }
 
 /** An upload whose release scribbles over its bytes, as the next upload would. */

@@ -2,7 +2,6 @@
 // small history whose answers are known, the period's edges, and who may ask.
 import t from 'tap'
 import { sql } from 'kysely'
-import { ClaimsService } from '../../src/domain/claims/claims.service.js'
 import { buildSellersTestApp } from './fixtures/sellers-app.js'
 import { claimOn, must, order, REJECT } from './fixtures/data.js'
 
@@ -12,12 +11,7 @@ const at = (iso: string) => Date.parse(iso)
 t.test('seller statistics', async (t) => {
   // A seller's silence ends in an automatic refund: a decision by the system.
   const app = await buildSellersTestApp(t, { policy: { seller_silence: 'auto_refund' } })
-  const claims = new ClaimsService({
-    db: app.db,
-    policy: app.config.policy,
-    clock: app.clock,
-    pseudonymSecret: app.config.pseudonymSecret,
-  })
+  const claims = app.services.claims
   const S = { buyer: 'b-1', seller: 'shop-S' }
   const seller: ['seller', string] = ['seller', 'shop-S']
   const arbiter: ['arbiter', string] = ['arbiter', 'arb-1']

@@ -6,8 +6,7 @@ import { loadConfig, type Config } from '../../src/config/config.js'
 import { resolvePolicy } from '../../src/config/policy.js'
 import { createDb } from '../../src/db/database.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
-import { ClaimsService } from '../../src/domain/claims/claims.service.js'
-import { systemClock } from '../../src/shared/clock.js'
+import { bareServices } from '../helpers/services.js'
 import { startWorkers } from '../../workers/index.js'
 import { startPrivatePostgres } from './helpers/postgres.js'
 import { startPrivateRedis } from './helpers/redis.js'
@@ -23,12 +22,7 @@ t.test('Postgres down for 8 s while deadlines come due: all apply once it is bac
     ...loadConfig({ NODE_ENV: 'test', DATABASE_URL: postgres.url, REDIS_URL: redis.url }),
     policy: resolvePolicy({ seller_response: 'PT3S', sweep_interval: 'PT2S' }),
   }
-  const claims = new ClaimsService({
-    db,
-    policy: config.policy,
-    clock: systemClock,
-    pseudonymSecret: config.pseudonymSecret,
-  })
+  const { claims } = bareServices(db, { policy: config.policy, pseudonymSecret: config.pseudonymSecret })
   const workers = await startWorkers({ config, db })
   t.teardown(() => workers.close())
 

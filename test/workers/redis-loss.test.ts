@@ -2,7 +2,7 @@
 // Postgres holds them, the sweeper re-creates what Redis forgot.
 import t from 'tap'
 import { relayOnce } from '../../workers/relay.js'
-import { silentLogger } from '../../src/jobs/logger.js'
+import { silentLogger } from '../../src/shared/logger.js'
 import { createQueues, closeQueues } from '../../src/jobs/queues.js'
 import { producerConnection } from '../../src/jobs/connection.js'
 import { Queue } from 'bullmq'

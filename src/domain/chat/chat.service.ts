@@ -5,6 +5,7 @@
 // only) delivers the message and flags it for arbiters; its violations enter
 // the ledger only if an arbiter confirms the flag. Messages may carry photos
 // (PRODUCT.md §5's pipeline), all or nothing with the message.
+import { requireRole } from '../../auth/require-role.js'
 import { domainToASCII, domainToUnicode } from 'node:url'
 import type { Selectable } from 'kysely'
 import type { Db, Tx } from '../../db/database.js'
@@ -36,8 +37,8 @@ export interface ChatServiceDeps {
   policy: Policy
   clock: Clock
   pseudonymSecret: string
-  /** Photos on messages and in message views; without it messages carry none. */
-  photos?: PhotosService
+  /** Photos on messages and in message views. */
+  photos: PhotosService
 }
 
 type ThreadRow = Selectable<ThreadsTable>
@@ -115,9 +116,7 @@ export class ChatService {
 
   /** Views of a page of messages, their photos loaded in one query. */
   private async messageViews(rows: MessageRow[], thread: ThreadRow, principal: Principal) {
-    const photos = this.deps.photos
-      ? await this.deps.photos.forMessages(rows.map((m) => m.id))
-      : new Map<string, PhotoView[]>()
+    const photos = await this.deps.photos.forMessages(rows.map((m) => m.id))
     return rows.map((m) => this.messageView(m, thread, principal, photos.get(m.id)))
   }
 
@@ -126,7 +125,7 @@ export class ChatService {
     principal: Principal,
     orderId: string,
   ): Promise<{ thread: ReturnType<ChatService['threadView']>; created: boolean }> {
-    if (principal.role !== 'buyer') throw forbidden('only the order’s buyer starts a thread')
+    requireRole(principal, ['buyer'], 'only the order’s buyer starts a thread')
     const now = this.now()
     return this.deps.db.transaction().execute(async (tx) => {
       const order = await chatRepo.findOrder(tx, orderId)
@@ -229,7 +228,7 @@ export class ChatService {
       throw tooManyPhotos(max, `a message may carry at most ${max} photo${max === 1 ? '' : 's'}`)
     const early = await this.deps.db.transaction().execute((tx) => this.admitLocked(tx, principal, threadId, body, now))
     if (early.kind === 'blocked') throw messageBlocked(early.violations)
-    const prepared = await this.photoService().prepare(uploads)
+    const prepared = await this.deps.photos.prepare(uploads)
     return compensating(this.deps.photos, prepared, () => this.postLocked(principal, threadId, body, now, prepared))
   }
 
@@ -273,7 +272,7 @@ export class ChatService {
       if (prepared.length > 0) {
         // In a claim thread the photos are evidence for the open claim (and checked for reuse); otherwise the message's only.
         const claimId = admission.claim?.open ? admission.claim.id : null
-        await this.photoService().attach(
+        await this.deps.photos.attach(
           tx,
           { claimId, messageId: row.id, uploader: { role: admission.role, id: principal.id } },
           prepared,
@@ -343,11 +342,6 @@ export class ChatService {
     return admission.result.verdict === 'review' ? admission.result.violations : null
   }
 
-  private photoService(): PhotosService {
-    if (!this.deps.photos) throw new Error('ChatService was built without a PhotosService: it cannot take photos')
-    return this.deps.photos
-  }
-
   private async keepBlocked(tx: Tx, refused: Blocked, text: string, now: Date): Promise<void> {
     const party = {
       role: refused.role,
@@ -409,7 +403,7 @@ export class ChatService {
   }
 
   private sellerOnly(principal: Principal): void {
-    if (principal.role !== 'seller') throw forbidden('only sellers have chat settings')
+    requireRole(principal, ['seller'], 'only sellers have chat settings')
   }
 
   async settings(principal: Principal) {

@@ -2,8 +2,7 @@
 import { DomainError } from '../../shared/errors.js'
 import type { Violation } from '../moderation/engine/index.js'
 
-export const forbidden = (detail: string): DomainError =>
-  new DomainError({ status: 403, slug: 'action-forbidden', title: 'Action not permitted', detail })
+export { forbidden } from '../../shared/errors.js'
 
 export const chatDisabled = (): DomainError =>
   new DomainError({

@@ -2,22 +2,7 @@
 // bad parameter is a 422 naming the field, never a silent 409.
 import { DomainError, validation } from '../../shared/errors.js'
 import type { ActionName, ClaimEventParams } from '../../../machines/claim.types.js'
-
-export const REJECT_REASONS = [
-  'no_defect_found',
-  'mechanical_damage',
-  'warranty_expired',
-  'packaging_compromised',
-  'service_center_report_required',
-  'other',
-] as const
-export const ARBITER_OUTCOMES = [
-  'refund_full',
-  'refund_with_return',
-  'compensation',
-  'replacement',
-  'reject_claim',
-] as const
+import { ARBITER_OUTCOMES, REJECT_REASONS } from '../../../machines/claim.vocabulary.js'
 
 export interface ActionBody {
   action: ActionName

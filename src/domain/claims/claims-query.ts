@@ -29,7 +29,7 @@ import type { Principal } from '../../auth/principal.js'
 import type { Database, ClaimRow } from '../../db/schema.js'
 import type { Db } from '../../db/database.js'
 import { validation } from '../../shared/errors.js'
-import { CLAIM_REASONS } from './claims.service.js'
+import { CLAIM_REASONS } from '../../../machines/claim.vocabulary.js'
 
 /** Every state of the claim machine, read from the machine itself. */
 export const CLAIM_STATES: readonly string[] = Object.keys(claimMachine.config.states ?? {})

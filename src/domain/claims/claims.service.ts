@@ -5,6 +5,11 @@ import { sql } from 'kysely'
 import { MACHINE_VERSION } from '../../../machines/claim.machine.js'
 import { initialClaimSnapshot, nextClaimSnapshot } from '../../../machines/claim.step.js'
 import { ACTIONS_BY_ROLE } from '../../../machines/claim.catalogue.js'
+import {
+  PHOTO_EVIDENCE_REASONS,
+  type ClaimReason,
+  type RequestedResolution,
+} from '../../../machines/claim.vocabulary.js'
 import type { Actor, ClaimEvent, ClaimEventParams, Deadline } from '../../../machines/claim.types.js'
 import type { Db, DbOrTx, Tx } from '../../db/database.js'
 import type { ClaimRow } from '../../db/schema.js'
@@ -30,15 +35,12 @@ import { observeDeadlineLateness } from '../../http/metrics.js'
 import { applyArbiterSanctions, isBuyerRestricted, moderateActionText } from '../moderation/violations.service.js'
 import { findClaimPage, type ClaimListQueryInput } from './claims-query.js'
 
-export const CLAIM_REASONS = ['defect', 'missing_part', 'wrong_item', 'damaged_in_transit', 'not_as_described'] as const
-export const REQUESTED_RESOLUTIONS = ['refund', 'replacement', 'repair', 'compensation', 'missing_part'] as const
-
 export interface OpenClaimInput {
   order_id: string
   line_id: string
-  reason: (typeof CLAIM_REASONS)[number]
+  reason: ClaimReason
   description: string
-  requested_resolution: (typeof REQUESTED_RESOLUTIONS)[number]
+  requested_resolution: RequestedResolution
 }
 
 export interface ClaimsServiceDeps {
@@ -46,12 +48,9 @@ export interface ClaimsServiceDeps {
   policy: Policy
   clock: Clock
   pseudonymSecret: string
-  /** Photo uploads and the photo lists of claim views; without it claims carry no photos. */
-  photos?: PhotosService
+  /** Photo uploads and the photo lists of claim views. */
+  photos: PhotosService
 }
-
-/** Reasons whose claims need photo evidence (policy defect_photos_min), whatever the request's content type. */
-export const PHOTO_EVIDENCE_REASONS: ReadonlySet<string> = new Set(['defect', 'damaged_in_transit'])
 
 /** The earliest of the machine's deadlines, kept on the claim row for sorting by due time. */
 const nextDue = (deadlines: readonly { due_at: number }[]): Date | null =>
@@ -97,13 +96,11 @@ export class ClaimsService {
 
   /** Views with their photos (and, for arbiters, reuse flags), loaded for all rows at once. */
   async views(rows: ClaimRow[], principal: Principal): Promise<ClaimView[]> {
-    const media = this.deps.photos
-      ? await this.deps.photos.forClaims(
-          rows.map((r) => r.id),
-          principal,
-        )
-      : undefined
-    return rows.map((r) => this.view(r, principal, media?.get(r.id)))
+    const media = await this.deps.photos.forClaims(
+      rows.map((r) => r.id),
+      principal,
+    )
+    return rows.map((r) => this.view(r, principal, media.get(r.id)))
   }
 
   private async viewOne(row: ClaimRow, principal: Principal): Promise<ClaimView> {
@@ -200,7 +197,7 @@ export class ClaimsService {
         .where('state', 'not in', [...FINAL_STATES])
         .executeTakeFirst()
       if (open) throw claimAlreadyOpen()
-      prepared = await this.photoService().prepare(uploads)
+      prepared = await this.deps.photos.prepare(uploads)
     }
     const row = await compensating(this.deps.photos, prepared, () =>
       this.deps.db.transaction().execute(async (tx) => {
@@ -235,7 +232,7 @@ export class ClaimsService {
             if (err.code === '23505' && err.constraint === 'claims_one_open_per_line') throw claimAlreadyOpen()
             throw err
           })
-        await this.deps.photos?.attach(
+        await this.deps.photos.attach(
           tx,
           { claimId: created.id, uploader: { role: 'buyer', id: principal.id } },
           prepared,
@@ -310,15 +307,10 @@ export class ClaimsService {
     return line
   }
 
-  private photoService(): PhotosService {
-    if (!this.deps.photos) throw new Error('ClaimsService was built without a PhotosService: it cannot take photos')
-    return this.deps.photos
-  }
-
   /** A claim holds at most photos_per_claim_max photos, counting those it has. */
   private async checkPhotoRoom(db: DbOrTx, claimId: string, adding: number): Promise<void> {
     const max = this.deps.policy.photos_per_claim_max
-    const has = await this.photoService().countForClaim(db, claimId)
+    const has = await this.deps.photos.countForClaim(db, claimId)
     if (has + adding > max) {
       throw tooManyPhotos(
         max,
@@ -389,7 +381,7 @@ export class ClaimsService {
       if (body.action !== 'provide_info') throw photosNotAllowed(body.action)
       this.decide(first, actor, params)
       await this.checkPhotoRoom(this.deps.db, first.id, uploads.length)
-      prepared = await this.photoService().prepare(uploads)
+      prepared = await this.deps.photos.prepare(uploads)
     }
     const row = await compensating(this.deps.photos, prepared, () =>
       this.retryOnConflict(
@@ -413,7 +405,7 @@ export class ClaimsService {
             if (prepared.length === 0) return updated
             // The update holds the claim's row lock: concurrent uploads to one claim cannot both pass the count.
             await this.checkPhotoRoom(tx, current.id, prepared.length)
-            await this.photoService().attach(
+            await this.deps.photos.attach(
               tx,
               { claimId: current.id, uploader: { role: principal.role, id: principal.id } },
               prepared,

@@ -6,6 +6,7 @@
 //
 // Writes run in the caller's transaction (recordViolations) or in one of
 // their own per call (everything else).
+import { requireRole } from '../../auth/require-role.js'
 import type { Insertable, Selectable } from 'kysely'
 import type { Db, DbOrTx, Tx } from '../../db/database.js'
 import type { AbuseReportsTable, SanctionsTable, ViolationsTable } from '../../db/schema.js'
@@ -340,7 +341,7 @@ const SANCTION_DECISIONS: Record<
 }
 
 function arbiterOnly(principal: Principal, what: string): void {
-  if (principal.role !== 'arbiter') throw forbidden(`only arbiters ${what}`)
+  requireRole(principal, ['arbiter'], `only arbiters ${what}`)
 }
 
 export class ViolationsService {

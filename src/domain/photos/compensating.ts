@@ -8,7 +8,7 @@ import type { PhotosService, PreparedPhoto } from './photos.service.js'
  * `discard` never throws, so the caller always sees the original error.
  */
 export async function compensating<T>(
-  photos: Pick<PhotosService, 'discard'> | undefined,
+  photos: Pick<PhotosService, 'discard'>,
   prepared: PreparedPhoto[],
   run: () => Promise<T>,
 ): Promise<T> {

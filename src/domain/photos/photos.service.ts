@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto'
 import { availableParallelism } from 'node:os'
 import type { Readable } from 'node:stream'
 import { sql } from 'kysely'
-import type { FastifyBaseLogger } from 'fastify'
+import type { Logger } from '../../shared/logger.js'
 import type { Db, Tx } from '../../db/database.js'
 import type { PhotoRow } from '../../db/schema.js'
 import type { Policy } from '../../config/policy.js'
@@ -93,7 +93,7 @@ export interface PhotosServiceDeps {
   db: Db
   storage: PhotoStorage
   policy: Policy
-  log?: FastifyBaseLogger
+  log: Logger
 }
 
 /** Matches per uploaded photo kept for arbiters; a hot dHash (flat images) must not flood the table. */
@@ -144,7 +144,7 @@ export class PhotosService {
     const results = await Promise.allSettled(keys.map((key) => this.deps.storage.delete(key)))
     results.forEach((r, i) => {
       if (r.status === 'rejected')
-        this.deps.log?.error({ err: r.reason, key: keys[i] }, 'photo compensation: delete failed, file orphaned')
+        this.deps.log.error({ err: r.reason, key: keys[i] }, 'photo compensation: delete failed, file orphaned')
     })
   }
 
@@ -362,8 +362,8 @@ export class PhotosService {
     const key = variant === 'full' ? row.full_key : variant === 'preview' ? row.preview_key : row.thumb_key
     const stored = await this.deps.storage.get(key)
     if (!stored) {
-      this.deps.log?.error({ photo_id: id, key }, 'photo row without stored bytes')
-      throw new DomainError({ status: 404, slug: 'not-found', title: 'Not found', detail: 'photo was not found' })
+      this.deps.log.error({ photo_id: id, key }, 'photo row without stored bytes')
+      throw notFound('photo')
     }
     return { etag, mime: row.mime, body: { stream: stored.stream, size: stored.size } }
   }

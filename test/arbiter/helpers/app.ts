@@ -1,6 +1,6 @@
 // Escalated claims made through the API on the test clock.
 import assert from 'node:assert/strict'
-import { ClaimsService } from '../../../src/domain/claims/claims.service.js'
+import type { ClaimsService } from '../../../src/domain/claims/claims.service.js'
 import type { TestApp } from '../../helpers/app.js'
 import { act, openClaim, registerOrder } from '../../helpers/fixtures.js'
 
@@ -18,10 +18,5 @@ export async function escalatedClaim(app: TestApp, opts: { unitPrice?: number } 
 }
 
 export function claimsService(app: TestApp): ClaimsService {
-  return new ClaimsService({
-    db: app.db,
-    policy: app.config.policy,
-    clock: app.clock,
-    pseudonymSecret: app.config.pseudonymSecret,
-  })
+  return app.services.claims
 }

@@ -4,9 +4,10 @@ import type { Test } from 'tap'
 import { sql } from 'kysely'
 import type { PolicyFile } from '../../../src/config/policy.js'
 import type { PrincipalRole } from '../../../src/auth/principal.js'
-import { ChatService } from '../../../src/domain/chat/chat.service.js'
-import { ClaimsService } from '../../../src/domain/claims/claims.service.js'
-import { decodeCursor, FeedService, isBefore } from '../../../src/domain/feed/feed.service.js'
+import type { ChatService } from '../../../src/domain/chat/chat.service.js'
+import type { ClaimsService } from '../../../src/domain/claims/claims.service.js'
+import type { FeedService } from '../../../src/domain/feed/feed.service.js'
+import { decodeCursor, isBefore } from '../../../src/domain/feed/position.js'
 import { buildTestApp, type TestApp } from '../../helpers/app.js'
 
 export interface FeedTestApp extends TestApp {
@@ -21,18 +22,7 @@ export async function feedTestApp(
   opts: { allowPrivate?: boolean } = {},
 ): Promise<FeedTestApp> {
   const base = await buildTestApp(t, policy, { config: { webhookAllowPrivate: opts.allowPrivate ?? true } })
-  const deps = {
-    db: base.db,
-    policy: base.config.policy,
-    clock: base.clock,
-    pseudonymSecret: base.config.pseudonymSecret,
-  }
-  return {
-    ...base,
-    chat: new ChatService(deps),
-    claims: new ClaimsService(deps),
-    feed: new FeedService({ db: base.db, pseudonymSecret: base.config.pseudonymSecret }),
-  }
+  return { ...base, ...base.services }
 }
 
 /** Every event `as` can read, paging `limit` at a time from the start. */

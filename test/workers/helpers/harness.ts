@@ -11,7 +11,7 @@ import { Redis } from 'ioredis'
 import type { PolicyFile } from '../../../src/config/policy.js'
 import type { Config } from '../../../src/config/config.js'
 import { DEFAULT_QUEUE_PREFIX } from '../../../src/jobs/names.js'
-import { ClaimsService } from '../../../src/domain/claims/claims.service.js'
+import type { ClaimsService } from '../../../src/domain/claims/claims.service.js'
 import { startWorkers, type RunningWorkers } from '../../../workers/index.js'
 import { buildTestApp, type TestApp } from '../../helpers/app.js'
 import { startPrivateRedis, type PrivateRedis } from './redis.js'
@@ -38,12 +38,7 @@ export async function harness(t: Test, policy: PolicyFile, opts: { aof?: boolean
   app.clock.now = () => Date.now()
   const redis = await startPrivateRedis(t, opts)
   const config: Config = { ...app.config, redisUrl: redis.url }
-  const claims = new ClaimsService({
-    db: app.db,
-    policy: config.policy,
-    clock: app.clock,
-    pseudonymSecret: config.pseudonymSecret,
-  })
+  const claims = app.services.claims
   const connection = new Redis(redis.url, { maxRetriesPerRequest: null })
   connection.on('error', () => {})
   const queue = new Queue('deadlines', { connection, prefix: DEFAULT_QUEUE_PREFIX })

@@ -1,4 +1,4 @@
-// The slice of pino (and fastify's app.log) that workers use.
+// The slice of pino (and fastify's app.log) that services and workers use.
 type LogFn = (obj: object, msg?: string) => void
 
 export interface Logger {

@@ -1,0 +1,62 @@
+// The one place the service graph is assembled. The API, the workers, every
+// test helper and every bench build their services here, so a service can
+// never be created without a dependency it needs (see docs/architecture.md).
+import type { Config } from './config/config.js'
+import type { Db } from './db/database.js'
+import type { Clock } from './shared/clock.js'
+import type { Logger } from './shared/logger.js'
+import { ChatService } from './domain/chat/chat.service.js'
+import { ClaimsService } from './domain/claims/claims.service.js'
+import { FeedService } from './domain/feed/feed.service.js'
+import { ViolationsService } from './domain/moderation/violations.service.js'
+import { OrdersService } from './domain/orders/orders.service.js'
+import type { PhotoStorage } from './domain/photos/pipeline/index.js'
+import { PhotosService } from './domain/photos/photos.service.js'
+import { StatsService, type StatsServiceDeps } from './domain/sellers/stats.service.js'
+import { WebhooksService } from './domain/webhooks/webhooks.service.js'
+
+export interface ServiceDeps {
+  config: Pick<Config, 'policy' | 'pseudonymSecret' | 'webhookAllowPrivate'>
+  db: Db
+  clock: Clock
+  storage: PhotoStorage
+  log: Logger
+}
+
+export interface Services {
+  orders: OrdersService
+  claims: ClaimsService
+  photos: PhotosService
+  chat: ChatService
+  violations: ViolationsService
+  feed: FeedService
+  webhooks: WebhooksService
+  stats: StatsService
+}
+
+/** Knobs with production defaults that tests and benches turn (never dependencies). */
+export interface ServiceTuning {
+  stats?: Partial<Pick<StatsServiceDeps, 'exportBatch' | 'maxPeriodDays' | 'skuLimit'>>
+}
+
+export function createServices({ config, db, clock, storage, log }: ServiceDeps, tuning: ServiceTuning = {}): Services {
+  const { policy, pseudonymSecret } = config
+  const photos = new PhotosService({ db, storage, policy, log })
+  return {
+    orders: new OrdersService(db),
+    claims: new ClaimsService({ db, policy, clock, pseudonymSecret, photos }),
+    photos,
+    chat: new ChatService({ db, policy, clock, pseudonymSecret, photos }),
+    violations: new ViolationsService({ db, policy, clock, pseudonymSecret }),
+    feed: new FeedService({ db, pseudonymSecret }),
+    webhooks: new WebhooksService({ db, allowPrivate: config.webhookAllowPrivate }),
+    stats: new StatsService({ db, clock, pseudonymSecret, ...tuning.stats }),
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The services the routes were built with (createServices). */
+    services: Services
+  }
+}
