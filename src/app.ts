@@ -21,6 +21,7 @@ import { metricsRoutes } from './routes/metrics.js'
 import { webhookRoutes } from './routes/webhooks.js'
 import { healthRoutes } from './routes/health.js'
 import { moderationRoutes } from './routes/moderation.js'
+import { officialDomainRoutes } from './routes/official-domains.js'
 import { orderRoutes } from './routes/orders.js'
 import { sellerRoutes } from './routes/sellers.js'
 import { violationRoutes } from './routes/violations.js'
@@ -110,6 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     )
     await api.register(moderationRoutes, { chat: services.chat, violations: services.violations })
     await api.register(violationRoutes, { violations: services.violations })
+    await api.register(officialDomainRoutes, { officialDomains: services.officialDomains })
     await api.register(eventRoutes, { feed: services.feed })
     await api.register(webhookRoutes, { webhooks: services.webhooks })
     await api.register(sellerRoutes, { stats: services.stats })

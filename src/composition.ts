@@ -12,6 +12,7 @@ import { ViolationsService } from './domain/moderation/violations.service.js'
 import { OrdersService } from './domain/orders/orders.service.js'
 import type { PhotoStorage } from './domain/photos/pipeline/index.js'
 import { PhotosService } from './domain/photos/photos.service.js'
+import { OfficialDomainsService } from './domain/sellers/official-domains.service.js'
 import { StatsService, type StatsServiceDeps } from './domain/sellers/stats.service.js'
 import { WebhooksService } from './domain/webhooks/webhooks.service.js'
 
@@ -32,6 +33,7 @@ export interface Services {
   feed: FeedService
   webhooks: WebhooksService
   stats: StatsService
+  officialDomains: OfficialDomainsService
 }
 
 /** Knobs with production defaults that tests and benches turn (never dependencies). */
@@ -51,6 +53,7 @@ export function createServices({ config, db, clock, storage, log }: ServiceDeps,
     feed: new FeedService({ db, pseudonymSecret }),
     webhooks: new WebhooksService({ db, allowPrivate: config.webhookAllowPrivate }),
     stats: new StatsService({ db, clock, pseudonymSecret, ...tuning.stats }),
+    officialDomains: new OfficialDomainsService({ db, policy, clock }),
   }
 }
 

@@ -1,5 +1,5 @@
 // Threads, messages (with photos over multipart), abuse reports on messages,
-// and sellers' chat settings (PRODUCT.md §4).
+// and sellers' chat settings (PRODUCT.md §4); official domains are in official-domains.ts.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { principal } from '../http/auth.js'
 import { formBody } from '../http/multipart.js'
@@ -10,7 +10,6 @@ import {
   MessageCreate,
   MessageListQuery,
   MessageParams,
-  OfficialDomains,
   ThreadCreate,
   ThreadListQuery,
 } from '../schemas/chat.js'
@@ -134,26 +133,5 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService }> = asyn
       },
     },
     async (request) => chat.setPresaleQuestions(principal(request), request.body.presale_questions),
-  )
-
-  app.get(
-    '/v1/sellers/me/official-domains',
-    { schema: { tags: ['chat'], summary: 'The seller’s official domains' } },
-    async (request) => ({
-      domains: (await chat.settings(principal(request))).official_domains,
-    }),
-  )
-
-  app.put(
-    '/v1/sellers/me/official-domains',
-    {
-      schema: {
-        tags: ['chat'],
-        summary: 'Replace the seller’s official domains (manufacturer, service centre)',
-        description: 'Links to these hosts and their subdomains pass moderation in the seller’s threads. At most 20.',
-        body: OfficialDomains,
-      },
-    },
-    async (request) => chat.setOfficialDomains(principal(request), request.body.domains),
   )
 }

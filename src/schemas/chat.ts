@@ -82,16 +82,6 @@ export const AbuseReportCreate = Type.Object(
 
 export const ChatSettings = Type.Object({ presale_questions: Type.Boolean() }, { additionalProperties: false })
 
-export const OfficialDomains = Type.Object(
-  {
-    domains: Type.Array(Type.String({ minLength: 1, maxLength: 253 }), {
-      maxItems: 20,
-      description: 'hostnames, e.g. "service.example.com"',
-    }),
-  },
-  { additionalProperties: false },
-)
-
 export const ModerationCheck = Type.Object(
   {
     text: Type.String({ minLength: 1, maxLength: 1000 }),

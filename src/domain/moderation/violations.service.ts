@@ -15,6 +15,8 @@ import type { Principal } from '../../auth/principal.js'
 import { notFound } from '../../shared/errors.js'
 import { moderate, type ModerationResult, type SenderRole, type Violation } from './engine/index.js'
 import * as chatRepo from '../chat/chat.repository.js'
+import { approvedDomains } from '../sellers/official-domains.repository.js'
+import { relaxingDomains } from './official-domains.js'
 import * as repo from './violations.repository.js'
 import type { Clock } from '../../shared/clock.js'
 import { buyerPseudonym } from '../sellers/pseudonym.js'
@@ -53,10 +55,10 @@ export function moderateOnPlatform(
   return moderate(text, { senderRole, allowedDomains: policy.platform_domains, label })
 }
 
-/** Links may point to the platform's domains and the seller's registered official domains. */
+/** Links may point to the platform's domains and the seller's approved official domains. */
 export async function allowedDomains(db: DbOrTx, policy: Policy, sellerId: string | null): Promise<string[]> {
-  const own = sellerId === null ? [] : await chatRepo.officialDomains(db, sellerId)
-  return [...policy.platform_domains, ...own]
+  const own = sellerId === null ? [] : await approvedDomains(db, sellerId)
+  return relaxingDomains(policy.platform_domains, own)
 }
 
 function fineFor(policy: Policy, role: PartyRole, rule: Violation['rule']): number {
