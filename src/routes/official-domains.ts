@@ -76,7 +76,7 @@ export const officialDomainRoutes: FastifyPluginAsyncTypebox<{ officialDomains: 
           response: { 200: OfficialDomainReview },
         },
       },
-      async (request) => officialDomains.decide(principal(request), request.params.id, decision, request.body?.comment),
+      async (request) => officialDomains.decide(principal(request), request.params.id, decision, request.body.comment),
     )
   }
 }
