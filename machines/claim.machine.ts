@@ -1,4 +1,4 @@
-// The claim lifecycle of PRODUCT.md §3 as an XState v5 machine.
+// The claim lifecycle (docs/lifecycle.md) as an XState v5 machine.
 // Pure: no I/O, no timers. Every event carries its actor, its time and the
 // policy in force; deadlines are data in the context that the service turns
 // into rows (Postgres) and jobs (BullMQ). Business deadlines never use `after`

@@ -1,5 +1,5 @@
 // Types shared by the claim machine and the services that drive it.
-// Names here are the contract of PRODUCT.md §3.
+// Names here are the API's contract (docs/lifecycle.md).
 
 export type Role = 'buyer' | 'seller' | 'arbiter' | 'system'
 export interface Actor {

@@ -102,10 +102,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         await routes(scope)
       })
     await withUploads(config.policy.photos_per_claim_max, (scope) =>
-      scope.register(claimRoutes, { claims: services.claims }),
+      scope.register(claimRoutes, {
+        claims: services.claims,
+        openClaim: services.openClaim,
+        claimActions: services.claimActions,
+      }),
     )
-    await api.register(photoRoutes, { photos: services.photos, claims: services.claims })
-    await api.register(arbiterRoutes, { claims: services.claims })
+    await api.register(photoRoutes, { photos: services.photos })
+    await api.register(arbiterRoutes, { arbiterQueue: services.arbiterQueue })
     await withUploads(config.policy.photos_per_message_max, (scope) =>
       scope.register(chatRoutes, { chat: services.chat }),
     )

@@ -58,8 +58,8 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
   const consumer = workerConnection(config.redisUrl, logger)
   const queues = createQueues(producer, prefix, logger)
   const storage = opts.storage ?? createStorage(config.storage)
-  const { claims } = createServices({ config, db, clock, storage, log: logger })
-  const ctx: WorkerContext = { db, policy: config.policy, clock, claims, queues, logger }
+  const { claimDeadlines } = createServices({ config, db, clock, storage, log: logger })
+  const ctx: WorkerContext = { db, policy: config.policy, clock, deadlines: claimDeadlines, queues, logger }
 
   const handlers = jobHandlers(ctx)
   const common: WorkerOptions = {

@@ -1,4 +1,4 @@
-// Policy: every duration, limit, fine and threshold of PRODUCT.md §3–§9.
+// Policy: every duration, limit, fine and threshold (docs/operations.md).
 // Defaults below; a POLICY_FILE (JSON, snake_case keys, ISO 8601 durations)
 // overrides any of them. Validated once at start-up; the rest of the code
 // reads the resolved `Policy` (durations in milliseconds).
@@ -33,7 +33,7 @@ const FinesByRule = Type.Record(Type.Union(MODERATION_RULES.map((r) => Type.Lite
 export const PolicyFileSchema = Type.Partial(
   Type.Object(
     {
-      // Deadlines (PRODUCT.md §3)
+      // Deadlines (docs/lifecycle.md)
       seller_response: Duration,
       buyer_info: Duration,
       buyer_offer: Duration,
@@ -51,21 +51,21 @@ export const PolicyFileSchema = Type.Partial(
       max_offers: Type.Integer({ minimum: 1, maximum: 10 }),
       reminder_before: Duration,
       sweep_interval: Duration,
-      // Photos (PRODUCT.md §5)
+      // Photos (docs/photos.md)
       photos_per_claim_max: Type.Integer({ minimum: 0, maximum: 100 }),
       photos_per_message_max: Type.Integer({ minimum: 0, maximum: 100 }),
       photo_bytes_max: Type.Integer({ minimum: 1024 }),
       photo_pixels_max: Type.Integer({ minimum: 1 }),
       defect_photos_min: Type.Integer({ minimum: 0 }),
       photo_reuse_distance: Type.Integer({ minimum: 0, maximum: 64 }),
-      // Chat and moderation (PRODUCT.md §4)
+      // Chat and moderation (docs/moderation.md)
       platform_domains: Type.Array(Type.String({ minLength: 3 })),
       seller_fines: FinesByRule,
       buyer_fines: FinesByRule,
       seller_chat_suspend_threshold: Type.Integer({ minimum: 1 }),
       buyer_restrict_threshold: Type.Integer({ minimum: 1 }),
       violation_window: Duration,
-      // Webhooks (PRODUCT.md §7)
+      // Webhooks (docs/integrations.md)
       webhook_attempts: Type.Integer({ minimum: 1, maximum: 50 }),
       webhook_max_age: Duration,
       // Feed events and finished webhook deliveries older than this are pruned.

@@ -1,4 +1,4 @@
-// Idempotency-Key on writes (PRODUCT.md §8): the first response to a key is
+// Idempotency-Key on writes (docs/api.md): the first response to a key is
 // stored and replayed byte for byte; the same key with another request is 422;
 // a key whose first request is still running is 409.
 import { createHash } from 'node:crypto'

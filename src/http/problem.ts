@@ -1,6 +1,8 @@
 // One place maps every failure to RFC 9457 problem+json with a stable type.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { DomainError, PROBLEM_BASE } from '../shared/errors.js'
+import { inLanguage } from '../domain/moderation/engine/hints.js'
+import { hintLanguage } from './language.js'
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
 
@@ -63,11 +65,24 @@ export function isUnavailable(err: unknown): boolean {
   )
 }
 
+/** A problem listing moderation violations gives their hints in the request's language. */
+function localised(request: FastifyRequest, error: DomainError): DomainError | Parameters<typeof sendProblem>[2] {
+  const violations = error.extensions['violations']
+  if (!Array.isArray(violations)) return error
+  return {
+    status: error.status,
+    slug: error.slug,
+    title: error.title,
+    detail: error.detail,
+    extensions: { ...error.extensions, violations: inLanguage(violations, hintLanguage(request)) },
+  }
+}
+
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof DomainError) {
       if (error.status >= 500) request.log.error({ err: error }, error.message)
-      return sendProblem(request, reply, error)
+      return sendProblem(request, reply, localised(request, error))
     }
     if (error.validation) {
       return sendProblem(request, reply, {

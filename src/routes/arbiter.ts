@@ -11,11 +11,14 @@ import { apiConnection } from '../jobs/connection.js'
 import { DEFAULT_QUEUE_PREFIX } from '../jobs/names.js'
 import { closeQueues, createQueues } from '../jobs/queues.js'
 import { ArbiterQueueQuery } from '../schemas/arbiter.js'
-import type { ClaimsService } from '../domain/claims/claims.service.js'
+import type { ArbiterQueueService } from '../domain/claims/arbiter-queue.service.js'
 import { BoundedFastifyAdapter } from './dashboard-adapter.js'
 
 /** Register inside the authenticated /v1 scope. */
-export const arbiterRoutes: FastifyPluginAsyncTypebox<{ claims: ClaimsService }> = async (app, { claims }) => {
+export const arbiterRoutes: FastifyPluginAsyncTypebox<{ arbiterQueue: ArbiterQueueService }> = async (
+  app,
+  { arbiterQueue },
+) => {
   app.get(
     '/v1/arbiter/queue',
     {
@@ -26,7 +29,7 @@ export const arbiterRoutes: FastifyPluginAsyncTypebox<{ claims: ClaimsService }>
         querystring: ArbiterQueueQuery,
       },
     },
-    async (request) => claims.arbiterQueue(principal(request), request.query),
+    async (request) => arbiterQueue.page(principal(request), request.query),
   )
 }
 

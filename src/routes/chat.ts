@@ -1,5 +1,5 @@
 // Threads, messages (with photos over multipart), abuse reports on messages,
-// and sellers' chat settings (PRODUCT.md §4); official domains are in official-domains.ts.
+// and sellers' chat settings (docs/moderation.md); official domains are in official-domains.ts.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { principal } from '../http/auth.js'
 import { formBody } from '../http/multipart.js'

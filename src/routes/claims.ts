@@ -4,9 +4,15 @@ import { principal } from '../http/auth.js'
 import { formBody } from '../http/multipart.js'
 import { UuidParam } from '../schemas/common.js'
 import { ClaimAction, ClaimCreate, ClaimListQuery } from '../schemas/claims.js'
+import type { ClaimActionsService } from '../domain/claims/claim-actions.service.js'
 import type { ClaimsService } from '../domain/claims/claims.service.js'
+import type { OpenClaimService } from '../domain/claims/open-claim.service.js'
 
-export const claimRoutes: FastifyPluginAsyncTypebox<{ claims: ClaimsService }> = async (app, { claims }) => {
+export const claimRoutes: FastifyPluginAsyncTypebox<{
+  claims: ClaimsService
+  openClaim: OpenClaimService
+  claimActions: ClaimActionsService
+}> = async (app, { claims, openClaim, claimActions }) => {
   app.post(
     '/v1/claims',
     {
@@ -23,7 +29,7 @@ export const claimRoutes: FastifyPluginAsyncTypebox<{ claims: ClaimsService }> =
     },
     async (request, reply) => {
       const { photos: _digests, ...input } = request.body
-      const claim = await claims.open(principal(request), input, request.uploads ?? [])
+      const claim = await openClaim.open(principal(request), input, request.uploads ?? [])
       return reply
         .code(201)
         .header('location', `/v1/claims/${claim.id}`)
@@ -73,7 +79,7 @@ export const claimRoutes: FastifyPluginAsyncTypebox<{ claims: ClaimsService }> =
     async (request, reply) => {
       const { expected_version: bodyVersion, photos: _digests, ...body } = request.body
       const expected = bodyVersion ?? parseIfMatch(request.headers['if-match'])
-      const claim = await claims.act(principal(request), request.params.id, body, expected, request.uploads ?? [])
+      const claim = await claimActions.act(principal(request), request.params.id, body, expected, request.uploads ?? [])
       return reply.header('etag', `"${claim.version}"`).send(claim)
     },
   )

@@ -1,6 +1,8 @@
 // The draft check, and the arbiters' view of what moderation refused or flagged.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { principal } from '../http/auth.js'
+import { hintLanguage } from '../http/language.js'
+import { inLanguage } from '../domain/moderation/engine/hints.js'
 import { UuidParam } from '../schemas/common.js'
 import { BlockedListQuery, FlagListQuery, ModerationCheck } from '../schemas/chat.js'
 import type { ChatService } from '../domain/chat/chat.service.js'
@@ -16,10 +18,16 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService; vi
       schema: {
         tags: ['moderation'],
         summary: 'Check a draft: the verdict and violations it would get (writes nothing)',
+        description:
+          'Hints are in the language Accept-Language asks for: ru or en (ru when it names neither). ' +
+          'The verdict review means the message would be delivered and flagged for arbiters.',
         body: ModerationCheck,
       },
     },
-    async (request) => chat.check(principal(request), request.body.text, request.body.sender_role),
+    async (request) => {
+      const result = await chat.check(principal(request), request.body.text, request.body.sender_role)
+      return { ...result, violations: inLanguage(result.violations, hintLanguage(request)) }
+    },
   )
 
   app.get(

@@ -1,10 +1,10 @@
-// Chat (PRODUCT.md §4): one thread per order between its buyer and seller;
+// Chat (docs/moderation.md): one thread per order between its buyer and seller;
 // every party message is moderated before delivery. A blocked message is not
 // delivered: the attempt and its violations are committed, then the sender
 // gets the 422 `message-blocked` problem. A `review` verdict (weak signals
 // only) delivers the message and flags it for arbiters; its violations enter
 // the ledger only if an arbiter confirms the flag. Messages may carry photos
-// (PRODUCT.md §5's pipeline), all or nothing with the message.
+// (the photo pipeline, docs/photos.md), all or nothing with the message.
 import { requireRole } from '../../auth/require-role.js'
 import type { Selectable } from 'kysely'
 import type { Db, Tx } from '../../db/database.js'

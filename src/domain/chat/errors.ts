@@ -1,4 +1,4 @@
-// The chat and moderation problems (PRODUCT.md §4, §8). Slugs are the contract.
+// The chat and moderation problems (docs/moderation.md, docs/api.md). Slugs are the contract.
 import { DomainError } from '../../shared/errors.js'
 import type { Violation } from '../moderation/engine/index.js'
 

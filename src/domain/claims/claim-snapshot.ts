@@ -3,7 +3,7 @@ import type { StateValue } from 'xstate'
 import { claimMachine, MACHINE_VERSION } from '../../../machines/claim.machine.js'
 import { DEADLINE_KINDS, type ClaimContext, type MachinePolicy } from '../../../machines/claim.types.js'
 import type { Policy } from '../../config/policy.js'
-import { DomainError } from '../../shared/errors.js'
+import { machineVersionMismatch } from './errors.js'
 import type { ClaimSnapshot } from '../../../machines/claim.step.js'
 
 export type { ClaimSnapshot }
@@ -29,12 +29,7 @@ export function storeSnapshot(snapshot: ClaimSnapshot): string {
 
 export function restoreSnapshot(stored: unknown, machineVersion: number): ClaimSnapshot {
   if (machineVersion !== MACHINE_VERSION) {
-    throw new DomainError({
-      status: 500,
-      slug: 'machine-version-mismatch',
-      title: 'Claim stored by another machine version',
-      detail: `claim snapshot has machine version ${machineVersion}, this build runs ${MACHINE_VERSION}`,
-    })
+    throw machineVersionMismatch(machineVersion, MACHINE_VERSION)
   }
   return claimMachine.resolveState(stored as StoredSnapshot)
 }

@@ -1,4 +1,4 @@
-// The violations ledger (PRODUCT.md §4): every violation a blocked attempt
+// The violations ledger (docs/moderation.md): every violation a blocked attempt
 // carried, with the policy's fine for the sender's role; thresholds that
 // suspend a seller's chat or restrict a buyer's claims at once, pending an
 // arbiter's review; and the arbiters' side of it (ledger, sanctions, refused

@@ -1,4 +1,4 @@
-// The sellers' view (PRODUCT.md §7): statistics per period and the CSV export
+// The sellers' view (docs/sellers.md): statistics per period and the CSV export
 // of the filtered claim list. Buyers appear only under the per-seller pseudonym.
 //
 // Definitions (a period is [from, to), days are UTC days):

@@ -1,4 +1,4 @@
-// Webhook subscriptions (PRODUCT.md §7), the API side: register (the secret
+// Webhook subscriptions (docs/integrations.md), the API side: register (the secret
 // is shown once), list, delete, the delivery log, and replay. Deliveries are
 // created and sent by the workers (src/domain/webhooks/dispatch.ts and
 // deliver.ts, started by workers/webhooks.ts).

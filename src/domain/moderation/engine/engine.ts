@@ -1,8 +1,10 @@
 // Runs every detector over one shared analysis of the message, and again over
 // the message in the order it displays when right-to-left layout reorders it.
 import { analyse } from './analysis.js'
+import type { ModerationRule } from '../../../config/policy.js'
 import { displayOrder } from './display-order.js'
 import type { Finding, ModerationContext } from './findings.js'
+import { classify } from './model/classifier.js'
 import { matchIntents } from './patterns.js'
 import { detectDigits } from './rules/digits.js'
 import { detectLinks } from './rules/links.js'
@@ -29,5 +31,7 @@ function detect(text: string, ctx: ModerationContext, allowed: string[]): Findin
   out.push(...matchIntents(a, allowed))
   // One-word answers are a seller's duty; buyers, arbiters and the system may be brief, and so may a label.
   if (ctx.senderRole === 'seller' && !ctx.label) out.push(...detectLowEffort(a))
+  // The model reads what the precise rules let through; its findings are uncertain (verdict review).
+  out.push(...classify(a, new Set<ModerationRule>(out.map((f) => f.rule))))
   return out
 }
