@@ -1,9 +1,11 @@
 // Request and response schemas of the official-domain routes (docs/moderation.md, "Official domains").
 import { Type } from 'typebox'
-import { PageQuery } from './common.js'
+import { DateTime, defaultsOptional, Nullable, Page, PageQuery, stringEnum } from './common.js'
 
-const Status = Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('refused')])
-const Timestamp = Type.String({ format: 'date-time' })
+const STATUSES = ['pending', 'approved', 'refused'] as const
+const Status = stringEnum(STATUSES, {
+  description: 'pending until an arbiter reviews it; only approved relaxes moderation',
+})
 
 export const OfficialDomains = Type.Object(
   {
@@ -19,8 +21,8 @@ export const SellerOfficialDomain = Type.Object(
   {
     domain: Type.String({ description: 'lowercase; IDN in punycode' }),
     status: Status,
-    requested_at: Timestamp,
-    reviewed_at: Type.Union([Timestamp, Type.Null()]),
+    requested_at: DateTime(),
+    reviewed_at: Nullable(DateTime()),
   },
   { additionalProperties: false },
 )
@@ -37,26 +39,25 @@ export const OfficialDomainReview = Type.Object(
     domain: Type.String({ description: 'lowercase; IDN in punycode' }),
     display: Type.String({ description: 'the domain in Unicode, as a reader sees it' }),
     status: Status,
-    requested_at: Timestamp,
-    reviewed_at: Type.Union([Timestamp, Type.Null()]),
-    reviewed_by: Type.Union([Type.String(), Type.Null()]),
-    review_comment: Type.Union([Type.String(), Type.Null()]),
+    requested_at: DateTime(),
+    reviewed_at: Nullable(DateTime()),
+    reviewed_by: Nullable(Type.String()),
+    review_comment: Nullable(Type.String()),
   },
   { additionalProperties: false },
 )
 
-export const OfficialDomainReviewList = Type.Object(
-  { items: Type.Array(OfficialDomainReview), next_cursor: Type.Union([Type.String(), Type.Null()]) },
-  { additionalProperties: false },
-)
+export const OfficialDomainReviewPage = Page(OfficialDomainReview)
 
-export const OfficialDomainReviewQuery = Type.Object(
-  {
-    status: Type.Optional(Status),
-    seller_id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
-    ...PageQuery,
-  },
-  { additionalProperties: false },
+export const OfficialDomainReviewQuery = defaultsOptional(
+  Type.Object(
+    {
+      status: Type.Optional(stringEnum(STATUSES)),
+      seller_id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+      ...PageQuery,
+    },
+    { additionalProperties: false },
+  ),
 )
 
 export const OfficialDomainDecisionBody = Type.Object(
