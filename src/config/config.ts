@@ -11,6 +11,12 @@ export interface Config {
   jwtSecret: string
   /** Secret for per-seller buyer pseudonyms; defaults to the JWT secret. */
   pseudonymSecret: string
+  /**
+   * Secrets list cursors are signed with (src/shared/cursor.ts): CURSOR_SECRET
+   * (default the JWT secret) signs, and CURSOR_SECRET_PREVIOUS, when set, is
+   * still accepted, for a rotation.
+   */
+  cursorSecrets: [string, ...string[]]
   logLevel: string
   /** WEBHOOK_ALLOW_PRIVATE=true lets webhooks target private and loopback addresses (tests, on-premise receivers). */
   webhookAllowPrivate: boolean
@@ -52,6 +58,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (jwtSecret.length < 16) throw new ConfigError('JWT_SECRET must be at least 16 characters')
 
+  const cursorSecret = env.CURSOR_SECRET || jwtSecret
+  const previousCursorSecret = env.CURSOR_SECRET_PREVIOUS || undefined
+  for (const [name, value] of [
+    ['CURSOR_SECRET', cursorSecret],
+    ['CURSOR_SECRET_PREVIOUS', previousCursorSecret],
+  ] as const) {
+    if (value !== undefined && value.length < 16) throw new ConfigError(`${name} must be at least 16 characters`)
+  }
+
   let policy: Policy
   try {
     policy = loadPolicyFile(env.POLICY_FILE)
@@ -72,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     jwtSecret,
     pseudonymSecret: env.PSEUDONYM_SECRET ?? jwtSecret,
+    cursorSecrets: previousCursorSecret ? [cursorSecret, previousCursorSecret] : [cursorSecret],
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === 'true',
     preparedStatements: env.DATABASE_PREPARED_STATEMENTS !== 'false',

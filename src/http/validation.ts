@@ -3,10 +3,12 @@
 import { Ajv, type Options } from 'ajv'
 import addFormats from 'ajv-formats'
 import type { FastifySchemaCompiler } from 'fastify'
+import { BIGINT_ID_FORMAT, isBigintId } from '../shared/bigint-id.js'
 
 function ajv(options: Options): Ajv {
   const instance = new Ajv({ allErrors: false, removeAdditional: false, useDefaults: true, strict: false, ...options })
   addFormats.default(instance)
+  instance.addFormat(BIGINT_ID_FORMAT, { type: 'string', validate: isBigintId })
   return instance
 }
 

@@ -1,11 +1,12 @@
 // Request schemas of the chat, moderation and violations routes (PRODUCT.md §4).
 import { Type } from 'typebox'
+import { BIGINT_ID_FORMAT } from '../shared/bigint-id.js'
 import { MODERATION_RULES } from '../config/policy.js'
 import { PageQuery } from './common.js'
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)))
 const Uuid = Type.String({ format: 'uuid' })
-const MessageId = Type.String({ pattern: '^[1-9][0-9]{0,18}$', description: 'a message id' })
+const MessageId = Type.String({ pattern: '^[1-9][0-9]{0,18}$', format: BIGINT_ID_FORMAT, description: 'a message id' })
 
 export const ThreadCreate = Type.Object(
   { order_id: Type.String({ minLength: 1, maxLength: 128 }) },

@@ -14,7 +14,7 @@ import type { Actor, ClaimEvent, ClaimEventParams, Deadline } from '../../../mac
 import type { Db, DbOrTx, Tx } from '../../db/database.js'
 import type { ClaimRow } from '../../db/schema.js'
 import type { Policy } from '../../config/policy.js'
-import { DomainError, notFound, validation } from '../../shared/errors.js'
+import { DomainError, notFound } from '../../shared/errors.js'
 import type { Principal } from '../../auth/principal.js'
 import * as claimsRepo from './claims.repository.js'
 import { replaceDeadlines, type DeadlineRow } from './deadlines.repository.js'
@@ -22,6 +22,7 @@ import { enqueueOutbox } from './outbox.repository.js'
 import { ensureThread, postMessage } from '../chat/threads.repository.js'
 import { writeTransition, type WrittenClaim } from './transition.repository.js'
 import type { Clock } from '../../shared/clock.js'
+import { cursorNotIssued, type CursorCodec } from '../../shared/cursor.js'
 import type { ClaimPhotos, PhotosService, PhotoUpload, PreparedPhoto } from '../photos/photos.service.js'
 import { photosNotAllowed, photosRequired, tooManyPhotos } from '../photos/errors.js'
 import { compensating } from '../photos/compensating.js'
@@ -48,6 +49,7 @@ export interface ClaimsServiceDeps {
   pseudonymSecret: string
   /** Photo uploads and the photo lists of claim views. */
   photos: PhotosService
+  cursors: CursorCodec
 }
 
 /** Actions whose `comment` reaches the other party and so is moderated. */
@@ -558,7 +560,7 @@ export class ClaimsService {
     else if (query.assignee === 'unassigned') q = q.where('assignee', 'is', null)
     if (query.overdue !== undefined) q = q.where('overdue', '=', query.overdue)
     if (query.cursor) {
-      const c = decodeQueueCursor(query.cursor)
+      const c = decodeQueueCursor(this.deps.cursors, query.cursor)
       // Mixed directions (overdue desc, priority desc, escalated_at asc, id asc), so spelled out.
       q = q.where(sql<boolean>`(overdue < ${c.o} or (overdue = ${c.o} and (priority < ${c.p}
         or (priority = ${c.p} and (escalated_at, id) > (${c.e}::timestamptz, ${c.i}::uuid)))))`)
@@ -576,14 +578,12 @@ export class ClaimsService {
     return {
       items: await this.views(page, principal),
       next_cursor: more
-        ? Buffer.from(
-            JSON.stringify({
-              o: last.overdue,
-              p: last.priority,
-              e: (last.escalated_at ?? last.updated_at).toISOString(),
-              i: last.id,
-            }),
-          ).toString('base64url')
+        ? this.deps.cursors.seal('arbiter-queue', {
+            o: last.overdue,
+            p: last.priority,
+            e: (last.escalated_at ?? last.updated_at).toISOString(),
+            i: last.id,
+          })
         : null,
     }
   }
@@ -678,26 +678,27 @@ export class ClaimsService {
 
   /** GET /v1/claims: filters, sorts and cursors live in claims-query.ts. */
   async list(principal: Principal, query: ClaimListQueryInput) {
-    const { rows, next_cursor } = await findClaimPage(this.deps.db, principal, query, new Date(this.deps.clock.now()))
+    const now = new Date(this.deps.clock.now())
+    const { rows, next_cursor } = await findClaimPage(this.deps.db, this.deps.cursors, principal, query, now)
     return { items: await this.views(rows, principal), next_cursor }
   }
 }
 
-function decodeQueueCursor(cursor: string): { o: boolean; p: number; e: string; i: string } {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>
-    if (
-      typeof v.o === 'boolean' &&
-      Number.isInteger(v.p) &&
-      typeof v.e === 'string' &&
-      !Number.isNaN(Date.parse(v.e)) &&
-      typeof v.i === 'string' &&
-      /^[0-9a-f-]{36}$/i.test(v.i)
-    ) {
-      return { o: v.o, p: v.p as number, e: v.e, i: v.i }
-    }
-  } catch {
-    // fall through to the problem below
+/** Priorities are small policy numbers; the bound keeps a value within Postgres integer. */
+const PRIORITY_BOUND = 2 ** 31 - 1
+
+function decodeQueueCursor(cursors: CursorCodec, cursor: string): { o: boolean; p: number; e: string; i: string } {
+  const v = cursors.open('arbiter-queue', cursor)
+  if (
+    typeof v.o === 'boolean' &&
+    Number.isSafeInteger(v.p) &&
+    Math.abs(v.p as number) <= PRIORITY_BOUND &&
+    typeof v.e === 'string' &&
+    !Number.isNaN(Date.parse(v.e)) &&
+    typeof v.i === 'string' &&
+    /^[0-9a-f-]{36}$/i.test(v.i)
+  ) {
+    return { o: v.o, p: v.p as number, e: v.e, i: v.i }
   }
-  throw validation('the cursor is not one this API issued', { field: 'cursor' })
+  throw cursorNotIssued()
 }

@@ -24,6 +24,8 @@ import type { Selectable } from 'kysely'
 import type { Db, DbOrTx } from '../../db/database.js'
 import type { FeedEventsTable } from '../../db/schema.js'
 import type { Principal, PrincipalRole } from '../../auth/principal.js'
+import { isBigintId } from '../../shared/bigint-id.js'
+import { cursorNotIssued, type CursorCodec } from '../../shared/cursor.js'
 import { DomainError, validation } from '../../shared/errors.js'
 import { buyerPseudonym } from '../sellers/pseudonym.js'
 import { photoUrl } from '../photos/photos.service.js'
@@ -50,20 +52,21 @@ export function scopeOf(principal: { role: PrincipalRole; id: string }): FeedSco
     : { role: 'all' }
 }
 
-export function encodeCursor(p: FeedPosition): string {
-  return Buffer.from(`${p.txid}.${p.id}`).toString('base64url')
+const XID8_MAX = 2n ** 64n - 1n
+
+/** The signed cursor of a feed position (src/shared/cursor.ts). */
+export function encodeCursor(cursors: CursorCodec, p: FeedPosition): string {
+  return cursors.seal('feed', { x: p.txid, m: p.id })
 }
 
-const XID8_MAX = 2n ** 64n - 1n
-const BIGINT_MAX = 2n ** 63n - 1n
-
-export function decodeCursor(cursor: string): FeedPosition {
-  const m = /^(\d{1,20})\.(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'))
-  // In range of xid8 and bigint too, or Postgres would refuse the cast with a 500.
-  if (!m?.[1] || !m[2] || BigInt(m[1]) > XID8_MAX || BigInt(m[2]) > BIGINT_MAX) {
-    throw validation('the cursor is not one this API issued', { field: 'after' })
-  }
-  return { txid: m[1], id: m[2] }
+/** The position of a cursor this server issued; anything else is a 422 naming `after`. */
+export function decodeCursor(cursors: CursorCodec, cursor: string): FeedPosition {
+  const v = cursors.open('feed', cursor, 'after')
+  // In range of xid8 and bigint too (the start is 0.0), so the casts in SQL cannot fail.
+  const txidOk = typeof v.x === 'string' && /^(0|[1-9]\d{0,19})$/.test(v.x) && BigInt(v.x) <= XID8_MAX
+  const idOk = typeof v.m === 'string' && (v.m === '0' || isBigintId(v.m))
+  if (!txidOk || !idOk) throw cursorNotIssued('after')
+  return { txid: v.x as string, id: v.m as string }
 }
 
 export interface ReadOptions {
@@ -251,6 +254,7 @@ export function eventView(row: FeedRow, viewer: Viewer, pseudonymSecret: string)
 export interface FeedServiceDeps {
   db: Db
   pseudonymSecret: string
+  cursors: CursorCodec
 }
 
 export interface FeedPage {
@@ -267,6 +271,11 @@ export interface FeedPage {
 export class FeedService {
   constructor(private readonly deps: FeedServiceDeps) {}
 
+  /** The position a cursor of this feed stands for (a 422 if the server did not issue it). */
+  positionOf(cursor: string): FeedPosition {
+    return decodeCursor(this.deps.cursors, cursor)
+  }
+
   async read(
     principal: Principal,
     query: { after?: string | undefined; limit: number; types?: readonly string[] | undefined },
@@ -276,7 +285,7 @@ export class FeedService {
       if (unknown.length > 0)
         throw validation(`unknown event types: ${unknown.join(', ')}`, { field: 'types', allowed: FEED_EVENT_TYPES })
     }
-    const after = query.after ? decodeCursor(query.after) : FEED_START
+    const after = query.after ? decodeCursor(this.deps.cursors, query.after) : FEED_START
     const { rows, head } = await readFeed(this.deps.db, {
       after,
       scope: scopeOf(principal),
@@ -303,7 +312,7 @@ export class FeedService {
       items: page.map((r) => eventView(r, principal, this.deps.pseudonymSecret)),
       // All caught up: the cursor moves on to the head, so a reader whose own
       // events are rare is never left behind retention by everyone else's.
-      next_cursor: encodeCursor(hasMore ? reached : laterOf(reached, head)),
+      next_cursor: encodeCursor(this.deps.cursors, hasMore ? reached : laterOf(reached, head)),
       has_more: hasMore,
     }
   }

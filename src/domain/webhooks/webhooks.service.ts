@@ -7,6 +7,7 @@ import type { Db } from '../../db/database.js'
 import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhooksTable } from '../../db/schema.js'
 import type { Principal } from '../../auth/principal.js'
 import { DomainError, notFound, validation } from '../../shared/errors.js'
+import type { CursorCodec } from '../../shared/cursor.js'
 import { currentHead } from '../feed/feed.service.js'
 import { WEBHOOK_EVENT_TYPES } from '../feed/event-types.js'
 import { newWebhookSecret } from './signing.js'
@@ -19,6 +20,7 @@ export interface WebhooksServiceDeps {
   db: Db
   /** Allow private, loopback and link-local targets; default: WEBHOOK_ALLOW_PRIVATE=true in the environment. */
   allowPrivate: boolean
+  cursors: CursorCodec
 }
 
 type WebhookRow = Selectable<WebhooksTable>
@@ -169,7 +171,7 @@ export class WebhooksService {
     const hook = await this.own(principal, id)
     let q = this.deps.db.selectFrom('webhook_deliveries').selectAll().where('webhook_id', '=', hook.id)
     if (query.status) q = q.where('status', '=', query.status as DeliveryRow['status'])
-    if (query.cursor) q = q.where('id', '<', decodeDeliveryCursor(query.cursor))
+    if (query.cursor) q = q.where('id', '<', this.deps.cursors.openId('webhook-deliveries', query.cursor))
     const rows = await q
       .orderBy('id', 'desc')
       .limit(query.limit + 1)
@@ -179,7 +181,7 @@ export class WebhooksService {
     const last = page.at(-1)
     return {
       items: page.map((d) => deliveryView(d, attempts.get(d.id) ?? [])),
-      next_cursor: rows.length > query.limit && last ? Buffer.from(last.id).toString('base64url') : null,
+      next_cursor: rows.length > query.limit && last ? this.deps.cursors.sealId('webhook-deliveries', last.id) : null,
     }
   }
 
@@ -271,10 +273,4 @@ export class WebhooksService {
     const attempts = await this.attemptsOf([updated.id])
     return deliveryView(updated, attempts.get(updated.id) ?? [])
   }
-}
-
-function decodeDeliveryCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString('utf8')
-  if (!/^\d{1,19}$/.test(id)) throw validation('the cursor is not one this API issued', { field: 'cursor' })
-  return id
 }

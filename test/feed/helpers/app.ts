@@ -6,7 +6,7 @@ import type { PolicyFile } from '../../../src/config/policy.js'
 import type { PrincipalRole } from '../../../src/auth/principal.js'
 import type { ChatService } from '../../../src/domain/chat/chat.service.js'
 import type { ClaimsService } from '../../../src/domain/claims/claims.service.js'
-import { decodeCursor, isBefore, type FeedService } from '../../../src/domain/feed/feed.service.js'
+import { isBefore, type FeedService } from '../../../src/domain/feed/feed.service.js'
 import { buildTestApp, type TestApp } from '../../helpers/app.js'
 
 export interface FeedTestApp extends TestApp {
@@ -60,7 +60,7 @@ export async function readPage(t: TestApp, as: [PrincipalRole, string], url: str
       .orderBy('txid', 'desc')
       .orderBy('id', 'desc')
       .executeTakeFirst()
-    if (!last || !isBefore(decodeCursor(res.json().next_cursor), last)) return res
+    if (!last || !isBefore(t.services.feed.positionOf(res.json().next_cursor), last)) return res
     if (Date.now() > until) throw new Error(`the feed did not reach its last row after ${timeoutMs} ms`)
     await new Promise((r) => setTimeout(r, 20))
   }
