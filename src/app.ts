@@ -9,6 +9,7 @@ import type { Config } from './config/config.js'
 import type { Db } from './db/database.js'
 import { authPlugin } from './http/auth.js'
 import { idempotencyPlugin } from './http/idempotency.js'
+import { registerInputSafety } from './http/input-safety.js'
 import { httpMetricsPlugin } from './http/metrics.js'
 import { multipartPlugin } from './http/multipart.js'
 import { registerProblemHandlers } from './http/problem.js'
@@ -62,6 +63,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id)
   })
   registerProblemHandlers(app)
+  registerInputSafety(app)
   // Before every route: child scopes copy hooks when they are created.
   await app.register(httpMetricsPlugin)
 

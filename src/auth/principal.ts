@@ -12,6 +12,17 @@ export interface Principal {
 const unauthorized = (detail: string) =>
   new DomainError({ status: 401, slug: 'unauthorized', title: 'Authentication required', detail })
 
+/** Longest id a party may have: what the API takes for ids elsewhere. */
+export const SUBJECT_MAX = 128
+
+/**
+ * A `sub` becomes an id stored in text columns and shown to others: no
+ * control characters (a NUL cannot be stored at all) and no lone surrogates.
+ */
+export function isValidSubject(sub: string): boolean {
+  return sub.length <= SUBJECT_MAX && !/[\p{Cc}\p{Cs}]/u.test(sub)
+}
+
 export function createTokenVerifier(secret: string): (token: string) => Principal {
   const verify = createVerifier({ key: secret, algorithms: ['HS256'], cache: 1000 })
   return (token) => {
@@ -22,6 +33,7 @@ export function createTokenVerifier(secret: string): (token: string) => Principa
       throw unauthorized('the bearer token is invalid or expired')
     }
     if (typeof claims.sub !== 'string' || claims.sub.length === 0) throw unauthorized('the token has no subject')
+    if (!isValidSubject(claims.sub)) throw unauthorized('the token’s subject is not a valid id')
     if (!ROLES.includes(claims.role as PrincipalRole)) throw unauthorized(`unknown role ${JSON.stringify(claims.role)}`)
     return { id: claims.sub, role: claims.role as PrincipalRole }
   }
