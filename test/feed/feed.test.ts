@@ -5,7 +5,7 @@ import pg from 'pg'
 import { sql } from 'kysely'
 import { ADMIN_URL } from '../helpers/database.js'
 import { act, openClaim, registerOrder } from '../helpers/fixtures.js'
-import { isBefore } from '../../src/domain/feed/feed.service.js'
+import { isBefore } from '../../src/domain/feed/position.js'
 import { feedTestApp, readAll, readPage, settled, type FeedTestApp } from './helpers/app.js'
 
 const PHONE_REQUEST = 'Здравствуйте! Скиньте ваш номер телефона, я перезвоню'
@@ -49,7 +49,7 @@ t.test('each party sees its own events; sellers see buyers only by pseudonym', a
     .where('claim_id', '=', claimB.id)
     .where('status', '=', 'pending')
     .executeTakeFirstOrThrow()
-  t.equal(await app.claims.remindDeadline(deadline.id), 'sent')
+  t.equal(await app.claimDeadlines.remindDeadline(deadline.id), 'sent')
 
   const all = await readAll(app, ['service', 'marketplace'])
   const types = all.items.map((e) => e.type)

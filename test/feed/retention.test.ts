@@ -3,7 +3,7 @@
 // (410) rather than skipping them; what a webhook still has to send is kept.
 import t from 'tap'
 import { sql } from 'kysely'
-import { pruneDeliveries, pruneFeed } from '../../src/domain/feed/retention.js'
+import { pruneDeliveries, pruneFeed } from '../../src/domain/feed/retention.repository.js'
 import { dispatchOnce } from '../../src/domain/webhooks/dispatch.js'
 import { openClaim, registerOrder } from '../helpers/fixtures.js'
 import { register } from '../webhooks/helpers.js'

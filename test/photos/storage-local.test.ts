@@ -2,7 +2,7 @@
 import t from 'tap'
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { createStorage, photoKey } from '../../src/domain/photos/pipeline/storage.js'
+import { createStorage, photoKey } from '../../src/domain/photos/pipeline/index.js'
 import { readAll, sha, storageContract } from './fixtures/storage-contract.js'
 
 async function listFiles(dir: string): Promise<string[]> {

@@ -2,7 +2,7 @@
 // loopback, speaking the S3 REST/XML protocol over HTTP): no mocks.
 import t from 'tap'
 import S3rver from 's3rver'
-import { createStorage, photoKey, type PhotoStorage } from '../../src/domain/photos/pipeline/storage.js'
+import { createStorage, photoKey, type PhotoStorage } from '../../src/domain/photos/pipeline/index.js'
 import { readAll, sha, storageContract } from './fixtures/storage-contract.js'
 
 const BUCKET = 'claimdesk-photos'

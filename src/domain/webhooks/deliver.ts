@@ -4,7 +4,7 @@
 // (the BullMQ processor) retries on 'retry' with exponential backoff.
 import { sql } from 'kysely'
 import type { Db, DbOrTx } from '../../db/database.js'
-import type { FeedRow } from '../feed/feed.service.js'
+import type { FeedRow } from '../feed/feed.repository.js'
 import { eventView } from '../feed/feed.service.js'
 import { webhookDeliveries, webhookFailures } from '../../http/metrics.js'
 import { postWebhook } from './http-post.js'

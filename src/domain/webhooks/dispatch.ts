@@ -5,7 +5,8 @@
 // of the BullMQ delivery jobs: `enqueued_at` null means "add its job".
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.js'
-import { readFeed, scopeOf } from '../feed/feed.service.js'
+import { readFeed } from '../feed/feed.repository.js'
+import { scopeOf } from '../feed/feed.service.js'
 
 /** Deterministic BullMQ job id of a delivery's run (a replay is a new run). No ':' (BullMQ's separator). */
 export const deliveryJobId = (deliveryId: string, replays: number): string => `webhook-${deliveryId}-${replays}`

@@ -11,6 +11,7 @@ export {
   type OutputFormat,
   type PhotoKind,
 } from './pipeline.js'
-export { createStorage, photoKey, type PhotoStorage, type StoredPhoto, type StorageConfig } from './storage.js'
+export { photoKey, type PhotoStorage, type StoredPhoto, type StorageConfig } from './storage.js'
+export { createStorage } from './create-storage.js'
 export { ACCEPTED_PHOTO_TYPES } from './errors.js'
 export { PHOTO_PARALLELISM } from './sharp.js'

@@ -1,8 +1,6 @@
 // Where normalised photo variants live. Local directory by default, any
-// S3-compatible object store by configuration (PRODUCT.md §5).
+// S3-compatible object store by configuration (docs/photos.md).
 import type { Readable } from 'node:stream'
-import { LocalPhotoStorage } from './local-storage.js'
-import { S3PhotoStorage } from './s3-storage.js'
 
 export interface StoredPhoto {
   stream: Readable
@@ -32,14 +30,5 @@ export type StorageConfig =
       /** Path-style URLs; on by default when an endpoint is set (most S3-compatible servers need it). */
       forcePathStyle?: boolean
     }
-
-export function createStorage(config: StorageConfig): PhotoStorage {
-  switch (config.kind) {
-    case 'local':
-      return new LocalPhotoStorage(config.dir)
-    case 's3':
-      return S3PhotoStorage.fromConfig(config)
-  }
-}
 
 export { photoKey, assertKey } from './keys.js'

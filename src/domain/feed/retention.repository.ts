@@ -14,7 +14,7 @@
 // types, after its cursor), or one with a pending delivery.
 import { sql } from 'kysely'
 import type { Db, DbOrTx, Tx } from '../../db/database.js'
-import type { FeedPosition } from './feed.service.js'
+import type { FeedPosition } from './position.js'
 
 const interval = (ms: number) => sql`${ms / 1000}::float8 * interval '1 second'`
 
