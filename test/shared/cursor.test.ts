@@ -70,4 +70,21 @@ t.test('configuration: CURSOR_SECRET, by default the JWT secret; CURSOR_SECRET_P
     ['cursor-secret-0123456', jwt],
   )
   t.throws(() => loadConfig({ JWT_SECRET: jwt, CURSOR_SECRET: 'short' }), /CURSOR_SECRET must be at least 16/)
+
+  // Exposed (production, or a non-loopback host): the operator's own secrets, 32 characters at least.
+  const production = {
+    NODE_ENV: 'production',
+    JWT_SECRET: 'j'.repeat(32),
+    PSEUDONYM_SECRET: 'p'.repeat(32),
+    METRICS_TOKEN: 'm'.repeat(32),
+  }
+  t.same(loadConfig(production).cursorSecrets, ['j'.repeat(32)])
+  t.throws(
+    () => loadConfig({ ...production, CURSOR_SECRET_PREVIOUS: 'c'.repeat(20) }),
+    /CURSOR_SECRET_PREVIOUS must be at least 32/,
+  )
+  t.throws(
+    () => loadConfig({ ...production, CURSOR_SECRET: 'claimdesk-development-secret-change-me' }),
+    /CURSOR_SECRET is the published development secret/,
+  )
 })
