@@ -10,6 +10,7 @@ import type { Db } from './db/database.js'
 import { createTokenVerifier, principalFromHeader } from './auth/principal.js'
 import { authPlugin } from './http/auth.js'
 import { idempotencyPlugin } from './http/idempotency.js'
+import { registerInputSafety } from './http/input-safety.js'
 import { createRateLimits } from './http/rate-limit.js'
 import { httpMetricsPlugin } from './http/metrics.js'
 import { multipartPlugin } from './http/multipart.js'
@@ -76,6 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id)
   })
   registerProblemHandlers(app)
+  registerInputSafety(app)
   for (const plugin of deps.plugins ?? []) await app.register(plugin)
   // Before every route: child scopes copy hooks when they are created.
   await app.register(httpMetricsPlugin)

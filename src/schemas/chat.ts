@@ -1,5 +1,6 @@
 // Request schemas of the chat, moderation and violations routes (docs/moderation.md).
 import { Type } from 'typebox'
+import { BIGINT_ID_FORMAT } from '../shared/bigint-id.js'
 import { MODERATION_RULES } from '../config/policy.js'
 import {
   DateTime,
@@ -17,7 +18,7 @@ import { SellerOfficialDomain } from './official-domains.js'
 
 const literals = <const T extends readonly string[]>(values: T) => stringEnum(values)
 const Uuid = Type.String({ format: 'uuid' })
-const MessageId = Type.String({ pattern: '^[1-9][0-9]{0,18}$', description: 'a message id' })
+const MessageId = Type.String({ pattern: '^[1-9][0-9]{0,18}$', format: BIGINT_ID_FORMAT, description: 'a message id' })
 
 export const ThreadCreate = Type.Object(
   { order_id: Type.String({ minLength: 1, maxLength: 128 }) },

@@ -694,7 +694,7 @@ export interface paths {
         };
         /**
          * The calling seller’s claims as CSV, with the filters and sorts of GET /v1/claims (sellers)
-         * @description Streamed as it is read (text/csv, RFC 4180 quoting, CRLF). Buyers appear only as buyer_pseudonym. Text that a spreadsheet would run as a formula (=, +, -, @) is prefixed with an apostrophe.
+         * @description Streamed as it is read (text/csv, RFC 4180 quoting, CRLF). Buyers appear only as buyer_pseudonym. Text that a spreadsheet would run as a formula (=, +, -, @) gets an apostrophe before it, at the start of a field and after every comma, semicolon, tab or line break in it (docs/input-safety.md).
          */
         get: operations["exportMyClaimsCsv"];
         put?: never;
@@ -1707,7 +1707,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -1847,7 +1847,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -1963,7 +1963,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2115,7 +2115,7 @@ export interface operations {
                     "application/json": components["schemas"]["BuyerClaim"] | components["schemas"]["SellerClaim"] | components["schemas"]["ArbiterClaim"] | components["schemas"]["ServiceClaim"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key, malformed-multipart */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key, malformed-multipart */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2268,7 +2268,7 @@ export interface operations {
                     "application/json": components["schemas"]["BuyerClaim"] | components["schemas"]["SellerClaim"] | components["schemas"]["ArbiterClaim"] | components["schemas"]["ServiceClaim"];
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2387,7 +2387,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2652,7 +2652,7 @@ export interface operations {
                     "application/json": components["schemas"]["BuyerClaim"] | components["schemas"]["SellerClaim"] | components["schemas"]["ArbiterClaim"] | components["schemas"]["ServiceClaim"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key, malformed-multipart */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key, malformed-multipart */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2827,7 +2827,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2932,7 +2932,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -3046,7 +3046,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -3179,7 +3179,7 @@ export interface operations {
                     "application/json": components["schemas"]["Thread"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -3330,7 +3330,7 @@ export interface operations {
                     "application/json": components["schemas"]["Thread"];
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -3435,7 +3435,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -3565,7 +3565,7 @@ export interface operations {
                     "application/json": components["schemas"]["Message"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key, malformed-multipart */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key, malformed-multipart */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -3742,7 +3742,7 @@ export interface operations {
                     "application/json": components["schemas"]["AbuseReport"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -3906,7 +3906,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -4026,7 +4026,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -4184,7 +4184,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -4348,7 +4348,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -4480,7 +4480,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -4600,7 +4600,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -4648,6 +4648,28 @@ export interface operations {
             };
             /** @description Problem types: idempotency-in-progress, flag-already-reviewed */
             409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
                     "X-Request-Id"?: string;
@@ -4742,7 +4764,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -4790,6 +4812,28 @@ export interface operations {
             };
             /** @description Problem types: idempotency-in-progress, flag-already-reviewed */
             409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
                     "X-Request-Id"?: string;
@@ -4903,7 +4947,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -5021,7 +5065,7 @@ export interface operations {
                     "application/json": components["schemas"]["Violation"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -5181,7 +5225,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -5299,7 +5343,7 @@ export interface operations {
                     "application/json": components["schemas"]["Sanction"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -5461,7 +5505,7 @@ export interface operations {
                     "application/json": components["schemas"]["Sanction"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -5623,7 +5667,7 @@ export interface operations {
                     "application/json": components["schemas"]["Sanction"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -5821,7 +5865,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -5940,7 +5984,7 @@ export interface operations {
                     "application/json": components["schemas"]["AbuseReport"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -6103,7 +6147,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -6223,7 +6267,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -6389,7 +6433,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -6526,7 +6570,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -6707,7 +6751,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -6868,7 +6912,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -6975,7 +7019,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -7100,7 +7144,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -7240,7 +7284,7 @@ export interface operations {
                     "application/json": components["schemas"]["Webhook"];
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -7350,7 +7394,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Problem types: invalid-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -7398,6 +7442,28 @@ export interface operations {
             };
             /** @description Problem types: idempotency-in-progress */
             409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
                     "X-Request-Id"?: string;
@@ -7487,7 +7553,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -7612,7 +7678,7 @@ export interface operations {
                     "application/json": components["schemas"]["Delivery"];
                 };
             };
-            /** @description Problem types: invalid-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -7671,6 +7737,28 @@ export interface operations {
             };
             /** @description Problem types: event-expired */
             410: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
                     "X-Request-Id"?: string;
@@ -7806,7 +7894,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -7970,7 +8058,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -8106,7 +8194,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
