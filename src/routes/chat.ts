@@ -42,7 +42,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService }> = asyn
     {
       schema: {
         tags: ['chat'],
-        summary: 'The caller’s threads, latest activity first (buyer, seller)',
+        summary: 'The caller’s threads, latest activity first (buyer, seller; arbiters with order_id)',
         querystring: ThreadListQuery,
       },
     },
