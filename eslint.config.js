@@ -20,7 +20,7 @@ export default tseslint.config(
   },
   {
     // Migrations are frozen against Kysely<any>; tests read loosely typed JSON bodies.
-    files: ['migrations/**', 'test/**'],
+    files: ['migrations/**', 'test/**', 'web/e2e/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 )

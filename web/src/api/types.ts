@@ -30,7 +30,7 @@ type Returned<F> = F extends (...args: never[]) => Promise<infer T> ? T : never
 
 export type Claim = FromContract<'/v1/claims/{id}', 'get', ClaimView>
 export type QueuePage = FromContract<'/v1/arbiter/queue', 'get', Returned<ClaimsService['arbiterQueue']>>
-export type ClaimEvents = FromContract<'/v1/claims/{id}/events', 'get', Returned<ClaimsService['events']>>
+export type ClaimEvents = FromContract<'/v1/claims/{id}/events', 'get', { items: Returned<ClaimsService['events']> }>
 export type Order = FromContract<'/v1/orders/{id}', 'get', Returned<OrdersService['get']>>
 export type ThreadPage = FromContract<'/v1/threads', 'get', Returned<ChatService['listThreads']>>
 export type MessagePage = FromContract<'/v1/threads/{id}/messages', 'get', Returned<ChatService['listMessages']>>

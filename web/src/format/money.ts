@@ -4,7 +4,9 @@ const fractionDigits = (currency: string) =>
 
 export function formatMoney(minor: number, currency: string, language: string): string {
   const digits = fractionDigits(currency)
-  return new Intl.NumberFormat(language, { style: 'currency', currency }).format(minor / 10 ** digits)
+  return new Intl.NumberFormat(language, { style: 'currency', currency, currencyDisplay: 'narrowSymbol' }).format(
+    minor / 10 ** digits,
+  )
 }
 
 /** Major units typed by a person → minor units (rounded to the currency's exponent). */

@@ -1,6 +1,5 @@
 // One-click take. Of two arbiters taking at once one wins; the other is told who has it.
 import { Button, Text } from '@mantine/core'
-import { notifications } from '@mantine/notifications'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -8,8 +7,18 @@ import { api } from '../../api/client'
 import { keys } from '../../api/hooks/keys'
 import { ApiProblem, unwrap } from '../../api/problem'
 import type { Claim } from '../../api/types'
+import { notify } from '../../ui/notify'
 
-export function TakeButton({ claim, label }: { claim: Pick<Claim, 'id' | 'version'>; label?: string }) {
+export function TakeButton({
+  claim,
+  label,
+  onLost,
+}: {
+  claim: Pick<Claim, 'id' | 'version'>
+  label?: string
+  /** Who took the claim first; the caller keeps showing it once this button is gone. */
+  onLost?: (who: string) => void
+}) {
   const { t } = useTranslation()
   const client = useQueryClient()
   const [lostTo, setLostTo] = useState<string | null>(null)
@@ -25,15 +34,11 @@ export function TakeButton({ claim, label }: { claim: Pick<Claim, 'id' | 'versio
       client.setQueryData(keys.claim(fresh.id), fresh)
       void client.invalidateQueries({ queryKey: keys.queueAll })
       void client.invalidateQueries({ queryKey: keys.claimEvents(fresh.id) })
-      notifications.show({ color: 'teal.9', message: t('arbiter.queue.taken', { id: shortId(fresh.id) }) })
+      notify('success', t('arbiter.queue.taken', { id: shortId(fresh.id) }))
     },
     onError: async (error) => {
       if (!(error instanceof ApiProblem) || error.status !== 409) {
-        notifications.show({
-          color: 'red.9',
-          title: error instanceof ApiProblem ? error.title : '',
-          message: error.message,
-        })
+        notify('error', error.message, error instanceof ApiProblem ? error.title : undefined)
         return
       }
       // Someone moved the claim first: read who has it now.
@@ -44,21 +49,12 @@ export function TakeButton({ claim, label }: { claim: Pick<Claim, 'id' | 'versio
       })
       const who = fresh.escalation?.assignee ?? '?'
       setLostTo(who)
+      onLost?.(who)
       void client.invalidateQueries({ queryKey: keys.queueAll })
-      notifications.show({
-        color: 'orange.9',
-        title: t('arbiter.queue.lostTitle'),
-        message: t('arbiter.queue.lost', { who }),
-      })
+      notify('warning', t('arbiter.queue.lost', { who }), t('arbiter.queue.lostTitle'))
     },
   })
-  if (lostTo !== null) {
-    return (
-      <Text size="sm" role="status" data-testid="take-lost">
-        {t('arbiter.queue.lost', { who: lostTo })}
-      </Text>
-    )
-  }
+  if (lostTo !== null) return <LostTake who={lostTo} />
   return (
     <Button
       size="xs"
@@ -68,6 +64,15 @@ export function TakeButton({ claim, label }: { claim: Pick<Claim, 'id' | 'versio
     >
       {t('arbiter.queue.take')}
     </Button>
+  )
+}
+
+export function LostTake({ who }: { who: string }) {
+  const { t } = useTranslation()
+  return (
+    <Text size="sm" role="status" data-testid="take-lost">
+      {t('arbiter.queue.lost', { who })}
+    </Text>
   )
 }
 

@@ -1,12 +1,12 @@
 // The arbiter's actions on this claim: exactly the claim's allowed_actions, each as its form.
 import { Button, Checkbox, NumberInput, Select, Stack, Text, Textarea } from '@mantine/core'
-import { notifications } from '@mantine/notifications'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useClaimAction } from '../../../api/hooks/claims'
 import type { Claim, ClaimActionBody } from '../../../api/types'
 import { useSignedIn } from '../../../auth/useSession'
 import { currencyDigits, formatMoney, toMajor, toMinor } from '../../../format/money'
+import { notify } from '../../../ui/notify'
 import { WriteError } from '../../../ui/states'
 import { TakeButton } from '../TakeButton'
 import { ModerationHints, blockedViolations } from './ModerationHints'
@@ -43,7 +43,7 @@ function useAct(claim: Claim, done: string) {
   const action = useClaimAction(claim.id)
   const send = (body: Omit<ClaimActionBody, 'expected_version'>) =>
     action.mutate({ ...body, expected_version: claim.version } as ClaimActionBody, {
-      onSuccess: () => notifications.show({ color: 'teal.9', message: t(done) }),
+      onSuccess: () => notify('success', t(done)),
     })
   return { action, send }
 }

@@ -12,7 +12,7 @@ export function TimelineSection({ claimId }: { claimId: string }) {
   return (
     <Section id="timeline" title={t('arbiter.case.timeline')}>
       <QueryView query={events}>
-        {(list) => (
+        {({ items: list }) => (
           <Timeline active={list.length - 1} bulletSize={14} lineWidth={2} data-testid="timeline">
             {list.map((e) => (
               <Timeline.Item

@@ -1,7 +1,6 @@
 // The moderation desk: refused attempts, flagged messages, abuse reports and pending
 // sanctions, each with the decisions the API offers for it.
 import { Anchor, Button, Group, Stack, Table, Tabs, Text, Title } from '@mantine/core'
-import { notifications } from '@mantine/notifications'
 import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useSearchParams } from 'react-router'
@@ -15,6 +14,7 @@ import {
   useSanctions,
 } from '../../../api/hooks/moderation'
 import { Time } from '../../../ui/format'
+import { notify } from '../../../ui/notify'
 import { Empty, ProblemAlert, QueryView } from '../../../ui/states'
 import { shortId } from '../TakeButton'
 
@@ -149,7 +149,7 @@ function BlockedTab() {
 
 function useDone() {
   const { t } = useTranslation()
-  return { onSuccess: () => notifications.show({ color: 'teal.9', message: t('arbiter.desk.done') }) }
+  return { onSuccess: () => notify('success', t('arbiter.desk.done')) }
 }
 
 function FlagsTab() {

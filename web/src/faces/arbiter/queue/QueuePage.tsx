@@ -11,7 +11,7 @@ import { useSignedIn } from '../../../auth/useSession'
 import { DueIn, Money } from '../../../ui/format'
 import { Empty, QueryView } from '../../../ui/states'
 import { ArbiterStatusBadge } from '../StatusBadge'
-import { shortId, TakeButton } from '../TakeButton'
+import { LostTake, shortId, TakeButton } from '../TakeButton'
 
 const PAGE_SIZE = 25
 type Assignee = 'all' | 'unassigned' | 'me'
@@ -99,6 +99,8 @@ export function QueuePage() {
 function QueueTable({ items }: { items: Page['items'] }) {
   const { t } = useTranslation()
   const me = useSignedIn()
+  // Takes this arbiter lost, by claim: still said after the refetch removes the Take button.
+  const [lost, setLost] = useState<Record<string, string>>({})
   return (
     <Table striped highlightOnHover verticalSpacing="xs" data-testid="queue-table">
       <Table.Thead>
@@ -140,8 +142,10 @@ function QueueTable({ items }: { items: Page['items'] }) {
               <Table.Td>{claim.escalation?.priority ?? 0}</Table.Td>
               <Table.Td>{assignee ? (assignee === me.sub ? t('arbiter.queue.you') : assignee) : '—'}</Table.Td>
               <Table.Td>
-                {claim.allowed_actions.includes('take') ? (
-                  <TakeButton claim={claim} />
+                {lost[claim.id] ? (
+                  <LostTake who={lost[claim.id] as string} />
+                ) : claim.allowed_actions.includes('take') ? (
+                  <TakeButton claim={claim} onLost={(who) => setLost((l) => ({ ...l, [claim.id]: who }))} />
                 ) : (
                   <Anchor component={Link} to={`/arbiter/claims/${claim.id}`}>
                     {t('arbiter.queue.open')}
