@@ -116,7 +116,11 @@ async function openClaims(db: Db, config: Config, tag: string, n: number, dueAt:
     while (next <= n) {
       const i = next++
       const clock = { now: () => dueAt(i) - duration }
-      const service = bareServices(db, { policy: config.policy, pseudonymSecret: config.pseudonymSecret, clock }).claims
+      const service = bareServices(db, {
+        policy: config.policy,
+        pseudonymSecret: config.pseudonymSecret,
+        clock,
+      }).openClaim
       await service.open(
         { id: `buyer-${i}`, role: 'buyer' },
         {
@@ -188,8 +192,8 @@ async function main() {
 
     // 1. Memory: 100k pending deadlines (due in 5–15 days, like real ones), relayed into Redis.
     await seedOrders(seed, 'mem', PENDING)
-    const template = bareServices(db, { policy: config.policy, pseudonymSecret: config.pseudonymSecret }).claims
-    const first = await template.open(
+    const template = bareServices(db, { policy: config.policy, pseudonymSecret: config.pseudonymSecret })
+    const first = await template.openClaim.open(
       { id: 'buyer-1', role: 'buyer' },
       {
         order_id: 'mem-1',
@@ -218,7 +222,14 @@ async function main() {
     const queues = createQueues(producer, DEFAULT_QUEUE_PREFIX)
     const before = await usedMemory(redis.client)
     const relayStarted = Date.now()
-    const ctx = { db, policy: config.policy, clock: systemClock, claims: template, queues, logger: silentLogger }
+    const ctx = {
+      db,
+      policy: config.policy,
+      clock: systemClock,
+      deadlines: template.claimDeadlines,
+      queues,
+      logger: silentLogger,
+    }
     while ((await relayOnce(ctx, { batchSize: 1_000 })) > 0) {
       /* drain */
     }

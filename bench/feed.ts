@@ -1,4 +1,4 @@
-// Event feed read throughput (PRODUCT.md §7): loads ~100,000 feed events the
+// Event feed read throughput (docs/integrations.md): loads ~100,000 feed events the
 // way production writes them (claim_events and chat messages, through the
 // feed triggers, in many transactions), then reads them all through
 // FeedService in pages as the service principal, and as one seller.

@@ -1,7 +1,10 @@
-// Precision and recall of the moderation engine per rule over the labelled
-// corpus (test/moderation/corpus.jsonl), split into plain and obfuscated
-// messages. Run: npx tsx bench/moderation-quality.ts
-// test/moderation/quality.test.ts asserts the targets on the same figures.
+// Precision and recall of the moderation engine per rule over a labelled set,
+// split into plain and obfuscated messages, and per message (flagged or not,
+// right rule). By default the tuning corpus (test/moderation/corpus.jsonl);
+// `--set path.jsonl` (repeatable) scores any set of the same format instead.
+// Run: npx tsx bench/moderation-quality.ts [--set path.jsonl]... [--misses]
+// With no --set it scores the tuning corpus and the blind set, one after the other.
+// test/moderation/quality.test.ts asserts the targets on the tuning corpus.
 import { readFileSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { MODERATION_RULES } from '../src/config/policy.js'
@@ -19,6 +22,8 @@ export interface CorpusRow {
 
 export const PLATFORM_DOMAINS = ['ozon.ru', 'wildberries.ru', 'market.yandex.ru']
 const CORPUS = fileURLToPath(new URL('../test/moderation/corpus.jsonl', import.meta.url))
+/** Written without sight of the engine; never tuned on (test/moderation/blind/README.md). */
+const BLIND_SET = fileURLToPath(new URL('../test/moderation/blind/blind-set.jsonl', import.meta.url))
 
 export function loadCorpus(path = CORPUS): CorpusRow[] {
   return readFileSync(path, 'utf8')
@@ -50,12 +55,33 @@ export interface Miss {
   extra: string[]
 }
 
-export function evaluate(rows: CorpusRow[] = loadCorpus()): { report: Report; misses: Miss[] } {
+/**
+ * Per message: flagged means any violation (verdict block or review);
+ * precision and recall of flagging a message that breaks a rule; right rule
+ * is the share of rule-breaking messages whose every expected rule was found.
+ */
+export interface MessageSummary {
+  messages: number
+  positives: number
+  flagged: number
+  precision: number
+  recall: number
+  rightRule: number
+  /** Rule-breaking messages caught only by uncertain findings (verdict review). */
+  reviewOnly: number
+}
+
+export function evaluate(rows: CorpusRow[] = loadCorpus()): {
+  report: Report
+  misses: Miss[]
+  summary: MessageSummary
+} {
   const cats = [...MODERATION_RULES, 'card_number']
   // [tp, fp, fn] per category and split.
   const counts: Record<string, Record<Split, number[]>> = {}
   for (const c of cats) counts[c] = { plain: [0, 0, 0], obfuscated: [0, 0, 0], all: [0, 0, 0] }
   const misses: Miss[] = []
+  const m = { positives: 0, flagged: 0, tp: 0, right: 0, reviewOnly: 0 }
   for (const row of rows) {
     const findings = findViolations(row.text, {
       senderRole: row.sender_role,
@@ -65,6 +91,15 @@ export function evaluate(rows: CorpusRow[] = loadCorpus()): { report: Report; mi
     if (findings.some((f) => f.kind === 'card')) got.add('card_number')
     const want = new Set(row.expected)
     if (row.card) want.add('card_number')
+    const positive = row.expected.length > 0
+    const flagged = findings.length > 0
+    m.positives += positive ? 1 : 0
+    m.flagged += flagged ? 1 : 0
+    if (positive && flagged) {
+      m.tp++
+      if (!findings.some((f) => f.certain)) m.reviewOnly++
+    }
+    if (positive && row.expected.every((r) => got.has(r))) m.right++
     const split: Split = row.obfuscated ? 'obfuscated' : 'plain'
     for (const c of cats) {
       const i: number = got.has(c) && want.has(c) ? 0 : got.has(c) ? 1 : want.has(c) ? 2 : -1
@@ -83,31 +118,62 @@ export function evaluate(rows: CorpusRow[] = loadCorpus()): { report: Report; mi
     const sc = (x: number[]): Score => score(x[0] ?? 0, x[1] ?? 0, x[2] ?? 0)
     report[c] = { plain: sc(r.plain), obfuscated: sc(r.obfuscated), all: sc(r.all) }
   }
-  return { report, misses }
+  const summary: MessageSummary = {
+    messages: rows.length,
+    positives: m.positives,
+    flagged: m.flagged,
+    precision: m.flagged === 0 ? 1 : m.tp / m.flagged,
+    recall: m.positives === 0 ? 1 : m.tp / m.positives,
+    rightRule: m.positives === 0 ? 1 : m.right / m.positives,
+    reviewOnly: m.reviewOnly,
+  }
+  return { report, misses, summary }
 }
 
 function pct(x: number): string {
   return x.toFixed(3)
 }
 
-function main(): void {
-  const rows = loadCorpus()
-  const { report, misses } = evaluate(rows)
-  console.log(`corpus: ${rows.length} messages (${rows.filter((r) => r.obfuscated).length} obfuscated)\n`)
+/** Every `--set path` given on the command line, or the tuning corpus and the frozen blind set. */
+function setsFromArgs(argv: string[]): string[] {
+  const sets: string[] = []
+  argv.forEach((a, i) => {
+    if (a === '--set' && argv[i + 1]) sets.push(argv[i + 1]!)
+    else if (a.startsWith('--set=')) sets.push(a.slice('--set='.length))
+  })
+  return sets.length > 0 ? sets : [CORPUS, BLIND_SET]
+}
+
+function printSet(path: string, showMisses: boolean): void {
+  const rows = loadCorpus(path)
+  const { report, misses, summary: s } = evaluate(rows)
+  console.log(`${path}: ${rows.length} messages (${rows.filter((r) => r.obfuscated).length} obfuscated)\n`)
   console.log('rule                     split       tp   fp   fn  precision  recall')
   for (const [cat, bySplit] of Object.entries(report)) {
     for (const split of ['plain', 'obfuscated', 'all'] as const) {
-      const s = bySplit[split]
-      if (s.tp + s.fp + s.fn === 0) continue
+      const sc = bySplit[split]
+      if (sc.tp + sc.fp + sc.fn === 0) continue
       console.log(
-        `${cat.padEnd(24)} ${split.padEnd(10)} ${String(s.tp).padStart(4)} ${String(s.fp).padStart(4)} ${String(s.fn).padStart(4)}  ${pct(s.precision).padStart(9)}  ${pct(s.recall).padStart(6)}`,
+        `${cat.padEnd(24)} ${split.padEnd(10)} ${String(sc.tp).padStart(4)} ${String(sc.fp).padStart(4)} ${String(sc.fn).padStart(4)}  ${pct(sc.precision).padStart(9)}  ${pct(sc.recall).padStart(6)}`,
       )
     }
   }
-  if (process.argv.includes('--misses')) {
+  console.log(
+    `\nper message: ${s.positives} break a rule, ${s.flagged} flagged; precision ${pct(s.precision)}, recall ${pct(s.recall)}, right rule ${pct(s.rightRule)} (${s.reviewOnly} caught by review alone)`,
+  )
+  if (showMisses) {
     console.log('\nmisses:')
     for (const m of misses) console.log(`  ${JSON.stringify(m.text)}  missing=[${m.missing}] extra=[${m.extra}]`)
-  } else console.log(`\n${misses.length} messages with a wrong label set (run with --misses to list them)`)
+  } else console.log(`${misses.length} messages with a wrong label set (run with --misses to list them)`)
+}
+
+function main(): void {
+  const argv = process.argv.slice(2)
+  const sets = setsFromArgs(argv)
+  sets.forEach((path, i) => {
+    if (i > 0) console.log('\n' + '-'.repeat(72) + '\n')
+    printSet(path, argv.includes('--misses'))
+  })
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main()

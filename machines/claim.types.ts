@@ -1,5 +1,5 @@
 // Types shared by the claim machine and the services that drive it.
-// Names here are the contract of PRODUCT.md §3.
+// Names here are the API's contract (docs/lifecycle.md).
 
 export type Role = 'buyer' | 'seller' | 'arbiter' | 'system'
 export interface Actor {
@@ -38,6 +38,8 @@ export interface MachinePolicy {
   seller_silence: 'escalate' | 'auto_refund'
   auto_refund_max_amount: number | null
   max_offers: number
+  /** report_abuse events a claim takes in all. */
+  abuse_reports_max: number
 }
 
 export type OfferKind = 'compensation' | 'partial_delivery' | 'replacement' | 'repair'

@@ -27,3 +27,10 @@ export const ARBITER_OUTCOMES = [
 
 /** Reasons whose claims need photo evidence (policy defect_photos_min), whatever the request's content type. */
 export const PHOTO_EVIDENCE_REASONS: ReadonlySet<ClaimReason> = new Set<ClaimReason>(['defect', 'damaged_in_transit'])
+
+/**
+ * States a claim never leaves: no deadlines, nothing overdue; a line with no
+ * claim outside them may be claimed again. Must match the partial indexes of
+ * migrations/20261122040000_seller_views.ts.
+ */
+export const FINAL_STATES = ['resolved', 'closed', 'withdrawn'] as const

@@ -58,7 +58,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('closed_at', 'timestamptz')
     .addForeignKeyConstraint('claims_line_fk', ['order_id', 'line_id'], 'order_lines', ['order_id', 'id'])
     .execute()
-  // At most one open claim per order line (PRODUCT.md §2).
+  // At most one open claim per order line (docs/lifecycle.md).
   await sql`create unique index claims_one_open_per_line on claims (order_id, line_id)
     where state not in ('resolved', 'closed', 'withdrawn')`.execute(db)
   await db.schema

@@ -1,4 +1,4 @@
-// Claim photos (PRODUCT.md §5) and the reuse matches arbiters see.
+// Claim photos (docs/photos.md) and the reuse matches arbiters see.
 // Frozen in time: takes Kysely<any>, imports no app types.
 import { sql, type Kysely } from 'kysely'
 

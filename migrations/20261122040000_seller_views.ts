@@ -1,5 +1,5 @@
 // Indexes for the claim lists with filters, the sellers' statistics and the
-// CSV export (PRODUCT.md §7), sized for a seller with a million claims, and
+// CSV export (docs/sellers.md), sized for a seller with a million claims, and
 // the per-day order volume behind the claim rate.
 // Frozen in time: takes Kysely<any>, imports no app types.
 //

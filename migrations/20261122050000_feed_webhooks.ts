@@ -1,4 +1,4 @@
-// The event feed (PRODUCT.md §7) and webhook subscriptions, deliveries and
+// The event feed (docs/integrations.md) and webhook subscriptions, deliveries and
 // their attempt log. Frozen in time: takes Kysely<any>, imports no app types.
 //
 // feed_events is written only by triggers, inside the transaction that writes

@@ -1,4 +1,4 @@
-// Photos on chat messages (PRODUCT.md §4, §5): a photo belongs to a claim, a
+// Photos on chat messages (docs/moderation.md, docs/photos.md): a photo belongs to a claim, a
 // message, or both (a message in a claim thread is also claim evidence). A
 // pre-sale thread has no claim, so claim_id becomes nullable.
 // Frozen in time: takes Kysely<any>, imports no app types.

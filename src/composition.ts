@@ -6,7 +6,13 @@ import type { Db } from './db/database.js'
 import type { Clock } from './shared/clock.js'
 import type { Logger } from './shared/logger.js'
 import { ChatService } from './domain/chat/chat.service.js'
+import { ArbiterQueueService } from './domain/claims/arbiter-queue.service.js'
+import { ClaimActionsService } from './domain/claims/claim-actions.service.js'
+import { ClaimDeadlinesService } from './domain/claims/claim-deadlines.service.js'
+import { ClaimTransitions } from './domain/claims/claim-transitions.js'
+import { ClaimViews } from './domain/claims/claim-views.js'
 import { ClaimsService } from './domain/claims/claims.service.js'
+import { OpenClaimService } from './domain/claims/open-claim.service.js'
 import { FeedService } from './domain/feed/feed.service.js'
 import { ViolationsService } from './domain/moderation/violations.service.js'
 import { OrdersService } from './domain/orders/orders.service.js'
@@ -26,6 +32,10 @@ export interface ServiceDeps {
 export interface Services {
   orders: OrdersService
   claims: ClaimsService
+  openClaim: OpenClaimService
+  claimActions: ClaimActionsService
+  claimDeadlines: ClaimDeadlinesService
+  arbiterQueue: ArbiterQueueService
   photos: PhotosService
   chat: ChatService
   violations: ViolationsService
@@ -42,9 +52,15 @@ export interface ServiceTuning {
 export function createServices({ config, db, clock, storage, log }: ServiceDeps, tuning: ServiceTuning = {}): Services {
   const { policy, pseudonymSecret } = config
   const photos = new PhotosService({ db, storage, policy, log })
+  const views = new ClaimViews({ policy, clock, pseudonymSecret, photos })
+  const transitions = new ClaimTransitions({ policy, clock })
   return {
     orders: new OrdersService(db),
-    claims: new ClaimsService({ db, policy, clock, pseudonymSecret, photos }),
+    claims: new ClaimsService({ db, clock, views }),
+    openClaim: new OpenClaimService({ db, policy, clock, photos, views }),
+    claimActions: new ClaimActionsService({ db, policy, clock, photos, views, transitions }),
+    claimDeadlines: new ClaimDeadlinesService({ db, policy, clock, transitions }),
+    arbiterQueue: new ArbiterQueueService({ db, views }),
     photos,
     chat: new ChatService({ db, policy, clock, pseudonymSecret, photos }),
     violations: new ViolationsService({ db, policy, clock, pseudonymSecret }),

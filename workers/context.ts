@@ -2,7 +2,7 @@
 import type { Db } from '../src/db/database.js'
 import type { Policy } from '../src/config/policy.js'
 import type { Clock } from '../src/shared/clock.js'
-import type { ClaimsService } from '../src/domain/claims/claims.service.js'
+import type { ClaimDeadlinesService } from '../src/domain/claims/claim-deadlines.service.js'
 import type { Logger } from '../src/shared/logger.js'
 import type { Queues } from '../src/jobs/queues.js'
 
@@ -10,7 +10,7 @@ export interface WorkerContext {
   db: Db
   policy: Policy
   clock: Clock
-  claims: ClaimsService
+  deadlines: ClaimDeadlinesService
   queues: Queues
   logger: Logger
 }

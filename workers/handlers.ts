@@ -10,9 +10,9 @@ import { sweepOnce } from './sweeper.js'
 export function jobHandlers(ctx: WorkerContext): JobHandlers {
   return {
     async fire({ id }, job, token) {
-      let outcome: Awaited<ReturnType<typeof ctx.claims.expireDeadline>>
+      let outcome: Awaited<ReturnType<typeof ctx.deadlines.expireDeadline>>
       try {
-        outcome = await ctx.claims.expireDeadline(id)
+        outcome = await ctx.deadlines.expireDeadline(id)
       } catch (err) {
         // The machine refusing a pending deadline is a data problem: retrying cannot help, failing shows it.
         if (err instanceof DomainError) throw new UnrecoverableError(`deadline ${id}: ${err.message}`)
@@ -24,9 +24,9 @@ export function jobHandlers(ctx: WorkerContext): JobHandlers {
     },
 
     async remind({ id }, job, token) {
-      let outcome: Awaited<ReturnType<typeof ctx.claims.remindDeadline>>
+      let outcome: Awaited<ReturnType<typeof ctx.deadlines.remindDeadline>>
       try {
-        outcome = await ctx.claims.remindDeadline(id)
+        outcome = await ctx.deadlines.remindDeadline(id)
       } catch (err) {
         return retryLater(job as Job, token, err, ctx.logger)
       }

@@ -7,6 +7,7 @@ import type { Db } from '../src/db/database.js'
 import { createServices } from '../src/composition.js'
 import { createStorage, type PhotoStorage } from '../src/domain/photos/pipeline/index.js'
 import { pruneDeliveries, pruneFeed } from '../src/domain/feed/retention.repository.js'
+import { pruneIdempotencyKeys } from '../src/http/idempotency.repository.js'
 import { systemClock, type Clock } from '../src/shared/clock.js'
 import { producerConnection, workerConnection } from '../src/jobs/connection.js'
 import { silentLogger, type Logger } from '../src/shared/logger.js'
@@ -58,8 +59,8 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
   const consumer = workerConnection(config.redisUrl, logger)
   const queues = createQueues(producer, prefix, logger)
   const storage = opts.storage ?? createStorage(config.storage)
-  const { claims } = createServices({ config, db, clock, storage, log: logger })
-  const ctx: WorkerContext = { db, policy: config.policy, clock, claims, queues, logger }
+  const { claimDeadlines } = createServices({ config, db, clock, storage, log: logger })
+  const ctx: WorkerContext = { db, policy: config.policy, clock, deadlines: claimDeadlines, queues, logger }
 
   const handlers = jobHandlers(ctx)
   const common: WorkerOptions = {
@@ -92,7 +93,8 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
         const pruned = await pruneOnce(ctx, OUTBOX_RETENTION_MS)
         const events = await pruneFeed(db, config.policy.feed_retention)
         const deliveries = await pruneDeliveries(db, config.policy.feed_retention)
-        return removed >= 500 || pruned >= 1_000 || events >= 1_000 || deliveries >= 1_000
+        const keys = await pruneIdempotencyKeys(db, config.policy.idempotency_retention)
+        return removed >= 500 || pruned >= 1_000 || events >= 1_000 || deliveries >= 1_000 || keys >= 1_000
       },
       logger,
     ),

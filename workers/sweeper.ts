@@ -45,7 +45,7 @@ async function fireOverdue(ctx: WorkerContext, result: SweepResult): Promise<voi
       .execute()
     for (let i = 0; i < rows.length; i += FIRE_PARALLEL) {
       const outcomes = await Promise.allSettled(
-        rows.slice(i, i + FIRE_PARALLEL).map((r) => ctx.claims.expireDeadline(r.id)),
+        rows.slice(i, i + FIRE_PARALLEL).map((r) => ctx.deadlines.expireDeadline(r.id)),
       )
       for (const [k, o] of outcomes.entries()) {
         if (o.status === 'fulfilled') {

@@ -1,6 +1,8 @@
 // One place maps every failure to RFC 9457 problem+json with a stable type.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { DomainError, PROBLEM_BASE } from '../shared/errors.js'
+import { inLanguage } from '../domain/moderation/engine/hints.js'
+import { hintLanguage } from './language.js'
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
 
@@ -63,11 +65,29 @@ export function isUnavailable(err: unknown): boolean {
   )
 }
 
+/** A problem listing moderation violations gives their hints in the request's language. */
+function localised(request: FastifyRequest, error: DomainError): DomainError | Parameters<typeof sendProblem>[2] {
+  const violations = error.extensions['violations']
+  if (!Array.isArray(violations)) return error
+  return {
+    status: error.status,
+    slug: error.slug,
+    title: error.title,
+    detail: error.detail,
+    extensions: { ...error.extensions, violations: inLanguage(violations, hintLanguage(request)) },
+  }
+}
+
+/** The client went away before its request was complete (its body stream was cut short). */
+function clientClosed(request: FastifyRequest, error: FastifyError): boolean {
+  return request.raw.readableAborted || (error.code === 'ECONNRESET' && error.message === 'aborted')
+}
+
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof DomainError) {
       if (error.status >= 500) request.log.error({ err: error }, error.message)
-      return sendProblem(request, reply, error)
+      return sendProblem(request, reply, localised(request, error))
     }
     if (error.validation) {
       return sendProblem(request, reply, {
@@ -102,6 +122,16 @@ export function registerProblemHandlers(app: FastifyInstance): void {
         slug: 'unsupported-media-type',
         title: 'Unsupported media type',
         detail: error.message,
+      })
+    }
+    if (clientClosed(request, error)) {
+      // Not a dependency outage: Node reports the client's reset as ECONNRESET on the request stream.
+      request.log.info({ err: error.message }, 'client closed the request')
+      return sendProblem(request, reply, {
+        status: 400,
+        slug: 'bad-request',
+        title: 'Bad request',
+        detail: 'the client closed the connection before the request was complete',
       })
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {

@@ -7,15 +7,20 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter'
 import { createTokenVerifier } from '../auth/principal.js'
 import { principal } from '../http/auth.js'
 import { sendProblem } from '../http/problem.js'
+import { DomainError } from '../shared/errors.js'
+import type { RateLimits } from '../http/rate-limit.js'
 import { apiConnection } from '../jobs/connection.js'
 import { DEFAULT_QUEUE_PREFIX } from '../jobs/names.js'
 import { closeQueues, createQueues } from '../jobs/queues.js'
 import { ArbiterQueueQuery } from '../schemas/arbiter.js'
-import type { ClaimsService } from '../domain/claims/claims.service.js'
+import type { ArbiterQueueService } from '../domain/claims/arbiter-queue.service.js'
 import { BoundedFastifyAdapter } from './dashboard-adapter.js'
 
 /** Register inside the authenticated /v1 scope. */
-export const arbiterRoutes: FastifyPluginAsyncTypebox<{ claims: ClaimsService }> = async (app, { claims }) => {
+export const arbiterRoutes: FastifyPluginAsyncTypebox<{ arbiterQueue: ArbiterQueueService }> = async (
+  app,
+  { arbiterQueue },
+) => {
   app.get(
     '/v1/arbiter/queue',
     {
@@ -26,13 +31,17 @@ export const arbiterRoutes: FastifyPluginAsyncTypebox<{ claims: ClaimsService }>
         querystring: ArbiterQueueQuery,
       },
     },
-    async (request) => claims.arbiterQueue(principal(request), request.query),
+    async (request) => arbiterQueue.page(principal(request), request.query),
   )
 }
 
 export interface QueueDashboardOptions {
   redisUrl: string
   jwtSecret: string
+  /** Policy token_lifetime_max in ms. */
+  tokenLifetimeMax: number
+  /** Counts each refused token against its address (rate_limit_auth_failures). */
+  limits?: RateLimits
   /** BullMQ key prefix (the workers' one); `prefix` is fastify's route prefix. */
   queuePrefix?: string
   /** Where it is mounted: register the plugin with `prefix` set to the same path. */
@@ -50,7 +59,7 @@ export interface QueueDashboardOptions {
  * without offline queue) or after `redisTimeoutMs` (a Redis that hangs).
  */
 export const queueDashboard: FastifyPluginAsync<QueueDashboardOptions> = async (app, opts) => {
-  const verify = createTokenVerifier(opts.jwtSecret)
+  const verify = createTokenVerifier(opts.jwtSecret, opts.tokenLifetimeMax)
   const basePath = opts.basePath ?? '/admin/queues'
   const connection = apiConnection(opts.redisUrl)
   const queues = createQueues(connection, opts.queuePrefix ?? DEFAULT_QUEUE_PREFIX)
@@ -58,7 +67,7 @@ export const queueDashboard: FastifyPluginAsync<QueueDashboardOptions> = async (
   serverAdapter.setBasePath(basePath)
   createBullBoard({ queues: Object.values(queues).map((q) => new BullMQAdapter(q)), serverAdapter })
 
-  app.addHook('onRequest', async (request, reply) => dashboardGate(request, reply, verify))
+  app.addHook('onRequest', async (request, reply) => dashboardGate(request, reply, verify, opts.limits))
   app.addHook('onClose', async () => {
     await closeQueues(queues)
     connection.disconnect()
@@ -70,6 +79,7 @@ async function dashboardGate(
   request: FastifyRequest,
   reply: FastifyReply,
   verify: ReturnType<typeof createTokenVerifier>,
+  limits: RateLimits | undefined,
 ) {
   const token = tokenOf(request.headers.authorization)
   let role: string | undefined
@@ -80,6 +90,13 @@ async function dashboardGate(
   }
   if (role === 'arbiter') return
   if (!role) {
+    // Answered here: errors thrown from this hook would meet bull-board's own error handler.
+    const limited = await limits?.consume('auth_failures', request, reply).then(
+      () => undefined,
+      (err: unknown) => err,
+    )
+    if (limited instanceof DomainError) return sendProblem(request, reply, limited)
+    if (limited) throw limited
     reply.header('www-authenticate', 'Basic realm="claimdesk queues", charset="UTF-8"')
     return sendProblem(request, reply, {
       status: 401,

@@ -1,5 +1,5 @@
 // Threads, messages (with photos over multipart), abuse reports on messages,
-// and sellers' chat settings (PRODUCT.md §4).
+// and sellers' chat settings (docs/moderation.md).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { principal } from '../http/auth.js'
 import { formBody } from '../http/multipart.js'
@@ -15,8 +15,12 @@ import {
   ThreadListQuery,
 } from '../schemas/chat.js'
 import type { ChatService } from '../domain/chat/chat.service.js'
+import type { RateLimits } from '../http/rate-limit.js'
 
-export const chatRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService }> = async (app, { chat }) => {
+export const chatRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService; limits: RateLimits }> = async (
+  app,
+  { chat, limits },
+) => {
   app.post(
     '/v1/threads',
     {
@@ -83,6 +87,8 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService }> = asyn
         params: UuidParam,
         body: MessageCreate,
       },
+      // Counted before the body (and its photos) is read.
+      onRequest: limits.hook('thread_messages'),
       preValidation: formBody(MessageCreate),
     },
     async (request, reply) => {
@@ -105,6 +111,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService }> = asyn
         params: MessageParams,
         body: AbuseReportCreate,
       },
+      onRequest: limits.hook('abuse_reports'),
     },
     async (request, reply) => {
       const { report, created } = await chat.reportMessage(

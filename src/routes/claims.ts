@@ -4,9 +4,23 @@ import { principal } from '../http/auth.js'
 import { formBody } from '../http/multipart.js'
 import { UuidParam } from '../schemas/common.js'
 import { ClaimAction, ClaimCreate, ClaimListQuery } from '../schemas/claims.js'
+import type { ClaimActionsService } from '../domain/claims/claim-actions.service.js'
 import type { ClaimsService } from '../domain/claims/claims.service.js'
+import type { OpenClaimService } from '../domain/claims/open-claim.service.js'
+import type { RateLimits } from '../http/rate-limit.js'
 
-export const claimRoutes: FastifyPluginAsyncTypebox<{ claims: ClaimsService }> = async (app, { claims }) => {
+export const claimRoutes: FastifyPluginAsyncTypebox<{
+  claims: ClaimsService
+  openClaim: OpenClaimService
+  claimActions: ClaimActionsService
+  limits: RateLimits
+}> = async (app, { claims, openClaim, claimActions, limits }) => {
+  // After the form is read (the action may come as a form field), before the Idempotency-Key is reserved.
+  const countAbuseReports = limits.hook(
+    'abuse_reports',
+    (request) => (request.body as { action?: unknown } | undefined)?.action === 'report_abuse',
+  )
+
   app.post(
     '/v1/claims',
     {
@@ -23,7 +37,7 @@ export const claimRoutes: FastifyPluginAsyncTypebox<{ claims: ClaimsService }> =
     },
     async (request, reply) => {
       const { photos: _digests, ...input } = request.body
-      const claim = await claims.open(principal(request), input, request.uploads ?? [])
+      const claim = await openClaim.open(principal(request), input, request.uploads ?? [])
       return reply
         .code(201)
         .header('location', `/v1/claims/${claim.id}`)
@@ -68,12 +82,12 @@ export const claimRoutes: FastifyPluginAsyncTypebox<{ claims: ClaimsService }> =
         params: UuidParam,
         body: ClaimAction,
       },
-      preValidation: formBody(ClaimAction),
+      preValidation: [formBody(ClaimAction), countAbuseReports],
     },
     async (request, reply) => {
       const { expected_version: bodyVersion, photos: _digests, ...body } = request.body
       const expected = bodyVersion ?? parseIfMatch(request.headers['if-match'])
-      const claim = await claims.act(principal(request), request.params.id, body, expected, request.uploads ?? [])
+      const claim = await claimActions.act(principal(request), request.params.id, body, expected, request.uploads ?? [])
       return reply.header('etag', `"${claim.version}"`).send(claim)
     },
   )

@@ -1,4 +1,4 @@
-// The event feed (PRODUCT.md §7): GET /v1/events?after=<cursor>.
+// The event feed (docs/integrations.md): GET /v1/events?after=<cursor>.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { principal } from '../http/auth.js'
 import { EventsQuery } from '../schemas/events.js'

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { DomainError } from '../shared/errors.js'
+import { forbiddenRole } from '../shared/errors.js'
 import { principal } from '../http/auth.js'
 import { IdParam } from '../schemas/common.js'
 import { OrderInput } from '../schemas/orders.js'
@@ -10,14 +10,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: OrdersService }> =
     '/v1/orders',
     { schema: { tags: ['orders'], summary: 'Register or update an order (role service)', body: OrderInput } },
     async (request, reply) => {
-      if (principal(request).role !== 'service') {
-        throw new DomainError({
-          status: 403,
-          slug: 'forbidden-role',
-          title: 'Role not permitted',
-          detail: 'only the marketplace service registers orders',
-        })
-      }
+      if (principal(request).role !== 'service') throw forbiddenRole('only the marketplace service registers orders')
       const { order, created } = await orders.register(request.body)
       return reply.code(created ? 201 : 200).send(order)
     },

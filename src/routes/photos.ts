@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { principal } from '../http/auth.js'
-import type { ClaimsService } from '../domain/claims/claims.service.js'
+import { canSeeClaim } from '../domain/claims/claim-access.js'
 import type { PhotosService } from '../domain/photos/photos.service.js'
 
 const PhotoParams = Type.Object({
@@ -14,10 +14,7 @@ const PhotoParams = Type.Object({
 /** A photo's variant never changes under its id; access does not either (the claim's or thread's parties). */
 export const PHOTO_CACHE_CONTROL = 'private, max-age=86400, immutable'
 
-export const photoRoutes: FastifyPluginAsyncTypebox<{ photos: PhotosService; claims: ClaimsService }> = async (
-  app,
-  { photos, claims },
-) => {
+export const photoRoutes: FastifyPluginAsyncTypebox<{ photos: PhotosService }> = async (app, { photos }) => {
   app.get(
     '/v1/photos/:id/:variant',
     {
@@ -34,7 +31,7 @@ export const photoRoutes: FastifyPluginAsyncTypebox<{ photos: PhotosService; cla
         principal(request),
         request.params.id,
         request.params.variant,
-        (p, c) => claims.canSee(p, c),
+        canSeeClaim,
         ifNoneMatch,
       )
       reply.header('etag', served.etag).header('cache-control', PHOTO_CACHE_CONTROL).header('vary', 'authorization')

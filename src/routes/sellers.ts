@@ -1,4 +1,4 @@
-// The sellers' view (PRODUCT.md §7): statistics per period and the CSV export
+// The sellers' view (docs/sellers.md): statistics per period and the CSV export
 // of the filtered claim list. Register inside the authenticated /v1 scope.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { principal } from '../http/auth.js'

@@ -1,4 +1,4 @@
-// The violations ledger, sanctions and abuse reports (PRODUCT.md §4).
+// The violations ledger, sanctions and abuse reports (docs/moderation.md).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { principal } from '../http/auth.js'
 import { UuidParam } from '../schemas/common.js'

@@ -1,4 +1,4 @@
-// Webhook subscriptions and their delivery log (PRODUCT.md §7).
+// Webhook subscriptions and their delivery log (docs/integrations.md).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { principal } from '../http/auth.js'
 import { DeliveriesQuery, DeliveryParams, WebhookCreate, WebhookParams } from '../schemas/events.js'

@@ -1,4 +1,4 @@
-// Request schemas of the chat, moderation and violations routes (PRODUCT.md §4).
+// Request schemas of the chat, moderation and violations routes (docs/moderation.md).
 import { Type } from 'typebox'
 import { MODERATION_RULES } from '../config/policy.js'
 import { PageQuery } from './common.js'

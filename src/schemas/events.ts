@@ -1,4 +1,4 @@
-// Request schemas of the event feed and webhook routes (PRODUCT.md §7).
+// Request schemas of the event feed and webhook routes (docs/integrations.md).
 import { Type } from 'typebox'
 import { FEED_EVENT_TYPES, WEBHOOK_EVENT_TYPES } from '../domain/feed/event-types.js'
 

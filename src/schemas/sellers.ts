@@ -1,4 +1,4 @@
-// The sellers' view (PRODUCT.md §7): statistics and the CSV export.
+// The sellers' view (docs/sellers.md): statistics and the CSV export.
 import { Type } from 'typebox'
 import { ClaimFilterQuery } from './claims.js'
 

@@ -43,3 +43,12 @@ export const validation = (detail: string, extensions?: Record<string, unknown>)
 
 export const badRequest = (detail: string): DomainError =>
   new DomainError({ status: 400, slug: 'bad-request', title: 'Bad request', detail })
+
+export const forbidden = (detail: string): DomainError =>
+  new DomainError({ status: 403, slug: 'action-forbidden', title: 'Action not permitted', detail })
+
+export const forbiddenRole = (detail: string): DomainError =>
+  new DomainError({ status: 403, slug: 'forbidden-role', title: 'Role not permitted', detail })
+
+export const unauthorized = (detail: string): DomainError =>
+  new DomainError({ status: 401, slug: 'unauthorized', title: 'Authentication required', detail })

@@ -2,7 +2,7 @@
 import t from 'tap'
 import { buildTestApp } from '../helpers/app.js'
 import { act } from '../helpers/fixtures.js'
-import { claimsService, escalatedClaim, HOUR } from './helpers/app.js'
+import { deadlinesService, escalatedClaim, HOUR } from './helpers/app.js'
 
 t.test('the arbiter queue: overdue first, then priority, then due time; filters; cursors', async (t) => {
   const app = await buildTestApp(t, { seller_response: 'PT1H', arbiter_decision: 'PT10H' })
@@ -16,7 +16,7 @@ t.test('the arbiter queue: overdue first, then priority, then due time; filters;
   const c = await escalatedClaim(app)
   const d = await escalatedClaim(app)
   // a and b pass their arbiter_decision deadline: flagged overdue, priority raised.
-  const service = claimsService(app)
+  const service = deadlinesService(app)
   app.clock.advance(10 * HOUR)
   for (const id of [a, b]) {
     const row = await app.db

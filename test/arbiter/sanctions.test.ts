@@ -1,4 +1,4 @@
-// An arbiter's decision may sanction either side (PRODUCT.md §3), and the
+// An arbiter's decision may sanction either side (docs/lifecycle.md), and the
 // sanctions take effect: the seller's fine enters the ledger and its
 // statistics, the buyer's restriction stops new claims until it is lifted.
 import t from 'tap'

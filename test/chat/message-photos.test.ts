@@ -1,4 +1,4 @@
-// Photos on chat messages (PRODUCT.md §4, §5): multipart messages through the
+// Photos on chat messages (docs/moderation.md, docs/photos.md): multipart messages through the
 // claims' photo pipeline, all or nothing with the message; listed in message
 // views, served to the thread's parties and arbiters only; in a claim thread
 // they are evidence for the open claim (reuse-checked, not counted against

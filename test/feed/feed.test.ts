@@ -49,7 +49,7 @@ t.test('each party sees its own events; sellers see buyers only by pseudonym', a
     .where('claim_id', '=', claimB.id)
     .where('status', '=', 'pending')
     .executeTakeFirstOrThrow()
-  t.equal(await app.claims.remindDeadline(deadline.id), 'sent')
+  t.equal(await app.claimDeadlines.remindDeadline(deadline.id), 'sent')
 
   const all = await readAll(app, ['service', 'marketplace'])
   const types = all.items.map((e) => e.type)

@@ -6,7 +6,7 @@ import t from 'tap'
 import { transition } from 'xstate'
 import { claimMachine } from '../../machines/claim.machine.js'
 import type { ClaimEvent } from '../../machines/claim.types.js'
-import type { ClaimsService } from '../../src/domain/claims/claims.service.js'
+import type { ClaimDeadlinesService } from '../../src/domain/claims/claim-deadlines.service.js'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
 import { act, openClaim, registerOrder } from '../helpers/fixtures.js'
 import { candidateEvents, declaredTransitions, LINE_TOTAL, shortestPaths, statePath, T0 } from '../machine/graph.js'
@@ -52,7 +52,7 @@ function walks(): Walk[] {
 }
 
 /** Moves the test clock forward only: to just past the deadline an event needs, or not at all. */
-async function send(app: TestApp, service: ClaimsService, claimId: string, event: ClaimEvent): Promise<void> {
+async function send(app: TestApp, service: ClaimDeadlinesService, claimId: string, event: ClaimEvent): Promise<void> {
   const pending = await app.db
     .selectFrom('deadlines')
     .select(['id', 'kind', 'due_at'])
@@ -79,9 +79,9 @@ async function send(app: TestApp, service: ClaimsService, claimId: string, event
 t.test('every declared transition works end to end over HTTP', async (t) => {
   const escalateApp = await buildTestApp(t, { ...ONE_DAY_EACH, seller_silence: 'escalate' })
   const refundApp = await buildTestApp(t, { ...ONE_DAY_EACH, seller_silence: 'auto_refund' })
-  const services = new Map<TestApp, ClaimsService>()
+  const services = new Map<TestApp, ClaimDeadlinesService>()
   for (const app of [escalateApp, refundApp]) {
-    services.set(app, app.services.claims)
+    services.set(app, app.services.claimDeadlines)
   }
   const all = walks()
   const declared = declaredTransitions()
@@ -92,7 +92,7 @@ t.test('every declared transition works end to end over HTTP', async (t) => {
       (e) => e.type === 'deadline_expired' && e.policy.seller_silence === 'auto_refund',
     )
     const app = autoRefund ? refundApp : escalateApp
-    const service = services.get(app) as ClaimsService
+    const service = services.get(app) as ClaimDeadlinesService
     app.clock.current = T0
     const order = await registerOrder(app, { unitPrice: LINE_TOTAL })
     const claim = await openClaim(app, order)

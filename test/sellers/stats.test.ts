@@ -11,7 +11,7 @@ const at = (iso: string) => Date.parse(iso)
 t.test('seller statistics', async (t) => {
   // A seller's silence ends in an automatic refund: a decision by the system.
   const app = await buildSellersTestApp(t, { policy: { seller_silence: 'auto_refund' } })
-  const claims = app.services.claims
+  const deadlines = app.services.claimDeadlines
   const S = { buyer: 'b-1', seller: 'shop-S' }
   const seller: ['seller', string] = ['seller', 'shop-S']
   const arbiter: ['arbiter', string] = ['arbiter', 'arb-1']
@@ -81,7 +81,7 @@ t.test('seller statistics', async (t) => {
     .where('claim_id', '=', c5)
     .where('status', '=', 'pending')
     .executeTakeFirstOrThrow()
-  t.equal(await claims.expireDeadline(deadline.id), 'applied')
+  t.equal(await deadlines.expireDeadline(deadline.id), 'applied')
 
   // The violations ledger (the moderation module writes it; rows as it would).
   const violation = (

@@ -67,11 +67,11 @@ t.test('firing twice, late, or after a transition cancelled it changes nothing m
     10_000,
   )
   t.equal((await h.queue.getJob(dup.id as string))?.returnvalue, 'stale', 'the second firing is stale')
-  t.equal(await h.claims.expireDeadline(deadline.id), 'stale')
+  t.equal(await h.deadlines.expireDeadline(deadline.id), 'stale')
   t.equal((await expiryEvents(h.app, fired.id)).length, 1, 'one audit event for the fired deadline')
 
   // Cancelled: its job (if Redis still has one) and a direct call change nothing.
-  t.equal(await h.claims.expireDeadline(old.id), 'stale')
+  t.equal(await h.deadlines.expireDeadline(old.id), 'stale')
   await h.queue.add('fire', { id: old.id }, { jobId: `dup-${old.id}` })
   await sleep(1_000)
   t.equal((await claimState(h.app, cancelled.id)).state, 'awaiting_buyer_info')

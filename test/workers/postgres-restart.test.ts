@@ -22,7 +22,7 @@ t.test('Postgres down for 8 s while deadlines come due: all apply once it is bac
     ...loadConfig({ NODE_ENV: 'test', DATABASE_URL: postgres.url, REDIS_URL: redis.url }),
     policy: resolvePolicy({ seller_response: 'PT3S', sweep_interval: 'PT2S' }),
   }
-  const { claims } = bareServices(db, { policy: config.policy, pseudonymSecret: config.pseudonymSecret })
+  const { openClaim } = bareServices(db, { policy: config.policy, pseudonymSecret: config.pseudonymSecret })
   const workers = await startWorkers({ config, db })
   t.teardown(() => workers.close())
 
@@ -34,7 +34,7 @@ t.test('Postgres down for 8 s while deadlines come due: all apply once it is bac
     await sql`insert into order_lines (order_id, id, sku, title, quantity, unit_price) values (${`o${n}`}, 'l1', 'SKU', 'Kettle', 1, 1000)`.execute(
       db,
     )
-    const claim = await claims.open(
+    const claim = await openClaim.open(
       { id: 'b1', role: 'buyer' },
       {
         order_id: `o${n}`,

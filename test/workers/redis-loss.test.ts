@@ -21,7 +21,7 @@ async function relayWithoutWorkers(h: Harness): Promise<void> {
       db: h.app.db,
       policy: h.config.policy,
       clock: h.app.clock,
-      claims: h.claims,
+      deadlines: h.deadlines,
       queues,
       logger: silentLogger,
     })

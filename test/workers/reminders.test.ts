@@ -30,7 +30,7 @@ t.test('one reminder per deadline, before it passes', async (t) => {
     5_000,
   )
   t.equal((await h.queue.getJob(dup.id as string))?.returnvalue, 'stale')
-  t.equal(await h.claims.remindDeadline(deadline.id), 'stale')
+  t.equal(await h.deadlines.remindDeadline(deadline.id), 'stale')
   await waitFor('escalation', inState(h.app, claim.id, 'escalated'), 8_000)
   await sleep(2_500)
 

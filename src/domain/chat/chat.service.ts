@@ -1,10 +1,11 @@
-// Chat (PRODUCT.md §4): one thread per order between its buyer and seller;
+// Chat (docs/moderation.md): one thread per order between its buyer and seller;
 // every party message is moderated before delivery. A blocked message is not
 // delivered: the attempt and its violations are committed, then the sender
 // gets the 422 `message-blocked` problem. A `review` verdict (weak signals
 // only) delivers the message and flags it for arbiters; its violations enter
 // the ledger only if an arbiter confirms the flag. Messages may carry photos
-// (PRODUCT.md §5's pipeline), all or nothing with the message.
+// (the photo pipeline, docs/photos.md), all or nothing with the message.
+import { requireRole } from '../../auth/require-role.js'
 import { domainToASCII, domainToUnicode } from 'node:url'
 import type { Selectable } from 'kysely'
 import type { Db, Tx } from '../../db/database.js'
@@ -124,7 +125,7 @@ export class ChatService {
     principal: Principal,
     orderId: string,
   ): Promise<{ thread: ReturnType<ChatService['threadView']>; created: boolean }> {
-    if (principal.role !== 'buyer') throw forbidden('only the order’s buyer starts a thread')
+    requireRole(principal, ['buyer'], 'only the order’s buyer starts a thread')
     const now = this.now()
     return this.deps.db.transaction().execute(async (tx) => {
       const order = await chatRepo.findOrder(tx, orderId)
@@ -408,7 +409,7 @@ export class ChatService {
   }
 
   private sellerOnly(principal: Principal): void {
-    if (principal.role !== 'seller') throw forbidden('only sellers have chat settings')
+    requireRole(principal, ['seller'], 'only sellers have chat settings')
   }
 
   async settings(principal: Principal) {

@@ -1,9 +1,8 @@
-// The chat and moderation problems (PRODUCT.md §4, §8). Slugs are the contract.
+// The chat and moderation problems (docs/moderation.md, docs/api.md). Slugs are the contract.
 import { DomainError } from '../../shared/errors.js'
 import type { Violation } from '../moderation/engine/index.js'
 
-export const forbidden = (detail: string): DomainError =>
-  new DomainError({ status: 403, slug: 'action-forbidden', title: 'Action not permitted', detail })
+export { forbidden } from '../../shared/errors.js'
 
 export const chatDisabled = (): DomainError =>
   new DomainError({

@@ -1,6 +1,7 @@
-// Parameter rules of PRODUCT.md §3, checked before the machine runs so that a
+// Parameter rules of the claim actions (docs/lifecycle.md), checked before the machine runs so that a
 // bad parameter is a 422 naming the field, never a silent 409.
-import { DomainError, validation } from '../../shared/errors.js'
+import { forbidden, validation } from '../../shared/errors.js'
+import { offerOutOfBounds } from './errors.js'
 import type { ActionName, ClaimEventParams } from '../../../machines/claim.types.js'
 import { ARBITER_OUTCOMES, REJECT_REASONS } from '../../../machines/claim.vocabulary.js'
 
@@ -37,13 +38,7 @@ function text(value: string | undefined, field: string, min: number, max: number
 function checkOfferAmount(amount: number | undefined, lineTotal: number): number {
   const value = need(amount, 'amount')
   if (!Number.isSafeInteger(value) || value < 1 || value > lineTotal - 1) {
-    throw new DomainError({
-      status: 422,
-      slug: 'offer-out-of-bounds',
-      title: 'Offer amount out of bounds',
-      detail: `amount must be an integer from 1 to ${lineTotal - 1} (the line total is ${lineTotal}); offer a refund for the full price`,
-      extensions: { field: 'amount', min: 1, max: lineTotal - 1 },
-    })
+    throw offerOutOfBounds(lineTotal)
   }
   return value
 }
@@ -115,11 +110,6 @@ export function actionParams(body: ActionBody, role: string, lineTotal: number):
     case 'take':
       return { type: action }
     case 'deadline_expired':
-      throw new DomainError({
-        status: 403,
-        slug: 'action-forbidden',
-        title: 'Action not permitted',
-        detail: 'deadline_expired is sent only by the service itself',
-      })
+      throw forbidden('deadline_expired is sent only by the service itself')
   }
 }

@@ -3,7 +3,7 @@ import type { StateValue } from 'xstate'
 import { claimMachine, MACHINE_VERSION } from '../../../machines/claim.machine.js'
 import { DEADLINE_KINDS, type ClaimContext, type MachinePolicy } from '../../../machines/claim.types.js'
 import type { Policy } from '../../config/policy.js'
-import { DomainError } from '../../shared/errors.js'
+import { machineVersionMismatch } from './errors.js'
 import type { ClaimSnapshot } from '../../../machines/claim.step.js'
 
 export type { ClaimSnapshot }
@@ -19,6 +19,7 @@ export function machinePolicy(policy: Policy): MachinePolicy {
     seller_silence: policy.seller_silence,
     auto_refund_max_amount: policy.auto_refund_max_amount,
     max_offers: policy.max_offers,
+    abuse_reports_max: policy.abuse_reports_per_claim_max,
   }
 }
 
@@ -29,12 +30,7 @@ export function storeSnapshot(snapshot: ClaimSnapshot): string {
 
 export function restoreSnapshot(stored: unknown, machineVersion: number): ClaimSnapshot {
   if (machineVersion !== MACHINE_VERSION) {
-    throw new DomainError({
-      status: 500,
-      slug: 'machine-version-mismatch',
-      title: 'Claim stored by another machine version',
-      detail: `claim snapshot has machine version ${machineVersion}, this build runs ${MACHINE_VERSION}`,
-    })
+    throw machineVersionMismatch(machineVersion, MACHINE_VERSION)
   }
   return claimMachine.resolveState(stored as StoredSnapshot)
 }

@@ -1,7 +1,7 @@
-// The claim list's filters, sorts and opaque cursors (PRODUCT.md §7, §8),
+// The claim list's filters, sorts and opaque cursors (docs/sellers.md, docs/api.md),
 // shared by GET /v1/claims, the sellers' CSV export and the scale bench.
 //
-// Who sees what (PRODUCT.md §1): a buyer its own claims, a seller the claims on
+// Who sees what (docs/sellers.md): a buyer its own claims, a seller the claims on
 // its own orders, an arbiter the escalated ones unless it names states, the
 // service everything.
 //
@@ -33,8 +33,6 @@ import { CLAIM_REASONS } from '../../../machines/claim.vocabulary.js'
 
 /** Every state of the claim machine, read from the machine itself. */
 export const CLAIM_STATES: readonly string[] = Object.keys(claimMachine.config.states ?? {})
-/** Final states: no deadlines, nothing overdue. Must match the partial indexes of migrations/20261122040000_seller_views.ts. */
-export const FINAL_STATES = ['resolved', 'closed', 'withdrawn'] as const
 /** The partial indexes' predicate, as a literal so that the planner can match it. */
 const OPEN = sql.raw<SqlBool>(`claims.state not in ('resolved', 'closed', 'withdrawn')`)
 

@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../db/database.js'
 import { PREPARED } from '../../db/prepared.js'
 import { sql, type Insertable } from 'kysely'
 import type { ClaimEventsTable, ClaimRow, NewClaimRow } from '../../db/schema.js'
+import { FINAL_STATES } from '../../../machines/claim.vocabulary.js'
 
 export async function insertClaim(db: DbOrTx, row: NewClaimRow): Promise<ClaimRow> {
   return db.insertInto('claims').values(row).returningAll().executeTakeFirstOrThrow()
@@ -47,4 +48,75 @@ export async function findClaimWithDeadline(
   if (!row) return undefined
   const { deadline_kind, deadline_status, deadline_due_at, ...claim } = row
   return { claim, deadline: { kind: deadline_kind, status: deadline_status, due_at: deadline_due_at } }
+}
+
+/** The claim still open on an order line, if any (final states: resolved, closed, withdrawn). */
+export async function findOpenClaimOnLine(
+  db: DbOrTx,
+  orderId: string,
+  lineId: string,
+): Promise<{ id: string } | undefined> {
+  return db
+    .selectFrom('claims')
+    .select('id')
+    .where('order_id', '=', orderId)
+    .where('line_id', '=', lineId)
+    .where('state', 'not in', [...FINAL_STATES])
+    .executeTakeFirst()
+}
+
+/** An order line with what a claim on it copies from its order. */
+export async function findClaimableLine(db: DbOrTx, orderId: string, lineId: string) {
+  return db
+    .selectFrom('order_lines')
+    .innerJoin('orders', 'orders.id', 'order_lines.order_id')
+    .select(['orders.buyer_id', 'orders.seller_id', 'orders.scheme', 'orders.currency', 'orders.delivered_at'])
+    .select(['order_lines.sku', 'order_lines.quantity', 'order_lines.unit_price'])
+    .where('order_lines.order_id', '=', orderId)
+    .where('order_lines.id', '=', lineId)
+    .executeTakeFirst()
+}
+
+/** A position in the arbiters' queue: after the claim (overdue, priority, escalated_at, id). */
+export interface QueuePosition {
+  overdue: boolean
+  priority: number
+  escalatedAt: string
+  id: string
+}
+
+export interface QueueFilter {
+  /** Only claims taken by this arbiter, or only unassigned ones. */
+  assignee?: { arbiter: string } | 'unassigned'
+  overdue?: boolean
+}
+
+/**
+ * Escalated claims, overdue first, then priority, then escalation time (the
+ * arbiter_decision deadline is escalated_at plus one policy duration, so this
+ * is due time), kept to the claims_arbiter_queue_idx index.
+ */
+export async function arbiterQueuePage(
+  db: DbOrTx,
+  filter: QueueFilter,
+  after: QueuePosition | undefined,
+  limit: number,
+): Promise<ClaimRow[]> {
+  let q = db.selectFrom('claims').selectAll().where('state', '=', 'escalated')
+  if (filter.assignee === 'unassigned') q = q.where('assignee', 'is', null)
+  else if (filter.assignee) q = q.where('assignee', '=', filter.assignee.arbiter)
+  if (filter.overdue !== undefined) q = q.where('overdue', '=', filter.overdue)
+  if (after) {
+    const { overdue: o, priority: p, escalatedAt: e, id: i } = after
+    // Mixed directions (overdue desc, priority desc, escalated_at asc, id asc), so spelled out.
+    q = q.where(sql<boolean>`(overdue < ${o} or (overdue = ${o} and (priority < ${p}
+      or (priority = ${p} and (escalated_at, id) > (${e}::timestamptz, ${i}::uuid)))))`)
+  }
+  return q
+    .orderBy('overdue', 'desc')
+    .orderBy('priority', 'desc')
+    .orderBy('escalated_at', 'asc')
+    .orderBy('id', 'asc')
+    .limit(limit)
+    .execute()
 }

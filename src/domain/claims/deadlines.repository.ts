@@ -1,5 +1,7 @@
 // Deadline rows: Postgres is the source of truth; BullMQ jobs only accelerate them.
-import type { DbOrTx } from '../../db/database.js'
+import { sql } from 'kysely'
+import type { DbOrTx, Tx } from '../../db/database.js'
+import { scheduleDeadlineJobs } from './outbox.repository.js'
 import type { Deadline } from '../../../machines/claim.types.js'
 
 export interface DeadlineRow {
@@ -12,57 +14,33 @@ export interface DeadlineRow {
 }
 
 /**
- * Make the pending rows follow the machine. The claim row is locked, so the
- * pending rows are exactly the machine's deadlines before the event (none for
- * a new claim): settle those it dropped (`fired` marks the one that fired) and
- * insert the new ones, without reading the rows first. Returns the inserted
- * rows so the caller can schedule their jobs.
+ * The first deadlines of a new claim, each with the outbox row that schedules
+ * its job, in one statement (a transition's later deadlines are written by
+ * transition.repository.ts).
  */
-export async function replaceDeadlines(
-  db: DbOrTx,
-  claimId: string,
-  claimVersion: number,
-  before: readonly Deadline[],
-  after: readonly Deadline[],
-  now: Date,
-  fired?: string,
-): Promise<DeadlineRow[]> {
-  const same = (a: Deadline, b: Deadline) => a.kind === b.kind && a.due_at === b.due_at
-  const dropped = before.filter((d) => !after.some((a) => same(a, d)))
-  const fresh = after.filter((d) => !before.some((b) => same(b, d)))
-  if (fired !== undefined) {
-    await db
-      .updateTable('deadlines')
-      .set({ status: 'fired', settled_at: now })
-      .where('id', '=', fired)
-      .where('status', '=', 'pending')
-      .execute()
-  }
-  if (dropped.length > 0) {
-    await db
-      .updateTable('deadlines')
-      .set({ status: 'cancelled', settled_at: now })
-      .where('claim_id', '=', claimId)
-      .where('status', '=', 'pending')
-      .where(
-        'kind',
-        'in',
-        dropped.map((d) => d.kind),
-      )
-      .execute()
-  }
-  if (fresh.length === 0) return []
-  return db
-    .insertInto('deadlines')
-    .values(
-      fresh.map((d) => ({
-        claim_id: claimId,
-        kind: d.kind,
-        due_at: new Date(d.due_at),
-        on_expiry: d.on_expiry,
-        claim_version: claimVersion,
-      })),
+export async function insertFirstDeadlines(db: DbOrTx, claimId: string, deadlines: readonly Deadline[]): Promise<void> {
+  if (deadlines.length === 0) return
+  await sql`with added as (
+      insert into deadlines (claim_id, kind, due_at, on_expiry, claim_version)
+      select ${claimId}::uuid, d.kind, d.due_at, d.on_expiry, 1
+      from unnest(${deadlines.map((d) => d.kind)}::text[],
+                  ${deadlines.map((d) => new Date(d.due_at).toISOString())}::timestamptz[],
+                  ${deadlines.map((d) => d.on_expiry)}::text[]) as d(kind, due_at, on_expiry)
+      returning id, claim_id, kind, due_at
     )
-    .returning(['id', 'claim_id', 'kind', 'due_at', 'on_expiry', 'status'])
-    .execute()
+    ${scheduleDeadlineJobs('added')}`.execute(db)
+}
+
+/** A deadline, locked until the transaction ends (a reminder is sent at most once). */
+export async function lockDeadline(tx: Tx, id: string) {
+  return tx
+    .selectFrom('deadlines')
+    .select(['id', 'claim_id', 'kind', 'due_at', 'status', 'reminded_at'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst()
+}
+
+export async function markReminded(tx: Tx, id: string, at: Date): Promise<void> {
+  await tx.updateTable('deadlines').set({ reminded_at: at }).where('id', '=', id).execute()
 }

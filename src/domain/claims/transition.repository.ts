@@ -4,6 +4,7 @@
 // re-reads and decides again (optimistic concurrency). One statement is one
 // round trip and atomic on its own; inside a transaction it takes the claim's
 // row lock like any update.
+import { scheduleDeadlineJobs } from './outbox.repository.js'
 import { sql } from 'kysely'
 import type { DbOrTx } from '../../db/database.js'
 import { PREPARED } from '../../db/prepared.js'
@@ -96,12 +97,7 @@ export async function writeTransition(db: DbOrTx, w: TransitionWrite): Promise<W
                   ${w.addedDeadlines.map((d) => d.on_expiry)}::text[]) as d(kind, due_at, on_expiry)
       returning id, claim_id, kind, due_at
     ),
-    scheduled as (
-      insert into outbox (topic, payload)
-      select 'deadline.schedule', jsonb_build_object('deadline_id', added.id::text, 'claim_id', added.claim_id,
-             'kind', added.kind, 'due_at', to_char(added.due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
-      from added
-    ),
+    scheduled as (${scheduleDeadlineJobs('added')}),
     thread as (
       insert into threads (order_id, buyer_id, seller_id, has_claim, last_message_at)
       select upd.order_id, upd.buyer_id, upd.seller_id, true, ${m.created_at}::timestamptz from upd

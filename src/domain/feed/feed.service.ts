@@ -2,7 +2,8 @@
 // each row's view. The ordering guarantee lives in feed.repository.ts.
 import type { Db } from '../../db/database.js'
 import type { Principal, PrincipalRole } from '../../auth/principal.js'
-import { DomainError, validation } from '../../shared/errors.js'
+import { validation } from '../../shared/errors.js'
+import { cursorExpired } from './errors.js'
 import { buyerPseudonym } from '../sellers/pseudonym.js'
 import { photoUrl } from '../photos/photos.service.js'
 import { VARIANT_NAMES } from '../photos/pipeline/index.js'
@@ -171,13 +172,7 @@ export class FeedService {
     // its position by now, so a page with a gap is never returned.
     const pruned = query.after ? await prunedThrough(this.deps.db) : null
     if (pruned && isBefore(after, pruned)) {
-      throw new DomainError({
-        status: 410,
-        slug: 'cursor-expired',
-        title: 'Cursor expired',
-        detail:
-          'events after this cursor were pruned (policy feed_retention); read again from the start, without `after`, and skip the event ids already seen',
-      })
+      throw cursorExpired()
     }
     const page = rows.slice(0, query.limit)
     const last = page.at(-1)

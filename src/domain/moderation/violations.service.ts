@@ -1,4 +1,4 @@
-// The violations ledger (PRODUCT.md §4): every violation a blocked attempt
+// The violations ledger (docs/moderation.md): every violation a blocked attempt
 // carried, with the policy's fine for the sender's role; thresholds that
 // suspend a seller's chat or restrict a buyer's claims at once, pending an
 // arbiter's review; and the arbiters' side of it (ledger, sanctions, refused
@@ -6,6 +6,7 @@
 //
 // Writes run in the caller's transaction (recordViolations) or in one of
 // their own per call (everything else).
+import { requireRole } from '../../auth/require-role.js'
 import type { Insertable, Selectable } from 'kysely'
 import type { Db, DbOrTx, Tx } from '../../db/database.js'
 import type { AbuseReportsTable, SanctionsTable, ViolationsTable } from '../../db/schema.js'
@@ -325,7 +326,7 @@ const SANCTION_DECISIONS: Record<
 }
 
 function arbiterOnly(principal: Principal, what: string): void {
-  if (principal.role !== 'arbiter') throw forbidden(`only arbiters ${what}`)
+  requireRole(principal, ['arbiter'], `only arbiters ${what}`)
 }
 
 export class ViolationsService {

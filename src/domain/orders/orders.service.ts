@@ -1,8 +1,9 @@
 // Orders are facts the marketplace registers; claims stand on them.
-import { sql } from 'kysely'
-import type { Db, DbOrTx } from '../../db/database.js'
+import type { Db } from '../../db/database.js'
 import type { OrderLineRow, OrderRow } from '../../db/schema.js'
-import { DomainError, notFound } from '../../shared/errors.js'
+import { notFound } from '../../shared/errors.js'
+import { duplicateLineIds, lineTotalTooLarge, orderPartiesImmutable } from './errors.js'
+import * as repo from './orders.repository.js'
 import type { Principal } from '../../auth/principal.js'
 
 export interface OrderInput {
@@ -25,6 +26,9 @@ export interface OrderView {
   lines: { id: string; sku: string; title: string; quantity: number; unit_price: number }[]
 }
 
+/** The largest line total (quantity × unit_price, minor units) a double holds exactly. */
+export const LINE_TOTAL_MAX = Number.MAX_SAFE_INTEGER
+
 export class OrdersService {
   constructor(private readonly db: Db) {}
 
@@ -32,69 +36,33 @@ export class OrdersService {
   async register(input: OrderInput): Promise<{ order: OrderView; created: boolean }> {
     const ids = new Set(input.lines.map((l) => l.id))
     if (ids.size !== input.lines.length) {
-      throw new DomainError({
-        status: 422,
-        slug: 'validation-failed',
-        title: 'Validation failed',
-        detail: 'line ids must be unique within an order',
-      })
+      throw duplicateLineIds()
     }
+    // Totals are computed as JavaScript numbers (claims, offer bounds, auto-refund limits): keep them exact.
+    const tooLarge = input.lines.findIndex((l) => l.quantity * l.unit_price > LINE_TOTAL_MAX)
+    if (tooLarge >= 0) throw lineTotalTooLarge(tooLarge, LINE_TOTAL_MAX)
     return this.db.transaction().execute(async (tx) => {
-      const existing = await tx
-        .selectFrom('orders')
-        .selectAll()
-        .where('id', '=', input.id)
-        .forUpdate()
-        .executeTakeFirst()
+      const existing = await repo.lockOrder(tx, input.id)
       if (existing && (existing.buyer_id !== input.buyer_id || existing.seller_id !== input.seller_id)) {
-        throw new DomainError({
-          status: 409,
-          slug: 'order-parties-immutable',
-          title: 'Order parties cannot change',
-          detail: `order ${input.id} is already registered with other parties`,
-        })
+        throw orderPartiesImmutable(input.id)
       }
-      const values = {
+      await repo.upsertOrder(tx, {
         id: input.id,
         buyer_id: input.buyer_id,
         seller_id: input.seller_id,
         scheme: input.scheme,
         currency: input.currency ?? 'RUB',
         delivered_at: input.delivered_at ?? null,
-      }
-      await tx
-        .insertInto('orders')
-        .values(values)
-        .onConflict((oc) =>
-          oc.column('id').doUpdateSet({
-            scheme: values.scheme,
-            currency: values.currency,
-            delivered_at: values.delivered_at,
-            updated_at: sql`now()`,
-          }),
-        )
-        .execute()
-      for (const line of input.lines) {
-        await tx
-          .insertInto('order_lines')
-          .values({ order_id: input.id, ...line })
-          .onConflict((oc) =>
-            oc.columns(['order_id', 'id']).doUpdateSet({
-              sku: line.sku,
-              title: line.title,
-              quantity: line.quantity,
-              unit_price: line.unit_price,
-            }),
-          )
-          .execute()
-      }
-      const order = await this.load(tx, input.id)
+      })
+      for (const line of input.lines) await repo.upsertLine(tx, input.id, line)
+      const order = await repo.findOrder(tx, input.id)
+      if (!order) throw notFound('order')
       return { order: toView(order.order, order.lines, true), created: !existing }
     })
   }
 
   async get(principal: Principal, id: string): Promise<OrderView> {
-    const found = await this.load(this.db, id).catch(() => null)
+    const found = await repo.findOrder(this.db, id)
     if (!found) throw notFound('order')
     const { order, lines } = found
     const visible =
@@ -104,13 +72,6 @@ export class OrdersService {
       (principal.role === 'seller' && order.seller_id === principal.id)
     if (!visible) throw notFound('order')
     return toView(order, lines, principal.role !== 'seller')
-  }
-
-  private async load(db: DbOrTx, id: string): Promise<{ order: OrderRow; lines: OrderLineRow[] }> {
-    const order = await db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst()
-    if (!order) throw notFound('order')
-    const lines = await db.selectFrom('order_lines').selectAll().where('order_id', '=', id).orderBy('id').execute()
-    return { order, lines }
   }
 }
 

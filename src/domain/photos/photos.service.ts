@@ -363,7 +363,7 @@ export class PhotosService {
     const stored = await this.deps.storage.get(key)
     if (!stored) {
       this.deps.log.error({ photo_id: id, key }, 'photo row without stored bytes')
-      throw new DomainError({ status: 404, slug: 'not-found', title: 'Not found', detail: 'photo was not found' })
+      throw notFound('photo')
     }
     return { etag, mime: row.mime, body: { stream: stored.stream, size: stored.size } }
   }

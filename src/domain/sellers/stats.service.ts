@@ -1,4 +1,4 @@
-// The sellers' view (PRODUCT.md §7): statistics per period and the CSV export
+// The sellers' view (docs/sellers.md): statistics per period and the CSV export
 // of the filtered claim list. Buyers appear only under the per-seller pseudonym.
 //
 // Definitions (a period is [from, to), days are UTC days):
@@ -21,14 +21,16 @@
 //   summed per currency (minor units), an arbiter's fines (`arbiter_fine`)
 //   included.
 // - daily: claims opened per UTC day, every day of the period (zeros included).
+import { requireRole } from '../../auth/require-role.js'
 import { Readable } from 'node:stream'
-import { CompiledQuery, sql } from 'kysely'
 import type { Principal } from '../../auth/principal.js'
 import type { Db } from '../../db/database.js'
-import { DomainError, notFound, validation } from '../../shared/errors.js'
+import { forbidden, notFound, validation } from '../../shared/errors.js'
 import type { Clock } from '../../shared/clock.js'
 import { exportQuery, parseClaimFilters, parseInstant, type ClaimListQueryInput } from '../claims/claims-query.js'
 import { buyerPseudonym } from './pseudonym.js'
+import * as repo from './stats.repository.js'
+import type { ExportRow } from './stats.repository.js'
 
 const DAY = 86_400_000
 
@@ -59,9 +61,6 @@ export interface SellerStats {
   fines: { currency: string; amount: number; count: number }[]
   daily: { date: string; claims: number }[]
 }
-
-const forbidden = (detail: string) =>
-  new DomainError({ status: 403, slug: 'action-forbidden', title: 'Action not permitted', detail })
 
 const ratio = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 10_000) / 10_000)
 
@@ -98,38 +97,13 @@ export function csvField(value: string | number | boolean | Date | null | undefi
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
 }
 
-interface ExportRow {
-  id: string
-  created_at: Date
-  state: string
-  reason: string
-  requested_resolution: string
-  sku: string
-  scheme: string
-  order_id: string
-  line_id: string
-  seller_id: string
-  buyer_id: string
-  currency: string
-  line_total: string
-  resolution_type: string | null
-  decided_by: string | null
-  first_response_at: Date | null
-  escalated_at: Date | null
-  closed_at: Date | null
-  description: string
-  next_due: Date | null
-  next_kind: string | null
-  is_overdue: boolean
-}
-
 export class StatsService {
   constructor(private readonly deps: StatsServiceDeps) {}
 
   /** Whose statistics `principal` may read: `me` is the calling seller; arbiters and the service name any seller. */
   sellerFor(principal: Principal, id: string): string {
     if (id === 'me') {
-      if (principal.role !== 'seller') throw forbidden('only sellers have /sellers/me; arbiters use /sellers/{id}')
+      requireRole(principal, ['seller'], 'only sellers have /sellers/me; arbiters use /sellers/{id}')
       return principal.id
     }
     if (principal.role === 'arbiter' || principal.role === 'service') return id
@@ -157,50 +131,10 @@ export class StatsService {
     const { from, to } = this.period(query)
     const { db } = this.deps
     const skuLimit = this.deps.skuLimit ?? 100
-    const inPeriod = db
-      .selectFrom('claims')
-      .where('claims.seller_id', '=', sellerId)
-      .where('claims.created_at', '>=', from)
-      .where('claims.created_at', '<', to)
-    // Two passes over the period (index-only scans of claims_seller_stats_idx), side by side with the fines:
-    // the totals with both percentiles from one sort, and the counts by reason, SKU and day from one scan.
     const [totals, groups, fines, lineCounts] = await Promise.all([
-      inPeriod
-        .select([
-          sql<number>`count(*)::int`.as('claims'),
-          sql<number>`count(*) filter (where escalated_at is not null)::int`.as('escalated'),
-          sql<number>`count(*) filter (where decided_by in ('arbiter', 'system') and resolution_type is distinct from 'claim_rejected')::int`.as(
-            'against',
-          ),
-          sql<number>`count(first_response_at)::int`.as('responded'),
-          sql<
-            number[] | null
-          >`percentile_cont(array[0.5, 0.9]) within group (order by date_part('epoch', first_response_at) - date_part('epoch', created_at))`.as(
-            'percentiles',
-          ),
-        ])
-        .executeTakeFirstOrThrow(),
-      inPeriod
-        .select([
-          sql<number>`grouping(reason, sku)`.as('g'),
-          'reason',
-          'sku',
-          sql<number | null>`floor(date_part('epoch', created_at) / 86400)::int`.as('day'),
-          sql<number>`count(*)::int`.as('claims'),
-        ])
-        .groupBy(sql`grouping sets ((reason), (sku), (floor(date_part('epoch', created_at) / 86400)::int))`)
-        .execute(),
-      db
-        .selectFrom('violations')
-        .where('party_role', '=', 'seller')
-        .where('party_id', '=', sellerId)
-        .where('status', '!=', 'cancelled')
-        .where('created_at', '>=', from)
-        .where('created_at', '<', to)
-        .select(['currency', sql<string>`sum(fine_amount)::text`.as('amount'), sql<number>`count(*)::int`.as('count')])
-        .groupBy('currency')
-        .orderBy('currency')
-        .execute(),
+      repo.periodTotals(db, sellerId, from, to),
+      repo.periodGroups(db, sellerId, from, to),
+      repo.periodFines(db, sellerId, from, to),
       this.deliveredLines(sellerId, from, to),
     ])
     const lines = lineCounts
@@ -257,26 +191,12 @@ export class StatsService {
     const { db } = this.deps
     const firstDay = Math.ceil(from.getTime() / DAY) * DAY
     const endDay = Math.floor(to.getTime() / DAY) * DAY
-    const live = (a: Date, b: Date) =>
-      db
-        .selectFrom('orders')
-        .innerJoin('order_lines', 'order_lines.order_id', 'orders.id')
-        .where('orders.seller_id', '=', sellerId)
-        .where('orders.delivered_at', '>=', a)
-        .where('orders.delivered_at', '<', b)
-        .select(['order_lines.sku', sql<number>`count(*)::int`.as('lines')])
-        .groupBy('order_lines.sku')
-        .execute()
+    const live = (a: Date, b: Date) => repo.deliveredLinesLive(db, sellerId, a, b)
     const parts =
       firstDay >= endDay
         ? [live(from, to)] // within one day, or across a midnight with no whole day
         : [
-            sql<{ sku: string; lines: number }>`select sku, sum(lines)::int as lines from sku_delivered_lines
-              where seller_id = ${sellerId} and day >= ${new Date(firstDay).toISOString().slice(0, 10)}::date
-                and day < ${new Date(endDay).toISOString().slice(0, 10)}::date
-              group by sku`
-              .execute(db)
-              .then((r) => r.rows),
+            repo.deliveredLinesRollup(db, sellerId, new Date(firstDay), new Date(endDay)),
             ...(from.getTime() < firstDay ? [live(from, new Date(firstDay))] : []),
             ...(endDay < to.getTime() ? [live(new Date(endDay), to)] : []),
           ]
@@ -295,19 +215,12 @@ export class StatsService {
    * response; a client that goes away ends the transaction.
    */
   async exportCsv(principal: Principal, query: Omit<ClaimListQueryInput, 'limit' | 'cursor'>): Promise<Readable> {
-    if (principal.role !== 'seller') throw forbidden('only sellers export their claims')
+    requireRole(principal, ['seller'], 'only sellers export their claims')
     const now = new Date(this.deps.clock.now())
     const filters = parseClaimFilters(principal, query)
     const compiled = exportQuery(this.deps.db, principal, filters, query.sort ?? 'created_at', now).compile()
     const batch = this.deps.exportBatch ?? 500
     const secret = this.deps.pseudonymSecret
-    const trx = await this.deps.db
-      .startTransaction()
-      .setAccessMode('read only')
-      .setIsolationLevel('repeatable read')
-      .execute()
-    const fetch = async () =>
-      (await trx.executeQuery<ExportRow>(CompiledQuery.raw(`fetch forward ${batch} from claims_export`))).rows
     const format = (rows: ExportRow[]) => {
       let out = ''
       for (const r of rows) {
@@ -340,37 +253,22 @@ export class StatsService {
       }
       return out
     }
-    let first: ExportRow[]
-    try {
-      await trx.executeQuery(
-        CompiledQuery.raw(`declare claims_export no scroll cursor for ${compiled.sql}`, [...compiled.parameters]),
-      )
-      first = await fetch()
-    } catch (err) {
-      await trx
-        .rollback()
-        .execute()
-        .catch(() => {})
-      throw err
-    }
+    const cursor = await repo.openExportCursor(this.deps.db, compiled, batch)
+    const first = cursor.first
     async function* chunks(): AsyncGenerator<string> {
       let done = false
       try {
         yield CSV_COLUMNS.join(',') + '\r\n' + format(first)
         let rows = first
         while (rows.length === batch) {
-          rows = await fetch()
+          rows = await cursor.next()
           if (rows.length > 0) yield format(rows)
         }
-        await trx.commit().execute()
+        await cursor.commit()
         done = true
       } finally {
         // An error, or the client went away (the stream was destroyed mid-way).
-        if (!done)
-          await trx
-            .rollback()
-            .execute()
-            .catch(() => {})
+        if (!done) await cursor.rollback()
       }
     }
     return Readable.from(chunks(), { objectMode: false })

@@ -1,12 +1,14 @@
-// Webhook subscriptions (PRODUCT.md §7), the API side: register (the secret
+// Webhook subscriptions (docs/integrations.md), the API side: register (the secret
 // is shown once), list, delete, the delivery log, and replay. Deliveries are
 // created and sent by the workers (src/domain/webhooks/dispatch.ts and
 // deliver.ts, started by workers/webhooks.ts).
+import { requireRole } from '../../auth/require-role.js'
 import { sql, type Selectable } from 'kysely'
 import type { Db } from '../../db/database.js'
 import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhooksTable } from '../../db/schema.js'
 import type { Principal } from '../../auth/principal.js'
-import { DomainError, notFound, validation } from '../../shared/errors.js'
+import { notFound, validation } from '../../shared/errors.js'
+import { deliveryInProgress, eventExpired, webhookDisabled } from './errors.js'
 import { currentHead } from '../feed/feed.repository.js'
 import { WEBHOOK_EVENT_TYPES } from '../feed/event-types.js'
 import { newWebhookSecret } from './signing.js'
@@ -24,9 +26,6 @@ export interface WebhooksServiceDeps {
 type WebhookRow = Selectable<WebhooksTable>
 type DeliveryRow = Selectable<WebhookDeliveriesTable>
 type AttemptRow = Selectable<WebhookAttemptsTable>
-
-const forbidden = (detail: string) =>
-  new DomainError({ status: 403, slug: 'action-forbidden', title: 'Action not permitted', detail })
 
 export function webhookView(w: WebhookRow) {
   return {
@@ -71,9 +70,8 @@ export class WebhooksService {
   }
 
   private owner(principal: Principal): { role: 'seller' | 'service'; id: string } {
-    if (principal.role !== 'seller' && principal.role !== 'service')
-      throw forbidden('only sellers and the service have webhooks')
-    return { role: principal.role, id: principal.id }
+    const owner = requireRole(principal, ['seller', 'service'], 'only sellers and the service have webhooks')
+    return { role: owner.role, id: owner.id }
   }
 
   private async own(principal: Principal, id: string): Promise<WebhookRow> {
@@ -208,12 +206,7 @@ export class WebhooksService {
   async replay(principal: Principal, id: string, deliveryId: string) {
     const hook = await this.own(principal, id)
     if (hook.status !== 'active') {
-      throw new DomainError({
-        status: 409,
-        slug: 'webhook-disabled',
-        title: 'Webhook disabled',
-        detail: `the webhook is disabled: ${hook.disabled_reason ?? 'no reason recorded'}`,
-      })
+      throw webhookDisabled(hook.disabled_reason)
     }
     if (!/^\d{1,19}$/.test(deliveryId)) throw notFound('delivery')
     const updated = await this.deps.db.transaction().execute(async (tx) => {
@@ -253,20 +246,9 @@ export class WebhooksService {
         .executeTakeFirst()
       if (!existing) throw notFound('delivery')
       if (!existing.event_kept) {
-        throw new DomainError({
-          status: 410,
-          slug: 'event-expired',
-          title: 'Event expired',
-          detail:
-            'the event of this delivery was pruned from the feed (policy feed_retention) and cannot be sent again',
-        })
+        throw eventExpired()
       }
-      throw new DomainError({
-        status: 409,
-        slug: 'delivery-in-progress',
-        title: 'Delivery in progress',
-        detail: 'the delivery is still being attempted; replay it once it has succeeded or failed',
-      })
+      throw deliveryInProgress()
     }
     const attempts = await this.attemptsOf([updated.id])
     return deliveryView(updated, attempts.get(updated.id) ?? [])

@@ -1,6 +1,6 @@
 // Escalated claims made through the API on the test clock.
 import assert from 'node:assert/strict'
-import type { ClaimsService } from '../../../src/domain/claims/claims.service.js'
+import type { ClaimDeadlinesService } from '../../../src/domain/claims/claim-deadlines.service.js'
 import type { TestApp } from '../../helpers/app.js'
 import { act, openClaim, registerOrder } from '../../helpers/fixtures.js'
 
@@ -17,6 +17,7 @@ export async function escalatedClaim(app: TestApp, opts: { unitPrice?: number } 
   return claim.id as string
 }
 
-export function claimsService(app: TestApp): ClaimsService {
-  return app.services.claims
+/** The deadline service the workers drive, for tests that fire deadlines by hand. */
+export function deadlinesService(app: TestApp): ClaimDeadlinesService {
+  return app.services.claimDeadlines
 }

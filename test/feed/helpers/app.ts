@@ -4,17 +4,12 @@ import type { Test } from 'tap'
 import { sql } from 'kysely'
 import type { PolicyFile } from '../../../src/config/policy.js'
 import type { PrincipalRole } from '../../../src/auth/principal.js'
-import type { ChatService } from '../../../src/domain/chat/chat.service.js'
-import type { ClaimsService } from '../../../src/domain/claims/claims.service.js'
-import type { FeedService } from '../../../src/domain/feed/feed.service.js'
+import type { Services } from '../../../src/composition.js'
 import { decodeCursor, isBefore } from '../../../src/domain/feed/position.js'
 import { buildTestApp, type TestApp } from '../../helpers/app.js'
 
-export interface FeedTestApp extends TestApp {
-  chat: ChatService
-  claims: ClaimsService
-  feed: FeedService
-}
+/** The test app with its services at hand (chat, claims, feed, claimDeadlines, ...). */
+export type FeedTestApp = TestApp & Services
 
 export async function feedTestApp(
   t: Test,

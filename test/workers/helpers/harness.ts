@@ -11,7 +11,7 @@ import { Redis } from 'ioredis'
 import type { PolicyFile } from '../../../src/config/policy.js'
 import type { Config } from '../../../src/config/config.js'
 import { DEFAULT_QUEUE_PREFIX } from '../../../src/jobs/names.js'
-import type { ClaimsService } from '../../../src/domain/claims/claims.service.js'
+import type { ClaimDeadlinesService } from '../../../src/domain/claims/claim-deadlines.service.js'
 import { startWorkers, type RunningWorkers } from '../../../workers/index.js'
 import { buildTestApp, type TestApp } from '../../helpers/app.js'
 import { startPrivateRedis, type PrivateRedis } from './redis.js'
@@ -21,7 +21,7 @@ export interface Harness {
   redis: PrivateRedis
   /** The app's config pointed at the private Redis. */
   config: Config
-  claims: ClaimsService
+  deadlines: ClaimDeadlinesService
   /** Producer-side handle on the deadline queue of the private Redis. */
   queue: Queue
   startWorkers(): Promise<RunningWorkers>
@@ -38,7 +38,7 @@ export async function harness(t: Test, policy: PolicyFile, opts: { aof?: boolean
   app.clock.now = () => Date.now()
   const redis = await startPrivateRedis(t, opts)
   const config: Config = { ...app.config, redisUrl: redis.url }
-  const claims = app.services.claims
+  const deadlines = app.services.claimDeadlines
   const connection = new Redis(redis.url, { maxRetriesPerRequest: null })
   connection.on('error', () => {})
   const queue = new Queue('deadlines', { connection, prefix: DEFAULT_QUEUE_PREFIX })
@@ -61,7 +61,7 @@ export async function harness(t: Test, policy: PolicyFile, opts: { aof?: boolean
     app,
     redis,
     config,
-    claims,
+    deadlines,
     queue,
     async startWorkers() {
       const workers = await startWorkers({ config, db: app.db, clock: app.clock })

@@ -853,7 +853,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Check a draft: the verdict and violations it would get (writes nothing) */
+        /**
+         * Check a draft: the verdict and violations it would get (writes nothing)
+         * @description Hints are in the language Accept-Language asks for: ru or en (ru when it names neither). The verdict review means the message would be delivered and flagged for arbiters.
+         */
         post: {
             parameters: {
                 query?: never;

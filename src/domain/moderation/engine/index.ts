@@ -1,9 +1,10 @@
-// Chat moderation (PRODUCT.md §4): a pure function from a message and its
+// Chat moderation (docs/moderation.md): a pure function from a message and its
 // sender to a verdict and the violations found, each with the offending
-// excerpt of the original text and a hint how to say it within the rules.
+// excerpt of the original text and a hint how to say it within the rules
+// (in Russian; hints.ts gives it in the language a request asks for).
 import type { ModerationRule } from '../../../config/policy.js'
-import hints from './lexicon/hints.json' with { type: 'json' }
 import { findViolations } from './engine.js'
+import { hintText } from './hints.js'
 import type { Finding, ModerationContext, SenderRole } from './findings.js'
 
 export type { ModerationContext, SenderRole }
@@ -19,7 +20,6 @@ export interface ModerationResult {
   violations: Violation[]
 }
 
-const HINTS: Record<string, string> = hints
 // Enough excerpts per rule for the sender to see what to change.
 const MAX_PER_RULE = 3
 
@@ -43,7 +43,7 @@ export function toResult(text: string, findings: Finding[]): ModerationResult {
     seen.add(key)
     perRule.set(f.rule, n + 1)
     certain ||= f.certain
-    violations.push({ rule: f.rule, excerpt, hint: HINTS[f.hint ?? f.rule] ?? HINTS[f.rule]! })
+    violations.push({ rule: f.rule, excerpt, hint: hintText(f.hint ?? f.rule, f.rule) })
   }
   const verdict = violations.length === 0 ? 'deliver' : certain ? 'block' : 'review'
   return { verdict, violations }

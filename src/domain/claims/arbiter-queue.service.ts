@@ -1,0 +1,70 @@
+// The arbiters' queue (docs/lifecycle.md): escalated claims for arbiters to
+// take, with filters and an opaque cursor.
+import type { Principal } from '../../auth/principal.js'
+import { requireRole } from '../../auth/require-role.js'
+import type { Db } from '../../db/database.js'
+import { validation } from '../../shared/errors.js'
+import type { ClaimViews } from './claim-views.js'
+import { arbiterQueuePage, type QueueFilter, type QueuePosition } from './claims.repository.js'
+
+export class ArbiterQueueService {
+  constructor(private readonly deps: { db: Db; views: ClaimViews }) {}
+
+  /**
+   * Escalated claims, overdue first, then priority, then due time (the order
+   * is arbiterQueuePage's).
+   */
+  async page(
+    principal: Principal,
+    query: { assignee?: 'me' | 'unassigned'; overdue?: boolean; limit: number; cursor?: string },
+  ) {
+    requireRole(principal, ['arbiter'], 'only arbiters read the arbiter queue')
+    const filter: QueueFilter = {
+      ...(query.assignee === 'me'
+        ? { assignee: { arbiter: principal.id } }
+        : query.assignee === 'unassigned'
+          ? { assignee: 'unassigned' as const }
+          : {}),
+      ...(query.overdue === undefined ? {} : { overdue: query.overdue }),
+    }
+    const after = query.cursor ? decodeQueueCursor(query.cursor) : undefined
+    const rows = await arbiterQueuePage(this.deps.db, filter, after, query.limit + 1)
+    const page = rows.slice(0, query.limit)
+    const last = page.at(-1)
+    const more = rows.length > query.limit && last
+    return {
+      items: await this.deps.views.many(page, principal),
+      next_cursor: more
+        ? encodeQueueCursor({
+            overdue: last.overdue,
+            priority: last.priority,
+            escalatedAt: (last.escalated_at ?? last.updated_at).toISOString(),
+            id: last.id,
+          })
+        : null,
+    }
+  }
+}
+
+function encodeQueueCursor(p: QueuePosition): string {
+  return Buffer.from(JSON.stringify({ o: p.overdue, p: p.priority, e: p.escalatedAt, i: p.id })).toString('base64url')
+}
+
+function decodeQueueCursor(cursor: string): QueuePosition {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>
+    if (
+      typeof v.o === 'boolean' &&
+      Number.isInteger(v.p) &&
+      typeof v.e === 'string' &&
+      !Number.isNaN(Date.parse(v.e)) &&
+      typeof v.i === 'string' &&
+      /^[0-9a-f-]{36}$/i.test(v.i)
+    ) {
+      return { overdue: v.o, priority: v.p as number, escalatedAt: v.e, id: v.i }
+    }
+  } catch {
+    // fall through to the problem below
+  }
+  throw validation('the cursor is not one this API issued', { field: 'cursor' })
+}
