@@ -131,7 +131,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
 
   // Development only: never registered in production, so the route does not exist there.
-  if (config.env !== 'production') await app.register(devTokenRoutes, { secret: config.jwtSecret })
+  if (config.env !== 'production')
+    await app.register(devTokenRoutes, {
+      secret: config.jwtSecret,
+      lifetimeMaxMs: config.policy.token_lifetime_max,
+    })
   // The web app at `/` and its client routes; every other path keeps its own routes and 404s.
   await app.register(webAppPlugin, { root: config.webDistDir })
 

@@ -3,9 +3,13 @@
 // signs its users in and hands them over with /#token=<jwt> (docs/web-app.md).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { signToken } from '../auth/principal.js'
+import { DomainError } from '../shared/errors.js'
 import { DevTokenRequest, DevTokenResponse } from '../schemas/dev.js'
 
-export const devTokenRoutes: FastifyPluginAsyncTypebox<{ secret: string }> = async (app, { secret }) => {
+export const devTokenRoutes: FastifyPluginAsyncTypebox<{ secret: string; lifetimeMaxMs: number }> = async (
+  app,
+  { secret, lifetimeMaxMs },
+) => {
   app.post(
     '/v1/dev/tokens',
     {
@@ -19,7 +23,18 @@ export const devTokenRoutes: FastifyPluginAsyncTypebox<{ secret: string }> = asy
     },
     async (request, reply) => {
       const { role, sub } = request.body
-      const expiresIn = request.body.expires_in ?? 8 * 3600
+      const longest = Math.floor(lifetimeMaxMs / 1000)
+      const expiresIn = request.body.expires_in ?? Math.min(8 * 3600, longest)
+      // The API refuses tokens valid for longer than the policy allows; never sign one.
+      if (expiresIn > longest) {
+        throw new DomainError({
+          status: 422,
+          slug: 'validation-failed',
+          title: 'Validation failed',
+          detail: `expires_in may be at most ${longest} s (policy token_lifetime_max)`,
+          extensions: { field: 'expires_in' },
+        })
+      }
       const token = signToken(secret, { role, id: sub }, expiresIn)
       // Token expiry runs on the wall clock (fast-jwt), whatever clock the app is given.
       return reply

@@ -15,7 +15,10 @@ t.test('outside production it signs a working token for the chosen party', async
   })
   t.equal(res.statusCode, 201, res.body)
   const body = res.json()
-  t.same(createTokenVerifier(app.config.jwtSecret)(body.token), { id: 'buyer-dev', role: 'buyer' })
+  t.same(createTokenVerifier(app.config.jwtSecret, app.config.policy.token_lifetime_max)(body.token), {
+    id: 'buyer-dev',
+    role: 'buyer',
+  })
   t.ok(Math.abs(Date.parse(body.expires_at) - (Date.now() + 600_000)) < 5_000, 'expires_at says when it runs out')
 
   // The token is a real one: the party reads its own order with it.
@@ -26,6 +29,14 @@ t.test('outside production it signs a working token for the chosen party', async
     headers: { authorization: `Bearer ${body.token}` },
   })
   t.equal(read.statusCode, 200)
+
+  const tooLong = await app.call(null, {
+    method: 'POST',
+    url: '/v1/dev/tokens',
+    payload: { role: 'buyer', sub: 'buyer-dev', expires_in: 2 * 86_400 },
+  })
+  t.equal(tooLong.statusCode, 422, 'never longer than the policy token_lifetime_max')
+  t.equal(tooLong.json().field, 'expires_in')
 
   for (const payload of [{ role: 'service', sub: 'x' }, { role: 'arbiter', sub: '' }, { role: 'arbiter' }, {}]) {
     const bad = await app.call(null, { method: 'POST', url: '/v1/dev/tokens', payload })

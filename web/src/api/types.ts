@@ -6,6 +6,7 @@
 import type { paths } from './schema'
 import type { ClaimView } from '../../../src/domain/claims/claim-view'
 import type { ClaimsService } from '../../../src/domain/claims/claims.service'
+import type { ArbiterQueueService } from '../../../src/domain/claims/arbiter-queue.service'
 import type { OrdersService } from '../../../src/domain/orders/orders.service'
 import type { ChatService } from '../../../src/domain/chat/chat.service'
 import type { ViolationsService } from '../../../src/domain/moderation/violations.service'
@@ -29,7 +30,7 @@ export type FromContract<P extends keyof paths, M extends keyof paths[P], Fallba
 type Returned<F> = F extends (...args: never[]) => Promise<infer T> ? T : never
 
 export type Claim = FromContract<'/v1/claims/{id}', 'get', ClaimView>
-export type QueuePage = FromContract<'/v1/arbiter/queue', 'get', Returned<ClaimsService['arbiterQueue']>>
+export type QueuePage = FromContract<'/v1/arbiter/queue', 'get', Returned<ArbiterQueueService['page']>>
 export type ClaimEvents = FromContract<'/v1/claims/{id}/events', 'get', { items: Returned<ClaimsService['events']> }>
 export type Order = FromContract<'/v1/orders/{id}', 'get', Returned<OrdersService['get']>>
 export type ThreadPage = FromContract<'/v1/threads', 'get', Returned<ChatService['listThreads']>>
