@@ -1,6 +1,6 @@
 // Builds the Fastify instance: external plugins, then services, then routes.
 import { randomUUID } from 'node:crypto'
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
@@ -15,6 +15,7 @@ import { httpMetricsPlugin } from './http/metrics.js'
 import { multipartPlugin } from './http/multipart.js'
 import { registerProblemHandlers } from './http/problem.js'
 import { validatorCompiler } from './http/validation.js'
+import { openapiOptions, SHARED_SCHEMAS } from './http/openapi.js'
 import { arbiterRoutes, queueDashboard } from './routes/arbiter.js'
 import { chatRoutes } from './routes/chat.js'
 import { claimRoutes } from './routes/claims.js'
@@ -47,6 +48,8 @@ export interface AppDeps {
   logger?: FastifyBaseLogger
   /** Redis key prefix of the rate limits' counters; API instances sharing budgets share it. */
   rateLimitPrefix?: string
+  /** Plugins registered before any route, so their hooks see every route (the test app's response checks). */
+  plugins?: FastifyPluginAsync[]
   /** Socket timeouts in ms (tests shorten them). */
   http?: { connectionTimeout?: number; requestTimeout?: number }
 }
@@ -74,6 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id)
   })
   registerProblemHandlers(app)
+  for (const plugin of deps.plugins ?? []) await app.register(plugin)
   // Before every route: child scopes copy hooks when they are created.
   await app.register(httpMetricsPlugin)
   const limits = await createRateLimits(app, {
@@ -82,13 +86,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     prefix: deps.rateLimitPrefix ?? DEFAULT_RATE_LIMIT_PREFIX,
   })
 
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'Claimdesk API', version: '0.1.0', description: 'Returns-and-defect claims for marketplaces' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-      security: [{ bearer: [] }],
-    },
-  })
+  // Text bodies are refused like any other unsupported type (415), not parsed into a string the schema then refuses.
+  app.removeContentTypeParser('text/plain')
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema)
+  await app.register(swagger, openapiOptions)
   // DOCS_PUBLIC=false: the document and its UI ask for a valid token of any role.
   const verifyToken = createTokenVerifier(config.jwtSecret, config.policy.token_lifetime_max)
   await app.register(swaggerUi, {

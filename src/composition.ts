@@ -56,7 +56,7 @@ export function createServices({ config, db, clock, storage, log }: ServiceDeps,
   const transitions = new ClaimTransitions({ policy, clock })
   return {
     orders: new OrdersService(db),
-    claims: new ClaimsService({ db, clock, views }),
+    claims: new ClaimsService({ db, clock, pseudonymSecret, views }),
     openClaim: new OpenClaimService({ db, policy, clock, photos, views }),
     claimActions: new ClaimActionsService({ db, policy, clock, photos, views, transitions }),
     claimDeadlines: new ClaimDeadlinesService({ db, policy, clock, transitions }),

@@ -10,6 +10,8 @@ export interface StoredResponse {
   status_code: number
   content_type: string
   response_body: string
+  /** The answer's own headers (ETag, Location), repeated by a replay. */
+  response_headers: Record<string, string>
   abandoned: boolean
 }
 
@@ -27,7 +29,7 @@ export async function reserveKey(db: Db, principal: string, key: string, request
 export async function findKey(db: Db, principal: string, key: string): Promise<StoredResponse> {
   return db
     .selectFrom('idempotency_keys')
-    .select(['request_hash', 'status_code', 'content_type', 'response_body'])
+    .select(['request_hash', 'status_code', 'content_type', 'response_body', 'response_headers'])
     .select(sql<boolean>`created_at < now() - make_interval(secs => ${ABANDONED_AFTER_SECONDS})`.as('abandoned'))
     .where('principal', '=', principal)
     .where('key', '=', key)
@@ -38,7 +40,12 @@ export async function storeResponse(
   db: Db,
   principal: string,
   key: string,
-  response: { status_code: number; content_type: string; response_body: string },
+  response: {
+    status_code: number
+    content_type: string
+    response_body: string
+    response_headers: Record<string, string>
+  },
 ): Promise<void> {
   await db
     .updateTable('idempotency_keys')

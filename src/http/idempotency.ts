@@ -3,6 +3,7 @@
 // a key whose first request is still running is 409.
 import { createHash } from 'node:crypto'
 import fp from 'fastify-plugin'
+import type { FastifyReply } from 'fastify'
 import type { Db } from '../db/database.js'
 import { findKey, releaseKey, reserveKey, storeResponse } from './idempotency.repository.js'
 import { sendProblem } from './problem.js'
@@ -14,6 +15,8 @@ declare module 'fastify' {
 }
 
 export const WRITE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+/** Headers that belong to the answer itself, so a replay repeats them. */
+const REPLAYED_HEADERS = ['etag', 'location'] as const
 
 export const idempotencyPlugin = fp<{ db: Db }>(
   async (app, { db }) => {
@@ -59,6 +62,7 @@ export const idempotencyPlugin = fp<{ db: Db }>(
       }
       return reply
         .code(stored.status_code)
+        .headers(stored.response_headers)
         .header('idempotent-replayed', 'true')
         .type(stored.content_type)
         .serializer((payload: unknown) => payload as string)
@@ -78,12 +82,22 @@ export const idempotencyPlugin = fp<{ db: Db }>(
         status_code: reply.statusCode,
         content_type: String(reply.getHeader('content-type') ?? 'application/json'),
         response_body: payload,
+        response_headers: answerHeaders(reply),
       })
       return payload
     })
   },
   { name: 'idempotency', dependencies: ['auth'] },
 )
+
+function answerHeaders(reply: FastifyReply): Record<string, string> {
+  const kept: Record<string, string> = {}
+  for (const name of REPLAYED_HEADERS) {
+    const value = reply.getHeader(name)
+    if (value !== undefined) kept[name] = String(value)
+  }
+  return kept
+}
 
 function requestHash(method: string, url: string, body: unknown): string {
   return createHash('sha256')

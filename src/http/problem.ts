@@ -83,10 +83,19 @@ function clientClosed(request: FastifyRequest, error: FastifyError): boolean {
   return request.raw.readableAborted || (error.code === 'ECONNRESET' && error.message === 'aborted')
 }
 
+/** RFC 6750 §3: a bare challenge when no token came, invalid_token when one did. */
+function bearerChallenge(request: FastifyRequest): string {
+  return request.headers.authorization === undefined
+    ? 'Bearer realm="claimdesk"'
+    : 'Bearer realm="claimdesk", error="invalid_token"'
+}
+
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof DomainError) {
       if (error.status >= 500) request.log.error({ err: error }, error.message)
+      if (error.status === 401 && !reply.hasHeader('www-authenticate'))
+        reply.header('www-authenticate', bearerChallenge(request))
       return sendProblem(request, reply, localised(request, error))
     }
     if (error.validation) {

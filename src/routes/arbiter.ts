@@ -7,12 +7,15 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter'
 import { createTokenVerifier } from '../auth/principal.js'
 import { principal } from '../http/auth.js'
 import { sendProblem } from '../http/problem.js'
-import { DomainError } from '../shared/errors.js'
 import type { RateLimits } from '../http/rate-limit.js'
+import { DomainError } from '../shared/errors.js'
 import { apiConnection } from '../jobs/connection.js'
 import { DEFAULT_QUEUE_PREFIX } from '../jobs/names.js'
 import { closeQueues, createQueues } from '../jobs/queues.js'
 import { ArbiterQueueQuery } from '../schemas/arbiter.js'
+import { ArbiterClaim } from '../schemas/claims.js'
+import { Page, ref } from '../schemas/common.js'
+import { problems, sendView, success } from '../schemas/responses.js'
 import type { ArbiterQueueService } from '../domain/claims/arbiter-queue.service.js'
 import { BoundedFastifyAdapter } from './dashboard-adapter.js'
 
@@ -25,13 +28,21 @@ export const arbiterRoutes: FastifyPluginAsyncTypebox<{ arbiterQueue: ArbiterQue
     '/v1/arbiter/queue',
     {
       schema: {
+        operationId: 'getArbiterQueue',
         tags: ['arbiter'],
         summary: 'Escalated claims for arbiters: overdue first, then priority, then due time',
         description: 'Arbiters only (others get 403). Take a claim with POST /v1/claims/:id/actions {"action":"take"}.',
         querystring: ArbiterQueueQuery,
+        response: {
+          200: success(Page(ref(ArbiterClaim)), 'A page of the queue'),
+          ...problems({ 403: ['action-forbidden'], 422: ['validation-failed'] }),
+        },
       },
     },
-    async (request) => arbiterQueue.page(principal(request), request.query),
+    async (request, reply) => {
+      const page = await arbiterQueue.page(principal(request), request.query)
+      return sendView(reply, page)
+    },
   )
 }
 

@@ -10,6 +10,7 @@ import { signToken, type PrincipalRole } from '../../src/auth/principal.js'
 import type { Db } from '../../src/db/database.js'
 import type { Services } from '../../src/composition.js'
 import { createTestDatabase } from './database.js'
+import { responseContract } from './response-contract.js'
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
 
@@ -76,11 +77,14 @@ export async function buildTestApp(t: Test, policy: PolicyFile = {}, options: Te
   }
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: false })
   const clock = new TestClock()
+  // Every response is checked against the OpenAPI document's schema for its route and status.
+  const contract = responseContract((message) => t.fail(`response contract: ${message}`))
   const app = await buildApp({
     config,
     db: database.db,
     redis,
     clock,
+    plugins: [contract],
     rateLimitPrefix: options.rateLimitPrefix ?? `cdt-rate-${randomUUID()}:`,
     ...(options.http ? { http: options.http } : {}),
     ...(options.logger ? { logger: options.logger } : {}),

@@ -69,46 +69,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Register or update an order (role service) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        id: string;
-                        buyer_id: string;
-                        seller_id: string;
-                        /** @description fulfilment scheme, e.g. FBO, FBS, DBS */
-                        scheme: string;
-                        /** @default RUB */
-                        currency?: string;
-                        /** Format: date-time */
-                        delivered_at?: string | null;
-                        lines: {
-                            id: string;
-                            sku: string;
-                            title: string;
-                            quantity: number;
-                            /** @description minor units */
-                            unit_price: number;
-                        }[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["registerOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -122,27 +83,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read an order */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /**
+         * Read an order
+         * @description Its buyer, seller, arbiters and the service; sellers get no buyer_id.
+         */
+        get: operations["getOrder"];
         put?: never;
         post?: never;
         delete?: never;
@@ -159,86 +104,13 @@ export interface paths {
             cookie?: never;
         };
         /** List the claims the caller may see */
-        get: {
-            parameters: {
-                query: {
-                    /** @description created_at ≥ from (RFC 3339 date-time, or a date meaning 00:00 UTC) */
-                    from?: string;
-                    /** @description created_at < to (RFC 3339 date-time, or a date meaning 00:00 UTC) */
-                    to?: string;
-                    /** @description a state or a comma list; arbiters get escalated claims without it */
-                    state?: string;
-                    /** @description a claim reason or a comma list */
-                    reason?: string;
-                    sku?: string;
-                    /** @description a fulfilment scheme (FBO, FBS, DBS…) or a comma list */
-                    scheme?: string;
-                    /** @description true: open claims with a pending deadline past due, or flagged overdue by the arbiters' deadline; false: all others */
-                    overdue?: boolean;
-                    /** @description created_at: newest first (default); due_at: earliest pending deadline first, then claims without one, newest first */
-                    sort?: "created_at" | "due_at";
-                    limit: number;
-                    cursor?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["listClaims"];
         put?: never;
         /**
          * Open a claim on a delivered order line (buyer)
          * @description JSON, or multipart/form-data with the same members as text fields and the photos as file parts named "photos". defect and damaged_in_transit claims need at least policy defect_photos_min photos.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        order_id: string;
-                        line_id: string;
-                        reason: "defect" | "missing_part" | "wrong_item" | "damaged_in_transit" | "not_as_described";
-                        description: string;
-                        requested_resolution: "refund" | "replacement" | "repair" | "compensation" | "missing_part";
-                        /** @description multipart/form-data only: file parts named "photos" (JPEG, PNG, WebP, HEIC; policy photo_bytes_max each) */
-                        photos?: string[];
-                    };
-                    "multipart/form-data": {
-                        order_id: string;
-                        line_id: string;
-                        reason: "defect" | "missing_part" | "wrong_item" | "damaged_in_transit" | "not_as_described";
-                        description: string;
-                        requested_resolution: "refund" | "replacement" | "repair" | "compensation" | "missing_part";
-                        /** @description multipart/form-data only: file parts named "photos" (JPEG, PNG, WebP, HEIC; policy photo_bytes_max each) */
-                        photos?: string[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["openClaim"];
         delete?: never;
         options?: never;
         head?: never;
@@ -253,26 +125,7 @@ export interface paths {
             cookie?: never;
         };
         /** Read a claim */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getClaim"];
         put?: never;
         post?: never;
         delete?: never;
@@ -288,27 +141,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The claim audit trail */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /**
+         * The claim audit trail, oldest first
+         * @description Sellers see buyer actors by pseudonym, as in the event feed.
+         */
+        get: operations["listClaimEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -328,71 +165,9 @@ export interface paths {
         put?: never;
         /**
          * Apply an action to a claim
-         * @description Send the claim version as If-Match or expected_version; a stale one is 409 stale-version. provide_info also takes multipart/form-data: the members as text fields, photos as file parts named "photos".
+         * @description Send the claim version as If-Match or expected_version; a stale one is 409 stale-version. What each action needs is in the body schema; what depends on the claim is in it: allowed_actions, offer_bounds (amounts from 1 to line_total − 1) and offers_left. provide_info also takes multipart/form-data.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        action: "request_info" | "approve_refund" | "offer_compensation" | "offer_partial_delivery" | "offer_replacement" | "offer_repair" | "reject" | "confirm_shipment" | "confirm_return_received" | "report_abuse" | "provide_info" | "accept_offer" | "decline_offer" | "escalate" | "withdraw" | "ship_return" | "confirm_receipt" | "take" | "decide" | "deadline_expired";
-                        expected_version?: number;
-                        /** @description minor units */
-                        amount?: number;
-                        with_return?: boolean;
-                        part?: string;
-                        reason_code?: "no_defect_found" | "mechanical_damage" | "warranty_expired" | "packaging_compromised" | "service_center_report_required" | "other";
-                        comment?: string;
-                        tracking?: string;
-                        text?: string;
-                        /** @description multipart/form-data only: file parts named "photos" (JPEG, PNG, WebP, HEIC; policy photo_bytes_max each) */
-                        photos?: string[];
-                        from?: "buyer" | "seller";
-                        outcome?: "refund_full" | "refund_with_return" | "compensation" | "replacement" | "reject_claim";
-                        sanctions?: {
-                            seller_fine?: number;
-                            buyer_restriction?: boolean;
-                        };
-                    };
-                    "multipart/form-data": {
-                        action: "request_info" | "approve_refund" | "offer_compensation" | "offer_partial_delivery" | "offer_replacement" | "offer_repair" | "reject" | "confirm_shipment" | "confirm_return_received" | "report_abuse" | "provide_info" | "accept_offer" | "decline_offer" | "escalate" | "withdraw" | "ship_return" | "confirm_receipt" | "take" | "decide" | "deadline_expired";
-                        expected_version?: number;
-                        /** @description minor units */
-                        amount?: number;
-                        with_return?: boolean;
-                        part?: string;
-                        reason_code?: "no_defect_found" | "mechanical_damage" | "warranty_expired" | "packaging_compromised" | "service_center_report_required" | "other";
-                        comment?: string;
-                        tracking?: string;
-                        text?: string;
-                        /** @description multipart/form-data only: file parts named "photos" (JPEG, PNG, WebP, HEIC; policy photo_bytes_max each) */
-                        photos?: string[];
-                        from?: "buyer" | "seller";
-                        outcome?: "refund_full" | "refund_with_return" | "compensation" | "replacement" | "reject_claim";
-                        sanctions?: {
-                            seller_fine?: number;
-                            buyer_restriction?: boolean;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["actOnClaim"];
         delete?: never;
         options?: never;
         head?: never;
@@ -410,27 +185,7 @@ export interface paths {
          * A claim or chat photo (full, preview or thumb) for the parties of its claim or thread
          * @description The buyer and seller of the claim or thread, arbiters and the service; 404 for everyone else.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    variant: "full" | "preview" | "thumb";
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getPhoto"];
         put?: never;
         post?: never;
         delete?: never;
@@ -450,31 +205,7 @@ export interface paths {
          * Escalated claims for arbiters: overdue first, then priority, then due time
          * @description Arbiters only (others get 403). Take a claim with POST /v1/claims/:id/actions {"action":"take"}.
          */
-        get: {
-            parameters: {
-                query: {
-                    /** @description me: taken by the caller; unassigned: nobody took it yet */
-                    assignee?: "me" | "unassigned";
-                    /** @description only claims whose arbiter_decision deadline passed (or only those on time) */
-                    overdue?: boolean;
-                    limit: number;
-                    cursor?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getArbiterQueue"];
         put?: never;
         post?: never;
         delete?: never;
@@ -491,60 +222,13 @@ export interface paths {
             cookie?: never;
         };
         /** The caller’s threads, latest activity first (buyer, seller; arbiters with order_id) */
-        get: {
-            parameters: {
-                query: {
-                    /** @description only threads of orders with a claim */
-                    claims_only?: boolean;
-                    /** @description the order's thread (at most one); arbiters list threads only with it */
-                    order_id?: string;
-                    limit: number;
-                    cursor?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["listThreads"];
         put?: never;
         /**
          * Start the order’s thread (buyer); 200 with the existing one
          * @description One thread per order. 403 chat-disabled when the seller switched pre-sale questions off and the order has no claim.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        order_id: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["startThread"];
         delete?: never;
         options?: never;
         head?: never;
@@ -559,26 +243,7 @@ export interface paths {
             cookie?: never;
         };
         /** Read a thread */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getThread"];
         put?: never;
         post?: never;
         delete?: never;
@@ -595,82 +260,13 @@ export interface paths {
             cookie?: never;
         };
         /** Messages: newest first, or with `after` the newer ones oldest first */
-        get: {
-            parameters: {
-                query: {
-                    limit: number;
-                    cursor?: string;
-                    /** @description a message id or cursor: the messages after it, oldest first */
-                    after?: string;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["listMessages"];
         put?: never;
         /**
          * Send a message (the order’s buyer or seller)
          * @description JSON, or multipart/form-data with the text as a field and photos as file parts named "photos" (at most policy photos_per_message_max; the text may then be empty). Moderated before delivery: a violation refuses it with 422 message-blocked listing the violations and hints, and keeps none of its photos. A suspended seller gets 403 chat-suspended.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            /** @description JSON { "text" }, or multipart/form-data with a "text" field and file parts named "photos"; text or at least one photo */
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description 1–1000 characters, not only spaces */
-                        text: string;
-                        /** @description multipart/form-data only: file parts named "photos" (JPEG, PNG, WebP, HEIC; policy photos_per_message_max per message, photo_bytes_max each) */
-                        photos?: string[];
-                    } | {
-                        /** @description with photos: at most 1000 characters, may be empty */
-                        text?: string;
-                        /** @description multipart/form-data only: file parts named "photos" (JPEG, PNG, WebP, HEIC; policy photos_per_message_max per message, photo_bytes_max each) */
-                        photos: string[];
-                    };
-                    "multipart/form-data": {
-                        /** @description 1–1000 characters, not only spaces */
-                        text: string;
-                        /** @description multipart/form-data only: file parts named "photos" (JPEG, PNG, WebP, HEIC; policy photos_per_message_max per message, photo_bytes_max each) */
-                        photos?: string[];
-                    } | {
-                        /** @description with photos: at most 1000 characters, may be empty */
-                        text?: string;
-                        /** @description multipart/form-data only: file parts named "photos" (JPEG, PNG, WebP, HEIC; policy photos_per_message_max per message, photo_bytes_max each) */
-                        photos: string[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["postMessage"];
         delete?: never;
         options?: never;
         head?: never;
@@ -687,34 +283,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Report the other party’s message as abusive (arbiters review it) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    /** @description a message id */
-                    messageId: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        reason?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["reportMessage"];
         delete?: never;
         options?: never;
         head?: never;
@@ -729,52 +298,12 @@ export interface paths {
             cookie?: never;
         };
         /** The seller’s chat settings */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getChatSettings"];
         /**
          * Switch pre-sale question threads on or off
          * @description Existing threads stay readable; threads of orders with a claim can never be switched off.
          */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        presale_questions: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        put: operations["setChatSettings"];
         post?: never;
         delete?: never;
         options?: never;
@@ -790,53 +319,12 @@ export interface paths {
             cookie?: never;
         };
         /** The seller’s official domains */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getOfficialDomains"];
         /**
          * Replace the seller’s official domains (manufacturer, service centre)
          * @description Links to these hosts and their subdomains pass moderation in the seller’s threads. At most 20.
          */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description hostnames, e.g. "service.example.com" */
-                        domains: string[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        put: operations["setOfficialDomains"];
         post?: never;
         delete?: never;
         options?: never;
@@ -857,31 +345,7 @@ export interface paths {
          * Check a draft: the verdict and violations it would get (writes nothing)
          * @description Hints are in the language Accept-Language asks for: ru or en (ru when it names neither). The verdict review means the message would be delivered and flagged for arbiters.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        text: string;
-                        sender_role: "buyer" | "seller" | "arbiter";
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["checkDraft"];
         delete?: never;
         options?: never;
         head?: never;
@@ -896,31 +360,7 @@ export interface paths {
             cookie?: never;
         };
         /** Refused messages and action texts (arbiters) */
-        get: {
-            parameters: {
-                query: {
-                    thread_id?: string;
-                    claim_id?: string;
-                    sender_role?: "buyer" | "seller" | "arbiter";
-                    sender_id?: string;
-                    limit: number;
-                    cursor?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["listBlockedMessages"];
         put?: never;
         post?: never;
         delete?: never;
@@ -937,28 +377,7 @@ export interface paths {
             cookie?: never;
         };
         /** Delivered messages flagged for review (arbiters) */
-        get: {
-            parameters: {
-                query: {
-                    status?: "open" | "confirmed" | "dismissed";
-                    limit: number;
-                    cursor?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["listFlags"];
         put?: never;
         post?: never;
         delete?: never;
@@ -977,26 +396,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Confirm a flag: its violations enter the ledger (arbiters) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["confirmFlag"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1013,26 +413,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Dismiss a flag: nothing is recorded (arbiters) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["dismissFlag"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1047,33 +428,7 @@ export interface paths {
             cookie?: never;
         };
         /** The violations ledger with totals (arbiters all; sellers and buyers their own) */
-        get: {
-            parameters: {
-                query: {
-                    party_role?: "buyer" | "seller" | "arbiter";
-                    party_id?: string;
-                    rule?: "obscenity" | "insult" | "contact_exchange" | "external_link" | "personal_data_request" | "off_platform_lure" | "platform_disparagement" | "low_effort_reply" | "review_manipulation" | "threat";
-                    status?: "recorded" | "cancelled";
-                    claim_id?: string;
-                    thread_id?: string;
-                    limit: number;
-                    cursor?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["listViolations"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1092,32 +447,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Cancel a violation, refunding its fine (arbiters) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        reason?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["cancelViolation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1132,31 +462,7 @@ export interface paths {
             cookie?: never;
         };
         /** Chat suspensions and claim restrictions (arbiters) */
-        get: {
-            parameters: {
-                query: {
-                    status?: "pending_review" | "confirmed" | "cancelled" | "lifted";
-                    kind?: "chat_suspension" | "claim_restriction";
-                    party_role?: "buyer" | "seller";
-                    party_id?: string;
-                    limit: number;
-                    cursor?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["listSanctions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1175,32 +481,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Confirm a pending sanction (arbiters) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        comment?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["confirmSanction"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1217,32 +498,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Cancel a pending sanction as unfounded; its effect ends (arbiters) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        comment?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["cancelSanction"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1259,32 +515,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Lift a sanction; its effect ends (arbiters) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        comment?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["liftSanction"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1299,29 +530,7 @@ export interface paths {
             cookie?: never;
         };
         /** Reports of abusive messages (arbiters) */
-        get: {
-            parameters: {
-                query: {
-                    status?: "open" | "upheld" | "dismissed";
-                    thread_id?: string;
-                    limit: number;
-                    cursor?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["listAbuseReports"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1340,32 +549,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Close an abuse report as upheld or dismissed (arbiters) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        outcome: "upheld" | "dismissed";
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["closeAbuseReport"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1383,30 +567,7 @@ export interface paths {
          * The caller’s events in commit order, by cursor
          * @description Claim events, chat messages, deadline reminders and violations the caller may see (buyers and sellers their own; arbiters and the service all). Pages never skip or repeat an event, even while new ones are written: keep passing `next_cursor` as `after` (it is returned on empty pages too). Sellers see buyers by pseudonym.
          */
-        get: {
-            parameters: {
-                query: {
-                    /** @description the next_cursor of the previous page; omit to start at the beginning */
-                    after?: string;
-                    limit: number;
-                    /** @description comma-separated event types: claim.event, chat.message, deadline.reminder, violation.recorded, violation.cancelled */
-                    types?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["readEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1423,56 +584,13 @@ export interface paths {
             cookie?: never;
         };
         /** The caller’s webhooks */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["listWebhooks"];
         put?: never;
         /**
          * Register a webhook (seller, service); the signing secret is shown once
          * @description Deliveries are POSTs of the event JSON with `Claimdesk-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`. URLs resolving to private, loopback, link-local or metadata addresses are refused (422 webhook-url-refused).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description http(s) URL; private, loopback and link-local targets are refused */
-                        url: string;
-                        /** @description "*" for every type */
-                        event_types: ("*" | "claim.event" | "chat.message" | "deadline.reminder" | "violation.recorded" | "violation.cancelled")[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["createWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1487,49 +605,11 @@ export interface paths {
             cookie?: never;
         };
         /** Read a webhook */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getWebhook"];
         put?: never;
         post?: never;
         /** Delete a webhook and its log */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        delete: operations["deleteWebhook"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1543,30 +623,7 @@ export interface paths {
             cookie?: never;
         };
         /** The delivery log, newest first: each delivery with its attempts (status code, duration, error) */
-        get: {
-            parameters: {
-                query: {
-                    limit: number;
-                    cursor?: string;
-                    status?: "pending" | "succeeded" | "failed" | "cancelled";
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["listWebhookDeliveries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1585,28 +642,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Send a finished delivery again (202); 409 while it is still being attempted */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    /** @description a delivery id */
-                    deliveryId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["replayWebhookDelivery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1624,79 +660,7 @@ export interface paths {
          * The calling seller’s claim statistics for a period (sellers)
          * @description Claims opened in [from, to) on the seller’s orders: by reason and SKU, claim rate per SKU (claims / order lines of the SKU in orders delivered in the period), median and 90th percentile of the time to the seller’s first response, share escalated, share decided against the seller (decided by an arbiter or the system in the buyer’s favour), fines (non-cancelled violations), claims per UTC day.
          */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description period start, inclusive (RFC 3339 or a date = 00:00 UTC); default to − 30 days */
-                    from?: string;
-                    /** @description period end, exclusive; default now. At most 366 days in all. */
-                    to?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            seller_id: string;
-                            period: {
-                                /** Format: date-time */
-                                from: string;
-                                /** Format: date-time */
-                                to: string;
-                            };
-                            /** @description claims opened in the period */
-                            claims: number;
-                            by_reason: {
-                                reason: string;
-                                claims: number;
-                            }[];
-                            /** @description SKUs with claims in the period (by_sku lists the top 100) */
-                            skus: number;
-                            by_sku: {
-                                sku: string;
-                                claims: number;
-                                /** @description the seller’s order lines of this SKU in orders delivered in the period */
-                                order_lines: number;
-                                /** @description claims / order_lines; null when no order volume is known */
-                                claim_rate: number | null;
-                            }[];
-                            first_response: {
-                                /** @description claims the seller has answered */
-                                responded: number;
-                                median_seconds: number | null;
-                                p90_seconds: number | null;
-                            };
-                            escalated: number;
-                            share_escalated: number | null;
-                            /** @description claims whose resolution an arbiter or the system (auto refund) decided in the buyer’s favour: any outcome but claim_rejected */
-                            decided_against_seller: number;
-                            share_decided_against_seller: number | null;
-                            /** @description non-cancelled violations of the seller recorded in the period, per currency */
-                            fines: {
-                                currency: string;
-                                /** @description minor units */
-                                amount: number;
-                                count: number;
-                            }[];
-                            /** @description claims opened per UTC day */
-                            daily: {
-                                /** Format: date */
-                                date: string;
-                                claims: number;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getMyStats"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1716,82 +680,7 @@ export interface paths {
          * A seller’s claim statistics for a period (arbiters, the service; a seller only its own)
          * @description Claims opened in [from, to) on the seller’s orders: by reason and SKU, claim rate per SKU (claims / order lines of the SKU in orders delivered in the period), median and 90th percentile of the time to the seller’s first response, share escalated, share decided against the seller (decided by an arbiter or the system in the buyer’s favour), fines (non-cancelled violations), claims per UTC day.
          */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description period start, inclusive (RFC 3339 or a date = 00:00 UTC); default to − 30 days */
-                    from?: string;
-                    /** @description period end, exclusive; default now. At most 366 days in all. */
-                    to?: string;
-                };
-                header?: never;
-                path: {
-                    /** @description a seller id, or me */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            seller_id: string;
-                            period: {
-                                /** Format: date-time */
-                                from: string;
-                                /** Format: date-time */
-                                to: string;
-                            };
-                            /** @description claims opened in the period */
-                            claims: number;
-                            by_reason: {
-                                reason: string;
-                                claims: number;
-                            }[];
-                            /** @description SKUs with claims in the period (by_sku lists the top 100) */
-                            skus: number;
-                            by_sku: {
-                                sku: string;
-                                claims: number;
-                                /** @description the seller’s order lines of this SKU in orders delivered in the period */
-                                order_lines: number;
-                                /** @description claims / order_lines; null when no order volume is known */
-                                claim_rate: number | null;
-                            }[];
-                            first_response: {
-                                /** @description claims the seller has answered */
-                                responded: number;
-                                median_seconds: number | null;
-                                p90_seconds: number | null;
-                            };
-                            escalated: number;
-                            share_escalated: number | null;
-                            /** @description claims whose resolution an arbiter or the system (auto refund) decided in the buyer’s favour: any outcome but claim_rejected */
-                            decided_against_seller: number;
-                            share_decided_against_seller: number | null;
-                            /** @description non-cancelled violations of the seller recorded in the period, per currency */
-                            fines: {
-                                currency: string;
-                                /** @description minor units */
-                                amount: number;
-                                count: number;
-                            }[];
-                            /** @description claims opened per UTC day */
-                            daily: {
-                                /** Format: date */
-                                date: string;
-                                claims: number;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getSellerStats"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1811,40 +700,7 @@ export interface paths {
          * The calling seller’s claims as CSV, with the filters and sorts of GET /v1/claims (sellers)
          * @description Streamed as it is read (text/csv, RFC 4180 quoting, CRLF). Buyers appear only as buyer_pseudonym. Text that a spreadsheet would run as a formula (=, +, -, @) is prefixed with an apostrophe.
          */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description created_at ≥ from (RFC 3339 date-time, or a date meaning 00:00 UTC) */
-                    from?: string;
-                    /** @description created_at < to (RFC 3339 date-time, or a date meaning 00:00 UTC) */
-                    to?: string;
-                    /** @description a state or a comma list; arbiters get escalated claims without it */
-                    state?: string;
-                    /** @description a claim reason or a comma list */
-                    reason?: string;
-                    sku?: string;
-                    /** @description a fulfilment scheme (FBO, FBS, DBS…) or a comma list */
-                    scheme?: string;
-                    /** @description true: open claims with a pending deadline past due, or flagged overdue by the arbiters' deadline; false: all others */
-                    overdue?: boolean;
-                    /** @description created_at: newest first (default); due_at: earliest pending deadline first, then claims without one, newest first */
-                    sort?: "created_at" | "due_at";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["exportMyClaimsCsv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1856,7 +712,934 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
+    schemas: {
+        /** @description RFC 9457 problem details (application/problem+json) */
+        Problem: {
+            /**
+             * Format: uri
+             * @description https://claimdesk.dev/problems/<slug>
+             * @example https://claimdesk.dev/problems/stale-version
+             */
+            type: string;
+            title: string;
+            status: number;
+            detail?: string;
+            /** @description the request path and query */
+            instance: string;
+            /** @description also the x-request-id header; quote it when reporting a problem */
+            request_id: string;
+            /** @description invalid-request: each schema violation; validation-failed on official domains: each refused domain */
+            errors?: ({
+                /** @description invalid-request: JSON pointer into the request part, "/" for the part itself */
+                path?: string;
+                /** @description invalid-request: what is wrong there */
+                message?: string;
+                /** @description invalid-request: the schema keyword's parameters */
+                params?: {
+                    [key: string]: unknown;
+                };
+                /** @description validation-failed on official domains: the refused entry */
+                domain?: string;
+                /** @description validation-failed on official domains: why it was refused */
+                reason?: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            /** @description the member, query parameter or form field at fault */
+            field?: string;
+            /** @description validation-failed on list filters: the unknown value */
+            value?: string;
+            /** @description validation-failed on event types: the known ones */
+            allowed?: string[];
+            /**
+             * Format: int64
+             * @description offer-out-of-bounds: the smallest amount allowed
+             */
+            min?: number;
+            /**
+             * Format: int64
+             * @description offer-out-of-bounds: the largest amount allowed (line_total − 1)
+             */
+            max?: number;
+            /** @description validation-failed on a stats period: its longest length */
+            max_days?: number;
+            /** @description stale-version: the claim version to send instead */
+            current_version?: number;
+            /** @description action-not-allowed, photos-not-allowed: the refused action */
+            action?: string;
+            /** @description action-not-allowed: the claim state that refuses it */
+            state?: string;
+            /**
+             * Format: uuid
+             * @description chat-suspended: the sanction in force
+             */
+            sanction_id?: string;
+            /** @description message-blocked: why the text was refused */
+            violations?: components["schemas"]["ModerationViolation"][];
+            /** @description photo-*: the 0-based index of the refused upload */
+            photo_index?: number;
+            /** @description photo-unsupported-type: what the bytes look like */
+            detected?: string;
+            /** @description photo-polyglot: what was found behind the image */
+            payload?: string;
+            /** @description photo-too-many-pixels: the limit */
+            pixels_max?: number;
+            width?: number;
+            height?: number;
+            /** @description photo-too-large, field-too-large: the limit in bytes */
+            bytes_max?: number;
+            /** @description too-many-photos: the limit */
+            photos_max?: number;
+            /** @description photos-required: how many the claim reason needs */
+            photos_min?: number;
+            /** @description photos-required: the claim reason */
+            reason?: string;
+            /** @enum {string} */
+            postgres?: "ok" | "down";
+            /** @enum {string} */
+            redis?: "ok" | "down";
+        } & {
+            [key: string]: unknown;
+        };
+        ModerationViolation: {
+            /** @description the moderation rule, e.g. contacts, links, insult */
+            rule: string;
+            /** @description the offending part of the original text */
+            excerpt: string;
+            /** @description how to say it within the rules */
+            hint: string;
+        };
+        Photo: {
+            /** Format: uuid */
+            id: string;
+            /** @description the media type of the variants (image/jpeg or image/webp) */
+            mime: string;
+            variants: {
+                full: {
+                    /** @description GET it with the same bearer token */
+                    url: string;
+                    width: number;
+                    height: number;
+                    bytes: number;
+                };
+                preview: {
+                    /** @description GET it with the same bearer token */
+                    url: string;
+                    width: number;
+                    height: number;
+                    bytes: number;
+                };
+                thumb: {
+                    /** @description GET it with the same bearer token */
+                    url: string;
+                    width: number;
+                    height: number;
+                    bytes: number;
+                };
+            };
+            uploaded_by: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ClaimPhoto: {
+            /** Format: uuid */
+            id: string;
+            /** @description the media type of the variants (image/jpeg or image/webp) */
+            mime: string;
+            variants: {
+                full: {
+                    /** @description GET it with the same bearer token */
+                    url: string;
+                    width: number;
+                    height: number;
+                    bytes: number;
+                };
+                preview: {
+                    /** @description GET it with the same bearer token */
+                    url: string;
+                    width: number;
+                    height: number;
+                    bytes: number;
+                };
+                thumb: {
+                    /** @description GET it with the same bearer token */
+                    url: string;
+                    width: number;
+                    height: number;
+                    bytes: number;
+                };
+            };
+            uploaded_by: string;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * @description sent with the claim or an action, or in the claim’s chat thread
+             * @enum {string}
+             */
+            source: "claim" | "message";
+            /** @description the chat message that carried it (source message) */
+            message_id: string | null;
+        };
+        PhotoReuse: {
+            /** Format: uuid */
+            photo_id: string;
+            other_claim_ids: string[];
+            /** @description 0 for identical normalised bytes, else the smallest perceptual-hash distance */
+            distance: number;
+        };
+        /** @description The claim as its buyer sees it: no sanctions */
+        BuyerClaim: {
+            /**
+             * @description whose view of the claim this is: it decides which members there are (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            view: "buyer";
+            /** Format: uuid */
+            id: string;
+            order_id: string;
+            line_id: string;
+            sku: string;
+            scheme: string;
+            buyer: {
+                id: string;
+            };
+            seller_id: string;
+            /** @enum {string} */
+            reason: "defect" | "missing_part" | "wrong_item" | "damaged_in_transit" | "not_as_described";
+            /** @enum {string} */
+            requested_resolution: "refund" | "replacement" | "repair" | "compensation" | "missing_part";
+            description: string;
+            currency: string;
+            /**
+             * Format: int64
+             * @description the order line's price × quantity
+             */
+            line_total: number;
+            /** @enum {string} */
+            state: "awaiting_seller" | "awaiting_buyer_info" | "offer_pending" | "rejected" | "awaiting_return" | "return_in_transit" | "fulfilling" | "awaiting_receipt" | "escalated" | "resolved" | "closed" | "withdrawn";
+            /**
+             * @description where the arbiter stands; null unless escalated
+             * @enum {string|null}
+             */
+            arbiter_status: "unassigned" | "under_review" | "awaiting_info" | null;
+            /** @description also the ETag; send it as If-Match or expected_version */
+            version: number;
+            /** @description what the caller may send now */
+            allowed_actions: ("request_info" | "approve_refund" | "offer_compensation" | "offer_partial_delivery" | "offer_replacement" | "offer_repair" | "reject" | "confirm_shipment" | "confirm_return_received" | "report_abuse" | "provide_info" | "accept_offer" | "decline_offer" | "escalate" | "withdraw" | "ship_return" | "confirm_receipt" | "take" | "decide" | "deadline_expired")[];
+            /** @description the amounts offer_compensation and decide (compensation) accept */
+            offer_bounds: {
+                /**
+                 * Format: int64
+                 * @description minor units
+                 */
+                min: number;
+                /**
+                 * Format: int64
+                 * @description line_total − 1
+                 */
+                max: number;
+            };
+            /** @description offers the seller may still make (policy max_offers minus those made) */
+            offers_left: number;
+            deadlines: {
+                /** @enum {string} */
+                kind: "seller_response" | "seller_after_decline" | "buyer_info" | "buyer_offer" | "dispute_window" | "return_ship" | "return_receive" | "fulfil" | "receipt" | "arbiter_decision" | "arbiter_info";
+                /** Format: date-time */
+                due_at: string;
+                /**
+                 * @description what happens when it passes
+                 * @enum {string}
+                 */
+                on_expiry: "escalate" | "auto_refund" | "close" | "reopen_seller" | "resolve" | "flag_overdue" | "resume_review";
+            }[];
+            offers: {
+                n: number;
+                /** @enum {string} */
+                kind: "compensation" | "partial_delivery" | "replacement" | "repair";
+                /**
+                 * Format: int64
+                 * @description minor units
+                 */
+                amount: number | null;
+                part: string | null;
+                /** @enum {string} */
+                status: "pending" | "accepted" | "declined" | "lapsed";
+                /** Format: date-time */
+                made_at: string;
+                /** Format: date-time */
+                answered_at: string | null;
+            }[];
+            resolution: {
+                /**
+                 * @description how it ended; an arbiter's refund_full reads refund here, reject_claim reads claim_rejected
+                 * @enum {string}
+                 */
+                type: "refund" | "refund_with_return" | "compensation" | "partial_delivery" | "replacement" | "repair" | "claim_rejected";
+                /**
+                 * Format: int64
+                 * @description minor units
+                 */
+                amount: number | null;
+                currency: string;
+                /** @enum {string} */
+                decided_by: "seller" | "buyer" | "arbiter" | "system";
+                /** Format: date-time */
+                decided_at: string;
+                comment: string | null;
+                /**
+                 * @description who closed the loop when a shipment or receipt was still due
+                 * @enum {string|null}
+                 */
+                completed_by: "seller" | "buyer" | "arbiter" | "system" | null;
+            } | null;
+            /** @enum {string|null} */
+            close_reason: "abandoned" | "rejection_accepted" | "return_not_shipped" | null;
+            tracking: {
+                return: string | null;
+                shipment: string | null;
+            };
+            escalation: {
+                /** @description the arbiter who took it */
+                assignee: string | null;
+                priority: number;
+                overdue: boolean;
+                /** @enum {string|null} */
+                info_from: "buyer" | "seller" | null;
+            } | null;
+            photos: components["schemas"]["ClaimPhoto"][];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description The claim as its seller sees it: the buyer by pseudonym only */
+        SellerClaim: {
+            /**
+             * @description whose view of the claim this is: it decides which members there are (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            view: "seller";
+            /** Format: uuid */
+            id: string;
+            order_id: string;
+            line_id: string;
+            sku: string;
+            scheme: string;
+            buyer: {
+                /** @description stable per seller; sellers never see the buyer id */
+                pseudonym: string;
+            };
+            seller_id: string;
+            /** @enum {string} */
+            reason: "defect" | "missing_part" | "wrong_item" | "damaged_in_transit" | "not_as_described";
+            /** @enum {string} */
+            requested_resolution: "refund" | "replacement" | "repair" | "compensation" | "missing_part";
+            description: string;
+            currency: string;
+            /**
+             * Format: int64
+             * @description the order line's price × quantity
+             */
+            line_total: number;
+            /** @enum {string} */
+            state: "awaiting_seller" | "awaiting_buyer_info" | "offer_pending" | "rejected" | "awaiting_return" | "return_in_transit" | "fulfilling" | "awaiting_receipt" | "escalated" | "resolved" | "closed" | "withdrawn";
+            /**
+             * @description where the arbiter stands; null unless escalated
+             * @enum {string|null}
+             */
+            arbiter_status: "unassigned" | "under_review" | "awaiting_info" | null;
+            /** @description also the ETag; send it as If-Match or expected_version */
+            version: number;
+            /** @description what the caller may send now */
+            allowed_actions: ("request_info" | "approve_refund" | "offer_compensation" | "offer_partial_delivery" | "offer_replacement" | "offer_repair" | "reject" | "confirm_shipment" | "confirm_return_received" | "report_abuse" | "provide_info" | "accept_offer" | "decline_offer" | "escalate" | "withdraw" | "ship_return" | "confirm_receipt" | "take" | "decide" | "deadline_expired")[];
+            /** @description the amounts offer_compensation and decide (compensation) accept */
+            offer_bounds: {
+                /**
+                 * Format: int64
+                 * @description minor units
+                 */
+                min: number;
+                /**
+                 * Format: int64
+                 * @description line_total − 1
+                 */
+                max: number;
+            };
+            /** @description offers the seller may still make (policy max_offers minus those made) */
+            offers_left: number;
+            deadlines: {
+                /** @enum {string} */
+                kind: "seller_response" | "seller_after_decline" | "buyer_info" | "buyer_offer" | "dispute_window" | "return_ship" | "return_receive" | "fulfil" | "receipt" | "arbiter_decision" | "arbiter_info";
+                /** Format: date-time */
+                due_at: string;
+                /**
+                 * @description what happens when it passes
+                 * @enum {string}
+                 */
+                on_expiry: "escalate" | "auto_refund" | "close" | "reopen_seller" | "resolve" | "flag_overdue" | "resume_review";
+            }[];
+            offers: {
+                n: number;
+                /** @enum {string} */
+                kind: "compensation" | "partial_delivery" | "replacement" | "repair";
+                /**
+                 * Format: int64
+                 * @description minor units
+                 */
+                amount: number | null;
+                part: string | null;
+                /** @enum {string} */
+                status: "pending" | "accepted" | "declined" | "lapsed";
+                /** Format: date-time */
+                made_at: string;
+                /** Format: date-time */
+                answered_at: string | null;
+            }[];
+            resolution: {
+                /**
+                 * @description how it ended; an arbiter's refund_full reads refund here, reject_claim reads claim_rejected
+                 * @enum {string}
+                 */
+                type: "refund" | "refund_with_return" | "compensation" | "partial_delivery" | "replacement" | "repair" | "claim_rejected";
+                /**
+                 * Format: int64
+                 * @description minor units
+                 */
+                amount: number | null;
+                currency: string;
+                /** @enum {string} */
+                decided_by: "seller" | "buyer" | "arbiter" | "system";
+                /** Format: date-time */
+                decided_at: string;
+                comment: string | null;
+                /**
+                 * @description who closed the loop when a shipment or receipt was still due
+                 * @enum {string|null}
+                 */
+                completed_by: "seller" | "buyer" | "arbiter" | "system" | null;
+                /** @description what the arbiter imposed */
+                sanctions: {
+                    /**
+                     * Format: int64
+                     * @description minor units
+                     */
+                    seller_fine: number | null;
+                    buyer_restriction: boolean;
+                } | null;
+            } | null;
+            /** @enum {string|null} */
+            close_reason: "abandoned" | "rejection_accepted" | "return_not_shipped" | null;
+            tracking: {
+                return: string | null;
+                shipment: string | null;
+            };
+            escalation: {
+                /** @description the arbiter who took it */
+                assignee: string | null;
+                priority: number;
+                overdue: boolean;
+                /** @enum {string|null} */
+                info_from: "buyer" | "seller" | null;
+            } | null;
+            photos: components["schemas"]["ClaimPhoto"][];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description The claim as arbiters see it: with photo reuse */
+        ArbiterClaim: {
+            /**
+             * @description whose view of the claim this is: it decides which members there are (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            view: "arbiter";
+            /** Format: uuid */
+            id: string;
+            order_id: string;
+            line_id: string;
+            sku: string;
+            scheme: string;
+            buyer: {
+                id: string;
+            };
+            seller_id: string;
+            /** @enum {string} */
+            reason: "defect" | "missing_part" | "wrong_item" | "damaged_in_transit" | "not_as_described";
+            /** @enum {string} */
+            requested_resolution: "refund" | "replacement" | "repair" | "compensation" | "missing_part";
+            description: string;
+            currency: string;
+            /**
+             * Format: int64
+             * @description the order line's price × quantity
+             */
+            line_total: number;
+            /** @enum {string} */
+            state: "awaiting_seller" | "awaiting_buyer_info" | "offer_pending" | "rejected" | "awaiting_return" | "return_in_transit" | "fulfilling" | "awaiting_receipt" | "escalated" | "resolved" | "closed" | "withdrawn";
+            /**
+             * @description where the arbiter stands; null unless escalated
+             * @enum {string|null}
+             */
+            arbiter_status: "unassigned" | "under_review" | "awaiting_info" | null;
+            /** @description also the ETag; send it as If-Match or expected_version */
+            version: number;
+            /** @description what the caller may send now */
+            allowed_actions: ("request_info" | "approve_refund" | "offer_compensation" | "offer_partial_delivery" | "offer_replacement" | "offer_repair" | "reject" | "confirm_shipment" | "confirm_return_received" | "report_abuse" | "provide_info" | "accept_offer" | "decline_offer" | "escalate" | "withdraw" | "ship_return" | "confirm_receipt" | "take" | "decide" | "deadline_expired")[];
+            /** @description the amounts offer_compensation and decide (compensation) accept */
+            offer_bounds: {
+                /**
+                 * Format: int64
+                 * @description minor units
+                 */
+                min: number;
+                /**
+                 * Format: int64
+                 * @description line_total − 1
+                 */
+                max: number;
+            };
+            /** @description offers the seller may still make (policy max_offers minus those made) */
+            offers_left: number;
+            deadlines: {
+                /** @enum {string} */
+                kind: "seller_response" | "seller_after_decline" | "buyer_info" | "buyer_offer" | "dispute_window" | "return_ship" | "return_receive" | "fulfil" | "receipt" | "arbiter_decision" | "arbiter_info";
+                /** Format: date-time */
+                due_at: string;
+                /**
+                 * @description what happens when it passes
+                 * @enum {string}
+                 */
+                on_expiry: "escalate" | "auto_refund" | "close" | "reopen_seller" | "resolve" | "flag_overdue" | "resume_review";
+            }[];
+            offers: {
+                n: number;
+                /** @enum {string} */
+                kind: "compensation" | "partial_delivery" | "replacement" | "repair";
+                /**
+                 * Format: int64
+                 * @description minor units
+                 */
+                amount: number | null;
+                part: string | null;
+                /** @enum {string} */
+                status: "pending" | "accepted" | "declined" | "lapsed";
+                /** Format: date-time */
+                made_at: string;
+                /** Format: date-time */
+                answered_at: string | null;
+            }[];
+            resolution: {
+                /**
+                 * @description how it ended; an arbiter's refund_full reads refund here, reject_claim reads claim_rejected
+                 * @enum {string}
+                 */
+                type: "refund" | "refund_with_return" | "compensation" | "partial_delivery" | "replacement" | "repair" | "claim_rejected";
+                /**
+                 * Format: int64
+                 * @description minor units
+                 */
+                amount: number | null;
+                currency: string;
+                /** @enum {string} */
+                decided_by: "seller" | "buyer" | "arbiter" | "system";
+                /** Format: date-time */
+                decided_at: string;
+                comment: string | null;
+                /**
+                 * @description who closed the loop when a shipment or receipt was still due
+                 * @enum {string|null}
+                 */
+                completed_by: "seller" | "buyer" | "arbiter" | "system" | null;
+                /** @description what the arbiter imposed */
+                sanctions: {
+                    /**
+                     * Format: int64
+                     * @description minor units
+                     */
+                    seller_fine: number | null;
+                    buyer_restriction: boolean;
+                } | null;
+            } | null;
+            /** @enum {string|null} */
+            close_reason: "abandoned" | "rejection_accepted" | "return_not_shipped" | null;
+            tracking: {
+                return: string | null;
+                shipment: string | null;
+            };
+            escalation: {
+                /** @description the arbiter who took it */
+                assignee: string | null;
+                priority: number;
+                overdue: boolean;
+                /** @enum {string|null} */
+                info_from: "buyer" | "seller" | null;
+            } | null;
+            photos: components["schemas"]["ClaimPhoto"][];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description photos also seen on other claims */
+            photo_reuse: components["schemas"]["PhotoReuse"][];
+        };
+        /** @description The claim as the marketplace service sees it */
+        ServiceClaim: {
+            /**
+             * @description whose view of the claim this is: it decides which members there are (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            view: "service";
+            /** Format: uuid */
+            id: string;
+            order_id: string;
+            line_id: string;
+            sku: string;
+            scheme: string;
+            buyer: {
+                id: string;
+            };
+            seller_id: string;
+            /** @enum {string} */
+            reason: "defect" | "missing_part" | "wrong_item" | "damaged_in_transit" | "not_as_described";
+            /** @enum {string} */
+            requested_resolution: "refund" | "replacement" | "repair" | "compensation" | "missing_part";
+            description: string;
+            currency: string;
+            /**
+             * Format: int64
+             * @description the order line's price × quantity
+             */
+            line_total: number;
+            /** @enum {string} */
+            state: "awaiting_seller" | "awaiting_buyer_info" | "offer_pending" | "rejected" | "awaiting_return" | "return_in_transit" | "fulfilling" | "awaiting_receipt" | "escalated" | "resolved" | "closed" | "withdrawn";
+            /**
+             * @description where the arbiter stands; null unless escalated
+             * @enum {string|null}
+             */
+            arbiter_status: "unassigned" | "under_review" | "awaiting_info" | null;
+            /** @description also the ETag; send it as If-Match or expected_version */
+            version: number;
+            /** @description what the caller may send now */
+            allowed_actions: ("request_info" | "approve_refund" | "offer_compensation" | "offer_partial_delivery" | "offer_replacement" | "offer_repair" | "reject" | "confirm_shipment" | "confirm_return_received" | "report_abuse" | "provide_info" | "accept_offer" | "decline_offer" | "escalate" | "withdraw" | "ship_return" | "confirm_receipt" | "take" | "decide" | "deadline_expired")[];
+            /** @description the amounts offer_compensation and decide (compensation) accept */
+            offer_bounds: {
+                /**
+                 * Format: int64
+                 * @description minor units
+                 */
+                min: number;
+                /**
+                 * Format: int64
+                 * @description line_total − 1
+                 */
+                max: number;
+            };
+            /** @description offers the seller may still make (policy max_offers minus those made) */
+            offers_left: number;
+            deadlines: {
+                /** @enum {string} */
+                kind: "seller_response" | "seller_after_decline" | "buyer_info" | "buyer_offer" | "dispute_window" | "return_ship" | "return_receive" | "fulfil" | "receipt" | "arbiter_decision" | "arbiter_info";
+                /** Format: date-time */
+                due_at: string;
+                /**
+                 * @description what happens when it passes
+                 * @enum {string}
+                 */
+                on_expiry: "escalate" | "auto_refund" | "close" | "reopen_seller" | "resolve" | "flag_overdue" | "resume_review";
+            }[];
+            offers: {
+                n: number;
+                /** @enum {string} */
+                kind: "compensation" | "partial_delivery" | "replacement" | "repair";
+                /**
+                 * Format: int64
+                 * @description minor units
+                 */
+                amount: number | null;
+                part: string | null;
+                /** @enum {string} */
+                status: "pending" | "accepted" | "declined" | "lapsed";
+                /** Format: date-time */
+                made_at: string;
+                /** Format: date-time */
+                answered_at: string | null;
+            }[];
+            resolution: {
+                /**
+                 * @description how it ended; an arbiter's refund_full reads refund here, reject_claim reads claim_rejected
+                 * @enum {string}
+                 */
+                type: "refund" | "refund_with_return" | "compensation" | "partial_delivery" | "replacement" | "repair" | "claim_rejected";
+                /**
+                 * Format: int64
+                 * @description minor units
+                 */
+                amount: number | null;
+                currency: string;
+                /** @enum {string} */
+                decided_by: "seller" | "buyer" | "arbiter" | "system";
+                /** Format: date-time */
+                decided_at: string;
+                comment: string | null;
+                /**
+                 * @description who closed the loop when a shipment or receipt was still due
+                 * @enum {string|null}
+                 */
+                completed_by: "seller" | "buyer" | "arbiter" | "system" | null;
+                /** @description what the arbiter imposed */
+                sanctions: {
+                    /**
+                     * Format: int64
+                     * @description minor units
+                     */
+                    seller_fine: number | null;
+                    buyer_restriction: boolean;
+                } | null;
+            } | null;
+            /** @enum {string|null} */
+            close_reason: "abandoned" | "rejection_accepted" | "return_not_shipped" | null;
+            tracking: {
+                return: string | null;
+                shipment: string | null;
+            };
+            escalation: {
+                /** @description the arbiter who took it */
+                assignee: string | null;
+                priority: number;
+                overdue: boolean;
+                /** @enum {string|null} */
+                info_from: "buyer" | "seller" | null;
+            } | null;
+            photos: components["schemas"]["ClaimPhoto"][];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        Order: {
+            id: string;
+            /** @description absent for sellers */
+            buyer_id?: string;
+            seller_id: string;
+            scheme: string;
+            currency: string;
+            /** Format: date-time */
+            delivered_at: string | null;
+            lines: {
+                id: string;
+                sku: string;
+                title: string;
+                quantity: number;
+                /**
+                 * Format: int64
+                 * @description minor units
+                 */
+                unit_price: number;
+            }[];
+        };
+        Thread: {
+            /** Format: uuid */
+            id: string;
+            order_id: string;
+            buyer: {
+                id: string;
+            } | {
+                /** @description sellers see the buyer by pseudonym only */
+                pseudonym: string;
+            };
+            seller: {
+                id: string;
+            };
+            has_claim: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            last_message_at: string;
+        };
+        Message: {
+            /** @description a message id (digits) */
+            id: string;
+            /** Format: uuid */
+            thread_id: string;
+            /**
+             * @description text from a party; system and claim_card from the service
+             * @enum {string}
+             */
+            kind: "text" | "system" | "claim_card";
+            /** @description role and id; a buyer seen by a seller has a pseudonym instead */
+            sender: {
+                /** @enum {string} */
+                role: "buyer" | "seller" | "arbiter" | "system";
+                id: string;
+            } | {
+                /** @enum {string} */
+                role: "buyer";
+                /** @description a buyer as the calling seller sees them */
+                pseudonym: string;
+            };
+            text: string | null;
+            photos: components["schemas"]["Photo"][];
+            /** Format: uuid */
+            claim_id: string | null;
+            /** @description system and claim_card messages: what they announce */
+            payload: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            created_at: string;
+            /** @description arbiters only: the moderation notes */
+            moderation?: unknown;
+        };
+        AbuseReport: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            thread_id: string;
+            message_id: string;
+            /** @description role and id; a buyer seen by a seller has a pseudonym instead */
+            reporter: {
+                /** @enum {string} */
+                role: "buyer" | "seller";
+                id: string;
+            } | {
+                /** @enum {string} */
+                role: "buyer";
+                /** @description a buyer as the calling seller sees them */
+                pseudonym: string;
+            };
+            /** @description role and id; a buyer seen by a seller has a pseudonym instead */
+            reported: {
+                /** @enum {string} */
+                role: "buyer" | "seller";
+                id: string;
+            } | {
+                /** @enum {string} */
+                role: "buyer";
+                /** @description a buyer as the calling seller sees them */
+                pseudonym: string;
+            };
+            reason: string | null;
+            /** @enum {string} */
+            status: "open" | "upheld" | "dismissed";
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            closed_at: string | null;
+        };
+        Violation: {
+            /** Format: uuid */
+            id: string;
+            party: {
+                role: string;
+                id: string;
+            };
+            /**
+             * @description a moderation rule, or arbiter_fine for a fine an arbiter decided
+             * @enum {string}
+             */
+            rule: "obscenity" | "insult" | "contact_exchange" | "external_link" | "personal_data_request" | "off_platform_lure" | "platform_disparagement" | "low_effort_reply" | "review_manipulation" | "threat" | "arbiter_fine";
+            excerpt: string;
+            hint: string;
+            /** @enum {string} */
+            source: "chat" | "claim_action" | "arbiter_decision";
+            /** Format: uuid */
+            thread_id: string | null;
+            message_id: string | null;
+            blocked_message_id: string | null;
+            /** Format: uuid */
+            claim_id: string | null;
+            fine: {
+                /**
+                 * Format: int64
+                 * @description minor units
+                 */
+                amount: number;
+                currency: string;
+            };
+            /** @enum {string} */
+            status: "recorded" | "cancelled";
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            cancelled_at: string | null;
+            cancel_reason: string | null;
+        };
+        Sanction: {
+            /** Format: uuid */
+            id: string;
+            party: {
+                role: string;
+                id: string;
+            };
+            /** @enum {string} */
+            kind: "chat_suspension" | "claim_restriction";
+            /** @enum {string} */
+            status: "pending_review" | "confirmed" | "cancelled" | "lifted";
+            in_force: boolean;
+            reason: string;
+            violation_count: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            reviewed_at: string | null;
+            reviewed_by: string | null;
+            review_comment: string | null;
+            /** Format: date-time */
+            ended_at: string | null;
+        };
+        FeedEvent: {
+            /** @description the event id (digits); also the X-Claimdesk-Event id of webhook deliveries */
+            id: string;
+            /** @enum {string} */
+            type: "claim.event" | "chat.message" | "deadline.reminder" | "violation.recorded" | "violation.cancelled";
+            /** Format: date-time */
+            occurred_at: string;
+            /** Format: uuid */
+            claim_id: string | null;
+            /** @description the event by type, as docs/api.md describes; sellers see buyers by pseudonym */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        Webhook: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            event_types: ("*" | "claim.event" | "chat.message" | "deadline.reminder" | "violation.recorded" | "violation.cancelled")[];
+            /** @enum {string} */
+            status: "active" | "disabled";
+            disabled_reason: string | null;
+            /** Format: date-time */
+            disabled_at: string | null;
+            consecutive_failures: number;
+            /** Format: date-time */
+            created_at: string;
+        };
+        Delivery: {
+            id: string;
+            event_id: string;
+            event_type: string;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed" | "cancelled";
+            attempt_count: number;
+            replays: number;
+            last_status_code: number | null;
+            last_error: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            completed_at: string | null;
+            attempts: {
+                attempt: number;
+                status_code: number | null;
+                duration_ms: number | null;
+                error: string | null;
+                /** Format: date-time */
+                at: string;
+            }[];
+        };
+    };
     responses: never;
     parameters: never;
     requestBodies: never;
@@ -1864,4 +1647,6009 @@ export interface components {
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+    registerOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 characters: the first answer to this key is stored and replayed; reuse with another request is 422 */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    id: string;
+                    buyer_id: string;
+                    seller_id: string;
+                    /** @description fulfilment scheme, e.g. FBO, FBS, DBS */
+                    scheme: string;
+                    /** @default RUB */
+                    currency?: string;
+                    /** Format: date-time */
+                    delivered_at?: string | null;
+                    lines: {
+                        id: string;
+                        sku: string;
+                        title: string;
+                        quantity: number;
+                        /**
+                         * Format: int64
+                         * @description minor units
+                         */
+                        unit_price: number;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description The order was known: updated */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description "true" when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description The order was registered */
+            201: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description "true" when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: forbidden-role */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-in-progress, order-parties-immutable */
+            409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-key-reused, validation-failed */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Problem types: invalid-request */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: not-found */
+            404: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listClaims: {
+        parameters: {
+            query?: {
+                /** @description created_at ≥ from (RFC 3339 date-time, or a date meaning 00:00 UTC) */
+                from?: string;
+                /** @description created_at < to (RFC 3339 date-time, or a date meaning 00:00 UTC) */
+                to?: string;
+                /** @description a state or a comma list (awaiting_seller, awaiting_buyer_info, offer_pending, rejected, awaiting_return, return_in_transit, fulfilling, awaiting_receipt, escalated, resolved, closed, withdrawn); arbiters get escalated claims without it */
+                state?: string;
+                /** @description a claim reason or a comma list (defect, missing_part, wrong_item, damaged_in_transit, not_as_described) */
+                reason?: string;
+                sku?: string;
+                /** @description a fulfilment scheme (FBO, FBS, DBS…) or a comma list */
+                scheme?: string;
+                /** @description true: open claims with a pending deadline past due, or flagged overdue by the arbiters' deadline; false: all others */
+                overdue?: boolean;
+                /** @description created_at: newest first (default); due_at: earliest pending deadline first, then claims without one, newest first */
+                sort?: "created_at" | "due_at";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of claims, newest first unless sort says otherwise */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: (components["schemas"]["BuyerClaim"] | components["schemas"]["SellerClaim"] | components["schemas"]["ArbiterClaim"] | components["schemas"]["ServiceClaim"])[];
+                        /** @description pass as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: validation-failed */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    openClaim: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 characters: the first answer to this key is stored and replayed; reuse with another request is 422 */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "order_id": "ord-1001",
+                 *       "line_id": "l1",
+                 *       "reason": "not_as_described",
+                 *       "description": "The kettle leaks from the bottom seam.",
+                 *       "requested_resolution": "refund"
+                 *     }
+                 */
+                "application/json": {
+                    order_id: string;
+                    line_id: string;
+                    /**
+                     * @description defect and damaged_in_transit need at least policy defect_photos_min photos (multipart)
+                     * @enum {string}
+                     */
+                    reason: "defect" | "missing_part" | "wrong_item" | "damaged_in_transit" | "not_as_described";
+                    description: string;
+                    /** @enum {string} */
+                    requested_resolution: "refund" | "replacement" | "repair" | "compensation" | "missing_part";
+                };
+                "multipart/form-data": {
+                    order_id: string;
+                    line_id: string;
+                    /**
+                     * @description defect and damaged_in_transit need at least policy defect_photos_min photos (multipart)
+                     * @enum {string}
+                     */
+                    reason: "defect" | "missing_part" | "wrong_item" | "damaged_in_transit" | "not_as_described";
+                    description: string;
+                    /** @enum {string} */
+                    requested_resolution: "refund" | "replacement" | "repair" | "compensation" | "missing_part";
+                    /** @description file parts named "photos": JPEG, PNG, WebP, AVIF or HEIC, policy photo_bytes_max each */
+                    photos?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description The claim opened, as the buyer sees it */
+            201: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the claim version as a strong entity tag, e.g. "3"; send it back as If-Match */
+                    ETag?: string;
+                    /** @description the path of the created resource */
+                    Location?: string;
+                    /** @description "true" when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BuyerClaim"] | components["schemas"]["SellerClaim"] | components["schemas"]["ArbiterClaim"] | components["schemas"]["ServiceClaim"];
+                };
+            };
+            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key, malformed-multipart */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden, claims-restricted */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: not-found */
+            404: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-in-progress, claim-already-open */
+            409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large, too-many-fields, field-too-large, photo-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type, photo-unsupported-type */
+            415: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-key-reused, too-many-photos, photo-not-a-file, photo-empty, photo-polyglot, photo-too-many-pixels, photo-corrupt, line-not-delivered, claim-window-passed, photos-required, validation-failed, message-blocked */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getClaim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The claim as the caller’s role sees it */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the claim version as a strong entity tag, e.g. "3"; send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BuyerClaim"] | components["schemas"]["SellerClaim"] | components["schemas"]["ArbiterClaim"] | components["schemas"]["ServiceClaim"];
+                };
+            };
+            /** @description Problem types: invalid-request */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: not-found */
+            404: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listClaimEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every transition of the claim */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            seq: number;
+                            /** @description who acted; a seller sees a buyer by pseudonym */
+                            actor: {
+                                /** @enum {string} */
+                                role: "buyer" | "seller" | "arbiter" | "system";
+                                id: string;
+                            } | {
+                                /** @enum {string} */
+                                role: "buyer";
+                                /** @description the buyer as the calling seller sees them */
+                                pseudonym: string;
+                            };
+                            /** @description the action, or opened / deadline_expired */
+                            action: string;
+                            from_state: string | null;
+                            to_state: string;
+                            /** @description the action's parameters as recorded */
+                            payload: unknown;
+                            /** Format: date-time */
+                            at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: not-found */
+            404: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    actOnClaim: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 characters: the first answer to this key is stored and replayed; reuse with another request is 422 */
+                "idempotency-key"?: string;
+                /** @description the claim version as its ETag, e.g. "3" */
+                "if-match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "action": "offer_compensation",
+                 *       "amount": 50000,
+                 *       "expected_version": 1
+                 *     }
+                 */
+                "application/json": {
+                    /** @enum {string} */
+                    action: "request_info";
+                    /** @description the claim version you read; or send If-Match */
+                    expected_version?: number;
+                    comment: string;
+                    /**
+                     * @description arbiters only, and then required
+                     * @enum {string}
+                     */
+                    from?: "buyer" | "seller";
+                } | {
+                    /** @enum {string} */
+                    action: "approve_refund";
+                    /** @description the claim version you read; or send If-Match */
+                    expected_version?: number;
+                    with_return: boolean;
+                } | {
+                    /** @enum {string} */
+                    action: "offer_compensation";
+                    /** @description the claim version you read; or send If-Match */
+                    expected_version?: number;
+                    /**
+                     * Format: int64
+                     * @description minor units, 1 to line_total − 1 (the claim body's offer_bounds); a full refund is approve_refund
+                     */
+                    amount: number;
+                } | {
+                    /** @enum {string} */
+                    action: "offer_partial_delivery";
+                    /** @description the claim version you read; or send If-Match */
+                    expected_version?: number;
+                    part: string;
+                } | {
+                    /** @enum {string} */
+                    action: "offer_replacement";
+                    /** @description the claim version you read; or send If-Match */
+                    expected_version?: number;
+                } | {
+                    /** @enum {string} */
+                    action: "offer_repair";
+                    /** @description the claim version you read; or send If-Match */
+                    expected_version?: number;
+                } | {
+                    /** @enum {string} */
+                    action: "reject";
+                    /** @description the claim version you read; or send If-Match */
+                    expected_version?: number;
+                    /** @enum {string} */
+                    reason_code: "no_defect_found" | "mechanical_damage" | "warranty_expired" | "packaging_compromised" | "service_center_report_required" | "other";
+                    /** @description 10–1000 characters */
+                    comment: string;
+                } | {
+                    /** @enum {string} */
+                    action: "confirm_shipment";
+                    /** @description the claim version you read; or send If-Match */
+                    expected_version?: number;
+                    tracking: string;
+                } | {
+                    /** @enum {string} */
+                    action: "confirm_return_received";
+                    /** @description the claim version you read; or send If-Match */
+                    expected_version?: number;
+                } | {
+                    /** @enum {string} */
+                    action: "report_abuse";
+                    /** @description the claim version you read; or send If-Match */
+                    expected_version?: number;
+                    comment?: string;
+                } | {
+                    /** @enum {string} */
+                    action: "provide_info";
+                    /** @description the claim version you read; or send If-Match */
+                    expected_version?: number;
+                    text: string;
+                } | {
+                    /** @enum {string} */
+                    action: "accept_offer";
+                    /** @description the claim version you read; or send If-Match */
+                    expected_version?: number;
+                } | {
+                    /** @enum {string} */
+                    action: "decline_offer";
+                    /** @description the claim version you read; or send If-Match */
+                    expected_version?: number;
+                } | {
+                    /** @enum {string} */
+                    action: "escalate";
+                    /** @description the claim version you read; or send If-Match */
+                    expected_version?: number;
+                    comment?: string;
+                } | {
+                    /** @enum {string} */
+                    action: "withdraw";
+                    /** @description the claim version you read; or send If-Match */
+                    expected_version?: number;
+                } | {
+                    /** @enum {string} */
+                    action: "ship_return";
+                    /** @description the claim version you read; or send If-Match */
+                    expected_version?: number;
+                    tracking: string;
+                } | {
+                    /** @enum {string} */
+                    action: "confirm_receipt";
+                    /** @description the claim version you read; or send If-Match */
+                    expected_version?: number;
+                } | {
+                    /** @enum {string} */
+                    action: "take";
+                    /** @description the claim version you read; or send If-Match */
+                    expected_version?: number;
+                } | {
+                    /** @enum {string} */
+                    action: "decide";
+                    /** @description the claim version you read; or send If-Match */
+                    expected_version?: number;
+                    /**
+                     * @description resolution.type then reads refund (refund_full), refund_with_return, compensation, replacement or claim_rejected (reject_claim)
+                     * @enum {string}
+                     */
+                    outcome: "refund_full" | "refund_with_return" | "compensation" | "replacement" | "reject_claim";
+                    /** @description 10–1000 characters */
+                    comment: string;
+                    /**
+                     * Format: int64
+                     * @description required when outcome is compensation; 1 to line_total − 1
+                     */
+                    amount?: number;
+                    sanctions?: {
+                        /**
+                         * Format: int64
+                         * @description a fine for the seller, minor units, ≥ 0
+                         */
+                        seller_fine?: number;
+                        buyer_restriction?: boolean;
+                    };
+                };
+                "multipart/form-data": {
+                    /** @enum {string} */
+                    action: "provide_info";
+                    /** @description the claim version you read; or send If-Match */
+                    expected_version?: number;
+                    text: string;
+                    /** @description file parts named "photos"; a claim holds at most policy photos_per_claim_max in all */
+                    photos?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description The claim after the action */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the claim version as a strong entity tag, e.g. "3"; send it back as If-Match */
+                    ETag?: string;
+                    /** @description "true" when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BuyerClaim"] | components["schemas"]["SellerClaim"] | components["schemas"]["ArbiterClaim"] | components["schemas"]["ServiceClaim"];
+                };
+            };
+            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key, malformed-multipart */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: not-found */
+            404: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-in-progress, stale-version, action-not-allowed */
+            409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large, too-many-fields, field-too-large, photo-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type, photo-unsupported-type */
+            415: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-key-reused, too-many-photos, photo-not-a-file, photo-empty, photo-polyglot, photo-too-many-pixels, photo-corrupt, validation-failed, offer-out-of-bounds, photos-not-allowed, message-blocked */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPhoto: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag of a copy you hold: 304 if it still matches */
+                "if-none-match"?: string;
+            };
+            path: {
+                id: string;
+                variant: "full" | "preview" | "thumb";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The photo bytes */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description strong entity tag of the photo bytes; send it as If-None-Match */
+                    ETag?: string;
+                    /** @description caching rules */
+                    "Cache-Control"?: string;
+                    /** @description inline for photos, attachment for exports */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                    "image/webp": string;
+                };
+            };
+            /** @description The copy named by If-None-Match is current */
+            304: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description strong entity tag of the photo bytes; send it as If-None-Match */
+                    ETag?: string;
+                    /** @description caching rules */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem types: invalid-request */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: not-found */
+            404: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getArbiterQueue: {
+        parameters: {
+            query?: {
+                /** @description me: taken by the caller; unassigned: nobody took it yet */
+                assignee?: "me" | "unassigned";
+                /** @description only claims whose arbiter_decision deadline passed (or only those on time) */
+                overdue?: boolean;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the queue */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ArbiterClaim"][];
+                        /** @description pass as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: validation-failed */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listThreads: {
+        parameters: {
+            query?: {
+                /** @description only threads of orders with a claim */
+                claims_only?: boolean;
+                /** @description the order's thread (at most one); arbiters list threads only with it */
+                order_id?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of threads */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Thread"][];
+                        /** @description pass as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: validation-failed */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    startThread: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 characters: the first answer to this key is stored and replayed; reuse with another request is 422 */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    order_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The order already had its thread */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the path of the created resource */
+                    Location?: string;
+                    /** @description "true" when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Thread"];
+                };
+            };
+            /** @description The thread was started */
+            201: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the path of the created resource */
+                    Location?: string;
+                    /** @description "true" when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Thread"];
+                };
+            };
+            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden, chat-disabled */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: not-found */
+            404: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-in-progress */
+            409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-key-reused */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getThread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The thread */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Thread"];
+                };
+            };
+            /** @description Problem types: invalid-request */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: not-found */
+            404: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMessages: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                /** @description a message id or cursor: the messages after it, oldest first */
+                after?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of messages */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Message"][];
+                        /** @description pass as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: not-found */
+            404: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: validation-failed */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 characters: the first answer to this key is stored and replayed; reuse with another request is 422 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "Could you send a photo of the seam?"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description 1–1000 characters, not only spaces */
+                    text: string;
+                };
+                "multipart/form-data": {
+                    /** @description with photos: at most 1000 characters, may be empty */
+                    text?: string;
+                    /** @description file parts named "photos": JPEG, PNG, WebP, AVIF or HEIC, policy photo_bytes_max each */
+                    photos: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description The message as delivered */
+            201: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description "true" when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key, malformed-multipart */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden, chat-suspended, chat-disabled */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: not-found */
+            404: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-in-progress */
+            409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large, too-many-fields, field-too-large, photo-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type, photo-unsupported-type */
+            415: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-key-reused, too-many-photos, photo-not-a-file, photo-empty, photo-polyglot, photo-too-many-pixels, photo-corrupt, message-blocked, validation-failed */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reportMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 characters: the first answer to this key is stored and replayed; reuse with another request is 422 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+                /** @description a message id */
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The caller had already reported it */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description "true" when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AbuseReport"];
+                };
+            };
+            /** @description Reported */
+            201: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description "true" when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AbuseReport"];
+                };
+            };
+            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: not-found */
+            404: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-in-progress */
+            409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-key-reused, validation-failed */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getChatSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        presale_questions: boolean;
+                        official_domains: string[];
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setChatSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 characters: the first answer to this key is stored and replayed; reuse with another request is 422 */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    presale_questions: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The settings now */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description "true" when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        presale_questions: boolean;
+                        official_domains: string[];
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-in-progress */
+            409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-key-reused */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOfficialDomains: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The domains */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        domains: string[];
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setOfficialDomains: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 characters: the first answer to this key is stored and replayed; reuse with another request is 422 */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description hostnames, e.g. "service.example.com" */
+                    domains: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description The domains now */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description "true" when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        domains: string[];
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-in-progress */
+            409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-key-reused, validation-failed */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    checkDraft: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 characters: the first answer to this key is stored and replayed; reuse with another request is 422 */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    text: string;
+                    /** @enum {string} */
+                    sender_role: "buyer" | "seller" | "arbiter";
+                };
+            };
+        };
+        responses: {
+            /** @description What moderation would decide */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description "true" when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description block: it would be refused; review: delivered and flagged for arbiters
+                         * @enum {string}
+                         */
+                        verdict: "deliver" | "block" | "review";
+                        violations: components["schemas"]["ModerationViolation"][];
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-in-progress */
+            409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-key-reused */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listBlockedMessages: {
+        parameters: {
+            query?: {
+                thread_id?: string;
+                claim_id?: string;
+                sender_role?: "buyer" | "seller" | "arbiter";
+                sender_id?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of refused texts, newest first */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            source: string;
+                            /** Format: uuid */
+                            thread_id: string | null;
+                            /** Format: uuid */
+                            claim_id: string | null;
+                            sender: {
+                                role: string;
+                                id: string;
+                            };
+                            text: string;
+                            violations: components["schemas"]["ModerationViolation"][];
+                            /** Format: date-time */
+                            created_at: string;
+                        }[];
+                        /** @description pass as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: validation-failed */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listFlags: {
+        parameters: {
+            query?: {
+                status?: "open" | "confirmed" | "dismissed";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of flags, newest first */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            message_id: string;
+                            /** Format: uuid */
+                            thread_id: string;
+                            sender: {
+                                role: string;
+                                id: string;
+                            };
+                            text: string | null;
+                            violations: components["schemas"]["ModerationViolation"][];
+                            /** @enum {string} */
+                            status: "open" | "confirmed" | "dismissed";
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            reviewed_at: string | null;
+                            reviewed_by: string | null;
+                        }[];
+                        /** @description pass as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: validation-failed */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirmFlag: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 characters: the first answer to this key is stored and replayed; reuse with another request is 422 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The flag reviewed */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description "true" when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        status: "confirmed" | "dismissed";
+                        /** @description what entered the ledger (confirm only) */
+                        violations: components["schemas"]["Violation"][];
+                        sanction: components["schemas"]["Sanction"] | (never | null);
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request, invalid-idempotency-key */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: not-found */
+            404: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-in-progress, flag-already-reviewed */
+            409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-key-reused */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dismissFlag: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 characters: the first answer to this key is stored and replayed; reuse with another request is 422 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The flag reviewed */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description "true" when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        status: "confirmed" | "dismissed";
+                        /** @description what entered the ledger (confirm only) */
+                        violations: components["schemas"]["Violation"][];
+                        sanction: components["schemas"]["Sanction"] | (never | null);
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request, invalid-idempotency-key */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: not-found */
+            404: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-in-progress, flag-already-reviewed */
+            409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-key-reused */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listViolations: {
+        parameters: {
+            query?: {
+                party_role?: "buyer" | "seller" | "arbiter";
+                party_id?: string;
+                rule?: "obscenity" | "insult" | "contact_exchange" | "external_link" | "personal_data_request" | "off_platform_lure" | "platform_disparagement" | "low_effort_reply" | "review_manipulation" | "threat";
+                status?: "recorded" | "cancelled";
+                claim_id?: string;
+                thread_id?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the ledger, newest first, with totals */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Violation"][];
+                        /** @description pass as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
+                        /** @description over every entry the filters match, not just this page */
+                        totals: {
+                            recorded: number;
+                            fines: {
+                                /**
+                                 * Format: int64
+                                 * @description minor units
+                                 */
+                                amount: number;
+                                currency: string;
+                            };
+                            cancelled: number;
+                            refunded: {
+                                /**
+                                 * Format: int64
+                                 * @description minor units
+                                 */
+                                amount: number;
+                                currency: string;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: validation-failed */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelViolation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 characters: the first answer to this key is stored and replayed; reuse with another request is 422 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The violation, cancelled */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description "true" when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Violation"];
+                };
+            };
+            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: not-found */
+            404: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-in-progress, violation-already-cancelled */
+            409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-key-reused */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSanctions: {
+        parameters: {
+            query?: {
+                status?: "pending_review" | "confirmed" | "cancelled" | "lifted";
+                kind?: "chat_suspension" | "claim_restriction";
+                party_role?: "buyer" | "seller";
+                party_id?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of sanctions, newest first */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Sanction"][];
+                        /** @description pass as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: validation-failed */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirmSanction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 characters: the first answer to this key is stored and replayed; reuse with another request is 422 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The sanction now */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description "true" when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sanction"];
+                };
+            };
+            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: not-found */
+            404: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-in-progress, sanction-state-conflict */
+            409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-key-reused */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelSanction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 characters: the first answer to this key is stored and replayed; reuse with another request is 422 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The sanction now */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description "true" when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sanction"];
+                };
+            };
+            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: not-found */
+            404: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-in-progress, sanction-state-conflict */
+            409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-key-reused */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    liftSanction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 characters: the first answer to this key is stored and replayed; reuse with another request is 422 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The sanction now */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description "true" when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sanction"];
+                };
+            };
+            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: not-found */
+            404: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-in-progress, sanction-state-conflict */
+            409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-key-reused */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAbuseReports: {
+        parameters: {
+            query?: {
+                status?: "open" | "upheld" | "dismissed";
+                thread_id?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of reports, newest first */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            thread_id: string;
+                            message_id: string;
+                            /** @description role and id; a buyer seen by a seller has a pseudonym instead */
+                            reporter: {
+                                /** @enum {string} */
+                                role: "buyer" | "seller";
+                                id: string;
+                            } | {
+                                /** @enum {string} */
+                                role: "buyer";
+                                /** @description a buyer as the calling seller sees them */
+                                pseudonym: string;
+                            };
+                            /** @description role and id; a buyer seen by a seller has a pseudonym instead */
+                            reported: {
+                                /** @enum {string} */
+                                role: "buyer" | "seller";
+                                id: string;
+                            } | {
+                                /** @enum {string} */
+                                role: "buyer";
+                                /** @description a buyer as the calling seller sees them */
+                                pseudonym: string;
+                            };
+                            reason: string | null;
+                            /** @enum {string} */
+                            status: "open" | "upheld" | "dismissed";
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            closed_at: string | null;
+                            message: {
+                                id: string;
+                                text: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                            };
+                        }[];
+                        /** @description pass as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: validation-failed */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    closeAbuseReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 characters: the first answer to this key is stored and replayed; reuse with another request is 422 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    outcome: "upheld" | "dismissed";
+                };
+            };
+        };
+        responses: {
+            /** @description The report, closed */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description "true" when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AbuseReport"];
+                };
+            };
+            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: not-found */
+            404: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-in-progress, abuse-report-closed */
+            409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-key-reused */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    readEvents: {
+        parameters: {
+            query?: {
+                /** @description the next_cursor of the previous page; omit to start at the beginning */
+                after?: string;
+                limit?: number;
+                /** @description comma-separated event types: claim.event, chat.message, deadline.reminder, violation.recorded, violation.cancelled */
+                types?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events in commit order */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["FeedEvent"][];
+                        /** @description pass as `after`; returned on empty pages too */
+                        next_cursor: string;
+                        /** @description true when more events are ready now; false: caught up, poll again later */
+                        has_more: boolean;
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: cursor-expired */
+            410: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: validation-failed */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every webhook of the caller */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Webhook"][];
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 characters: the first answer to this key is stored and replayed; reuse with another request is 422 */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description http(s) URL; private, loopback and link-local targets are refused */
+                    url: string;
+                    /** @description "*" for every type */
+                    event_types: ("*" | "claim.event" | "chat.message" | "deadline.reminder" | "violation.recorded" | "violation.cancelled")[];
+                };
+            };
+        };
+        responses: {
+            /** @description The webhook, with its secret */
+            201: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the path of the created resource */
+                    Location?: string;
+                    /** @description "true" when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        event_types: ("*" | "claim.event" | "chat.message" | "deadline.reminder" | "violation.recorded" | "violation.cancelled")[];
+                        /** @enum {string} */
+                        status: "active" | "disabled";
+                        disabled_reason: string | null;
+                        /** Format: date-time */
+                        disabled_at: string | null;
+                        consecutive_failures: number;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** @description the signing secret, shown only in this answer */
+                        secret: string;
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-in-progress */
+            409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-key-reused, webhook-url-refused, validation-failed */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The webhook */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description Problem types: invalid-request */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: not-found */
+            404: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 characters: the first answer to this key is stored and replayed; reuse with another request is 422 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description "true" when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem types: invalid-request, invalid-idempotency-key */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: not-found */
+            404: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-in-progress */
+            409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-key-reused */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "pending" | "succeeded" | "failed" | "cancelled";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Delivery"][];
+                        /** @description pass as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: not-found */
+            404: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: validation-failed */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replayWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 characters: the first answer to this key is stored and replayed; reuse with another request is 422 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+                /** @description a delivery id */
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued again */
+            202: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description "true" when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delivery"];
+                };
+            };
+            /** @description Problem types: invalid-request, invalid-idempotency-key */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: not-found */
+            404: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-in-progress, delivery-in-progress, webhook-disabled */
+            409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: event-expired */
+            410: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-key-reused */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMyStats: {
+        parameters: {
+            query?: {
+                /** @description period start, inclusive (RFC 3339 or a date = 00:00 UTC); default to − 30 days */
+                from?: string;
+                /** @description period end, exclusive; default now. At most 366 days in all. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The statistics */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        seller_id: string;
+                        period: {
+                            /** Format: date-time */
+                            from: string;
+                            /** Format: date-time */
+                            to: string;
+                        };
+                        /** @description claims opened in the period */
+                        claims: number;
+                        by_reason: {
+                            reason: string;
+                            claims: number;
+                        }[];
+                        /** @description SKUs with claims in the period (by_sku lists the top 100) */
+                        skus: number;
+                        by_sku: {
+                            sku: string;
+                            claims: number;
+                            /** @description the seller’s order lines of this SKU in orders delivered in the period */
+                            order_lines: number;
+                            /** @description claims / order_lines; null when no order volume is known */
+                            claim_rate: number | null;
+                        }[];
+                        first_response: {
+                            /** @description claims the seller has answered */
+                            responded: number;
+                            median_seconds: number | null;
+                            p90_seconds: number | null;
+                        };
+                        escalated: number;
+                        share_escalated: number | null;
+                        /** @description claims whose resolution an arbiter or the system (auto refund) decided in the buyer’s favour: any outcome but claim_rejected */
+                        decided_against_seller: number;
+                        share_decided_against_seller: number | null;
+                        /** @description non-cancelled violations of the seller recorded in the period, per currency */
+                        fines: {
+                            currency: string;
+                            /**
+                             * Format: int64
+                             * @description minor units
+                             */
+                            amount: number;
+                            count: number;
+                        }[];
+                        /** @description claims opened per UTC day */
+                        daily: {
+                            /** Format: date */
+                            date: string;
+                            claims: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: validation-failed */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSellerStats: {
+        parameters: {
+            query?: {
+                /** @description period start, inclusive (RFC 3339 or a date = 00:00 UTC); default to − 30 days */
+                from?: string;
+                /** @description period end, exclusive; default now. At most 366 days in all. */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @description a seller id, or me */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The statistics */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        seller_id: string;
+                        period: {
+                            /** Format: date-time */
+                            from: string;
+                            /** Format: date-time */
+                            to: string;
+                        };
+                        /** @description claims opened in the period */
+                        claims: number;
+                        by_reason: {
+                            reason: string;
+                            claims: number;
+                        }[];
+                        /** @description SKUs with claims in the period (by_sku lists the top 100) */
+                        skus: number;
+                        by_sku: {
+                            sku: string;
+                            claims: number;
+                            /** @description the seller’s order lines of this SKU in orders delivered in the period */
+                            order_lines: number;
+                            /** @description claims / order_lines; null when no order volume is known */
+                            claim_rate: number | null;
+                        }[];
+                        first_response: {
+                            /** @description claims the seller has answered */
+                            responded: number;
+                            median_seconds: number | null;
+                            p90_seconds: number | null;
+                        };
+                        escalated: number;
+                        share_escalated: number | null;
+                        /** @description claims whose resolution an arbiter or the system (auto refund) decided in the buyer’s favour: any outcome but claim_rejected */
+                        decided_against_seller: number;
+                        share_decided_against_seller: number | null;
+                        /** @description non-cancelled violations of the seller recorded in the period, per currency */
+                        fines: {
+                            currency: string;
+                            /**
+                             * Format: int64
+                             * @description minor units
+                             */
+                            amount: number;
+                            count: number;
+                        }[];
+                        /** @description claims opened per UTC day */
+                        daily: {
+                            /** Format: date */
+                            date: string;
+                            claims: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: not-found */
+            404: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: validation-failed */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportMyClaimsCsv: {
+        parameters: {
+            query?: {
+                /** @description created_at ≥ from (RFC 3339 date-time, or a date meaning 00:00 UTC) */
+                from?: string;
+                /** @description created_at < to (RFC 3339 date-time, or a date meaning 00:00 UTC) */
+                to?: string;
+                /** @description a state or a comma list (awaiting_seller, awaiting_buyer_info, offer_pending, rejected, awaiting_return, return_in_transit, fulfilling, awaiting_receipt, escalated, resolved, closed, withdrawn); arbiters get escalated claims without it */
+                state?: string;
+                /** @description a claim reason or a comma list (defect, missing_part, wrong_item, damaged_in_transit, not_as_described) */
+                reason?: string;
+                sku?: string;
+                /** @description a fulfilment scheme (FBO, FBS, DBS…) or a comma list */
+                scheme?: string;
+                /** @description true: open claims with a pending deadline past due, or flagged overdue by the arbiters' deadline; false: all others */
+                overdue?: boolean;
+                /** @description created_at: newest first (default); due_at: earliest pending deadline first, then claims without one, newest first */
+                sort?: "created_at" | "due_at";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 4180 CSV with a header row */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description inline for photos, attachment for exports */
+                    "Content-Disposition"?: string;
+                    /** @description caching rules */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem types: invalid-request */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: validation-failed */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+}

@@ -12,6 +12,9 @@ import { TakeButton } from '../TakeButton'
 import { ModerationHints, blockedViolations } from './ModerationHints'
 import { Section } from './Section'
 
+// Omit over each member of the action union, not over the union as a whole.
+type WithoutVersion<T> = T extends unknown ? Omit<T, 'expected_version'> : never
+
 /** Fines are kept in the platform's currency (the violations ledger's). */
 const FINE_CURRENCY = 'RUB'
 const OUTCOMES = ['refund_full', 'refund_with_return', 'compensation', 'replacement', 'reject_claim'] as const
@@ -41,7 +44,7 @@ export function ActionsPanel({ claim, onReload }: { claim: Claim; onReload: () =
 function useAct(claim: Claim, done: string) {
   const { t } = useTranslation()
   const action = useClaimAction(claim.id)
-  const send = (body: Omit<ClaimActionBody, 'expected_version'>) =>
+  const send = (body: WithoutVersion<ClaimActionBody>) =>
     action.mutate({ ...body, expected_version: claim.version } as ClaimActionBody, {
       onSuccess: () => notify('success', t(done)),
     })

@@ -8,7 +8,8 @@ import { Section } from './Section'
 
 export function PhotosSection({ claim }: { claim: Claim }) {
   const { t } = useTranslation()
-  const reuse = claim.photo_reuse ?? []
+  // Reuse flags are in the arbiters' view only.
+  const reuse = 'photo_reuse' in claim ? claim.photo_reuse : []
   const number = (photoId: string) => claim.photos.findIndex((p) => p.id === photoId) + 1
   return (
     <Section id="photos" title={t('arbiter.case.photos')}>
