@@ -30,6 +30,8 @@ import { orderRoutes } from './routes/orders.js'
 import { sellerRoutes } from './routes/sellers.js'
 import { violationRoutes } from './routes/violations.js'
 import { photoRoutes } from './routes/photos.js'
+import { devTokenRoutes } from './routes/dev-tokens.js'
+import { webAppPlugin } from './http/web-app.js'
 import { createStorage, type PhotoStorage } from './domain/photos/pipeline/index.js'
 import { systemClock, type Clock } from './shared/clock.js'
 import { createServices } from './composition.js'
@@ -131,6 +133,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     tokenLifetimeMax: config.policy.token_lifetime_max,
     limits,
   })
+
+  // Development only: never registered in production, so the route does not exist there.
+  if (config.env !== 'production')
+    await app.register(devTokenRoutes, {
+      secret: config.jwtSecret,
+      lifetimeMaxMs: config.policy.token_lifetime_max,
+    })
+  // The web app at `/` and its client routes; every other path keeps its own routes and 404s.
+  await app.register(webAppPlugin, { root: config.webDistDir })
 
   // Everything under /v1 is authenticated and idempotent on writes.
   await app.register(async (api) => {

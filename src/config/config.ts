@@ -30,6 +30,8 @@ export interface Config {
   /** DATABASE_PREPARED_STATEMENTS=false runs every statement unnamed (PgBouncer in transaction mode before 1.21). */
   preparedStatements: boolean
   storage: { kind: 'local'; dir: string } | { kind: 's3'; endpoint: string | undefined; bucket: string; region: string }
+  /** WEB_DIST_DIR: the built web app (npm run build:web) served at `/`; the page there says how to build it when missing. */
+  webDistDir: string
   /** V8_HEAP_GROWING_PERCENT for the API process (src/cli/heap-tuning.ts); 0 leaves V8's own heuristic. */
   heapGrowingPercent: number
   policy: Policy
@@ -97,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === 'true',
     preparedStatements: env.DATABASE_PREPARED_STATEMENTS !== 'false',
     storage,
+    webDistDir: env.WEB_DIST_DIR ?? 'web/dist',
     heapGrowingPercent,
     policy,
   }

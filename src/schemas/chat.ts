@@ -27,7 +27,17 @@ export const ThreadCreate = Type.Object(
 
 export const ThreadListQuery = defaultsOptional(
   Type.Object(
-    { claims_only: Type.Optional(Type.Boolean({ description: 'only threads of orders with a claim' })), ...PageQuery },
+    {
+      claims_only: Type.Optional(Type.Boolean({ description: 'only threads of orders with a claim' })),
+      order_id: Type.Optional(
+        Type.String({
+          minLength: 1,
+          maxLength: 128,
+          description: "the order's thread (at most one); arbiters list threads only with it",
+        }),
+      ),
+      ...PageQuery,
+    },
     { additionalProperties: false },
   ),
 )
@@ -180,7 +190,11 @@ export const BlockedListQuery = defaultsOptional(
 
 export const AbuseReportListQuery = defaultsOptional(
   Type.Object(
-    { status: Type.Optional(literals(['open', 'upheld', 'dismissed'] as const)), ...PageQuery },
+    {
+      status: Type.Optional(literals(['open', 'upheld', 'dismissed'] as const)),
+      thread_id: Type.Optional(Uuid),
+      ...PageQuery,
+    },
     { additionalProperties: false },
   ),
 )

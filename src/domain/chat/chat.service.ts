@@ -147,11 +147,17 @@ export class ChatService {
     })
   }
 
-  async listThreads(principal: Principal, query: { claims_only?: boolean; limit: number; cursor?: string }) {
-    let filter: { buyer_id?: string; seller_id?: string; claims_only?: boolean }
-    if (principal.role === 'buyer') filter = { buyer_id: principal.id, claims_only: query.claims_only }
-    else if (principal.role === 'seller') filter = { seller_id: principal.id, claims_only: query.claims_only }
-    else throw forbidden('buyers and sellers list their own threads; arbiters open a thread by id')
+  async listThreads(
+    principal: Principal,
+    query: { claims_only?: boolean; order_id?: string; limit: number; cursor?: string },
+  ) {
+    let filter: chatRepo.ThreadFilter
+    const scope = { claims_only: query.claims_only, order_id: query.order_id }
+    if (principal.role === 'buyer') filter = { ...scope, buyer_id: principal.id }
+    else if (principal.role === 'seller') filter = { ...scope, seller_id: principal.id }
+    // An arbiter finds a claim's thread by its order, never browses every thread.
+    else if (principal.role === 'arbiter' && query.order_id !== undefined) filter = scope
+    else throw forbidden('buyers and sellers list their own threads; arbiters name an order_id or open a thread by id')
     const c = query.cursor ? this.deps.cursors.openTime('threads', query.cursor) : undefined
     const rows = await chatRepo.listThreads(this.deps.db, filter, {
       limit: query.limit,

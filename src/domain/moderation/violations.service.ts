@@ -558,13 +558,13 @@ export class ViolationsService {
 
   async listAbuseReports(
     principal: Principal,
-    query: { status?: 'open' | 'upheld' | 'dismissed'; limit: number; cursor?: string },
+    query: { status?: 'open' | 'upheld' | 'dismissed'; thread_id?: string; limit: number; cursor?: string },
   ) {
     arbiterOnly(principal, 'read abuse reports')
     const before = query.cursor ? this.deps.cursors.openTime('abuse-reports', query.cursor) : undefined
     const rows = await chatRepo.listAbuseReports(
       this.deps.db,
-      { status: query.status },
+      { status: query.status, thread_id: query.thread_id },
       {
         limit: query.limit,
         before: before && { created_at: before.at, id: before.id },

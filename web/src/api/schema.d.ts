@@ -4,6 +4,61 @@
  */
 
 export interface paths {
+    "/v1/dev/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign a token for a buyer, seller or arbiter (development only; absent in production) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        role: "buyer" | "seller" | "arbiter";
+                        /** @description the party id */
+                        sub: string;
+                        /**
+                         * @description seconds
+                         * @default 28800
+                         */
+                        expires_in?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            token: string;
+                            role: string;
+                            sub: string;
+                            /** Format: date-time */
+                            expires_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orders": {
         parameters: {
             query?: never;
@@ -166,7 +221,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller’s threads, latest activity first (buyer, seller) */
+        /** The caller’s threads, latest activity first (buyer, seller; arbiters with order_id) */
         get: operations["listThreads"];
         put?: never;
         /**
@@ -3022,6 +3077,8 @@ export interface operations {
             query?: {
                 /** @description only threads of orders with a claim */
                 claims_only?: boolean;
+                /** @description the order's thread (at most one); arbiters list threads only with it */
+                order_id?: string;
                 limit?: number;
                 cursor?: string;
             };
@@ -5800,6 +5857,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "open" | "upheld" | "dismissed";
+                thread_id?: string;
                 limit?: number;
                 cursor?: string;
             };
