@@ -5,6 +5,8 @@ import { loadPolicyFile, PolicyError, type Policy } from './policy.js'
 
 export interface Config {
   env: 'production' | 'development' | 'test'
+  /** NODE_ENV=production or a non-loopback HOST: its own secrets required, no development conveniences. */
+  exposed: boolean
   databaseUrl: string
   redisUrl: string
   host: string
@@ -85,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   return {
     env: nodeEnv,
+    exposed: exposedBy !== undefined,
     databaseUrl,
     redisUrl,
     host,

@@ -1,10 +1,12 @@
 // Development only: a signed token for any party, for the web app's sign-in page and demos.
-// app.ts registers it only when NODE_ENV is not production; in production the marketplace
+// app.ts registers it only when the deployment is not exposed (NODE_ENV=production or a
+// non-loopback HOST, docs/security.md); in production the marketplace
 // signs its users in and hands them over with /#token=<jwt> (docs/web-app.md).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { signToken } from '../auth/principal.js'
 import { DomainError } from '../shared/errors.js'
 import { DevTokenRequest, DevTokenResponse } from '../schemas/dev.js'
+import { problems } from '../schemas/responses.js'
 
 export const devTokenRoutes: FastifyPluginAsyncTypebox<{ secret: string; lifetimeMaxMs: number }> = async (
   app,
@@ -18,7 +20,7 @@ export const devTokenRoutes: FastifyPluginAsyncTypebox<{ secret: string; lifetim
         summary: 'Sign a token for a buyer, seller or arbiter (development only; absent in production)',
         security: [],
         body: DevTokenRequest,
-        response: { 201: DevTokenResponse },
+        response: { 201: DevTokenResponse, ...problems({ 422: ['validation-failed'] }, { body: true }) },
       },
     },
     async (request, reply) => {

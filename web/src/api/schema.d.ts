@@ -51,6 +51,100 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep */
+                400: {
+                    headers: {
+                        /** @description the request id (also `request_id` in problems) */
+                        "X-Request-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem types: unauthorized */
+                401: {
+                    headers: {
+                        /** @description the request id (also `request_id` in problems) */
+                        "X-Request-Id"?: string;
+                        /** @description the Bearer challenge (RFC 6750) */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem types: payload-too-large */
+                413: {
+                    headers: {
+                        /** @description the request id (also `request_id` in problems) */
+                        "X-Request-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem types: unsupported-media-type */
+                415: {
+                    headers: {
+                        /** @description the request id (also `request_id` in problems) */
+                        "X-Request-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem types: validation-failed */
+                422: {
+                    headers: {
+                        /** @description the request id (also `request_id` in problems) */
+                        "X-Request-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem types: rate-limited */
+                429: {
+                    headers: {
+                        /** @description the request id (also `request_id` in problems) */
+                        "X-Request-Id"?: string;
+                        /** @description seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem types: internal-error */
+                500: {
+                    headers: {
+                        /** @description the request id (also `request_id` in problems) */
+                        "X-Request-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem types: service-unavailable */
+                503: {
+                    headers: {
+                        /** @description the request id (also `request_id` in problems) */
+                        "X-Request-Id"?: string;
+                        /** @description seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
