@@ -16,6 +16,7 @@ export const devTokenRoutes: FastifyPluginAsyncTypebox<{ secret: string; lifetim
     '/v1/dev/tokens',
     {
       schema: {
+        operationId: 'createDevToken',
         tags: ['development'],
         summary: 'Sign a token for a buyer, seller or arbiter (development only; absent in production)',
         security: [],
