@@ -10,6 +10,7 @@ import type { Db } from './db/database.js'
 import { createTokenVerifier, principalFromHeader } from './auth/principal.js'
 import { authPlugin } from './http/auth.js'
 import { idempotencyPlugin } from './http/idempotency.js'
+import { registerInputSafety } from './http/input-safety.js'
 import { createRateLimits } from './http/rate-limit.js'
 import { httpMetricsPlugin } from './http/metrics.js'
 import { multipartPlugin } from './http/multipart.js'
@@ -24,6 +25,7 @@ import { metricsRoutes } from './routes/metrics.js'
 import { webhookRoutes } from './routes/webhooks.js'
 import { healthRoutes } from './routes/health.js'
 import { moderationRoutes } from './routes/moderation.js'
+import { officialDomainRoutes } from './routes/official-domains.js'
 import { orderRoutes } from './routes/orders.js'
 import { sellerRoutes } from './routes/sellers.js'
 import { violationRoutes } from './routes/violations.js'
@@ -77,6 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id)
   })
   registerProblemHandlers(app)
+  registerInputSafety(app)
   for (const plugin of deps.plugins ?? []) await app.register(plugin)
   // Before every route: child scopes copy hooks when they are created.
   await app.register(httpMetricsPlugin)
@@ -172,6 +175,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     )
     await api.register(moderationRoutes, { chat: services.chat, violations: services.violations, limits })
     await api.register(violationRoutes, { violations: services.violations })
+    await api.register(officialDomainRoutes, { officialDomains: services.officialDomains })
     await api.register(eventRoutes, { feed: services.feed })
     await api.register(webhookRoutes, { webhooks: services.webhooks })
     await api.register(sellerRoutes, { stats: services.stats })

@@ -1,5 +1,6 @@
 // Request schemas of the chat, moderation and violations routes (docs/moderation.md).
 import { Type } from 'typebox'
+import { BIGINT_ID_FORMAT } from '../shared/bigint-id.js'
 import { MODERATION_RULES } from '../config/policy.js'
 import {
   DateTime,
@@ -13,10 +14,11 @@ import {
   stringEnum,
 } from './common.js'
 import { Photo } from './photos.js'
+import { SellerOfficialDomain } from './official-domains.js'
 
 const literals = <const T extends readonly string[]>(values: T) => stringEnum(values)
 const Uuid = Type.String({ format: 'uuid' })
-const MessageId = Type.String({ pattern: '^[1-9][0-9]{0,18}$', description: 'a message id' })
+const MessageId = Type.String({ pattern: '^[1-9][0-9]{0,18}$', format: BIGINT_ID_FORMAT, description: 'a message id' })
 
 export const ThreadCreate = Type.Object(
   { order_id: Type.String({ minLength: 1, maxLength: 128 }) },
@@ -119,16 +121,6 @@ export const AbuseReportCreate = Type.Object(
 )
 
 export const ChatSettings = Type.Object({ presale_questions: Type.Boolean() }, { additionalProperties: false })
-
-export const OfficialDomains = Type.Object(
-  {
-    domains: Type.Array(Type.String({ minLength: 1, maxLength: 253 }), {
-      maxItems: 20,
-      description: 'hostnames, e.g. "service.example.com"',
-    }),
-  },
-  { additionalProperties: false },
-)
 
 export const ModerationCheck = Type.Object(
   {
@@ -305,10 +297,9 @@ export const AbuseReportListItem = Type.Object(
 export const AbuseReportPage = Page(AbuseReportListItem)
 
 export const ChatSettingsView = Type.Object(
-  { presale_questions: Type.Boolean(), official_domains: Type.Array(Type.String()) },
+  { presale_questions: Type.Boolean(), official_domains: Type.Array(SellerOfficialDomain) },
   { additionalProperties: false },
 )
-export const OfficialDomainsView = Type.Object({ domains: Type.Array(Type.String()) }, { additionalProperties: false })
 
 export const ModerationVerdict = Type.Object(
   {

@@ -1,5 +1,5 @@
 // Chat threads and messages as the chat API reads them, sellers' chat settings
-// and official domains, refused attempts, flagged messages and abuse reports.
+// refused attempts, flagged messages and abuse reports.
 // Every function takes the pool or a transaction.
 import { sql, type Insertable, type Selectable } from 'kysely'
 import type { DbOrTx } from '../../db/database.js'
@@ -118,27 +118,6 @@ export async function setPresaleQuestions(db: DbOrTx, sellerId: string, enabled:
     .values({ seller_id: sellerId, presale_questions: enabled, updated_at: at })
     .onConflict((oc) => oc.column('seller_id').doUpdateSet({ presale_questions: enabled, updated_at: at }))
     .execute()
-}
-
-export async function officialDomains(db: DbOrTx, sellerId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('seller_official_domains')
-    .select('domain')
-    .where('seller_id', '=', sellerId)
-    .orderBy('domain')
-    .execute()
-  return rows.map((r) => r.domain)
-}
-
-/** Replaces the seller's whole set. */
-export async function replaceOfficialDomains(db: DbOrTx, sellerId: string, domains: readonly string[]): Promise<void> {
-  await db.deleteFrom('seller_official_domains').where('seller_id', '=', sellerId).execute()
-  if (domains.length > 0) {
-    await db
-      .insertInto('seller_official_domains')
-      .values(domains.map((domain) => ({ seller_id: sellerId, domain })))
-      .execute()
-  }
 }
 
 /** A blocked_messages row as written: the violations as an array (stored as jsonb). */
@@ -314,7 +293,7 @@ export type ThreadForMessage = Selectable<ThreadsTable> & {
   current_claim_open: boolean | null
   /** The seller's pre-sale questions switch (on unless switched off). */
   presale_questions: boolean
-  /** The seller's registered official domains, which links may point to. */
+  /** The seller's approved official domains, which links may point to. */
   seller_domains: string[]
 }
 
@@ -350,7 +329,8 @@ export async function findThreadForMessage(
     select t.*, ${sellerSuspension} as seller_suspension_id,
       c.id as current_claim_id, c.open as current_claim_open,
       ${presaleQuestions} as presale_questions,
-      coalesce((select array_agg(d.domain) from seller_official_domains d where d.seller_id = t.seller_id), '{}') as seller_domains
+      coalesce((select array_agg(d.domain) from seller_official_domains d
+        where d.seller_id = t.seller_id and d.status = 'approved'), '{}') as seller_domains
     from threads t ${currentClaim}
     where t.id = ${id}`.execute(db)
   return result.rows[0]

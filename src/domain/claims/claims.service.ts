@@ -4,6 +4,7 @@
 import type { Principal } from '../../auth/principal.js'
 import type { Db } from '../../db/database.js'
 import type { Clock } from '../../shared/clock.js'
+import type { CursorCodec } from '../../shared/cursor.js'
 import { notFound } from '../../shared/errors.js'
 import type { Actor } from '../../../machines/claim.types.js'
 import { buyerPseudonym } from '../sellers/pseudonym.js'
@@ -11,6 +12,7 @@ import { canSeeClaim } from './claim-access.js'
 import type { ClaimView } from './claim-view.js'
 import type { ClaimViews } from './claim-views.js'
 import { findClaimPage, type ClaimListQueryInput } from './claims-query.js'
+import { payloadFor } from './event-payload.js'
 import * as claimsRepo from './claims.repository.js'
 
 export interface ClaimsServiceDeps {
@@ -18,6 +20,7 @@ export interface ClaimsServiceDeps {
   clock: Clock
   pseudonymSecret: string
   views: ClaimViews
+  cursors: CursorCodec
 }
 
 export class ClaimsService {
@@ -43,13 +46,14 @@ export class ClaimsService {
       action: e.action,
       from_state: e.from_state,
       to_state: e.to_state,
-      payload: e.payload,
+      payload: payloadFor(e, principal),
       at: e.created_at.toISOString(),
     }))
   }
   /** GET /v1/claims: filters, sorts and cursors live in claims-query.ts. */
   async list(principal: Principal, query: ClaimListQueryInput) {
-    const { rows, next_cursor } = await findClaimPage(this.deps.db, principal, query, new Date(this.deps.clock.now()))
+    const now = new Date(this.deps.clock.now())
+    const { rows, next_cursor } = await findClaimPage(this.deps.db, this.deps.cursors, principal, query, now)
     return { items: await this.deps.views.many(rows, principal), next_cursor }
   }
 }

@@ -273,27 +273,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/sellers/me/official-domains": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The seller’s official domains */
-        get: operations["getOfficialDomains"];
-        /**
-         * Replace the seller’s official domains (manufacturer, service centre)
-         * @description Links to these hosts and their subdomains pass moderation in the seller’s threads. At most 20.
-         */
-        put: operations["setOfficialDomains"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/moderation/check": {
         parameters: {
             query?: never;
@@ -518,6 +497,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sellers/me/official-domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The seller’s official domains and their review status */
+        get: operations["getOfficialDomains"];
+        /**
+         * Replace the seller’s official domains (manufacturer, service centre)
+         * @description At most 20. A new domain is pending until an arbiter approves it; only approved domains (and their subdomains) let links through moderation in the seller’s threads. Domains kept keep their review. Refused with 422: mail providers, messengers and social networks, link shorteners, marketplaces and payment sites, the platform’s own domains and look-alikes of them. An e-mail address is a contact whatever its domain.
+         */
+        put: operations["setOfficialDomains"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/moderation/official-domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sellers’ official domains by review status, pending by default, oldest first (arbiters) */
+        get: operations["listOfficialDomainsForReview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/moderation/official-domains/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a seller’s official domain: links to it pass moderation in the seller’s threads (arbiters) */
+        post: operations["approveOfficialDomain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/moderation/official-domains/{id}/refuse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refuse a seller’s official domain, or withdraw an approval (arbiters) */
+        post: operations["refuseOfficialDomain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -660,7 +711,7 @@ export interface paths {
         };
         /**
          * The calling seller’s claims as CSV, with the filters and sorts of GET /v1/claims (sellers)
-         * @description Streamed as it is read (text/csv, RFC 4180 quoting, CRLF). Buyers appear only as buyer_pseudonym. Text that a spreadsheet would run as a formula (=, +, -, @) is prefixed with an apostrophe.
+         * @description Streamed as it is read (text/csv, RFC 4180 quoting, CRLF). Buyers appear only as buyer_pseudonym. Text that a spreadsheet would run as a formula (=, +, -, @) gets an apostrophe before it, at the start of a field and after every comma, semicolon, tab or line break in it (docs/input-safety.md).
          */
         get: operations["exportMyClaimsCsv"];
         put?: never;
@@ -1649,7 +1700,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -1808,7 +1859,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -1948,7 +1999,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2064,7 +2115,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2216,7 +2267,7 @@ export interface operations {
                     "application/json": components["schemas"]["BuyerClaim"] | components["schemas"]["SellerClaim"] | components["schemas"]["ArbiterClaim"] | components["schemas"]["ServiceClaim"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key, malformed-multipart */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key, malformed-multipart */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2369,7 +2420,7 @@ export interface operations {
                     "application/json": components["schemas"]["BuyerClaim"] | components["schemas"]["SellerClaim"] | components["schemas"]["ArbiterClaim"] | components["schemas"]["ServiceClaim"];
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2488,7 +2539,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2642,6 +2693,7 @@ export interface operations {
                     action: "confirm_shipment";
                     /** @description the claim version you read; or send If-Match */
                     expected_version?: number;
+                    /** @description a carrier's tracking number: 8–30 Latin letters and digits, at least half of them digits, grouped by single spaces or hyphens (RA123456789RU, 80080012345678, CDEK-1234-5678) */
                     tracking: string;
                 } | {
                     /** @enum {string} */
@@ -2653,6 +2705,7 @@ export interface operations {
                     action: "report_abuse";
                     /** @description the claim version you read; or send If-Match */
                     expected_version?: number;
+                    /** @description for arbiters only: never shown to the buyer or the integration */
                     comment?: string;
                 } | {
                     /** @enum {string} */
@@ -2686,6 +2739,7 @@ export interface operations {
                     action: "ship_return";
                     /** @description the claim version you read; or send If-Match */
                     expected_version?: number;
+                    /** @description a carrier's tracking number: 8–30 Latin letters and digits, at least half of them digits, grouped by single spaces or hyphens (RA123456789RU, 80080012345678, CDEK-1234-5678) */
                     tracking: string;
                 } | {
                     /** @enum {string} */
@@ -2750,7 +2804,7 @@ export interface operations {
                     "application/json": components["schemas"]["BuyerClaim"] | components["schemas"]["SellerClaim"] | components["schemas"]["ArbiterClaim"] | components["schemas"]["ServiceClaim"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key, malformed-multipart */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key, malformed-multipart */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2774,7 +2828,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem types: action-forbidden */
+            /** @description Problem types: action-forbidden, chat-suspended */
             403: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2796,7 +2850,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem types: idempotency-in-progress, stale-version, action-not-allowed */
+            /** @description Problem types: idempotency-in-progress, stale-version, action-not-allowed, abuse-report-limit */
             409: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2925,7 +2979,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -3030,7 +3084,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -3146,7 +3200,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -3279,7 +3333,7 @@ export interface operations {
                     "application/json": components["schemas"]["Thread"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -3430,7 +3484,7 @@ export interface operations {
                     "application/json": components["schemas"]["Thread"];
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -3535,7 +3589,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -3665,7 +3719,7 @@ export interface operations {
                     "application/json": components["schemas"]["Message"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key, malformed-multipart */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key, malformed-multipart */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -3842,7 +3896,7 @@ export interface operations {
                     "application/json": components["schemas"]["AbuseReport"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -3990,11 +4044,23 @@ export interface operations {
                 content: {
                     "application/json": {
                         presale_questions: boolean;
-                        official_domains: string[];
+                        official_domains: {
+                            /** @description lowercase; IDN in punycode */
+                            domain: string;
+                            /**
+                             * @description pending until an arbiter reviews it; only approved relaxes moderation
+                             * @enum {string}
+                             */
+                            status: "pending" | "approved" | "refused";
+                            /** Format: date-time */
+                            requested_at: string;
+                            /** Format: date-time */
+                            reviewed_at: string | null;
+                        }[];
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -4098,11 +4164,23 @@ export interface operations {
                 content: {
                     "application/json": {
                         presale_questions: boolean;
-                        official_domains: string[];
+                        official_domains: {
+                            /** @description lowercase; IDN in punycode */
+                            domain: string;
+                            /**
+                             * @description pending until an arbiter reviews it; only approved relaxes moderation
+                             * @enum {string}
+                             */
+                            status: "pending" | "approved" | "refused";
+                            /** Format: date-time */
+                            requested_at: string;
+                            /** Format: date-time */
+                            reviewed_at: string | null;
+                        }[];
                     };
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -4220,254 +4298,6 @@ export interface operations {
             };
         };
     };
-    getOfficialDomains: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The domains */
-            200: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        domains: string[];
-                    };
-                };
-            };
-            /** @description Problem types: invalid-request */
-            400: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem types: unauthorized */
-            401: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    /** @description the Bearer challenge (RFC 6750) */
-                    "WWW-Authenticate"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem types: action-forbidden */
-            403: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem types: rate-limited */
-            429: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    /** @description seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem types: internal-error */
-            500: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem types: service-unavailable */
-            503: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    /** @description seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    setOfficialDomains: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description 1–255 characters: the first answer to this key is stored and replayed; reuse with another request is 422 */
-                "idempotency-key"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @description hostnames, e.g. "service.example.com" */
-                    domains: string[];
-                };
-            };
-        };
-        responses: {
-            /** @description The domains now */
-            200: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    /** @description "true" when this is the stored answer to an earlier request with the same Idempotency-Key */
-                    "Idempotent-Replayed"?: "true";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        domains: string[];
-                    };
-                };
-            };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
-            400: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem types: unauthorized */
-            401: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    /** @description the Bearer challenge (RFC 6750) */
-                    "WWW-Authenticate"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem types: action-forbidden */
-            403: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem types: idempotency-in-progress */
-            409: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem types: payload-too-large */
-            413: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem types: unsupported-media-type */
-            415: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem types: idempotency-key-reused, validation-failed */
-            422: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem types: rate-limited */
-            429: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    /** @description seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem types: internal-error */
-            500: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem types: service-unavailable */
-            503: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    /** @description seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     checkDraft: {
         parameters: {
             query?: never;
@@ -4508,7 +4338,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -4672,7 +4502,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -4804,7 +4634,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -4924,7 +4754,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -4972,6 +4802,28 @@ export interface operations {
             };
             /** @description Problem types: idempotency-in-progress, flag-already-reviewed */
             409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
                     "X-Request-Id"?: string;
@@ -5066,7 +4918,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -5114,6 +4966,28 @@ export interface operations {
             };
             /** @description Problem types: idempotency-in-progress, flag-already-reviewed */
             409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
                     "X-Request-Id"?: string;
@@ -5227,7 +5101,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -5345,7 +5219,7 @@ export interface operations {
                     "application/json": components["schemas"]["Violation"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -5505,7 +5379,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -5623,7 +5497,7 @@ export interface operations {
                     "application/json": components["schemas"]["Sanction"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -5785,7 +5659,7 @@ export interface operations {
                     "application/json": components["schemas"]["Sanction"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -5947,7 +5821,7 @@ export interface operations {
                     "application/json": components["schemas"]["Sanction"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -6146,7 +6020,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -6265,7 +6139,7 @@ export interface operations {
                     "application/json": components["schemas"]["AbuseReport"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -6394,6 +6268,773 @@ export interface operations {
             };
         };
     };
+    getOfficialDomains: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The domains */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        domains: {
+                            /** @description lowercase; IDN in punycode */
+                            domain: string;
+                            /**
+                             * @description pending until an arbiter reviews it; only approved relaxes moderation
+                             * @enum {string}
+                             */
+                            status: "pending" | "approved" | "refused";
+                            /** Format: date-time */
+                            requested_at: string;
+                            /** Format: date-time */
+                            reviewed_at: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setOfficialDomains: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 characters: the first answer to this key is stored and replayed; reuse with another request is 422 */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description hostnames, e.g. "service.example.com" */
+                    domains: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description The domains now */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description "true" when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        domains: {
+                            /** @description lowercase; IDN in punycode */
+                            domain: string;
+                            /**
+                             * @description pending until an arbiter reviews it; only approved relaxes moderation
+                             * @enum {string}
+                             */
+                            status: "pending" | "approved" | "refused";
+                            /** Format: date-time */
+                            requested_at: string;
+                            /** Format: date-time */
+                            reviewed_at: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-in-progress */
+            409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-key-reused, validation-failed */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listOfficialDomainsForReview: {
+        parameters: {
+            query?: {
+                status?: "pending" | "approved" | "refused";
+                seller_id?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of domains, oldest first */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            seller_id: string;
+                            /** @description lowercase; IDN in punycode */
+                            domain: string;
+                            /** @description the domain in Unicode, as a reader sees it */
+                            display: string;
+                            /**
+                             * @description pending until an arbiter reviews it; only approved relaxes moderation
+                             * @enum {string}
+                             */
+                            status: "pending" | "approved" | "refused";
+                            /** Format: date-time */
+                            requested_at: string;
+                            /** Format: date-time */
+                            reviewed_at: string | null;
+                            reviewed_by: string | null;
+                            review_comment: string | null;
+                        }[];
+                        /** @description pass as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: validation-failed */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approveOfficialDomain: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 characters: the first answer to this key is stored and replayed; reuse with another request is 422 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The domain reviewed */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description "true" when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        seller_id: string;
+                        /** @description lowercase; IDN in punycode */
+                        domain: string;
+                        /** @description the domain in Unicode, as a reader sees it */
+                        display: string;
+                        /**
+                         * @description pending until an arbiter reviews it; only approved relaxes moderation
+                         * @enum {string}
+                         */
+                        status: "pending" | "approved" | "refused";
+                        /** Format: date-time */
+                        requested_at: string;
+                        /** Format: date-time */
+                        reviewed_at: string | null;
+                        reviewed_by: string | null;
+                        review_comment: string | null;
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: not-found */
+            404: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-in-progress, official-domain-state-conflict */
+            409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-key-reused, official-domain-forbidden */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    refuseOfficialDomain: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 characters: the first answer to this key is stored and replayed; reuse with another request is 422 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The domain reviewed */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description "true" when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        seller_id: string;
+                        /** @description lowercase; IDN in punycode */
+                        domain: string;
+                        /** @description the domain in Unicode, as a reader sees it */
+                        display: string;
+                        /**
+                         * @description pending until an arbiter reviews it; only approved relaxes moderation
+                         * @enum {string}
+                         */
+                        status: "pending" | "approved" | "refused";
+                        /** Format: date-time */
+                        requested_at: string;
+                        /** Format: date-time */
+                        reviewed_at: string | null;
+                        reviewed_by: string | null;
+                        review_comment: string | null;
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: not-found */
+            404: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-in-progress, official-domain-state-conflict */
+            409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-key-reused */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     readEvents: {
         parameters: {
             query?: {
@@ -6426,7 +7067,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -6533,7 +7174,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -6658,7 +7299,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -6798,7 +7439,7 @@ export interface operations {
                     "application/json": components["schemas"]["Webhook"];
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -6908,7 +7549,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Problem types: invalid-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -6956,6 +7597,28 @@ export interface operations {
             };
             /** @description Problem types: idempotency-in-progress */
             409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
                     "X-Request-Id"?: string;
@@ -7045,7 +7708,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -7170,7 +7833,7 @@ export interface operations {
                     "application/json": components["schemas"]["Delivery"];
                 };
             };
-            /** @description Problem types: invalid-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -7229,6 +7892,28 @@ export interface operations {
             };
             /** @description Problem types: event-expired */
             410: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
                     "X-Request-Id"?: string;
@@ -7364,7 +8049,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -7528,7 +8213,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -7664,7 +8349,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
