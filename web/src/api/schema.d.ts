@@ -2698,7 +2698,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem types: idempotency-in-progress, stale-version, action-not-allowed */
+            /** @description Problem types: idempotency-in-progress, stale-version, action-not-allowed, abuse-report-limit */
             409: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
