@@ -4,6 +4,7 @@
 import type { Config } from './config/config.js'
 import type { Db } from './db/database.js'
 import type { Clock } from './shared/clock.js'
+import { CursorCodec } from './shared/cursor.js'
 import type { Logger } from './shared/logger.js'
 import { ChatService } from './domain/chat/chat.service.js'
 import { ArbiterQueueService } from './domain/claims/arbiter-queue.service.js'
@@ -23,7 +24,7 @@ import { StatsService, type StatsServiceDeps } from './domain/sellers/stats.serv
 import { WebhooksService } from './domain/webhooks/webhooks.service.js'
 
 export interface ServiceDeps {
-  config: Pick<Config, 'policy' | 'pseudonymSecret' | 'webhookAllowPrivate'>
+  config: Pick<Config, 'policy' | 'pseudonymSecret' | 'webhookAllowPrivate' | 'cursorSecrets'>
   db: Db
   clock: Clock
   storage: PhotoStorage
@@ -54,22 +55,23 @@ export interface ServiceTuning {
 export function createServices({ config, db, clock, storage, log }: ServiceDeps, tuning: ServiceTuning = {}): Services {
   const { policy, pseudonymSecret } = config
   const photos = new PhotosService({ db, storage, policy, log })
+  const cursors = new CursorCodec(config.cursorSecrets)
   const views = new ClaimViews({ policy, clock, pseudonymSecret, photos })
   const transitions = new ClaimTransitions({ policy, clock })
   return {
     orders: new OrdersService(db),
-    claims: new ClaimsService({ db, clock, pseudonymSecret, views }),
+    claims: new ClaimsService({ db, clock, pseudonymSecret, views, cursors }),
     openClaim: new OpenClaimService({ db, policy, clock, photos, views }),
     claimActions: new ClaimActionsService({ db, policy, clock, photos, views, transitions }),
     claimDeadlines: new ClaimDeadlinesService({ db, policy, clock, transitions }),
-    arbiterQueue: new ArbiterQueueService({ db, views }),
+    arbiterQueue: new ArbiterQueueService({ db, views, cursors }),
     photos,
-    chat: new ChatService({ db, policy, clock, pseudonymSecret, photos }),
-    violations: new ViolationsService({ db, policy, clock, pseudonymSecret }),
-    feed: new FeedService({ db, pseudonymSecret }),
-    webhooks: new WebhooksService({ db, allowPrivate: config.webhookAllowPrivate }),
+    chat: new ChatService({ db, policy, clock, pseudonymSecret, photos, cursors }),
+    violations: new ViolationsService({ db, policy, clock, pseudonymSecret, cursors }),
+    feed: new FeedService({ db, pseudonymSecret, cursors }),
+    webhooks: new WebhooksService({ db, allowPrivate: config.webhookAllowPrivate, cursors }),
     stats: new StatsService({ db, clock, pseudonymSecret, ...tuning.stats }),
-    officialDomains: new OfficialDomainsService({ db, policy, clock }),
+    officialDomains: new OfficialDomainsService({ db, policy, clock, cursors }),
   }
 }
 

@@ -61,7 +61,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService; limits: 
       schema: {
         operationId: 'listThreads',
         tags: ['chat'],
-        summary: 'The caller’s threads, latest activity first (buyer, seller)',
+        summary: 'The caller’s threads, latest activity first (buyer, seller; arbiters with order_id)',
         querystring: ThreadListQuery,
         response: {
           200: success(ThreadPage, 'A page of threads'),

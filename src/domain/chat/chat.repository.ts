@@ -49,12 +49,16 @@ export interface ThreadKey {
   id: string
 }
 
-export async function listThreads(
-  db: DbOrTx,
-  filter: { buyer_id?: string; seller_id?: string; claims_only?: boolean },
-  page: { limit: number; before?: ThreadKey },
-) {
+export interface ThreadFilter {
+  buyer_id?: string
+  seller_id?: string
+  order_id?: string
+  claims_only?: boolean
+}
+
+export async function listThreads(db: DbOrTx, filter: ThreadFilter, page: { limit: number; before?: ThreadKey }) {
   let q = db.selectFrom('threads').selectAll()
+  if (filter.order_id !== undefined) q = q.where('order_id', '=', filter.order_id)
   if (filter.buyer_id !== undefined) q = q.where('buyer_id', '=', filter.buyer_id)
   if (filter.seller_id !== undefined) q = q.where('seller_id', '=', filter.seller_id)
   if (filter.claims_only) q = q.where('has_claim', '=', true)
@@ -245,7 +249,7 @@ export async function insertAbuseReport(
 
 export async function listAbuseReports(
   db: DbOrTx,
-  filter: { status?: string },
+  filter: { status?: string; thread_id?: string },
   page: { limit: number; before?: CreatedKey },
 ) {
   let q = db
@@ -254,6 +258,7 @@ export async function listAbuseReports(
     .selectAll('abuse_reports')
     .select(['messages.text as message_text', 'messages.created_at as message_created_at'])
   if (filter.status !== undefined) q = q.where('abuse_reports.status', '=', filter.status as 'open')
+  if (filter.thread_id !== undefined) q = q.where('abuse_reports.thread_id', '=', filter.thread_id)
   if (page.before)
     q = q.where(
       sql<boolean>`(abuse_reports.created_at, abuse_reports.id) < (${page.before.created_at}::timestamptz, ${page.before.id}::uuid)`,

@@ -22,7 +22,8 @@ import type { PhotosService, PhotoUpload, PhotoView, PreparedPhoto } from '../ph
 import { compensating } from '../photos/compensating.js'
 import { tooManyPhotos } from '../photos/errors.js'
 import { buyerPseudonym } from '../sellers/pseudonym.js'
-import { decodeAfter, decodeIdCursor, decodeTimeCursor, idCursor, paginate, timeCursor } from './cursor.js'
+import { isBigintId } from '../../shared/bigint-id.js'
+import { paginate, type CursorCodec } from '../../shared/cursor.js'
 import { chatDisabled, chatSuspended, forbidden, messageBlocked } from './errors.js'
 import {
   abuseReportView,
@@ -38,6 +39,7 @@ export interface ChatServiceDeps {
   pseudonymSecret: string
   /** Photos on messages and in message views. */
   photos: PhotosService
+  cursors: CursorCodec
 }
 
 type ThreadRow = Selectable<ThreadsTable>
@@ -145,17 +147,25 @@ export class ChatService {
     })
   }
 
-  async listThreads(principal: Principal, query: { claims_only?: boolean; limit: number; cursor?: string }) {
-    let filter: { buyer_id?: string; seller_id?: string; claims_only?: boolean }
-    if (principal.role === 'buyer') filter = { buyer_id: principal.id, claims_only: query.claims_only }
-    else if (principal.role === 'seller') filter = { seller_id: principal.id, claims_only: query.claims_only }
-    else throw forbidden('buyers and sellers list their own threads; arbiters open a thread by id')
-    const c = query.cursor ? decodeTimeCursor(query.cursor) : undefined
+  async listThreads(
+    principal: Principal,
+    query: { claims_only?: boolean; order_id?: string; limit: number; cursor?: string },
+  ) {
+    let filter: chatRepo.ThreadFilter
+    const scope = { claims_only: query.claims_only, order_id: query.order_id }
+    if (principal.role === 'buyer') filter = { ...scope, buyer_id: principal.id }
+    else if (principal.role === 'seller') filter = { ...scope, seller_id: principal.id }
+    // An arbiter finds a claim's thread by its order, never browses every thread.
+    else if (principal.role === 'arbiter' && query.order_id !== undefined) filter = scope
+    else throw forbidden('buyers and sellers list their own threads; arbiters name an order_id or open a thread by id')
+    const c = query.cursor ? this.deps.cursors.openTime('threads', query.cursor) : undefined
     const rows = await chatRepo.listThreads(this.deps.db, filter, {
       limit: query.limit,
       before: c && { last_message_at: c.at, id: c.id },
     })
-    const { page, next_cursor } = paginate(rows, query.limit, (last) => timeCursor(last.last_message_at, last.id))
+    const { page, next_cursor } = paginate(rows, query.limit, (last) =>
+      this.deps.cursors.sealTime('threads', last.last_message_at, last.id),
+    )
     return { items: page.map((t) => this.threadView(t, principal)), next_cursor }
   }
 
@@ -179,14 +189,15 @@ export class ChatService {
     if (query.after !== undefined) {
       const rows = await chatRepo.listMessages(this.deps.db, threadId, {
         limit: query.limit,
-        after: decodeAfter(query.after),
+        // A message id as well as a cursor.
+        after: isBigintId(query.after) ? query.after : this.deps.cursors.openId('messages', query.after, 'after'),
       })
-      const { page, next_cursor } = paginate(rows, query.limit, (last) => idCursor(last.id))
+      const { page, next_cursor } = paginate(rows, query.limit, (last) => this.deps.cursors.sealId('messages', last.id))
       return { items: await this.messageViews(page, thread, principal), next_cursor }
     }
-    const before = query.cursor ? decodeIdCursor(query.cursor) : undefined
+    const before = query.cursor ? this.deps.cursors.openId('messages', query.cursor) : undefined
     const rows = await chatRepo.listMessages(this.deps.db, threadId, { limit: query.limit, before })
-    const { page, next_cursor } = paginate(rows, query.limit, (last) => idCursor(last.id))
+    const { page, next_cursor } = paginate(rows, query.limit, (last) => this.deps.cursors.sealId('messages', last.id))
     return { items: await this.messageViews(page, thread, principal), next_cursor }
   }
 

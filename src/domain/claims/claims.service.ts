@@ -4,6 +4,7 @@
 import type { Principal } from '../../auth/principal.js'
 import type { Db } from '../../db/database.js'
 import type { Clock } from '../../shared/clock.js'
+import type { CursorCodec } from '../../shared/cursor.js'
 import { notFound } from '../../shared/errors.js'
 import type { Actor } from '../../../machines/claim.types.js'
 import { buyerPseudonym } from '../sellers/pseudonym.js'
@@ -19,6 +20,7 @@ export interface ClaimsServiceDeps {
   clock: Clock
   pseudonymSecret: string
   views: ClaimViews
+  cursors: CursorCodec
 }
 
 export class ClaimsService {
@@ -50,7 +52,8 @@ export class ClaimsService {
   }
   /** GET /v1/claims: filters, sorts and cursors live in claims-query.ts. */
   async list(principal: Principal, query: ClaimListQueryInput) {
-    const { rows, next_cursor } = await findClaimPage(this.deps.db, principal, query, new Date(this.deps.clock.now()))
+    const now = new Date(this.deps.clock.now())
+    const { rows, next_cursor } = await findClaimPage(this.deps.db, this.deps.cursors, principal, query, now)
     return { items: await this.deps.views.many(rows, principal), next_cursor }
   }
 }

@@ -20,7 +20,7 @@ import { relaxingDomains } from './official-domains.js'
 import * as repo from './violations.repository.js'
 import type { Clock } from '../../shared/clock.js'
 import { buyerPseudonym } from '../sellers/pseudonym.js'
-import { decodeIdCursor, decodeTimeCursor, idCursor, paginate, timeCursor } from '../chat/cursor.js'
+import { paginate, type CursorCodec } from '../../shared/cursor.js'
 import { chatSuspended, forbidden, messageBlocked, stateConflict } from '../chat/errors.js'
 
 /** Fines are policy amounts in roubles' minor units. */
@@ -281,6 +281,7 @@ export async function moderateActionText(deps: ModerationDeps, input: ActionText
 export interface ViolationsServiceDeps extends ModerationDeps {
   db: Db
   pseudonymSecret: string
+  cursors: CursorCodec
 }
 
 export function violationView(v: ViolationRow) {
@@ -365,12 +366,14 @@ export class ViolationsService {
     } else if (principal.role !== 'arbiter') {
       throw forbidden('arbiters and the parties themselves read the violations ledger')
     }
-    const before = query.cursor ? decodeTimeCursor(query.cursor) : undefined
+    const before = query.cursor ? this.deps.cursors.openTime('violations', query.cursor) : undefined
     const rows = await repo.listViolations(this.deps.db, filter, {
       limit: query.limit,
       before: before && { created_at: before.at, id: before.id },
     })
-    const { page, next_cursor } = paginate(rows, query.limit, (last) => timeCursor(last.created_at, last.id))
+    const { page, next_cursor } = paginate(rows, query.limit, (last) =>
+      this.deps.cursors.sealTime('violations', last.created_at, last.id),
+    )
     const totals = await repo.violationTotals(this.deps.db, filter)
     return {
       items: page.map(violationView),
@@ -413,12 +416,14 @@ export class ViolationsService {
     },
   ) {
     arbiterOnly(principal, 'review sanctions')
-    const before = query.cursor ? decodeTimeCursor(query.cursor) : undefined
+    const before = query.cursor ? this.deps.cursors.openTime('sanctions', query.cursor) : undefined
     const rows = await repo.listSanctions(this.deps.db, query, {
       limit: query.limit,
       before: before && { created_at: before.at, id: before.id },
     })
-    const { page, next_cursor } = paginate(rows, query.limit, (last) => timeCursor(last.created_at, last.id))
+    const { page, next_cursor } = paginate(rows, query.limit, (last) =>
+      this.deps.cursors.sealTime('sanctions', last.created_at, last.id),
+    )
     return { items: page.map(sanctionView), next_cursor }
   }
 
@@ -463,9 +468,11 @@ export class ViolationsService {
     },
   ) {
     arbiterOnly(principal, 'read refused messages')
-    const before = query.cursor ? decodeIdCursor(query.cursor) : undefined
+    const before = query.cursor ? this.deps.cursors.openId('blocked-attempts', query.cursor) : undefined
     const rows = await chatRepo.listBlocked(this.deps.db, query, { limit: query.limit, before })
-    const { page, next_cursor } = paginate(rows, query.limit, (last) => idCursor(last.id))
+    const { page, next_cursor } = paginate(rows, query.limit, (last) =>
+      this.deps.cursors.sealId('blocked-attempts', last.id),
+    )
     return {
       items: page.map((b) => ({
         id: b.id,
@@ -487,7 +494,7 @@ export class ViolationsService {
     query: { status?: 'open' | 'confirmed' | 'dismissed'; limit: number; cursor?: string },
   ) {
     arbiterOnly(principal, 'review flagged messages')
-    const before = query.cursor ? decodeTimeCursor(query.cursor) : undefined
+    const before = query.cursor ? this.deps.cursors.openTime('flags', query.cursor) : undefined
     const rows = await chatRepo.listFlags(
       this.deps.db,
       { status: query.status ?? 'open' },
@@ -496,7 +503,9 @@ export class ViolationsService {
         before: before && { created_at: before.at, id: before.id },
       },
     )
-    const { page, next_cursor } = paginate(rows, query.limit, (last) => timeCursor(last.created_at, last.id))
+    const { page, next_cursor } = paginate(rows, query.limit, (last) =>
+      this.deps.cursors.sealTime('flags', last.created_at, last.id),
+    )
     return {
       items: page.map((f) => ({
         id: f.id,
@@ -549,19 +558,21 @@ export class ViolationsService {
 
   async listAbuseReports(
     principal: Principal,
-    query: { status?: 'open' | 'upheld' | 'dismissed'; limit: number; cursor?: string },
+    query: { status?: 'open' | 'upheld' | 'dismissed'; thread_id?: string; limit: number; cursor?: string },
   ) {
     arbiterOnly(principal, 'read abuse reports')
-    const before = query.cursor ? decodeTimeCursor(query.cursor) : undefined
+    const before = query.cursor ? this.deps.cursors.openTime('abuse-reports', query.cursor) : undefined
     const rows = await chatRepo.listAbuseReports(
       this.deps.db,
-      { status: query.status },
+      { status: query.status, thread_id: query.thread_id },
       {
         limit: query.limit,
         before: before && { created_at: before.at, id: before.id },
       },
     )
-    const { page, next_cursor } = paginate(rows, query.limit, (last) => timeCursor(last.created_at, last.id))
+    const { page, next_cursor } = paginate(rows, query.limit, (last) =>
+      this.deps.cursors.sealTime('abuse-reports', last.created_at, last.id),
+    )
     return {
       items: page.map((r) => ({
         ...abuseReportView(r, principal, this.deps.pseudonymSecret),

@@ -11,7 +11,7 @@ import { DomainError, notFound, validation } from '../../shared/errors.js'
 import { moderate } from '../moderation/engine/index.js'
 import { imitatesAllowed, isAllowedHost } from '../moderation/engine/domains.js'
 import { forbiddenOfficialDomain } from '../moderation/official-domains.js'
-import { decodeTimeCursor, paginate, timeCursor } from '../chat/cursor.js'
+import { paginate, type CursorCodec } from '../../shared/cursor.js'
 import type { Clock } from '../../shared/clock.js'
 import * as repo from './official-domains.repository.js'
 
@@ -21,6 +21,7 @@ export interface OfficialDomainsServiceDeps {
   db: Db
   policy: Policy
   clock: Clock
+  cursors: CursorCodec
 }
 
 export type OfficialDomainDecision = 'approve' | 'refuse'
@@ -89,13 +90,15 @@ export class OfficialDomainsService {
     query: { status?: 'pending' | 'approved' | 'refused'; seller_id?: string; limit: number; cursor?: string },
   ) {
     requireRole(principal, ['arbiter'], 'only arbiters review official domains')
-    const after = query.cursor ? decodeTimeCursor(query.cursor) : undefined
+    const after = query.cursor ? this.deps.cursors.openTime('official-domains', query.cursor) : undefined
     const rows = await repo.listForReview(
       this.deps.db,
       { status: query.status ?? 'pending', seller_id: query.seller_id },
       { limit: query.limit, after: after && { created_at: after.at, id: after.id } },
     )
-    const { page, next_cursor } = paginate(rows, query.limit, (last) => timeCursor(last.created_at, last.id))
+    const { page, next_cursor } = paginate(rows, query.limit, (last) =>
+      this.deps.cursors.sealTime('official-domains', last.created_at, last.id),
+    )
     return { items: page.map(reviewView), next_cursor }
   }
 

@@ -4,6 +4,61 @@
  */
 
 export interface paths {
+    "/v1/dev/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign a token for a buyer, seller or arbiter (development only; absent in production) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        role: "buyer" | "seller" | "arbiter";
+                        /** @description the party id */
+                        sub: string;
+                        /**
+                         * @description seconds
+                         * @default 28800
+                         */
+                        expires_in?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            token: string;
+                            role: string;
+                            sub: string;
+                            /** Format: date-time */
+                            expires_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orders": {
         parameters: {
             query?: never;
@@ -166,7 +221,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller’s threads, latest activity first (buyer, seller) */
+        /** The caller’s threads, latest activity first (buyer, seller; arbiters with order_id) */
         get: operations["listThreads"];
         put?: never;
         /**
@@ -694,7 +749,7 @@ export interface paths {
         };
         /**
          * The calling seller’s claims as CSV, with the filters and sorts of GET /v1/claims (sellers)
-         * @description Streamed as it is read (text/csv, RFC 4180 quoting, CRLF). Buyers appear only as buyer_pseudonym. Text that a spreadsheet would run as a formula (=, +, -, @) is prefixed with an apostrophe.
+         * @description Streamed as it is read (text/csv, RFC 4180 quoting, CRLF). Buyers appear only as buyer_pseudonym. Text that a spreadsheet would run as a formula (=, +, -, @) gets an apostrophe before it, at the start of a field and after every comma, semicolon, tab or line break in it (docs/input-safety.md).
          */
         get: operations["exportMyClaimsCsv"];
         put?: never;
@@ -1707,7 +1762,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -1847,7 +1902,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -1963,7 +2018,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2115,7 +2170,7 @@ export interface operations {
                     "application/json": components["schemas"]["BuyerClaim"] | components["schemas"]["SellerClaim"] | components["schemas"]["ArbiterClaim"] | components["schemas"]["ServiceClaim"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key, malformed-multipart */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key, malformed-multipart */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2268,7 +2323,7 @@ export interface operations {
                     "application/json": components["schemas"]["BuyerClaim"] | components["schemas"]["SellerClaim"] | components["schemas"]["ArbiterClaim"] | components["schemas"]["ServiceClaim"];
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2387,7 +2442,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2652,7 +2707,7 @@ export interface operations {
                     "application/json": components["schemas"]["BuyerClaim"] | components["schemas"]["SellerClaim"] | components["schemas"]["ArbiterClaim"] | components["schemas"]["ServiceClaim"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key, malformed-multipart */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key, malformed-multipart */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2827,7 +2882,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2932,7 +2987,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -3022,6 +3077,8 @@ export interface operations {
             query?: {
                 /** @description only threads of orders with a claim */
                 claims_only?: boolean;
+                /** @description the order's thread (at most one); arbiters list threads only with it */
+                order_id?: string;
                 limit?: number;
                 cursor?: string;
             };
@@ -3046,7 +3103,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -3179,7 +3236,7 @@ export interface operations {
                     "application/json": components["schemas"]["Thread"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -3330,7 +3387,7 @@ export interface operations {
                     "application/json": components["schemas"]["Thread"];
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -3435,7 +3492,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -3565,7 +3622,7 @@ export interface operations {
                     "application/json": components["schemas"]["Message"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key, malformed-multipart */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key, malformed-multipart */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -3742,7 +3799,7 @@ export interface operations {
                     "application/json": components["schemas"]["AbuseReport"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -3906,7 +3963,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -4026,7 +4083,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -4184,7 +4241,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -4348,7 +4405,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -4480,7 +4537,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -4600,7 +4657,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -4648,6 +4705,28 @@ export interface operations {
             };
             /** @description Problem types: idempotency-in-progress, flag-already-reviewed */
             409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
                     "X-Request-Id"?: string;
@@ -4742,7 +4821,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -4790,6 +4869,28 @@ export interface operations {
             };
             /** @description Problem types: idempotency-in-progress, flag-already-reviewed */
             409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
                     "X-Request-Id"?: string;
@@ -4903,7 +5004,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -5021,7 +5122,7 @@ export interface operations {
                     "application/json": components["schemas"]["Violation"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -5181,7 +5282,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -5299,7 +5400,7 @@ export interface operations {
                     "application/json": components["schemas"]["Sanction"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -5461,7 +5562,7 @@ export interface operations {
                     "application/json": components["schemas"]["Sanction"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -5623,7 +5724,7 @@ export interface operations {
                     "application/json": components["schemas"]["Sanction"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -5756,6 +5857,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "open" | "upheld" | "dismissed";
+                thread_id?: string;
                 limit?: number;
                 cursor?: string;
             };
@@ -5821,7 +5923,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -5940,7 +6042,7 @@ export interface operations {
                     "application/json": components["schemas"]["AbuseReport"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -6103,7 +6205,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -6223,7 +6325,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -6389,7 +6491,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -6526,7 +6628,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -6707,7 +6809,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -6868,7 +6970,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -6975,7 +7077,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -7100,7 +7202,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -7240,7 +7342,7 @@ export interface operations {
                     "application/json": components["schemas"]["Webhook"];
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -7350,7 +7452,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Problem types: invalid-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -7398,6 +7500,28 @@ export interface operations {
             };
             /** @description Problem types: idempotency-in-progress */
             409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
                     "X-Request-Id"?: string;
@@ -7487,7 +7611,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -7612,7 +7736,7 @@ export interface operations {
                     "application/json": components["schemas"]["Delivery"];
                 };
             };
-            /** @description Problem types: invalid-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -7671,6 +7795,28 @@ export interface operations {
             };
             /** @description Problem types: event-expired */
             410: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
                     "X-Request-Id"?: string;
@@ -7806,7 +7952,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -7970,7 +8116,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -8106,7 +8252,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
