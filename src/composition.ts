@@ -3,6 +3,7 @@
 // never be created without a dependency it needs (see docs/architecture.md).
 import type { Config } from './config/config.js'
 import type { Db } from './db/database.js'
+import { primaryReads, type ReadDb } from './db/read-routing.js'
 import type { Clock } from './shared/clock.js'
 import type { Logger } from './shared/logger.js'
 import { ChatService } from './domain/chat/chat.service.js'
@@ -23,7 +24,10 @@ import { WebhooksService } from './domain/webhooks/webhooks.service.js'
 
 export interface ServiceDeps {
   config: Pick<Config, 'policy' | 'pseudonymSecret' | 'webhookAllowPrivate'>
+  /** The primary: every write, and every read that must see the caller's own last write. */
   db: Db
+  /** The heavy reads (claim lists, arbiter queue, sellers' stats and export); the primary when omitted. */
+  readDb?: ReadDb
   clock: Clock
   storage: PhotoStorage
   log: Logger
@@ -49,24 +53,26 @@ export interface ServiceTuning {
   stats?: Partial<Pick<StatsServiceDeps, 'exportBatch' | 'maxPeriodDays' | 'skuLimit'>>
 }
 
-export function createServices({ config, db, clock, storage, log }: ServiceDeps, tuning: ServiceTuning = {}): Services {
+export function createServices(deps: ServiceDeps, tuning: ServiceTuning = {}): Services {
+  const { config, db, clock, storage, log } = deps
+  const readDb = deps.readDb ?? primaryReads(db)
   const { policy, pseudonymSecret } = config
   const photos = new PhotosService({ db, storage, policy, log })
   const views = new ClaimViews({ policy, clock, pseudonymSecret, photos })
   const transitions = new ClaimTransitions({ policy, clock })
   return {
     orders: new OrdersService(db),
-    claims: new ClaimsService({ db, clock, views }),
+    claims: new ClaimsService({ db, readDb, clock, views }),
     openClaim: new OpenClaimService({ db, policy, clock, photos, views }),
     claimActions: new ClaimActionsService({ db, policy, clock, photos, views, transitions }),
     claimDeadlines: new ClaimDeadlinesService({ db, policy, clock, transitions }),
-    arbiterQueue: new ArbiterQueueService({ db, views }),
+    arbiterQueue: new ArbiterQueueService({ readDb, views }),
     photos,
     chat: new ChatService({ db, policy, clock, pseudonymSecret, photos }),
     violations: new ViolationsService({ db, policy, clock, pseudonymSecret }),
     feed: new FeedService({ db, pseudonymSecret }),
     webhooks: new WebhooksService({ db, allowPrivate: config.webhookAllowPrivate }),
-    stats: new StatsService({ db, clock, pseudonymSecret, ...tuning.stats }),
+    stats: new StatsService({ readDb, clock, pseudonymSecret, ...tuning.stats }),
   }
 }
 

@@ -8,9 +8,8 @@ import { createServices } from '../src/composition.js'
 import { createStorage, type PhotoStorage } from '../src/domain/photos/pipeline/index.js'
 import { pruneDeliveries, pruneFeed } from '../src/domain/feed/retention.repository.js'
 import { systemClock, type Clock } from '../src/shared/clock.js'
-import { producerConnection, workerConnection } from '../src/jobs/connection.js'
+import { producerConnection, queuePrefixFor, workerConnection } from '../src/jobs/connection.js'
 import { silentLogger, type Logger } from '../src/shared/logger.js'
-import { DEFAULT_QUEUE_PREFIX } from '../src/jobs/names.js'
 import { closeQueues, createQueues } from '../src/jobs/queues.js'
 import { dispatcher } from '../src/jobs/registry.js'
 import type { WorkerContext } from './context.js'
@@ -53,9 +52,9 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
   const { config, db } = opts
   const logger = opts.logger ?? silentLogger
   const clock = opts.clock ?? systemClock
-  const prefix = opts.prefix ?? DEFAULT_QUEUE_PREFIX
-  const producer = producerConnection(config.redisUrl, logger)
-  const consumer = workerConnection(config.redisUrl, logger)
+  const prefix = opts.prefix ?? queuePrefixFor(config)
+  const producer = producerConnection(config, logger)
+  const consumer = workerConnection(config, logger)
   const queues = createQueues(producer, prefix, logger)
   const storage = opts.storage ?? createStorage(config.storage)
   const { claimDeadlines } = createServices({ config, db, clock, storage, log: logger })

@@ -3,6 +3,8 @@
 
 /** Key prefix of every BullMQ key; keeps us apart from other users of a Redis. */
 export const DEFAULT_QUEUE_PREFIX = 'claimdesk'
+/** The same on a Redis Cluster: a hash tag, so every key of a queue lands in one slot (BullMQ's scripts need that). */
+export const CLUSTER_QUEUE_PREFIX = '{claimdesk}'
 
 export const QUEUE_NAMES = ['deadlines', 'maintenance'] as const
 export type QueueName = (typeof QUEUE_NAMES)[number]
