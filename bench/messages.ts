@@ -178,7 +178,7 @@ function bearer(role: PrincipalRole, id: string): string {
   const key = `${role}:${id}`
   let token = tokens.get(key)
   if (!token) {
-    token = signToken(JWT_SECRET, { role, id }, 48 * 3600)
+    token = signToken(JWT_SECRET, { role, id }, 24 * 3600)
     tokens.set(key, token)
   }
   return `Bearer ${token}`

@@ -37,7 +37,7 @@ import { processPhoto } from '../src/domain/photos/pipeline/index.js'
 import { summarize } from './lib/stats.js'
 import { countMarkCompacts } from './lib/gc.js'
 import { cpuSeconds } from './lib/proc-cpu.js'
-import { startClaimdeskApi } from './lib/claimdesk.js'
+import { BENCH_METRICS_TOKEN, startClaimdeskApi } from './lib/claimdesk.js'
 import { runningServers } from './lib/processes.js'
 import { ClaimOpener } from './lib/photo-client.js'
 
@@ -62,15 +62,19 @@ function rssBytes(pid: number): number {
   return Number(m[1]) * 1024
 }
 
+/** One scrape of the API's /metrics. */
+async function scrape(baseUrl: string): Promise<string> {
+  return (await fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } })).text()
+}
 /** The API's heap in use, from its own Prometheus metrics (prom-client's defaults). */
 async function serverHeapUsed(baseUrl: string): Promise<number> {
-  const m = /^nodejs_heap_size_used_bytes (\d+)/m.exec(await (await fetch(`${baseUrl}/metrics`)).text())
+  const m = /^nodejs_heap_size_used_bytes (\d+)/m.exec(await scrape(baseUrl))
   if (!m) throw new Error('nodejs_heap_size_used_bytes not found')
   return Number(m[1])
 }
 /** The API's full GCs and upload-slab allocations so far, from one scrape (a series appears with its first event). */
 async function serverCounters(baseUrl: string): Promise<{ majorGcs: number; slabs: number }> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text()
+  const text = await scrape(baseUrl)
   const count = (line: RegExp): number => Number(line.exec(text)?.[1] ?? 0)
   return {
     majorGcs: count(/^nodejs_gc_duration_seconds_count\{kind="major"\} (\d+)/m),

@@ -86,6 +86,9 @@ export const claimMachine = setup({
     /** A buyer may escalate a seller-waiting state once its deadline has passed. */
     buyerMayEscalateOverdue: ({ context, event }) =>
       event.actor.role === 'buyer' && context.deadlines.some((d) => d.due_at <= event.at),
+    /** A seller may report the buyer's abuse on a claim up to the policy's cap. */
+    sellerMayReportAbuse: ({ context, event }) =>
+      event.actor.role === 'seller' && context.abuse_reports < event.policy.abuse_reports_max,
     isAssignedArbiter: ({ context, event }) =>
       event.actor.role === 'arbiter' && context.arbiter.assignee === event.actor.id,
     isAskedParty: ({ context, event }) =>
@@ -259,7 +262,7 @@ export const claimMachine = setup({
           actions: ['stampSellerResponse', 'recordOffer'],
         },
         reject: { guard: 'isSeller', target: 'rejected', actions: 'stampSellerResponse' },
-        report_abuse: { guard: 'isSeller', actions: 'countAbuseReport' },
+        report_abuse: { guard: 'sellerMayReportAbuse', actions: 'countAbuseReport' },
         escalate: { guard: 'buyerMayEscalateOverdue', target: 'escalated' },
         withdraw: { guard: 'isBuyer', target: 'withdrawn' },
         deadline_expired: [
@@ -277,7 +280,7 @@ export const claimMachine = setup({
           target: 'awaiting_seller',
           actions: { type: 'useSellerClock', params: { clock: 'seller_response' } },
         },
-        report_abuse: { guard: 'isSeller', actions: 'countAbuseReport' },
+        report_abuse: { guard: 'sellerMayReportAbuse', actions: 'countAbuseReport' },
         withdraw: { guard: 'isBuyer', target: 'withdrawn' },
         deadline_expired: {
           guard: 'deadlineDue',
@@ -314,7 +317,7 @@ export const claimMachine = setup({
           target: 'escalated',
           actions: { type: 'answerOffer', params: { status: 'declined' } },
         },
-        report_abuse: { guard: 'isSeller', actions: 'countAbuseReport' },
+        report_abuse: { guard: 'sellerMayReportAbuse', actions: 'countAbuseReport' },
         withdraw: { guard: 'isBuyer', target: 'withdrawn' },
         deadline_expired: {
           guard: 'deadlineDue',
@@ -331,7 +334,7 @@ export const claimMachine = setup({
       on: {
         escalate: { guard: 'isBuyer', target: 'escalated' },
         withdraw: { guard: 'isBuyer', target: 'withdrawn' },
-        report_abuse: { guard: 'isSeller', actions: 'countAbuseReport' },
+        report_abuse: { guard: 'sellerMayReportAbuse', actions: 'countAbuseReport' },
         deadline_expired: {
           guard: 'deadlineDue',
           target: 'closed',
@@ -344,7 +347,7 @@ export const claimMachine = setup({
       on: {
         ship_return: { guard: 'isBuyer', target: 'return_in_transit', actions: 'recordReturnTracking' },
         withdraw: { guard: 'isBuyer', target: 'withdrawn' },
-        report_abuse: { guard: 'isSeller', actions: 'countAbuseReport' },
+        report_abuse: { guard: 'sellerMayReportAbuse', actions: 'countAbuseReport' },
         deadline_expired: {
           guard: 'deadlineDue',
           target: 'closed',
@@ -357,7 +360,7 @@ export const claimMachine = setup({
       on: {
         confirm_return_received: { guard: 'isSeller', target: 'resolved', actions: 'complete' },
         escalate: { guard: 'buyerMayEscalateOverdue', target: 'escalated' },
-        report_abuse: { guard: 'isSeller', actions: 'countAbuseReport' },
+        report_abuse: { guard: 'sellerMayReportAbuse', actions: 'countAbuseReport' },
         deadline_expired: { guard: 'deadlineDue', target: 'escalated' },
       },
     },
@@ -366,7 +369,7 @@ export const claimMachine = setup({
       on: {
         confirm_shipment: { guard: 'isSeller', target: 'awaiting_receipt', actions: 'recordShipmentTracking' },
         escalate: { guard: 'buyerMayEscalateOverdue', target: 'escalated' },
-        report_abuse: { guard: 'isSeller', actions: 'countAbuseReport' },
+        report_abuse: { guard: 'sellerMayReportAbuse', actions: 'countAbuseReport' },
         deadline_expired: { guard: 'deadlineDue', target: 'escalated' },
       },
     },
@@ -374,7 +377,7 @@ export const claimMachine = setup({
       entry: { type: 'setDeadline', params: { kind: 'receipt', on_expiry: 'resolve' } },
       on: {
         confirm_receipt: { guard: 'isBuyer', target: 'resolved', actions: 'complete' },
-        report_abuse: { guard: 'isSeller', actions: 'countAbuseReport' },
+        report_abuse: { guard: 'sellerMayReportAbuse', actions: 'countAbuseReport' },
         deadline_expired: { guard: 'deadlineDue', target: 'resolved', actions: 'complete' },
       },
     },
@@ -382,7 +385,7 @@ export const claimMachine = setup({
       initial: 'unassigned',
       entry: { type: 'setDeadline', params: { kind: 'arbiter_decision', on_expiry: 'flag_overdue' } },
       on: {
-        report_abuse: { guard: 'isSeller', actions: 'countAbuseReport' },
+        report_abuse: { guard: 'sellerMayReportAbuse', actions: 'countAbuseReport' },
         deadline_expired: {
           guard: and([
             'isSystem',

@@ -38,6 +38,8 @@ export interface MachinePolicy {
   seller_silence: 'escalate' | 'auto_refund'
   auto_refund_max_amount: number | null
   max_offers: number
+  /** report_abuse events a claim takes in all. */
+  abuse_reports_max: number
 }
 
 export type OfferKind = 'compensation' | 'partial_delivery' | 'replacement' | 'repair'

@@ -1,6 +1,6 @@
 // Builds the Fastify instance: external plugins, then services, then routes.
 import { randomUUID } from 'node:crypto'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
@@ -8,12 +8,15 @@ import type { RedisClient } from './jobs/connection.js'
 import type { Config } from './config/config.js'
 import type { Db } from './db/database.js'
 import type { ReadDb } from './db/read-routing.js'
+import { createTokenVerifier, principalFromHeader } from './auth/principal.js'
 import { authPlugin } from './http/auth.js'
 import { idempotencyPlugin } from './http/idempotency.js'
+import { createRateLimits } from './http/rate-limit.js'
 import { httpMetricsPlugin } from './http/metrics.js'
 import { multipartPlugin } from './http/multipart.js'
 import { registerProblemHandlers } from './http/problem.js'
 import { validatorCompiler } from './http/validation.js'
+import { openapiOptions, SHARED_SCHEMAS } from './http/openapi.js'
 import { arbiterRoutes, queueDashboard } from './routes/arbiter.js'
 import { chatRoutes } from './routes/chat.js'
 import { claimRoutes } from './routes/claims.js'
@@ -30,6 +33,9 @@ import { createStorage, type PhotoStorage } from './domain/photos/pipeline/index
 import { systemClock, type Clock } from './shared/clock.js'
 import { createServices } from './composition.js'
 
+/** Where the rate limits' counters live in Redis, beside BullMQ's `claimdesk:` keys. */
+export const DEFAULT_RATE_LIMIT_PREFIX = 'claimdesk-rate:'
+
 export interface AppDeps {
   config: Config
   db: Db
@@ -40,6 +46,12 @@ export interface AppDeps {
   clock?: Clock
   /** Photo storage; by default the one config.storage describes. */
   storage?: PhotoStorage
+  /** The request logger; by default pino at config.logLevel on stdout (tests read what is logged). */
+  logger?: FastifyBaseLogger
+  /** Redis key prefix of the rate limits' counters; API instances sharing budgets share it. */
+  rateLimitPrefix?: string
+  /** Plugins registered before any route, so their hooks see every route (the test app's response checks). */
+  plugins?: FastifyPluginAsync[]
   /** Socket timeouts in ms (tests shorten them). */
   http?: { connectionTimeout?: number; requestTimeout?: number }
 }
@@ -48,8 +60,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, db, redis } = deps
   const clock = deps.clock ?? systemClock
   const app = Fastify({
-    logger: { level: config.logLevel },
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: { level: config.logLevel } }),
     bodyLimit: 1024 * 1024,
+    trustProxy: config.trustProxy,
     genReqId: (req) => {
       const given = req.headers['x-request-id']
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID()
@@ -66,19 +79,44 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id)
   })
   registerProblemHandlers(app)
+  for (const plugin of deps.plugins ?? []) await app.register(plugin)
   // Before every route: child scopes copy hooks when they are created.
   await app.register(httpMetricsPlugin)
-
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'Claimdesk API', version: '0.1.0', description: 'Returns-and-defect claims for marketplaces' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-      security: [{ bearer: [] }],
-    },
+  const limits = await createRateLimits(app, {
+    redis,
+    policy: config.policy,
+    prefix: deps.rateLimitPrefix ?? DEFAULT_RATE_LIMIT_PREFIX,
   })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+
+  // Text bodies are refused like any other unsupported type (415), not parsed into a string the schema then refuses.
+  app.removeContentTypeParser('text/plain')
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema)
+  await app.register(swagger, openapiOptions)
+  // DOCS_PUBLIC=false: the document and its UI ask for a valid token of any role.
+  const verifyToken = createTokenVerifier(config.jwtSecret, config.policy.token_lifetime_max)
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiHooks: config.docsPublic
+      ? {}
+      : {
+          onRequest: async (request, reply) => {
+            try {
+              principalFromHeader(request.headers.authorization, verifyToken)
+            } catch (err) {
+              await limits.consume('auth_failures', request, reply)
+              throw err
+            }
+          },
+        },
+  })
   await app.register(healthRoutes, { db, redis })
-  await app.register(metricsRoutes, { db, redis, queues: ['deadlines', 'maintenance', 'webhooks'] })
+  await app.register(metricsRoutes, {
+    db,
+    redis,
+    queues: ['deadlines', 'maintenance', 'webhooks'],
+    token: config.metricsToken,
+    limits,
+  })
 
   const storage = deps.storage ?? createStorage(config.storage)
   app.addHook('onClose', async () => storage.close?.())
@@ -98,11 +136,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     prefix: '/admin/queues',
     redis: config,
     jwtSecret: config.jwtSecret,
+    tokenLifetimeMax: config.policy.token_lifetime_max,
+    limits,
   })
 
   // Everything under /v1 is authenticated and idempotent on writes.
   await app.register(async (api) => {
-    await api.register(authPlugin, { secret: config.jwtSecret })
+    await api.register(authPlugin, {
+      secret: config.jwtSecret,
+      tokenLifetimeMax: config.policy.token_lifetime_max,
+      limits,
+    })
+    // After authentication (the party is known), before idempotency and any body is read.
+    api.addHook('onRequest', limits.countWrites)
     await api.register(idempotencyPlugin, { db })
     await api.register(orderRoutes, { orders: services.orders })
     // multipart/form-data (photos) only where routes take it, each scope with its own photo cap.
@@ -116,14 +162,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         claims: services.claims,
         openClaim: services.openClaim,
         claimActions: services.claimActions,
+        limits,
       }),
     )
     await api.register(photoRoutes, { photos: services.photos })
     await api.register(arbiterRoutes, { arbiterQueue: services.arbiterQueue })
     await withUploads(config.policy.photos_per_message_max, (scope) =>
-      scope.register(chatRoutes, { chat: services.chat }),
+      scope.register(chatRoutes, { chat: services.chat, limits }),
     )
-    await api.register(moderationRoutes, { chat: services.chat, violations: services.violations })
+    await api.register(moderationRoutes, { chat: services.chat, violations: services.violations, limits })
     await api.register(violationRoutes, { violations: services.violations })
     await api.register(eventRoutes, { feed: services.feed })
     await api.register(webhookRoutes, { webhooks: services.webhooks })

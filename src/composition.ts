@@ -62,7 +62,7 @@ export function createServices(deps: ServiceDeps, tuning: ServiceTuning = {}): S
   const transitions = new ClaimTransitions({ policy, clock })
   return {
     orders: new OrdersService(db),
-    claims: new ClaimsService({ db, readDb, clock, views }),
+    claims: new ClaimsService({ db, readDb, clock, pseudonymSecret, views }),
     openClaim: new OpenClaimService({ db, policy, clock, photos, views }),
     claimActions: new ClaimActionsService({ db, policy, clock, photos, views, transitions }),
     claimDeadlines: new ClaimDeadlinesService({ db, policy, clock, transitions }),

@@ -9,14 +9,32 @@ export interface Principal {
   role: PrincipalRole
 }
 
-export function createTokenVerifier(secret: string): (token: string) => Principal {
-  const verify = createVerifier({ key: secret, algorithms: ['HS256'], cache: 1000 })
+/** How far a minter's clock may run ahead of ours before its tokens look too long-lived. */
+const CLOCK_SKEW_MS = 60_000
+
+/**
+ * Verifies HS256 tokens. Every token must expire (`exp`), within
+ * `lifetimeMaxMs` (policy token_lifetime_max) of its `iat`, or of now when it
+ * has none or its `iat` is in the future: a leaked token is good for a bounded time.
+ */
+export function createTokenVerifier(secret: string, lifetimeMaxMs: number): (token: string) => Principal {
+  const verify = createVerifier({ key: secret, algorithms: ['HS256'], cache: 1000, requiredClaims: ['exp'] })
   return (token) => {
-    let claims: { sub?: unknown; role?: unknown }
+    let claims: { sub?: unknown; role?: unknown; exp?: unknown; iat?: unknown }
     try {
       claims = verify(token)
-    } catch {
+    } catch (err) {
+      if ((err as { code?: string }).code === 'FAST_JWT_MISSING_REQUIRED_CLAIM') {
+        throw unauthorized('the token has no expiry (exp); tokens must expire')
+      }
       throw unauthorized('the bearer token is invalid or expired')
+    }
+    const now = Date.now()
+    const issuedAt = typeof claims.iat === 'number' ? Math.min(claims.iat * 1000, now) : now
+    if (typeof claims.exp !== 'number' || claims.exp * 1000 - issuedAt > lifetimeMaxMs + CLOCK_SKEW_MS) {
+      throw unauthorized(
+        `the token is valid for longer than ${Math.round(lifetimeMaxMs / 1000)} s (policy token_lifetime_max)`,
+      )
     }
     if (typeof claims.sub !== 'string' || claims.sub.length === 0) throw unauthorized('the token has no subject')
     if (!ROLES.includes(claims.role as PrincipalRole)) throw unauthorized(`unknown role ${JSON.stringify(claims.role)}`)

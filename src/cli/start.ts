@@ -31,8 +31,10 @@ await runCli(async () => {
 
   if (role === 'all' || role === 'workers') {
     const { startWorkers } = await import('../../workers/index.js')
-    const workers = await startWorkers({ config, db, logger: pino({ level: config.logLevel, name: 'workers' }) })
+    const logger = pino({ level: config.logLevel, name: 'workers' })
+    const workers = await startWorkers({ config, db, logger })
     closers.push(() => workers.close())
+    logger.info({ redis: config.redisCluster ? 'cluster' : 'single' }, 'workers started')
   }
   if (role === 'all' || role === 'api') {
     applyHeapGrowingPercent(config.heapGrowingPercent)

@@ -1,5 +1,6 @@
 // Process configuration from the environment, validated once at start-up.
 // Anything wrong is reported as one clear line (ConfigError), never a stack.
+import { isIP } from 'node:net'
 import { loadPolicyFile, PolicyError, type Policy } from './policy.js'
 
 export interface Config {
@@ -13,8 +14,14 @@ export interface Config {
   host: string
   port: number
   jwtSecret: string
-  /** Secret for per-seller buyer pseudonyms; defaults to the JWT secret. */
+  /** Secret for per-seller buyer pseudonyms; defaults to the JWT secret only in loopback development. */
   pseudonymSecret: string
+  /** METRICS_TOKEN: scrapes of /metrics must send it as a bearer token; required once exposed. */
+  metricsToken: string | undefined
+  /** DOCS_PUBLIC=false: /docs (the OpenAPI document and its UI) needs a valid bearer token. */
+  docsPublic: boolean
+  /** TRUST_PROXY: fastify's trustProxy (which proxies' X-Forwarded-For names the client address). */
+  trustProxy: boolean | string[]
   logLevel: string
   /** WEBHOOK_ALLOW_PRIVATE=true lets webhooks target private and loopback addresses (tests, on-premise receivers). */
   webhookAllowPrivate: boolean
@@ -38,6 +45,9 @@ export interface RedisClusterConfig {
 export class ConfigError extends Error {}
 
 const DEV_JWT_SECRET = 'claimdesk-development-secret-change-me'
+/** Secrets of an exposed deployment: HS256 wants a key at least as long as its 256-bit output. */
+const EXPOSED_SECRET_MIN = 32
+const DEV_SECRET_MIN = 16
 /** The old generation may grow to 3× what survived the last full GC (see src/cli/heap-tuning.ts). */
 const DEFAULT_HEAP_GROWING_PERCENT = 200
 
@@ -62,13 +72,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`V8_HEAP_GROWING_PERCENT must be an integer 0-1000, got "${env.V8_HEAP_GROWING_PERCENT}"`)
   }
 
-  let jwtSecret = env.JWT_SECRET
-  if (!jwtSecret) {
-    if (nodeEnv === 'production') throw new ConfigError('JWT_SECRET must be set when NODE_ENV=production')
-    jwtSecret = DEV_JWT_SECRET
-  }
-  if (jwtSecret.length < 16) throw new ConfigError('JWT_SECRET must be at least 16 characters')
-
+  const host = env.HOST ?? '127.0.0.1'
+  // Why the secrets must be the operator's own: the service answers beyond this machine, or says it is production.
+  const exposedBy = nodeEnv === 'production' ? 'NODE_ENV=production' : isLoopback(host) ? undefined : `HOST=${host}`
+  const { jwtSecret, pseudonymSecret, metricsToken } = exposedBy
+    ? exposedSecrets(env, exposedBy)
+    : developmentSecrets(env)
   let policy: Policy
   try {
     policy = loadPolicyFile(env.POLICY_FILE)
@@ -87,10 +96,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseReadUrl,
     redisUrl,
     redisCluster,
-    host: env.HOST ?? '127.0.0.1',
+    host,
     port,
     jwtSecret,
-    pseudonymSecret: env.PSEUDONYM_SECRET ?? jwtSecret,
+    pseudonymSecret,
+    metricsToken,
+    docsPublic: bool(env, 'DOCS_PUBLIC', true),
+    trustProxy: trustProxy(env.TRUST_PROXY),
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === 'true',
     preparedStatements: env.DATABASE_PREPARED_STATEMENTS !== 'false',
@@ -98,6 +110,72 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     heapGrowingPercent,
     policy,
   }
+}
+
+type Secrets = Pick<Config, 'jwtSecret' | 'pseudonymSecret' | 'metricsToken'>
+
+/** Exposed: every secret is the operator's own, long enough, and the two keys differ. */
+function exposedSecrets(env: NodeJS.ProcessEnv, exposedBy: string): Secrets {
+  const required = (name: string, hint = ''): string => {
+    const value = env[name]
+    if (!value) throw new ConfigError(`${name} must be set when ${exposedBy}${hint}`)
+    if (value.length < EXPOSED_SECRET_MIN) {
+      throw new ConfigError(`${name} must be at least ${EXPOSED_SECRET_MIN} characters when ${exposedBy}`)
+    }
+    return value
+  }
+  if (env.JWT_SECRET === DEV_JWT_SECRET) {
+    throw new ConfigError(
+      `JWT_SECRET is the published development secret; set your own (at least ${EXPOSED_SECRET_MIN} characters) when ${exposedBy}`,
+    )
+  }
+  const jwtSecret = required('JWT_SECRET')
+  // A shared key would let anyone holding the JWT secret recompute buyers' pseudonyms, and the reverse.
+  const pseudonymSecret = required('PSEUDONYM_SECRET', ' (it must differ from JWT_SECRET)')
+  if (pseudonymSecret === jwtSecret)
+    throw new ConfigError(`PSEUDONYM_SECRET must differ from JWT_SECRET when ${exposedBy}`)
+  return { jwtSecret, pseudonymSecret, metricsToken: required('METRICS_TOKEN') }
+}
+
+/** Loopback development: a known secret by default, the pseudonym key defaulting to it, metrics open. */
+function developmentSecrets(env: NodeJS.ProcessEnv): Secrets {
+  const jwtSecret = env.JWT_SECRET || DEV_JWT_SECRET
+  if (jwtSecret.length < DEV_SECRET_MIN) {
+    throw new ConfigError(`JWT_SECRET must be at least ${DEV_SECRET_MIN} characters`)
+  }
+  return { jwtSecret, pseudonymSecret: env.PSEUDONYM_SECRET || jwtSecret, metricsToken: env.METRICS_TOKEN || undefined }
+}
+
+/** 127.0.0.0/8, ::1 (also IPv4-mapped) and localhost: reachable from this machine only. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase()
+  if (h === 'localhost') return true
+  if (isIP(h) === 4) return h.startsWith('127.')
+  if (isIP(h) === 6) return h === '::1' || /^::ffff:127\./.test(h)
+  return false
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const value = env[name]
+  if (value === undefined || value === '') return fallback
+  if (value === 'true' || value === 'false') return value === 'true'
+  throw new ConfigError(`${name} must be true or false, got "${value}"`)
+}
+
+/** true/false, or a comma list of proxy addresses and CIDR ranges (fastify refuses a bare hop count). */
+function trustProxy(value: string | undefined): Config['trustProxy'] {
+  if (value === undefined || value === '' || value === 'false') return false
+  if (value === 'true') return true
+  const entries = value.split(',').map((s) => s.trim())
+  for (const entry of entries) {
+    const [address, bits, ...rest] = entry.split('/')
+    const family = isIP(address ?? '')
+    const maxBits = family === 6 ? 128 : 32
+    if (!family || rest.length > 0 || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits))) {
+      throw new ConfigError(`TRUST_PROXY must be true, false or a comma list of addresses/CIDRs, got "${value}"`)
+    }
+  }
+  return entries
 }
 
 function url(env: NodeJS.ProcessEnv, name: string, fallback: string, protocols: string[]): string {

@@ -12,6 +12,11 @@ const Duration = Type.String({
   pattern: '^P(?!$)(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+(\\.\\d+)?S)?)?$',
 })
 const Minor = Type.Integer({ minimum: 0 })
+/** At most `max` requests per `window`, counted per key (docs/security.md). */
+const RateLimit = Type.Object(
+  { max: Type.Integer({ minimum: 1, maximum: 1_000_000_000 }), window: Duration },
+  { additionalProperties: false },
+)
 
 export const MODERATION_RULES = [
   'obscenity',
@@ -70,6 +75,19 @@ export const PolicyFileSchema = Type.Partial(
       webhook_max_age: Duration,
       // Feed events and finished webhook deliveries older than this are pruned.
       feed_retention: Duration,
+      // Security (docs/security.md): a bearer token valid for longer than this is refused.
+      token_lifetime_max: Duration,
+      // Idempotency keys older than this are pruned (a retry after it is a new request).
+      idempotency_retention: Duration,
+      // Rate limits (docs/security.md), each { max, window } per party, party and thread, or address.
+      rate_limit_writes: RateLimit,
+      rate_limit_service_writes: RateLimit,
+      rate_limit_draft_checks: RateLimit,
+      rate_limit_thread_messages: RateLimit,
+      rate_limit_abuse_reports: RateLimit,
+      rate_limit_auth_failures: RateLimit,
+      // report_abuse actions a claim takes in all.
+      abuse_reports_per_claim_max: Type.Integer({ minimum: 0, maximum: 100 }),
     },
     { additionalProperties: false },
   ),
@@ -134,6 +152,21 @@ export const DEFAULT_POLICY_FILE: Required<PolicyFile> = {
   webhook_attempts: 8,
   webhook_max_age: 'P1D',
   feed_retention: 'P30D',
+  token_lifetime_max: 'P1D',
+  idempotency_retention: 'PT24H',
+  // Writes of a buyer, seller or arbiter: 5 a second sustained is far past a person at work.
+  rate_limit_writes: { max: 300, window: 'PT1M' },
+  // The marketplace's integration registers every order: its own, larger budget.
+  rate_limit_service_writes: { max: 6000, window: 'PT1M' },
+  // POST /v1/moderation/check as a draft is typed (debounced): two a second.
+  rate_limit_draft_checks: { max: 120, window: 'PT1M' },
+  // Messages one party sends into one thread.
+  rate_limit_thread_messages: { max: 20, window: 'PT1M' },
+  // report_abuse actions and message reports of one party, across claims and threads.
+  rate_limit_abuse_reports: { max: 10, window: 'PT1H' },
+  // Requests from one client address whose token is missing, forged, expired or unknown.
+  rate_limit_auth_failures: { max: 30, window: 'PT1M' },
+  abuse_reports_per_claim_max: 3,
 }
 
 /** Every deadline kind of the machine is a duration policy, plus these. */
@@ -145,13 +178,34 @@ const DURATION_KEYS = [
   'violation_window',
   'webhook_max_age',
   'feed_retention',
+  'token_lifetime_max',
+  'idempotency_retention',
 ] as const
 type DurationKey = (typeof DURATION_KEYS)[number]
 
-/** Resolved policy: durations become milliseconds, everything else as in the file. */
-export type Policy = Omit<Required<PolicyFile>, DurationKey> & Record<DurationKey, number>
+export const RATE_LIMIT_KEYS = [
+  'rate_limit_writes',
+  'rate_limit_service_writes',
+  'rate_limit_draft_checks',
+  'rate_limit_thread_messages',
+  'rate_limit_abuse_reports',
+  'rate_limit_auth_failures',
+] as const
+type RateLimitKey = (typeof RATE_LIMIT_KEYS)[number]
+/** A resolved rate limit: `window` in milliseconds. */
+export interface RateLimitPolicy {
+  max: number
+  window: number
+}
+
+/** Resolved policy: durations (rate limits' windows too) become milliseconds, everything else as in the file. */
+export type Policy = Omit<Required<PolicyFile>, DurationKey | RateLimitKey> &
+  Record<DurationKey, number> &
+  Record<RateLimitKey, RateLimitPolicy>
 
 export class PolicyError extends Error {}
+
+const IDEMPOTENCY_RETENTION_MIN_MS = 10 * 60_000
 
 export function durationMs(iso: string): number {
   return Math.round(toSeconds(parseIsoDuration(iso)) * 1000)
@@ -169,6 +223,15 @@ export function resolvePolicy(overrides: unknown = {}): Policy {
     const ms = durationMs(merged[key])
     if (ms <= 0) throw new PolicyError(`invalid policy: /${key}: duration must be positive`)
     resolved[key] = ms
+  }
+  for (const key of RATE_LIMIT_KEYS) {
+    const window = durationMs(merged[key].window)
+    if (window < 1000) throw new PolicyError(`invalid policy: /${key}/window: must be at least PT1S`)
+    resolved[key] = { max: merged[key].max, window }
+  }
+  // A key must outlive any request still running under it (see src/http/idempotency.ts).
+  if (resolved.idempotency_retention < IDEMPOTENCY_RETENTION_MIN_MS) {
+    throw new PolicyError('invalid policy: /idempotency_retention: must be at least PT10M')
   }
   return resolved
 }

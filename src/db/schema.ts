@@ -129,6 +129,8 @@ export interface IdempotencyKeysTable {
   status_code: number
   content_type: string
   response_body: string
+  /** The replayed headers of the stored answer (etag, location), lower-case names. */
+  response_headers: Generated<Record<string, string>>
   created_at: CreatedAt
 }
 

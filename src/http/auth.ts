@@ -2,6 +2,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
 import { createTokenVerifier, principalFromHeader, type Principal } from '../auth/principal.js'
+import type { RateLimits } from './rate-limit.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -9,12 +10,25 @@ declare module 'fastify' {
   }
 }
 
-export const authPlugin = fp<{ secret: string }>(
-  async (app, { secret }) => {
-    const verify = createTokenVerifier(secret)
+export interface AuthOptions {
+  secret: string
+  /** Policy token_lifetime_max in ms. */
+  tokenLifetimeMax: number
+  /** Counts each refused token against its address (rate_limit_auth_failures). */
+  limits?: RateLimits
+}
+
+export const authPlugin = fp<AuthOptions>(
+  async (app, { secret, tokenLifetimeMax, limits }) => {
+    const verify = createTokenVerifier(secret, tokenLifetimeMax)
     app.decorateRequest('principal', null)
-    app.addHook('onRequest', async (request) => {
-      request.principal = principalFromHeader(request.headers.authorization, verify)
+    app.addHook('onRequest', async (request, reply) => {
+      try {
+        request.principal = principalFromHeader(request.headers.authorization, verify)
+      } catch (err) {
+        await limits?.consume('auth_failures', request, reply) // a 429 once the address is over its budget
+        throw err
+      }
     })
   },
   { name: 'auth' },

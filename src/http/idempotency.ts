@@ -3,8 +3,9 @@
 // a key whose first request is still running is 409.
 import { createHash } from 'node:crypto'
 import fp from 'fastify-plugin'
-import { sql } from 'kysely'
+import type { FastifyReply } from 'fastify'
 import type { Db } from '../db/database.js'
+import { findKey, releaseKey, reserveKey, storeResponse } from './idempotency.repository.js'
 import { sendProblem } from './problem.js'
 
 declare module 'fastify' {
@@ -13,9 +14,9 @@ declare module 'fastify' {
   }
 }
 
-const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
-/** A reservation older than this belongs to a request that died; it may be taken over. */
-const ABANDONED_AFTER_SECONDS = 60
+export const WRITE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+/** Headers that belong to the answer itself, so a replay repeats them. */
+const REPLAYED_HEADERS = ['etag', 'location'] as const
 
 export const idempotencyPlugin = fp<{ db: Db }>(
   async (app, { db }) => {
@@ -34,23 +35,11 @@ export const idempotencyPlugin = fp<{ db: Db }>(
       }
       const principal = `${request.principal.role}:${request.principal.id}`
       const hash = requestHash(request.method, request.url, request.body)
-      const reserved = await db
-        .insertInto('idempotency_keys')
-        .values({ principal, key, request_hash: hash, status_code: 0, content_type: '', response_body: '' })
-        .onConflict((oc) => oc.columns(['principal', 'key']).doNothing())
-        .returning('key')
-        .executeTakeFirst()
-      if (reserved) {
+      if (await reserveKey(db, principal, key, hash)) {
         request.idempotency = { principal, key }
         return
       }
-      const stored = await db
-        .selectFrom('idempotency_keys')
-        .selectAll()
-        .select(sql<boolean>`created_at < now() - make_interval(secs => ${ABANDONED_AFTER_SECONDS})`.as('abandoned'))
-        .where('principal', '=', principal)
-        .where('key', '=', key)
-        .executeTakeFirstOrThrow()
+      const stored = await findKey(db, principal, key)
       if (stored.request_hash !== hash) {
         return sendProblem(request, reply, {
           status: 422,
@@ -73,6 +62,7 @@ export const idempotencyPlugin = fp<{ db: Db }>(
       }
       return reply
         .code(stored.status_code)
+        .headers(stored.response_headers)
         .header('idempotent-replayed', 'true')
         .type(stored.content_type)
         .serializer((payload: unknown) => payload as string)
@@ -83,30 +73,31 @@ export const idempotencyPlugin = fp<{ db: Db }>(
       const reservation = request.idempotency
       if (!reservation) return payload
       request.idempotency = null
-      if (reply.statusCode >= 500 || typeof payload !== 'string') {
-        // Nothing was decided: free the key so the client can retry.
-        await db
-          .deleteFrom('idempotency_keys')
-          .where('principal', '=', reservation.principal)
-          .where('key', '=', reservation.key)
-          .execute()
+      if (reply.statusCode >= 500 || reply.statusCode === 429 || typeof payload !== 'string') {
+        // Nothing was decided (a failure, or a rate limit): free the key so the client can retry.
+        await releaseKey(db, reservation.principal, reservation.key)
         return payload
       }
-      await db
-        .updateTable('idempotency_keys')
-        .set({
-          status_code: reply.statusCode,
-          content_type: String(reply.getHeader('content-type') ?? 'application/json'),
-          response_body: payload,
-        })
-        .where('principal', '=', reservation.principal)
-        .where('key', '=', reservation.key)
-        .execute()
+      await storeResponse(db, reservation.principal, reservation.key, {
+        status_code: reply.statusCode,
+        content_type: String(reply.getHeader('content-type') ?? 'application/json'),
+        response_body: payload,
+        response_headers: answerHeaders(reply),
+      })
       return payload
     })
   },
   { name: 'idempotency', dependencies: ['auth'] },
 )
+
+function answerHeaders(reply: FastifyReply): Record<string, string> {
+  const kept: Record<string, string> = {}
+  for (const name of REPLAYED_HEADERS) {
+    const value = reply.getHeader(name)
+    if (value !== undefined) kept[name] = String(value)
+  }
+  return kept
+}
 
 function requestHash(method: string, url: string, body: unknown): string {
   return createHash('sha256')

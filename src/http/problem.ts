@@ -78,10 +78,24 @@ function localised(request: FastifyRequest, error: DomainError): DomainError | P
   }
 }
 
+/** The client went away before its request was complete (its body stream was cut short). */
+function clientClosed(request: FastifyRequest, error: FastifyError): boolean {
+  return request.raw.readableAborted || (error.code === 'ECONNRESET' && error.message === 'aborted')
+}
+
+/** RFC 6750 §3: a bare challenge when no token came, invalid_token when one did. */
+function bearerChallenge(request: FastifyRequest): string {
+  return request.headers.authorization === undefined
+    ? 'Bearer realm="claimdesk"'
+    : 'Bearer realm="claimdesk", error="invalid_token"'
+}
+
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof DomainError) {
       if (error.status >= 500) request.log.error({ err: error }, error.message)
+      if (error.status === 401 && !reply.hasHeader('www-authenticate'))
+        reply.header('www-authenticate', bearerChallenge(request))
       return sendProblem(request, reply, localised(request, error))
     }
     if (error.validation) {
@@ -117,6 +131,16 @@ export function registerProblemHandlers(app: FastifyInstance): void {
         slug: 'unsupported-media-type',
         title: 'Unsupported media type',
         detail: error.message,
+      })
+    }
+    if (clientClosed(request, error)) {
+      // Not a dependency outage: Node reports the client's reset as ECONNRESET on the request stream.
+      request.log.info({ err: error.message }, 'client closed the request')
+      return sendProblem(request, reply, {
+        status: 400,
+        slug: 'bad-request',
+        title: 'Bad request',
+        detail: 'the client closed the connection before the request was complete',
       })
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {

@@ -10,10 +10,11 @@ export const QUEUE_NAMES = ['deadlines', 'maintenance'] as const
 export type QueueName = (typeof QUEUE_NAMES)[number]
 
 /** Short job names: every byte is stored once per pending deadline. */
-export const JOB_NAMES = ['fire', 'remind', 'sweep'] as const
+export const JOB_NAMES = ['fire', 'remind', 'sweep', 'housekeep'] as const
 export type JobName = (typeof JOB_NAMES)[number]
 
 export const SWEEPER_SCHEDULER_ID = 'deadline-sweeper'
+export const HOUSEKEEPING_SCHEDULER_ID = 'housekeeping'
 
 export const deadlineJobId = (deadlineId: string): string => `deadline-${deadlineId}`
 export const reminderJobId = (deadlineId: string): string => `reminder-${deadlineId}`

@@ -7,9 +7,14 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter'
 import { createTokenVerifier } from '../auth/principal.js'
 import { principal } from '../http/auth.js'
 import { sendProblem } from '../http/problem.js'
+import type { RateLimits } from '../http/rate-limit.js'
+import { DomainError } from '../shared/errors.js'
 import { apiConnection, queuePrefixFor, type RedisTarget } from '../jobs/connection.js'
 import { closeQueues, createQueues } from '../jobs/queues.js'
 import { ArbiterQueueQuery } from '../schemas/arbiter.js'
+import { ArbiterClaim } from '../schemas/claims.js'
+import { Page, ref } from '../schemas/common.js'
+import { problems, sendView, success } from '../schemas/responses.js'
 import type { ArbiterQueueService } from '../domain/claims/arbiter-queue.service.js'
 import { BoundedFastifyAdapter } from './dashboard-adapter.js'
 
@@ -22,13 +27,21 @@ export const arbiterRoutes: FastifyPluginAsyncTypebox<{ arbiterQueue: ArbiterQue
     '/v1/arbiter/queue',
     {
       schema: {
+        operationId: 'getArbiterQueue',
         tags: ['arbiter'],
         summary: 'Escalated claims for arbiters: overdue first, then priority, then due time',
         description: 'Arbiters only (others get 403). Take a claim with POST /v1/claims/:id/actions {"action":"take"}.',
         querystring: ArbiterQueueQuery,
+        response: {
+          200: success(Page(ref(ArbiterClaim)), 'A page of the queue'),
+          ...problems({ 403: ['action-forbidden'], 422: ['validation-failed'] }),
+        },
       },
     },
-    async (request) => arbiterQueue.page(principal(request), request.query),
+    async (request, reply) => {
+      const page = await arbiterQueue.page(principal(request), request.query)
+      return sendView(reply, page)
+    },
   )
 }
 
@@ -36,6 +49,10 @@ export interface QueueDashboardOptions {
   /** Where Redis is (one server or a cluster): the dashboard opens its own API connection. */
   redis: RedisTarget
   jwtSecret: string
+  /** Policy token_lifetime_max in ms. */
+  tokenLifetimeMax: number
+  /** Counts each refused token against its address (rate_limit_auth_failures). */
+  limits?: RateLimits
   /** BullMQ key prefix (the workers' one); `prefix` is fastify's route prefix. */
   queuePrefix?: string
   /** Where it is mounted: register the plugin with `prefix` set to the same path. */
@@ -53,7 +70,7 @@ export interface QueueDashboardOptions {
  * without offline queue) or after `redisTimeoutMs` (a Redis that hangs).
  */
 export const queueDashboard: FastifyPluginAsync<QueueDashboardOptions> = async (app, opts) => {
-  const verify = createTokenVerifier(opts.jwtSecret)
+  const verify = createTokenVerifier(opts.jwtSecret, opts.tokenLifetimeMax)
   const basePath = opts.basePath ?? '/admin/queues'
   const connection = apiConnection(opts.redis)
   const queues = createQueues(connection, opts.queuePrefix ?? queuePrefixFor(opts.redis))
@@ -61,7 +78,7 @@ export const queueDashboard: FastifyPluginAsync<QueueDashboardOptions> = async (
   serverAdapter.setBasePath(basePath)
   createBullBoard({ queues: Object.values(queues).map((q) => new BullMQAdapter(q)), serverAdapter })
 
-  app.addHook('onRequest', async (request, reply) => dashboardGate(request, reply, verify))
+  app.addHook('onRequest', async (request, reply) => dashboardGate(request, reply, verify, opts.limits))
   app.addHook('onClose', async () => {
     await closeQueues(queues)
     connection.disconnect()
@@ -73,6 +90,7 @@ async function dashboardGate(
   request: FastifyRequest,
   reply: FastifyReply,
   verify: ReturnType<typeof createTokenVerifier>,
+  limits: RateLimits | undefined,
 ) {
   const token = tokenOf(request.headers.authorization)
   let role: string | undefined
@@ -83,6 +101,13 @@ async function dashboardGate(
   }
   if (role === 'arbiter') return
   if (!role) {
+    // Answered here: errors thrown from this hook would meet bull-board's own error handler.
+    const limited = await limits?.consume('auth_failures', request, reply).then(
+      () => undefined,
+      (err: unknown) => err,
+    )
+    if (limited instanceof DomainError) return sendProblem(request, reply, limited)
+    if (limited) throw limited
     reply.header('www-authenticate', 'Basic realm="claimdesk queues", charset="UTF-8"')
     return sendProblem(request, reply, {
       status: 401,

@@ -3,8 +3,20 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { principal } from '../http/auth.js'
 import { formBody } from '../http/multipart.js'
-import { UuidParam } from '../schemas/common.js'
+import { ref, UuidParam } from '../schemas/common.js'
+import { IdempotencyHeaders, problems, sendView, success } from '../schemas/responses.js'
+import { validatedAs } from '../http/validation.js'
+import { photoParts } from '../schemas/claims.js'
+import { Type } from 'typebox'
 import {
+  AbuseReport,
+  ChatSettingsView,
+  Message,
+  MessagePage,
+  MessageText,
+  OfficialDomainsView,
+  Thread,
+  ThreadPage,
   AbuseReportCreate,
   ChatSettings,
   MessageCreate,
@@ -15,25 +27,33 @@ import {
   ThreadListQuery,
 } from '../schemas/chat.js'
 import type { ChatService } from '../domain/chat/chat.service.js'
+import type { RateLimits } from '../http/rate-limit.js'
 
-export const chatRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService }> = async (app, { chat }) => {
+export const chatRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService; limits: RateLimits }> = async (
+  app,
+  { chat, limits },
+) => {
   app.post(
     '/v1/threads',
     {
       schema: {
+        operationId: 'startThread',
         tags: ['chat'],
         summary: 'Start the order’s thread (buyer); 200 with the existing one',
         description:
           'One thread per order. 403 chat-disabled when the seller switched pre-sale questions off and the order has no claim.',
+        headers: IdempotencyHeaders,
         body: ThreadCreate,
+        response: {
+          200: success(ref(Thread), 'The order already had its thread', ['location', 'replayed']),
+          201: success(ref(Thread), 'The thread was started', ['location', 'replayed']),
+          ...problems({ 403: ['action-forbidden', 'chat-disabled'], 404: ['not-found'] }, { body: true, write: true }),
+        },
       },
     },
     async (request, reply) => {
       const { thread, created } = await chat.startThread(principal(request), request.body.order_id)
-      return reply
-        .code(created ? 201 : 200)
-        .header('location', `/v1/threads/${thread.id}`)
-        .send(thread)
+      return sendView(reply.code(created ? 201 : 200).header('location', `/v1/threads/${thread.id}`), thread)
     },
   )
 
@@ -41,37 +61,57 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService }> = asyn
     '/v1/threads',
     {
       schema: {
+        operationId: 'listThreads',
         tags: ['chat'],
         summary: 'The caller’s threads, latest activity first (buyer, seller)',
         querystring: ThreadListQuery,
+        response: {
+          200: success(ThreadPage, 'A page of threads'),
+          ...problems({ 403: ['action-forbidden'], 422: ['validation-failed'] }),
+        },
       },
     },
-    async (request) => chat.listThreads(principal(request), request.query),
+    async (request, reply) => sendView(reply, await chat.listThreads(principal(request), request.query)),
   )
 
   app.get(
     '/v1/threads/:id',
-    { schema: { tags: ['chat'], summary: 'Read a thread', params: UuidParam } },
-    async (request) => chat.getThread(principal(request), request.params.id),
+    {
+      schema: {
+        operationId: 'getThread',
+        tags: ['chat'],
+        summary: 'Read a thread',
+        params: UuidParam,
+        response: { 200: success(ref(Thread), 'The thread'), ...problems({ 404: ['not-found'] }) },
+      },
+    },
+    async (request, reply) => sendView(reply, await chat.getThread(principal(request), request.params.id)),
   )
 
   app.get(
     '/v1/threads/:id/messages',
     {
       schema: {
+        operationId: 'listMessages',
         tags: ['chat'],
         summary: 'Messages: newest first, or with `after` the newer ones oldest first',
         params: UuidParam,
         querystring: MessageListQuery,
+        response: {
+          200: success(MessagePage, 'A page of messages'),
+          ...problems({ 404: ['not-found'], 422: ['validation-failed'] }),
+        },
       },
     },
-    async (request) => chat.listMessages(principal(request), request.params.id, request.query),
+    async (request, reply) =>
+      sendView(reply, await chat.listMessages(principal(request), request.params.id, request.query)),
   )
 
   app.post(
     '/v1/threads/:id/messages',
     {
       schema: {
+        operationId: 'postMessage',
         tags: ['chat'],
         summary: 'Send a message (the order’s buyer or seller)',
         description:
@@ -79,20 +119,53 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService }> = asyn
           '(at most policy photos_per_message_max; the text may then be empty). ' +
           'Moderated before delivery: a violation refuses it with 422 message-blocked listing the violations and hints, and keeps none of its photos. ' +
           'A suspended seller gets 403 chat-suspended.',
-        consumes: ['application/json', 'multipart/form-data'],
         params: UuidParam,
-        body: MessageCreate,
+        headers: IdempotencyHeaders,
+        body: {
+          content: {
+            'application/json': { schema: MessageText },
+            'multipart/form-data': {
+              schema: validatedAs(
+                Type.Object(
+                  {
+                    text: Type.Optional(
+                      Type.String({
+                        maxLength: 1000,
+                        description: 'with photos: at most 1000 characters, may be empty',
+                      }),
+                    ),
+                    photos: photoParts(
+                      app.uploadLimits.photosMax,
+                      'file parts named "photos": JPEG, PNG, WebP, AVIF or HEIC, policy photo_bytes_max each',
+                    ),
+                  },
+                  { additionalProperties: false },
+                ),
+                MessageCreate,
+              ),
+            },
+          },
+        },
+        response: {
+          201: success(ref(Message), 'The message as delivered', ['replayed']),
+          ...problems(
+            {
+              403: ['action-forbidden', 'chat-suspended', 'chat-disabled'],
+              404: ['not-found'],
+              422: ['message-blocked', 'validation-failed'],
+            },
+            { body: true, write: true, multipart: true },
+          ),
+        },
       },
+      // Counted before the body (and its photos) is read.
+      onRequest: limits.hook('thread_messages'),
       preValidation: formBody(MessageCreate),
     },
     async (request, reply) => {
-      const message = await chat.postMessage(
-        principal(request),
-        request.params.id,
-        request.body.text,
-        request.uploads ?? [],
-      )
-      return reply.code(201).send(message)
+      const body = request.body as { text?: string }
+      const message = await chat.postMessage(principal(request), request.params.id, body.text, request.uploads ?? [])
+      return sendView(reply.code(201), message)
     },
   )
 
@@ -100,11 +173,22 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService }> = asyn
     '/v1/threads/:id/messages/:messageId/report',
     {
       schema: {
+        operationId: 'reportMessage',
         tags: ['chat'],
         summary: 'Report the other party’s message as abusive (arbiters review it)',
         params: MessageParams,
+        headers: IdempotencyHeaders,
         body: AbuseReportCreate,
+        response: {
+          200: success(ref(AbuseReport), 'The caller had already reported it', ['replayed']),
+          201: success(ref(AbuseReport), 'Reported', ['replayed']),
+          ...problems(
+            { 403: ['action-forbidden'], 404: ['not-found'], 422: ['validation-failed'] },
+            { body: true, write: true },
+          ),
+        },
       },
+      onRequest: limits.hook('abuse_reports'),
     },
     async (request, reply) => {
       const { report, created } = await chat.reportMessage(
@@ -113,13 +197,21 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService }> = asyn
         request.params.messageId,
         request.body.reason,
       )
-      return reply.code(created ? 201 : 200).send(report)
+      return sendView(reply.code(created ? 201 : 200), report)
     },
   )
 
+  const SELLER_ONLY = { 403: ['action-forbidden'] } as const
   app.get(
     '/v1/sellers/me/chat-settings',
-    { schema: { tags: ['chat'], summary: 'The seller’s chat settings' } },
+    {
+      schema: {
+        operationId: 'getChatSettings',
+        tags: ['chat'],
+        summary: 'The seller’s chat settings',
+        response: { 200: success(ChatSettingsView, 'The settings'), ...problems(SELLER_ONLY) },
+      },
+    },
     async (request) => chat.settings(principal(request)),
   )
 
@@ -127,10 +219,16 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService }> = asyn
     '/v1/sellers/me/chat-settings',
     {
       schema: {
+        operationId: 'setChatSettings',
         tags: ['chat'],
         summary: 'Switch pre-sale question threads on or off',
         description: 'Existing threads stay readable; threads of orders with a claim can never be switched off.',
+        headers: IdempotencyHeaders,
         body: ChatSettings,
+        response: {
+          200: success(ChatSettingsView, 'The settings now', ['replayed']),
+          ...problems(SELLER_ONLY, { body: true, write: true }),
+        },
       },
     },
     async (request) => chat.setPresaleQuestions(principal(request), request.body.presale_questions),
@@ -138,20 +236,31 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService }> = asyn
 
   app.get(
     '/v1/sellers/me/official-domains',
-    { schema: { tags: ['chat'], summary: 'The seller’s official domains' } },
-    async (request) => ({
-      domains: (await chat.settings(principal(request))).official_domains,
-    }),
+    {
+      schema: {
+        operationId: 'getOfficialDomains',
+        tags: ['chat'],
+        summary: 'The seller’s official domains',
+        response: { 200: success(OfficialDomainsView, 'The domains'), ...problems(SELLER_ONLY) },
+      },
+    },
+    async (request) => ({ domains: (await chat.settings(principal(request))).official_domains }),
   )
 
   app.put(
     '/v1/sellers/me/official-domains',
     {
       schema: {
+        operationId: 'setOfficialDomains',
         tags: ['chat'],
         summary: 'Replace the seller’s official domains (manufacturer, service centre)',
         description: 'Links to these hosts and their subdomains pass moderation in the seller’s threads. At most 20.',
+        headers: IdempotencyHeaders,
         body: OfficialDomains,
+        response: {
+          200: success(OfficialDomainsView, 'The domains now', ['replayed']),
+          ...problems({ ...SELLER_ONLY, 422: ['validation-failed'] }, { body: true, write: true }),
+        },
       },
     },
     async (request) => chat.setOfficialDomains(principal(request), request.body.domains),

@@ -4,12 +4,15 @@
 // scrape still answers. While Redis is down the scrape is still a 200, with
 // what Postgres knows and claimdesk_redis_up at 0: a scrape that failed whole
 // would lose the claims and HTTP metrics just when they matter.
+import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyPluginAsync } from 'fastify'
 import { Queue } from 'bullmq'
 import { queuePrefixFor, type RedisClient } from '../jobs/connection.js'
 import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import { claimsByState, metricsRegistry, queueJobs, redisUp, scrapeErrors } from '../http/metrics.js'
+import { sendProblem } from '../http/problem.js'
+import type { RateLimits } from '../http/rate-limit.js'
 import { withTimeout } from '../shared/timeout.js'
 
 export interface MetricsRouteOptions {
@@ -22,8 +25,18 @@ export interface MetricsRouteOptions {
   queues?: readonly string[]
   /** Per-collection timeout (default 2 s). */
   timeoutMs?: number
-  /** When set, scrapes must send `Authorization: Bearer <token>`. */
-  token?: string
+  /** When set (METRICS_TOKEN; required once exposed), scrapes must send `Authorization: Bearer <token>`. */
+  token?: string | undefined
+  /** Counts each refused scrape against its address (rate_limit_auth_failures). */
+  limits?: RateLimits
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest()
+
+/** Compares in constant time (over digests, so the length does not show either). */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1]
+  return given !== undefined && timingSafeEqual(digest(given), digest(token))
 }
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed', 'completed'] as const
@@ -72,8 +85,15 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRouteOptions> = async (app
     )
 
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
-    if (opts.token && request.headers.authorization !== `Bearer ${opts.token}`) {
-      return reply.code(401).type('text/plain').send('unauthorized\n')
+    if (opts.token && !bearerMatches(request.headers.authorization, opts.token)) {
+      await opts.limits?.consume('auth_failures', request, reply)
+      reply.header('www-authenticate', 'Bearer realm="claimdesk metrics"')
+      return sendProblem(request, reply, {
+        status: 401,
+        slug: 'unauthorized',
+        title: 'Authentication required',
+        detail: 'send the metrics token (METRICS_TOKEN) as Authorization: Bearer <token>',
+      })
     }
     const [, queuesRead] = await Promise.all([
       collectClaims().catch(() => scrapeErrors.inc({ source: 'claims' })),

@@ -3,13 +3,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { principal } from '../http/auth.js'
+import { PhotoParams } from '../schemas/photos.js'
+import { mediaBody, noBody, problems } from '../schemas/responses.js'
 import { canSeeClaim } from '../domain/claims/claim-access.js'
 import type { PhotosService } from '../domain/photos/photos.service.js'
-
-const PhotoParams = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  variant: Type.Union([Type.Literal('full'), Type.Literal('preview'), Type.Literal('thumb')]),
-})
 
 /** A photo's variant never changes under its id; access does not either (the claim's or thread's parties). */
 export const PHOTO_CACHE_CONTROL = 'private, max-age=86400, immutable'
@@ -19,10 +16,25 @@ export const photoRoutes: FastifyPluginAsyncTypebox<{ photos: PhotosService }> =
     '/v1/photos/:id/:variant',
     {
       schema: {
+        operationId: 'getPhoto',
         tags: ['photos'],
         summary: 'A claim or chat photo (full, preview or thumb) for the parties of its claim or thread',
         description: 'The buyer and seller of the claim or thread, arbiters and the service; 404 for everyone else.',
         params: PhotoParams,
+        headers: Type.Object({
+          'if-none-match': Type.Optional(
+            Type.String({ description: 'the ETag of a copy you hold: 304 if it still matches' }),
+          ),
+        }),
+        response: {
+          200: mediaBody(['image/jpeg', 'image/webp'], { type: 'string', format: 'binary' }, 'The photo bytes', [
+            'photoEtag',
+            'cacheControl',
+            'contentDisposition',
+          ]),
+          304: noBody('The copy named by If-None-Match is current', ['photoEtag', 'cacheControl']),
+          ...problems({ 404: ['not-found'] }),
+        },
       },
     },
     async (request, reply) => {

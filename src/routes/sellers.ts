@@ -3,6 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { principal } from '../http/auth.js'
 import { ClaimExportQuery, SellerParam, SellerStatsResponse, StatsQuery } from '../schemas/sellers.js'
+import { mediaBody, problems, success } from '../schemas/responses.js'
 import type { StatsService } from '../domain/sellers/stats.service.js'
 
 const STATS_DESCRIPTION =
@@ -15,11 +16,15 @@ export const sellerRoutes: FastifyPluginAsyncTypebox<{ stats: StatsService }> = 
     '/v1/sellers/me/stats',
     {
       schema: {
+        operationId: 'getMyStats',
         tags: ['sellers'],
         summary: 'The calling seller’s claim statistics for a period (sellers)',
         description: STATS_DESCRIPTION,
         querystring: StatsQuery,
-        response: { 200: SellerStatsResponse },
+        response: {
+          200: success(SellerStatsResponse, 'The statistics'),
+          ...problems({ 403: ['action-forbidden'], 422: ['validation-failed'] }),
+        },
       },
     },
     async (request) => stats.stats(principal(request), 'me', request.query),
@@ -29,12 +34,16 @@ export const sellerRoutes: FastifyPluginAsyncTypebox<{ stats: StatsService }> = 
     '/v1/sellers/:id/stats',
     {
       schema: {
+        operationId: 'getSellerStats',
         tags: ['sellers'],
         summary: 'A seller’s claim statistics for a period (arbiters, the service; a seller only its own)',
         description: STATS_DESCRIPTION,
         params: SellerParam,
         querystring: StatsQuery,
-        response: { 200: SellerStatsResponse },
+        response: {
+          200: success(SellerStatsResponse, 'The statistics'),
+          ...problems({ 403: ['action-forbidden'], 404: ['not-found'], 422: ['validation-failed'] }),
+        },
       },
     },
     async (request) => stats.stats(principal(request), request.params.id, request.query),
@@ -49,8 +58,15 @@ export const sellerRoutes: FastifyPluginAsyncTypebox<{ stats: StatsService }> = 
         description:
           'Streamed as it is read (text/csv, RFC 4180 quoting, CRLF). Buyers appear only as buyer_pseudonym. ' +
           'Text that a spreadsheet would run as a formula (=, +, -, @) is prefixed with an apostrophe.',
+        operationId: 'exportMyClaimsCsv',
         querystring: ClaimExportQuery,
-        produces: ['text/csv'],
+        response: {
+          200: mediaBody(['text/csv'], { type: 'string' }, 'RFC 4180 CSV with a header row', [
+            'contentDisposition',
+            'cacheControl',
+          ]),
+          ...problems({ 403: ['action-forbidden'], 422: ['validation-failed'] }),
+        },
       },
     },
     async (request, reply) => {

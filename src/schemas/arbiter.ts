@@ -1,17 +1,20 @@
 import { Type } from 'typebox'
+import { defaultsOptional, stringEnum } from './common.js'
 
-export const ArbiterQueueQuery = Type.Object(
-  {
-    assignee: Type.Optional(
-      Type.Union([Type.Literal('me'), Type.Literal('unassigned')], {
-        description: 'me: taken by the caller; unassigned: nobody took it yet',
-      }),
-    ),
-    overdue: Type.Optional(
-      Type.Boolean({ description: 'only claims whose arbiter_decision deadline passed (or only those on time)' }),
-    ),
-    limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-    cursor: Type.Optional(Type.String({ maxLength: 512 })),
-  },
-  { additionalProperties: false },
+export const ArbiterQueueQuery = defaultsOptional(
+  Type.Object(
+    {
+      assignee: Type.Optional(
+        stringEnum(['me', 'unassigned'] as const, {
+          description: 'me: taken by the caller; unassigned: nobody took it yet',
+        }),
+      ),
+      overdue: Type.Optional(
+        Type.Boolean({ description: 'only claims whose arbiter_decision deadline passed (or only those on time)' }),
+      ),
+      limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+      cursor: Type.Optional(Type.String({ maxLength: 512 })),
+    },
+    { additionalProperties: false },
+  ),
 )

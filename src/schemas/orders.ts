@@ -1,4 +1,5 @@
 import { Type } from 'typebox'
+import { DateTime, Money, Nullable } from './common.js'
 
 const Id = Type.String({ minLength: 1, maxLength: 128 })
 
@@ -8,7 +9,7 @@ export const OrderLine = Type.Object(
     sku: Type.String({ minLength: 1, maxLength: 128 }),
     title: Type.String({ minLength: 1, maxLength: 500 }),
     quantity: Type.Integer({ minimum: 1, maximum: 100_000 }),
-    unit_price: Type.Integer({ minimum: 0, maximum: 1_000_000_000_000, description: 'minor units' }),
+    unit_price: Type.Integer({ format: 'int64', minimum: 0, maximum: 1_000_000_000_000, description: 'minor units' }),
   },
   { additionalProperties: false },
 )
@@ -24,4 +25,22 @@ export const OrderInput = Type.Object(
     lines: Type.Array(OrderLine, { minItems: 1, maxItems: 500 }),
   },
   { additionalProperties: false },
+)
+
+export const OrderView = Type.Object(
+  {
+    id: Type.String(),
+    buyer_id: Type.Optional(Type.String({ description: 'absent for sellers' })),
+    seller_id: Type.String(),
+    scheme: Type.String(),
+    currency: Type.String({ pattern: '^[A-Z]{3}$' }),
+    delivered_at: Nullable(DateTime()),
+    lines: Type.Array(
+      Type.Object(
+        { id: Type.String(), sku: Type.String(), title: Type.String(), quantity: Type.Integer(), unit_price: Money() },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { $id: 'Order', additionalProperties: false },
 )

@@ -1,6 +1,7 @@
 // The sellers' view (docs/sellers.md): statistics and the CSV export.
 import { Type } from 'typebox'
 import { ClaimFilterQuery } from './claims.js'
+import { Money } from './common.js'
 
 export const SellerParam = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 128, description: 'a seller id, or me' }),
@@ -53,14 +54,9 @@ export const SellerStatsResponse = Type.Object({
       'claims whose resolution an arbiter or the system (auto refund) decided in the buyer’s favour: any outcome but claim_rejected',
   }),
   share_decided_against_seller: Share,
-  fines: Type.Array(
-    Type.Object({
-      currency: Type.String(),
-      amount: Type.Integer({ description: 'minor units' }),
-      count: Type.Integer(),
-    }),
-    { description: 'non-cancelled violations of the seller recorded in the period, per currency' },
-  ),
+  fines: Type.Array(Type.Object({ currency: Type.String(), amount: Money(), count: Type.Integer() }), {
+    description: 'non-cancelled violations of the seller recorded in the period, per currency',
+  }),
   daily: Type.Array(Type.Object({ date: Type.String({ format: 'date' }), claims: Type.Integer() }), {
     description: 'claims opened per UTC day',
   }),

@@ -17,6 +17,7 @@ t.test('bull-board behind an arbiter token', async (t) => {
     prefix: '/admin/queues',
     redis: { redisUrl: REDIS_URL, redisCluster: undefined },
     jwtSecret: SECRET,
+    tokenLifetimeMax: 24 * 3600_000,
     queuePrefix: `dash-${randomBytes(4).toString('hex')}`,
   })
   t.teardown(() => app.close())

@@ -17,7 +17,10 @@ function sources(dir: string): string[] {
 
 const slugsInCode = new Set<string>()
 for (const file of [...sources(path.join(ROOT, 'src')), ...sources(path.join(ROOT, 'workers'))]) {
-  for (const m of readFileSync(file, 'utf8').matchAll(/slug: '([a-z0-9-]+)'/g)) slugsInCode.add(m[1]!)
+  const text = readFileSync(file, 'utf8')
+  // Literal slugs, and those passed to the one factory that takes a slug (stateConflict).
+  for (const m of text.matchAll(/slug: '([a-z0-9-]+)'/g)) slugsInCode.add(m[1]!)
+  for (const m of text.matchAll(/stateConflict\(\s*'([a-z0-9-]+)'/g)) slugsInCode.add(m[1]!)
 }
 const documented = new Set(
   [...readFileSync(path.join(ROOT, 'docs/api.md'), 'utf8').matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]!),

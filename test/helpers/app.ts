@@ -1,15 +1,17 @@
 // Builds the real app against this file's own database and the local Redis.
+import { randomUUID } from 'node:crypto'
 import type { Test } from 'tap'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { Redis } from 'ioredis'
 import { buildApp, type AppDeps } from '../../src/app.js'
 import { loadConfig, type Config } from '../../src/config/config.js'
-import { resolvePolicy, type PolicyFile } from '../../src/config/policy.js'
+import { RATE_LIMIT_KEYS, resolvePolicy, type PolicyFile } from '../../src/config/policy.js'
 import { signToken, type PrincipalRole } from '../../src/auth/principal.js'
 import type { Db } from '../../src/db/database.js'
 import type { ReadDb } from '../../src/db/read-routing.js'
 import type { Services } from '../../src/composition.js'
 import { createTestDatabase } from './database.js'
+import { responseContract } from './response-contract.js'
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
 
@@ -21,6 +23,15 @@ export class TestClock {
     this.current += ms
   }
 }
+
+/**
+ * Tests make many requests from one address and party: their budgets are
+ * generous unless a test names a limit (test/http/rate-limits.test.ts uses
+ * the production defaults). The defaults in src/config/policy.ts are real limits.
+ */
+export const GENEROUS_RATE_LIMITS: PolicyFile = Object.fromEntries(
+  RATE_LIMIT_KEYS.map((key) => [key, { max: 1_000_000, window: 'PT1M' }]),
+)
 
 export interface TestApp {
   app: FastifyInstance
@@ -44,6 +55,10 @@ export interface TestAppOptions {
   storageDir?: string
   /** Socket timeouts, for tests of stalled uploads. */
   http?: AppDeps['http']
+  /** Rate-limit counters' Redis prefix; by default one of this app's own, so no other test shares its budgets. */
+  rateLimitPrefix?: string
+  /** The app's logger (to read what it logs); silent by default. */
+  logger?: AppDeps['logger']
   /** Settings beyond policy, e.g. webhookAllowPrivate for loopback receivers. */
   config?: Partial<Omit<Config, 'policy'>>
   /** A database of the test's own (a private primary) instead of a fresh one on the shared server. */
@@ -65,16 +80,21 @@ export async function buildTestApp(t: Test, policy: PolicyFile = {}, options: Te
       ...(storageDir ? { STORAGE_DIR: storageDir } : {}),
     }),
     ...options.config,
-    policy: resolvePolicy(policy),
+    policy: resolvePolicy({ ...GENEROUS_RATE_LIMITS, ...policy }),
   }
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: false })
   const clock = new TestClock()
+  // Every response is checked against the OpenAPI document's schema for its route and status.
+  const contract = responseContract((message) => t.fail(`response contract: ${message}`))
   const app = await buildApp({
     config,
     db: database.db,
     redis,
     clock,
+    plugins: [contract],
+    rateLimitPrefix: options.rateLimitPrefix ?? `cdt-rate-${randomUUID()}:`,
     ...(options.http ? { http: options.http } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
     ...(options.readDb ? { readDb: options.readDb } : {}),
   })
   await app.ready()

@@ -191,7 +191,7 @@ t.test('bad requests are problems and write nothing', async (t) => {
 })
 
 t.test('token verifier refuses tokens without subject', async (t) => {
-  const verify = createTokenVerifier('claimdesk-development-secret-change-me')
+  const verify = createTokenVerifier('claimdesk-development-secret-change-me', 24 * 3600_000)
   const token = signToken('claimdesk-development-secret-change-me', { role: 'buyer', id: '' })
   t.throws(() => verify(token), { message: 'the token has no subject' })
 })

@@ -22,6 +22,7 @@ export const basePolicy = (over: Partial<MachinePolicy> = {}): MachinePolicy => 
   seller_silence: 'escalate',
   auto_refund_max_amount: null,
   max_offers: 2,
+  abuse_reports_max: 3,
   ...over,
 })
 

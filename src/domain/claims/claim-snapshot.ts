@@ -19,6 +19,7 @@ export function machinePolicy(policy: Policy): MachinePolicy {
     seller_silence: policy.seller_silence,
     auto_refund_max_amount: policy.auto_refund_max_amount,
     max_offers: policy.max_offers,
+    abuse_reports_max: policy.abuse_reports_per_claim_max,
   }
 }
 

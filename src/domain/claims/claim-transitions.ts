@@ -10,7 +10,7 @@ import type { DbOrTx } from '../../db/database.js'
 import type { ClaimRow } from '../../db/schema.js'
 import type { Clock } from '../../shared/clock.js'
 import { machinePolicy, restoreSnapshot, stateNames, storeSnapshot, type ClaimSnapshot } from './claim-snapshot.js'
-import { actionNotAllowed, keptChanging } from './errors.js'
+import { abuseReportLimit, actionNotAllowed, keptChanging } from './errors.js'
 import { writeTransition, type WrittenClaim } from './transition.repository.js'
 import { transitionText } from './transition-text.js'
 
@@ -23,6 +23,13 @@ export const nextDue = (deadlines: readonly { due_at: number }[]): Date | null =
 
 const isFinal = (state: string) => (FINAL_STATES as readonly string[]).includes(state)
 
+/** Why the machine refused an event: the abuse-report cap has a problem of its own. */
+function refusal(snapshot: ClaimSnapshot, event: ClaimEvent, state: string) {
+  const uncapped = { ...event, policy: { ...event.policy, abuse_reports_max: Number.POSITIVE_INFINITY } }
+  if (event.type === 'report_abuse' && snapshot.can(uncapped)) return abuseReportLimit(event.policy.abuse_reports_max)
+  return actionNotAllowed(event.type, state)
+}
+
 export class ClaimTransitions {
   constructor(private readonly deps: { policy: Policy; clock: Clock }) {}
 
@@ -30,7 +37,7 @@ export class ClaimTransitions {
   decide(current: ClaimRow, actor: Actor, params: ClaimEventParams) {
     const before: ClaimSnapshot = restoreSnapshot(current.snapshot, current.machine_version)
     const event = { ...params, actor, at: this.deps.clock.now(), policy: machinePolicy(this.deps.policy) } as ClaimEvent
-    if (!before.can(event)) throw actionNotAllowed(params.type, current.state)
+    if (!before.can(event)) throw refusal(before, event, current.state)
     const after = nextClaimSnapshot(before, event)
     return { before, after, at: event.at }
   }

@@ -30,7 +30,9 @@ export function claimView(row: ClaimRow, view: ViewContext, media?: ClaimPhotos)
     principal.role === 'seller'
       ? { pseudonym: buyerPseudonym(view.pseudonymSecret, row.seller_id, row.buyer_id) }
       : { id: row.buyer_id }
+  const lineTotal = Number(row.line_total)
   return {
+    view: principal.role,
     id: row.id,
     order_id: row.order_id,
     line_id: row.line_id,
@@ -42,11 +44,14 @@ export function claimView(row: ClaimRow, view: ViewContext, media?: ClaimPhotos)
     requested_resolution: row.requested_resolution,
     description: row.description,
     currency: row.currency,
-    line_total: Number(row.line_total),
+    line_total: lineTotal,
     state: row.state,
     arbiter_status: row.arbiter_status,
     version: row.version,
     allowed_actions: allowedActions(snapshot, actorOf(principal), view.now, machinePolicy(view.policy)),
+    // What offer_compensation and decide (compensation) accept, and how many offers the seller has left.
+    offer_bounds: { min: 1, max: lineTotal - 1 },
+    offers_left: Math.max(0, view.policy.max_offers - ctx.offers.length),
     deadlines: ctx.deadlines.map((d) => ({ kind: d.kind, due_at: iso(d.due_at), on_expiry: d.on_expiry })),
     offers: ctx.offers.map((o) => ({ ...o, made_at: iso(o.made_at), answered_at: iso(o.answered_at) })),
     resolution: ctx.resolution && {

@@ -6,6 +6,8 @@ import type { Db } from '../../db/database.js'
 import type { ReadDb } from '../../db/read-routing.js'
 import type { Clock } from '../../shared/clock.js'
 import { notFound } from '../../shared/errors.js'
+import type { Actor } from '../../../machines/claim.types.js'
+import { buyerPseudonym } from '../sellers/pseudonym.js'
 import { canSeeClaim } from './claim-access.js'
 import type { ClaimView } from './claim-view.js'
 import type { ClaimViews } from './claim-views.js'
@@ -18,6 +20,7 @@ export interface ClaimsServiceDeps {
   /** Lists: the read replica when there is one (they may lag it; docs/deployment.md). */
   readDb: ReadDb
   clock: Clock
+  pseudonymSecret: string
   views: ClaimViews
 }
 
@@ -36,11 +39,11 @@ export class ClaimsService {
     const events = await claimsRepo.listEvents(this.deps.db, id)
     return events.map((e) => ({
       seq: e.seq,
-      // The buyer's id never reaches a seller, not even through the audit trail.
-      actor: {
-        role: e.actor_role,
-        ...(principal.role === 'seller' && e.actor_role === 'buyer' ? {} : { id: e.actor_id }),
-      },
+      // The buyer's id never reaches a seller, not even through the audit trail: the feed's pseudonym stands in.
+      actor:
+        principal.role === 'seller' && e.actor_role === 'buyer'
+          ? { role: 'buyer' as const, pseudonym: buyerPseudonym(this.deps.pseudonymSecret, row.seller_id, e.actor_id) }
+          : { role: e.actor_role as Actor['role'], id: e.actor_id },
       action: e.action,
       from_state: e.from_state,
       to_state: e.to_state,

@@ -10,6 +10,15 @@ export const actionNotAllowed = (action: string, state: string): DomainError =>
     extensions: { action, state },
   })
 
+export const abuseReportLimit = (max: number): DomainError =>
+  new DomainError({
+    status: 409,
+    slug: 'abuse-report-limit',
+    title: 'Abuse report limit reached',
+    detail: `this claim already has the ${max} abuse reports a claim takes (policy abuse_reports_per_claim_max); the arbiters have them`,
+    extensions: { max },
+  })
+
 export const claimAlreadyOpen = (): DomainError =>
   new DomainError({
     status: 409,

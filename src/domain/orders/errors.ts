@@ -10,3 +10,6 @@ export const orderPartiesImmutable = (orderId: string): DomainError =>
     title: 'Order parties cannot change',
     detail: `order ${orderId} is already registered with other parties`,
   })
+
+export const lineTotalTooLarge = (index: number, max: number): DomainError =>
+  validation(`line ${index + 1}: quantity × unit_price must be at most ${max} minor units`, { field: `lines/${index}` })

@@ -2,7 +2,7 @@
 import type { Db } from '../../db/database.js'
 import type { OrderLineRow, OrderRow } from '../../db/schema.js'
 import { notFound } from '../../shared/errors.js'
-import { duplicateLineIds, orderPartiesImmutable } from './errors.js'
+import { duplicateLineIds, lineTotalTooLarge, orderPartiesImmutable } from './errors.js'
 import * as repo from './orders.repository.js'
 import type { Principal } from '../../auth/principal.js'
 
@@ -26,6 +26,9 @@ export interface OrderView {
   lines: { id: string; sku: string; title: string; quantity: number; unit_price: number }[]
 }
 
+/** The largest line total (quantity × unit_price, minor units) a double holds exactly. */
+export const LINE_TOTAL_MAX = Number.MAX_SAFE_INTEGER
+
 export class OrdersService {
   constructor(private readonly db: Db) {}
 
@@ -35,6 +38,9 @@ export class OrdersService {
     if (ids.size !== input.lines.length) {
       throw duplicateLineIds()
     }
+    // Totals are computed as JavaScript numbers (claims, offer bounds, auto-refund limits): keep them exact.
+    const tooLarge = input.lines.findIndex((l) => l.quantity * l.unit_price > LINE_TOTAL_MAX)
+    if (tooLarge >= 0) throw lineTotalTooLarge(tooLarge, LINE_TOTAL_MAX)
     return this.db.transaction().execute(async (tx) => {
       const existing = await repo.lockOrder(tx, input.id)
       if (existing && (existing.buyer_id !== input.buyer_id || existing.seller_id !== input.seller_id)) {
