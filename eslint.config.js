@@ -1,8 +1,12 @@
-// Flat config: typescript-eslint's recommended rules over every TypeScript source.
+// Flat config: typescript-eslint's recommended rules over every TypeScript source,
+// and the React hooks rules over the web app.
 import tseslint from 'typescript-eslint'
+import reactHooks from 'eslint-plugin-react-hooks'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.tap/', 'data/', '.exp-*'] },
+  {
+    ignores: ['dist/', 'node_modules/', '.tap/', 'data/', '.exp-*', 'web/dist/', 'test-results/', 'playwright-report/'],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -10,8 +14,13 @@ export default tseslint.config(
     },
   },
   {
-    // Migrations are frozen against Kysely<any>; tests read loosely typed JSON bodies.
-    files: ['migrations/**', 'test/**'],
+    files: ['web/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: reactHooks.configs.recommended.rules,
+  },
+  {
+    // Migrations are frozen against Kysely<any>; tests and the demo seed read loosely typed JSON bodies.
+    files: ['migrations/**', 'test/**', 'web/e2e/**', 'src/cli/demo/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 )

@@ -10,6 +10,7 @@ import { sql } from 'kysely'
 import { createDb } from '../src/db/database.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import { FeedService } from '../src/domain/feed/feed.service.js'
+import { CursorCodec } from '../src/shared/cursor.js'
 import { checkpoint, databaseUrl, dropDatabase, recreateDatabase, vacuumAnalyze } from './lib/pg-admin.js'
 
 const { values } = parseArgs({
@@ -74,7 +75,11 @@ async function main(): Promise<void> {
     await vacuumAnalyze(NAME)
     await checkpoint()
 
-    const feed = new FeedService({ db, pseudonymSecret: 'bench-pseudonym-secret' })
+    const feed = new FeedService({
+      db,
+      pseudonymSecret: 'bench-pseudonym-secret',
+      cursors: new CursorCodec(['bench-cursor-secret-0123456789']),
+    })
     const readAll = async (principal: { role: 'service' | 'seller'; id: string }) => {
       const started = performance.now()
       let after: string | undefined

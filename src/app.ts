@@ -11,6 +11,7 @@ import type { ReadDb } from './db/read-routing.js'
 import { createTokenVerifier, principalFromHeader } from './auth/principal.js'
 import { authPlugin } from './http/auth.js'
 import { idempotencyPlugin } from './http/idempotency.js'
+import { registerInputSafety } from './http/input-safety.js'
 import { createRateLimits } from './http/rate-limit.js'
 import { httpMetricsPlugin } from './http/metrics.js'
 import { multipartPlugin } from './http/multipart.js'
@@ -25,10 +26,13 @@ import { metricsRoutes } from './routes/metrics.js'
 import { webhookRoutes } from './routes/webhooks.js'
 import { healthRoutes } from './routes/health.js'
 import { moderationRoutes } from './routes/moderation.js'
+import { officialDomainRoutes } from './routes/official-domains.js'
 import { orderRoutes } from './routes/orders.js'
 import { sellerRoutes } from './routes/sellers.js'
 import { violationRoutes } from './routes/violations.js'
 import { photoRoutes } from './routes/photos.js'
+import { devTokenRoutes } from './routes/dev-tokens.js'
+import { webAppPlugin } from './http/web-app.js'
 import { createStorage, type PhotoStorage } from './domain/photos/pipeline/index.js'
 import { systemClock, type Clock } from './shared/clock.js'
 import { createServices } from './composition.js'
@@ -79,6 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id)
   })
   registerProblemHandlers(app)
+  registerInputSafety(app)
   for (const plugin of deps.plugins ?? []) await app.register(plugin)
   // Before every route: child scopes copy hooks when they are created.
   await app.register(httpMetricsPlugin)
@@ -140,6 +145,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     limits,
   })
 
+  // Development only: never registered in production, so the route does not exist there.
+  if (config.env !== 'production')
+    await app.register(devTokenRoutes, {
+      secret: config.jwtSecret,
+      lifetimeMaxMs: config.policy.token_lifetime_max,
+    })
+  // The web app at `/` and its client routes; every other path keeps its own routes and 404s.
+  await app.register(webAppPlugin, { root: config.webDistDir })
+
   // Everything under /v1 is authenticated and idempotent on writes.
   await app.register(async (api) => {
     await api.register(authPlugin, {
@@ -172,6 +186,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     )
     await api.register(moderationRoutes, { chat: services.chat, violations: services.violations, limits })
     await api.register(violationRoutes, { violations: services.violations })
+    await api.register(officialDomainRoutes, { officialDomains: services.officialDomains })
     await api.register(eventRoutes, { feed: services.feed })
     await api.register(webhookRoutes, { webhooks: services.webhooks })
     await api.register(sellerRoutes, { stats: services.stats })

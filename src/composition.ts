@@ -5,6 +5,7 @@ import type { Config } from './config/config.js'
 import type { Db } from './db/database.js'
 import { primaryReads, type ReadDb } from './db/read-routing.js'
 import type { Clock } from './shared/clock.js'
+import { CursorCodec } from './shared/cursor.js'
 import type { Logger } from './shared/logger.js'
 import { ChatService } from './domain/chat/chat.service.js'
 import { ArbiterQueueService } from './domain/claims/arbiter-queue.service.js'
@@ -19,11 +20,12 @@ import { ViolationsService } from './domain/moderation/violations.service.js'
 import { OrdersService } from './domain/orders/orders.service.js'
 import type { PhotoStorage } from './domain/photos/pipeline/index.js'
 import { PhotosService } from './domain/photos/photos.service.js'
+import { OfficialDomainsService } from './domain/sellers/official-domains.service.js'
 import { StatsService, type StatsServiceDeps } from './domain/sellers/stats.service.js'
 import { WebhooksService } from './domain/webhooks/webhooks.service.js'
 
 export interface ServiceDeps {
-  config: Pick<Config, 'policy' | 'pseudonymSecret' | 'webhookAllowPrivate'>
+  config: Pick<Config, 'policy' | 'pseudonymSecret' | 'webhookAllowPrivate' | 'cursorSecrets'>
   /** The primary: every write, and every read that must see the caller's own last write. */
   db: Db
   /** The heavy reads (claim lists, arbiter queue, sellers' stats and export); the primary when omitted. */
@@ -46,6 +48,7 @@ export interface Services {
   feed: FeedService
   webhooks: WebhooksService
   stats: StatsService
+  officialDomains: OfficialDomainsService
 }
 
 /** Knobs with production defaults that tests and benches turn (never dependencies). */
@@ -58,21 +61,23 @@ export function createServices(deps: ServiceDeps, tuning: ServiceTuning = {}): S
   const readDb = deps.readDb ?? primaryReads(db)
   const { policy, pseudonymSecret } = config
   const photos = new PhotosService({ db, storage, policy, log })
+  const cursors = new CursorCodec(config.cursorSecrets)
   const views = new ClaimViews({ policy, clock, pseudonymSecret, photos })
   const transitions = new ClaimTransitions({ policy, clock })
   return {
     orders: new OrdersService(db),
-    claims: new ClaimsService({ db, readDb, clock, pseudonymSecret, views }),
+    claims: new ClaimsService({ db, readDb, clock, pseudonymSecret, views, cursors }),
     openClaim: new OpenClaimService({ db, policy, clock, photos, views }),
     claimActions: new ClaimActionsService({ db, policy, clock, photos, views, transitions }),
     claimDeadlines: new ClaimDeadlinesService({ db, policy, clock, transitions }),
-    arbiterQueue: new ArbiterQueueService({ readDb, views }),
+    arbiterQueue: new ArbiterQueueService({ readDb, views, cursors }),
     photos,
-    chat: new ChatService({ db, policy, clock, pseudonymSecret, photos }),
-    violations: new ViolationsService({ db, policy, clock, pseudonymSecret }),
-    feed: new FeedService({ db, pseudonymSecret }),
-    webhooks: new WebhooksService({ db, allowPrivate: config.webhookAllowPrivate }),
+    chat: new ChatService({ db, policy, clock, pseudonymSecret, photos, cursors }),
+    violations: new ViolationsService({ db, policy, clock, pseudonymSecret, cursors }),
+    feed: new FeedService({ db, pseudonymSecret, cursors }),
+    webhooks: new WebhooksService({ db, allowPrivate: config.webhookAllowPrivate, cursors }),
     stats: new StatsService({ readDb, clock, pseudonymSecret, ...tuning.stats }),
+    officialDomains: new OfficialDomainsService({ db, policy, clock, cursors }),
   }
 }
 

@@ -12,6 +12,17 @@ export interface Principal {
 /** How far a minter's clock may run ahead of ours before its tokens look too long-lived. */
 const CLOCK_SKEW_MS = 60_000
 
+/** Longest id a party may have: what the API takes for ids elsewhere. */
+export const SUBJECT_MAX = 128
+
+/**
+ * A `sub` becomes an id stored in text columns and shown to others: no
+ * control characters (a NUL cannot be stored at all) and no lone surrogates.
+ */
+export function isValidSubject(sub: string): boolean {
+  return sub.length <= SUBJECT_MAX && !/[\p{Cc}\p{Cs}]/u.test(sub)
+}
+
 /**
  * Verifies HS256 tokens. Every token must expire (`exp`), within
  * `lifetimeMaxMs` (policy token_lifetime_max) of its `iat`, or of now when it
@@ -37,6 +48,7 @@ export function createTokenVerifier(secret: string, lifetimeMaxMs: number): (tok
       )
     }
     if (typeof claims.sub !== 'string' || claims.sub.length === 0) throw unauthorized('the token has no subject')
+    if (!isValidSubject(claims.sub)) throw unauthorized('the token’s subject is not a valid id')
     if (!ROLES.includes(claims.role as PrincipalRole)) throw unauthorized(`unknown role ${JSON.stringify(claims.role)}`)
     return { id: claims.sub, role: claims.role as PrincipalRole }
   }

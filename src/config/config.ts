@@ -16,6 +16,12 @@ export interface Config {
   jwtSecret: string
   /** Secret for per-seller buyer pseudonyms; defaults to the JWT secret only in loopback development. */
   pseudonymSecret: string
+  /**
+   * Secrets list cursors are signed with (src/shared/cursor.ts): CURSOR_SECRET
+   * (default the JWT secret) signs, and CURSOR_SECRET_PREVIOUS, when set, is
+   * still accepted, for a rotation.
+   */
+  cursorSecrets: [string, ...string[]]
   /** METRICS_TOKEN: scrapes of /metrics must send it as a bearer token; required once exposed. */
   metricsToken: string | undefined
   /** DOCS_PUBLIC=false: /docs (the OpenAPI document and its UI) needs a valid bearer token. */
@@ -28,6 +34,8 @@ export interface Config {
   /** DATABASE_PREPARED_STATEMENTS=false runs every statement unnamed (PgBouncer in transaction mode before 1.21). */
   preparedStatements: boolean
   storage: { kind: 'local'; dir: string } | { kind: 's3'; endpoint: string | undefined; bucket: string; region: string }
+  /** WEB_DIST_DIR: the built web app (npm run build:web) served at `/`; the page there says how to build it when missing. */
+  webDistDir: string
   /** V8_HEAP_GROWING_PERCENT for the API process (src/cli/heap-tuning.ts); 0 leaves V8's own heuristic. */
   heapGrowingPercent: number
   policy: Policy
@@ -78,6 +86,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const { jwtSecret, pseudonymSecret, metricsToken } = exposedBy
     ? exposedSecrets(env, exposedBy)
     : developmentSecrets(env)
+  const { cursorSecrets } = cursorSecretsOf(env, jwtSecret, exposedBy)
+
   let policy: Policy
   try {
     policy = loadPolicyFile(env.POLICY_FILE)
@@ -100,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     jwtSecret,
     pseudonymSecret,
+    cursorSecrets,
     metricsToken,
     docsPublic: bool(env, 'DOCS_PUBLIC', true),
     trustProxy: trustProxy(env.TRUST_PROXY),
@@ -107,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === 'true',
     preparedStatements: env.DATABASE_PREPARED_STATEMENTS !== 'false',
     storage,
+    webDistDir: env.WEB_DIST_DIR ?? 'web/dist',
     heapGrowingPercent,
     policy,
   }
@@ -144,6 +156,31 @@ function developmentSecrets(env: NodeJS.ProcessEnv): Secrets {
     throw new ConfigError(`JWT_SECRET must be at least ${DEV_SECRET_MIN} characters`)
   }
   return { jwtSecret, pseudonymSecret: env.PSEUDONYM_SECRET || jwtSecret, metricsToken: env.METRICS_TOKEN || undefined }
+}
+
+/**
+ * CURSOR_SECRET signs list cursors (default the JWT secret: the key is derived
+ * from it, never the token key itself); CURSOR_SECRET_PREVIOUS is still
+ * accepted, for a rotation (docs/input-safety.md).
+ */
+function cursorSecretsOf(
+  env: NodeJS.ProcessEnv,
+  jwtSecret: string,
+  exposedBy: string | undefined,
+): Pick<Config, 'cursorSecrets'> {
+  const current = env.CURSOR_SECRET || jwtSecret
+  const previous = env.CURSOR_SECRET_PREVIOUS || undefined
+  const min = exposedBy ? EXPOSED_SECRET_MIN : DEV_SECRET_MIN
+  for (const [name, value] of [
+    ['CURSOR_SECRET', current],
+    ['CURSOR_SECRET_PREVIOUS', previous],
+  ] as const) {
+    if (value === undefined) continue
+    if (value.length < min) throw new ConfigError(`${name} must be at least ${min} characters`)
+    if (exposedBy && value === DEV_JWT_SECRET)
+      throw new ConfigError(`${name} is the published development secret; set your own when ${exposedBy}`)
+  }
+  return { cursorSecrets: previous ? [current, previous] : [current] }
 }
 
 /** 127.0.0.0/8, ::1 (also IPv4-mapped) and localhost: reachable from this machine only. */

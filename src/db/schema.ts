@@ -140,10 +140,18 @@ export interface SellerChatSettingsTable {
   updated_at: Generated<Date>
 }
 
+/** pending until an arbiter reviews it; only approved domains relax moderation. */
+export type OfficialDomainStatus = 'pending' | 'approved' | 'refused'
+
 export interface SellerOfficialDomainsTable {
+  id: Generated<string>
   seller_id: string
   domain: string
+  status: Generated<OfficialDomainStatus>
   created_at: CreatedAt
+  reviewed_at: Date | null
+  reviewed_by: string | null
+  review_comment: string | null
 }
 
 export interface BlockedMessagesTable {

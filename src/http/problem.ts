@@ -65,6 +65,30 @@ export function isUnavailable(err: unknown): boolean {
   )
 }
 
+/**
+ * Postgres data exceptions a bad value causes (a NUL in text 22021, bad text
+ * for a type 22P02, a number or date out of range 22003/22008…). Input is
+ * checked before it reaches SQL (src/http/input-safety.ts, the schemas); this
+ * is the last line of defence, so such a value is still the client's 400.
+ */
+const PG_BAD_VALUE = new Set([
+  '22001', // string_data_right_truncation
+  '22003', // numeric_value_out_of_range
+  '22007', // invalid_datetime_format
+  '22008', // datetime_field_overflow
+  '22021', // character_not_in_repertoire
+  '22025', // invalid_escape_sequence
+  '22P02', // invalid_text_representation
+  '22P05', // untranslatable_character
+  '2201B', // invalid_regular_expression
+])
+
+/** A pg DatabaseError (it has a severity and a SQLSTATE) with one of the codes above. */
+export function isBadValue(err: unknown): boolean {
+  const e = err as { code?: unknown; severity?: unknown }
+  return typeof e.code === 'string' && typeof e.severity === 'string' && PG_BAD_VALUE.has(e.code)
+}
+
 /** A problem listing moderation violations gives their hints in the request's language. */
 function localised(request: FastifyRequest, error: DomainError): DomainError | Parameters<typeof sendProblem>[2] {
   const violations = error.extensions['violations']
@@ -149,6 +173,16 @@ export function registerProblemHandlers(app: FastifyInstance): void {
         slug: 'bad-request',
         title: 'Bad request',
         detail: error.message,
+      })
+    }
+    if (isBadValue(error)) {
+      // A value got past validation: the client's fault, but a gap to close, so logged.
+      request.log.warn({ err: error }, 'a value the database refused reached SQL')
+      return sendProblem(request, reply, {
+        status: 400,
+        slug: 'invalid-value',
+        title: 'Invalid value',
+        detail: 'a value in the request is out of range or not valid for its type',
       })
     }
     if (isUnavailable(error)) {

@@ -6,6 +6,7 @@
 import { Ajv, type Options } from 'ajv'
 import addFormats from 'ajv-formats'
 import type { FastifySchemaCompiler } from 'fastify'
+import { BIGINT_ID_FORMAT, isBigintId } from '../shared/bigint-id.js'
 
 function ajv(options: Options): Ajv {
   const instance = new Ajv({
@@ -17,6 +18,7 @@ function ajv(options: Options): Ajv {
     ...options,
   })
   addFormats.default(instance)
+  instance.addFormat(BIGINT_ID_FORMAT, { type: 'string', validate: isBigintId })
   return instance
 }
 

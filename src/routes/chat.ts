@@ -1,5 +1,5 @@
 // Threads, messages (with photos over multipart), abuse reports on messages,
-// and sellers' chat settings (docs/moderation.md).
+// and sellers' chat settings (docs/moderation.md); official domains are in official-domains.ts.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { principal } from '../http/auth.js'
 import { formBody } from '../http/multipart.js'
@@ -14,7 +14,6 @@ import {
   Message,
   MessagePage,
   MessageText,
-  OfficialDomainsView,
   Thread,
   ThreadPage,
   AbuseReportCreate,
@@ -22,7 +21,6 @@ import {
   MessageCreate,
   MessageListQuery,
   MessageParams,
-  OfficialDomains,
   ThreadCreate,
   ThreadListQuery,
 } from '../schemas/chat.js'
@@ -63,7 +61,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService; limits: 
       schema: {
         operationId: 'listThreads',
         tags: ['chat'],
-        summary: 'The caller’s threads, latest activity first (buyer, seller)',
+        summary: 'The caller’s threads, latest activity first (buyer, seller; arbiters with order_id)',
         querystring: ThreadListQuery,
         response: {
           200: success(ThreadPage, 'A page of threads'),
@@ -232,37 +230,5 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService; limits: 
       },
     },
     async (request) => chat.setPresaleQuestions(principal(request), request.body.presale_questions),
-  )
-
-  app.get(
-    '/v1/sellers/me/official-domains',
-    {
-      schema: {
-        operationId: 'getOfficialDomains',
-        tags: ['chat'],
-        summary: 'The seller’s official domains',
-        response: { 200: success(OfficialDomainsView, 'The domains'), ...problems(SELLER_ONLY) },
-      },
-    },
-    async (request) => ({ domains: (await chat.settings(principal(request))).official_domains }),
-  )
-
-  app.put(
-    '/v1/sellers/me/official-domains',
-    {
-      schema: {
-        operationId: 'setOfficialDomains',
-        tags: ['chat'],
-        summary: 'Replace the seller’s official domains (manufacturer, service centre)',
-        description: 'Links to these hosts and their subdomains pass moderation in the seller’s threads. At most 20.',
-        headers: IdempotencyHeaders,
-        body: OfficialDomains,
-        response: {
-          200: success(OfficialDomainsView, 'The domains now', ['replayed']),
-          ...problems({ ...SELLER_ONLY, 422: ['validation-failed'] }, { body: true, write: true }),
-        },
-      },
-    },
-    async (request) => chat.setOfficialDomains(principal(request), request.body.domains),
   )
 }

@@ -170,9 +170,9 @@ export const claimRoutes: FastifyPluginAsyncTypebox<{
           ...problems(
             {
               400: ['bad-request'],
-              403: ['action-forbidden'],
+              403: ['action-forbidden', 'chat-suspended'],
               404: ['not-found'],
-              409: ['stale-version', 'action-not-allowed'],
+              409: ['stale-version', 'action-not-allowed', 'abuse-report-limit'],
               422: ['validation-failed', 'offer-out-of-bounds', 'photos-not-allowed', 'message-blocked'],
             },
             { body: true, write: true, multipart: true },

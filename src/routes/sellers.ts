@@ -57,7 +57,8 @@ export const sellerRoutes: FastifyPluginAsyncTypebox<{ stats: StatsService }> = 
         summary: 'The calling seller’s claims as CSV, with the filters and sorts of GET /v1/claims (sellers)',
         description:
           'Streamed as it is read (text/csv, RFC 4180 quoting, CRLF). Buyers appear only as buyer_pseudonym. ' +
-          'Text that a spreadsheet would run as a formula (=, +, -, @) is prefixed with an apostrophe.',
+          'Text that a spreadsheet would run as a formula (=, +, -, @) gets an apostrophe before it, at the start ' +
+          'of a field and after every comma, semicolon, tab or line break in it (docs/input-safety.md).',
         operationId: 'exportMyClaimsCsv',
         querystring: ClaimExportQuery,
         response: {

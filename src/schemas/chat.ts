@@ -1,5 +1,6 @@
 // Request schemas of the chat, moderation and violations routes (docs/moderation.md).
 import { Type } from 'typebox'
+import { BIGINT_ID_FORMAT } from '../shared/bigint-id.js'
 import { MODERATION_RULES } from '../config/policy.js'
 import {
   DateTime,
@@ -13,10 +14,11 @@ import {
   stringEnum,
 } from './common.js'
 import { Photo } from './photos.js'
+import { SellerOfficialDomain } from './official-domains.js'
 
 const literals = <const T extends readonly string[]>(values: T) => stringEnum(values)
 const Uuid = Type.String({ format: 'uuid' })
-const MessageId = Type.String({ pattern: '^[1-9][0-9]{0,18}$', description: 'a message id' })
+const MessageId = Type.String({ pattern: '^[1-9][0-9]{0,18}$', format: BIGINT_ID_FORMAT, description: 'a message id' })
 
 export const ThreadCreate = Type.Object(
   { order_id: Type.String({ minLength: 1, maxLength: 128 }) },
@@ -25,7 +27,17 @@ export const ThreadCreate = Type.Object(
 
 export const ThreadListQuery = defaultsOptional(
   Type.Object(
-    { claims_only: Type.Optional(Type.Boolean({ description: 'only threads of orders with a claim' })), ...PageQuery },
+    {
+      claims_only: Type.Optional(Type.Boolean({ description: 'only threads of orders with a claim' })),
+      order_id: Type.Optional(
+        Type.String({
+          minLength: 1,
+          maxLength: 128,
+          description: "the order's thread (at most one); arbiters list threads only with it",
+        }),
+      ),
+      ...PageQuery,
+    },
     { additionalProperties: false },
   ),
 )
@@ -110,16 +122,6 @@ export const AbuseReportCreate = Type.Object(
 
 export const ChatSettings = Type.Object({ presale_questions: Type.Boolean() }, { additionalProperties: false })
 
-export const OfficialDomains = Type.Object(
-  {
-    domains: Type.Array(Type.String({ minLength: 1, maxLength: 253 }), {
-      maxItems: 20,
-      description: 'hostnames, e.g. "service.example.com"',
-    }),
-  },
-  { additionalProperties: false },
-)
-
 export const ModerationCheck = Type.Object(
   {
     text: Type.String({ minLength: 1, maxLength: 1000 }),
@@ -188,7 +190,11 @@ export const BlockedListQuery = defaultsOptional(
 
 export const AbuseReportListQuery = defaultsOptional(
   Type.Object(
-    { status: Type.Optional(literals(['open', 'upheld', 'dismissed'] as const)), ...PageQuery },
+    {
+      status: Type.Optional(literals(['open', 'upheld', 'dismissed'] as const)),
+      thread_id: Type.Optional(Uuid),
+      ...PageQuery,
+    },
     { additionalProperties: false },
   ),
 )
@@ -291,10 +297,9 @@ export const AbuseReportListItem = Type.Object(
 export const AbuseReportPage = Page(AbuseReportListItem)
 
 export const ChatSettingsView = Type.Object(
-  { presale_questions: Type.Boolean(), official_domains: Type.Array(Type.String()) },
+  { presale_questions: Type.Boolean(), official_domains: Type.Array(SellerOfficialDomain) },
   { additionalProperties: false },
 )
-export const OfficialDomainsView = Type.Object({ domains: Type.Array(Type.String()) }, { additionalProperties: false })
 
 export const ModerationVerdict = Type.Object(
   {

@@ -71,6 +71,15 @@ const amount = Type.Integer({
   description: "minor units, 1 to line_total − 1 (the claim body's offer_bounds); a full refund is approve_refund",
 })
 
+// Documented shape; the server checks it in action-params.ts (422 validation-failed on `tracking`).
+const tracking = Type.String({
+  minLength: 8,
+  maxLength: 64,
+  pattern: '^[A-Za-z0-9]+(?:[ -][A-Za-z0-9]+)*$',
+  description:
+    "a carrier's tracking number: 8–30 Latin letters and digits, at least half of them digits, grouped by single spaces or hyphens (RA123456789RU, 80080012345678, CDEK-1234-5678)",
+})
+
 /** One member of the action union: the tag, the version, its own parameters. */
 const act = <A extends string, P extends TProperties>(name: A, description: string, params: P) =>
   Type.Object(
@@ -100,12 +109,10 @@ const ACTION_MEMBERS = [
     reason_code: stringEnum(REJECT_REASONS),
     comment: comment(10, '10–1000 characters'),
   }),
-  act('confirm_shipment', 'Seller: the replacement or part is on its way.', {
-    tracking: Type.String({ minLength: 3, maxLength: 64 }),
-  }),
+  act('confirm_shipment', 'Seller: the replacement or part is on its way.', { tracking }),
   act('confirm_return_received', 'Seller: the returned item arrived.', {}),
   act('report_abuse', 'Seller: report an abusive buyer to the arbiters; the state stays.', {
-    comment: Type.Optional(comment(1)),
+    comment: Type.Optional(comment(1, 'for arbiters only: never shown to the buyer or the integration')),
   }),
   act('provide_info', 'Buyer or seller: answer a request for information (multipart for photos).', {
     text: Type.String({ minLength: 1, maxLength: 2000 }),
@@ -114,7 +121,7 @@ const ACTION_MEMBERS = [
   act('decline_offer', 'Buyer: decline the pending offer.', {}),
   act('escalate', 'Buyer: escalate to the arbiters.', { comment: Type.Optional(comment(1)) }),
   act('withdraw', 'Buyer: withdraw the claim.', {}),
-  act('ship_return', 'Buyer: the item is on its way back.', { tracking: Type.String({ minLength: 3, maxLength: 64 }) }),
+  act('ship_return', 'Buyer: the item is on its way back.', { tracking }),
   act('confirm_receipt', 'Buyer: the replacement or part arrived.', {}),
   act('take', 'Arbiter: take the escalated claim.', {}),
   act('decide', 'Arbiter: decide the escalated claim.', {
@@ -158,11 +165,11 @@ export const ClaimAction = Type.Unsafe<Static<(typeof ACTION_MEMBERS)[number]>>(
  * internal deadline_expired tag, refused with 403 like any action of another role.
  */
 // Multipart photo parts arrive as their SHA-256s; an action other than provide_info is then 422 photos-not-allowed.
-// Lengths and amount bounds are left to action-params.ts too, whose 422s name the field (offer-out-of-bounds for amounts).
+// Lengths, shapes and amount bounds are left to action-params.ts too, whose 422s name the field (offer-out-of-bounds for amounts).
 const lenient = (member: TObject): TSchema => {
   const loose = (schema: unknown): unknown => {
     if (typeof schema !== 'object' || schema === null) return schema
-    const { minLength: _min, minimum: _lowest, ...rest } = schema as Record<string, unknown>
+    const { minLength: _min, minimum: _lowest, pattern: _shape, ...rest } = schema as Record<string, unknown>
     if (rest.properties)
       rest.properties = Object.fromEntries(Object.entries(rest.properties as object).map(([k, v]) => [k, loose(v)]))
     return rest

@@ -1,5 +1,6 @@
 // Request schemas of the event feed and webhook routes (docs/integrations.md).
 import { Type } from 'typebox'
+import { BIGINT_ID_FORMAT } from '../shared/bigint-id.js'
 import { FEED_EVENT_TYPES, WEBHOOK_EVENT_TYPES } from '../domain/feed/event-types.js'
 import { DateTime, defaultsOptional, Nullable, Page, ref, stringEnum } from './common.js'
 
@@ -48,7 +49,7 @@ export const WebhookParams = Type.Object({ id: Type.String({ format: 'uuid' }) }
 
 export const DeliveryParams = Type.Object({
   id: Type.String({ format: 'uuid' }),
-  deliveryId: Type.String({ pattern: '^[1-9][0-9]{0,18}$', description: 'a delivery id' }),
+  deliveryId: Type.String({ pattern: '^[1-9][0-9]{0,18}$', format: BIGINT_ID_FORMAT, description: 'a delivery id' }),
 })
 
 export const DeliveriesQuery = defaultsOptional(

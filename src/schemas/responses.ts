@@ -82,15 +82,16 @@ export function mediaBody(
 }
 
 // 429: a caller without a valid token is counted per address on every route, a party's writes per party.
+// invalid-text and invalid-value: any path or query value (src/http/input-safety.ts, the database's last word).
 const ANY_V1: ProblemTypes = {
-  400: ['invalid-request'],
+  400: ['invalid-request', 'invalid-text', 'invalid-value'],
   401: ['unauthorized'],
   429: ['rate-limited'],
   500: ['internal-error'],
   503: ['service-unavailable'],
 }
 const JSON_BODY: ProblemTypes = {
-  400: ['malformed-json', 'bad-request'],
+  400: ['malformed-json', 'bad-request', 'json-too-deep'],
   413: ['payload-too-large'],
   415: ['unsupported-media-type'],
 }
@@ -131,7 +132,9 @@ export interface RouteKind {
 /** The problem responses of a route under /v1: the common ones and `own`. */
 export function problems(own: ProblemTypes, kind: RouteKind = {}): Record<string, TSchema> {
   const merged = new Map<ErrorStatus, Set<string>>()
-  const groups = [ANY_V1, kind.body ? JSON_BODY : {}, kind.write ? WRITE : {}, kind.multipart ? MULTIPART : {}, own]
+  // A write parses a JSON body sent to it even where the route takes none: its body problems apply.
+  const body = kind.body || kind.write ? JSON_BODY : {}
+  const groups = [ANY_V1, body, kind.write ? WRITE : {}, kind.multipart ? MULTIPART : {}, own]
   for (const group of groups) {
     for (const [status, slugs] of Object.entries(group) as [string, readonly string[]][]) {
       const code = Number(status) as ErrorStatus

@@ -2,6 +2,7 @@
 // violations, kept for arbiters and recorded in the ledger with the fine.
 import t from 'tap'
 import { buildTestApp } from '../helpers/app.js'
+import { approvedOfficialDomains } from '../helpers/fixtures.js'
 import { orderWithThread, PROBLEM, send } from './fixtures/chat-app.js'
 
 const PHONE_REQUEST = 'Здравствуйте! Скиньте ваш номер телефона, я перезвоню'
@@ -132,7 +133,13 @@ t.test('links to the seller’s official domains are delivered, others refused',
     payload: { domains: ['Kettle-Maker.RU', 'service.example.com.'] },
   })
   t.equal(set.statusCode, 200, set.body)
-  t.same(set.json().domains, ['kettle-maker.ru', 'service.example.com'], 'lowercased, trailing dot dropped')
+  t.same(
+    set.json().domains.map((d: { domain: string }) => d.domain),
+    ['kettle-maker.ru', 'service.example.com'],
+    'lowercased, trailing dot dropped',
+  )
+  t.equal((await send(app, ['seller', 'shop-3'], threadId, text)).statusCode, 422, 'pending until an arbiter approves')
+  await approvedOfficialDomains(app, 'shop-3', ['kettle-maker.ru', 'service.example.com'])
 
   const after = await send(app, ['seller', 'shop-3'], threadId, text)
   t.equal(after.statusCode, 201, after.body)
@@ -184,7 +191,11 @@ t.test('official domains are validated', async (t) => {
   )
   const ok = await put(['пример.рф', 'samsung.com'])
   t.equal(ok.statusCode, 200)
-  t.same(ok.json().domains, ['samsung.com', 'xn--e1afmkfd.xn--p1ai'], 'IDN stored in punycode')
+  t.same(
+    ok.json().domains.map((d: { domain: string }) => d.domain),
+    ['samsung.com', 'xn--e1afmkfd.xn--p1ai'],
+    'IDN stored in punycode',
+  )
   const cleared = await put([])
   t.same(cleared.json().domains, [])
   const settings = await app.call(['seller', 'shop-5'], { method: 'GET', url: '/v1/sellers/me/chat-settings' })
@@ -193,11 +204,7 @@ t.test('official domains are validated', async (t) => {
 
 t.test('POST /v1/moderation/check returns the verdict and writes nothing', async (t) => {
   const app = await buildTestApp(t)
-  await app.call(['seller', 'shop-6'], {
-    method: 'PUT',
-    url: '/v1/sellers/me/official-domains',
-    payload: { domains: ['kettle-maker.ru'] },
-  })
+  await approvedOfficialDomains(app, 'shop-6', ['kettle-maker.ru'])
   const check = (as: ['buyer' | 'seller' | 'arbiter', string], text: string, sender_role: string) =>
     app.call(as, { method: 'POST', url: '/v1/moderation/check', payload: { text, sender_role } })
 
@@ -215,7 +222,7 @@ t.test('POST /v1/moderation/check returns the verdict and writes nothing', async
   t.equal(
     (await check(['seller', 'shop-6'], link, 'seller')).json().verdict,
     'deliver',
-    'the seller’s official domain counts',
+    'the seller’s approved official domain counts',
   )
   t.equal(
     (await check(['buyer', 'buyer-6'], link, 'buyer')).json().verdict,

@@ -73,3 +73,25 @@ export async function act(
 ) {
   return t.call(as, { method: 'POST', url: `/v1/claims/${claimId}/actions`, payload, headers })
 }
+
+/** The seller registers `domains` as official and an arbiter approves each (new domains are pending until then). */
+export async function approvedOfficialDomains(t: TestApp, seller: string, domains: string[]): Promise<void> {
+  const put = await t.call(['seller', seller], {
+    method: 'PUT',
+    url: '/v1/sellers/me/official-domains',
+    payload: { domains },
+  })
+  if (put.statusCode !== 200) throw new Error(`official domains refused: ${put.statusCode} ${put.body}`)
+  const pending = await t.call(['arbiter', 'arb-domains'], {
+    method: 'GET',
+    url: `/v1/moderation/official-domains?status=pending&seller_id=${encodeURIComponent(seller)}&limit=200`,
+  })
+  for (const d of pending.json().items as { id: string }[]) {
+    const res = await t.call(['arbiter', 'arb-domains'], {
+      method: 'POST',
+      url: `/v1/moderation/official-domains/${d.id}/approve`,
+      payload: {},
+    })
+    if (res.statusCode !== 200) throw new Error(`approval failed: ${res.statusCode} ${res.body}`)
+  }
+}

@@ -24,6 +24,7 @@ export function bareServices(db: Db, opts: BareServicesOptions): Services {
       policy: opts.policy,
       pseudonymSecret: opts.pseudonymSecret ?? 'test-pseudonym-secret',
       webhookAllowPrivate: true,
+      cursorSecrets: ['test-cursor-secret-0123456789'],
     },
     db,
     clock: opts.clock ?? systemClock,

@@ -1,7 +1,7 @@
 // Free text in claim actions is moderated like chat, and the ledger keeps the refusal.
 import t from 'tap'
 import { buildTestApp } from '../helpers/app.js'
-import { act, openClaim, postClaimJson, registerOrder } from '../helpers/fixtures.js'
+import { act, approvedOfficialDomains, openClaim, postClaimJson, registerOrder } from '../helpers/fixtures.js'
 
 t.test('a seller asking for the buyer phone in request_info is refused and fined', async (t) => {
   const app = await buildTestApp(t)
@@ -90,16 +90,11 @@ t.test('a claim description is moderated: contact details refuse the claim and a
   t.equal(clean.statusCode, 201)
 })
 
-t.test("an action comment may link the seller's registered official domains, and no other site", async (t) => {
+t.test("an action comment may link the seller's approved official domains, and no other site", async (t) => {
   const app = await buildTestApp(t)
   const order = await registerOrder(app)
   const claim = await openClaim(app, order)
-  const put = await app.call(['seller', order.seller], {
-    method: 'PUT',
-    url: '/v1/sellers/me/official-domains',
-    payload: { domains: ['kettle-maker.ru'] },
-  })
-  t.equal(put.statusCode, 200, put.body)
+  await approvedOfficialDomains(app, order.seller, ['kettle-maker.ru'])
 
   const foreign = await act(app, ['seller', order.seller], claim.id, {
     action: 'request_info',

@@ -102,6 +102,7 @@ check(
     't.me/remont_help',
     'паспорт 4510 123456',
     '+44 20 7946 0958',
+    'support@ozon.ru',
   ],
   [
     'Номер заказа 89161234567',
@@ -112,7 +113,6 @@ check(
     'Доставка 15.05.2024 с 10:00 до 18:00',
     'Штрихкод 4607034171234',
     'IMEI 356938035643809',
-    'support@ozon.ru',
     'бл@ть',
   ],
 )
@@ -163,18 +163,21 @@ t.test(
   'more allowed domains only lift findings: what is clean on the platform list is clean for every seller',
   async (t) => {
     // chat.service posts such texts without reading the seller's official domains first.
-    t.same(rules('пишите на shop.ru@ozon.ru'), [], 'an address at an allowed domain, whatever its user part')
+    // Addresses are contacts whatever their domain, so allowed domains never touch them.
+    t.same(rules('пишите на shop.ru@ozon.ru'), ['contact_exchange'], 'an address at a platform domain')
     t.same(
-      rules('пишите на shop.ru@ozon.ru', 'seller', ['shop.ru']),
-      [],
-      'still clean once shop.ru is the seller’s own',
+      rules('пишите на service@shop.ru', 'seller', ['shop.ru']),
+      ['contact_exchange'],
+      'an address at the seller’s own domain',
     )
+    t.same(rules('пишите на ivan@gmail.com', 'seller', ['gmail.com']), ['contact_exchange'], 'whatever is allowed')
     t.same(
       rules('ozon.ru@evil.com/return'),
       ['external_link'],
       'an allowed name as the user part of a foreign address is phishing',
     )
-    const sellerDomains = ['samsung.com', 'shop.ru', 'remont-service.ru', 'evil.com', 'ozоn.ru']
+    // Hostile lists too (a mail provider, a shortener, a look-alike): the property is the engine's, whatever it is given.
+    const sellerDomains = ['samsung.com', 'shop.ru', 'remont-service.ru', 'evil.com', 'ozоn.ru', 'gmail.com', 'bit.ly']
     let clean = 0
     for (const row of loadCorpus()) {
       if (rules(row.text, row.sender_role).length > 0) continue

@@ -4,7 +4,8 @@
 import t from 'tap'
 import { sql } from 'kysely'
 import type { Readable } from 'node:stream'
-import { CSV_COLUMNS, csvField } from '../../src/domain/sellers/stats.service.js'
+import { CSV_COLUMNS } from '../../src/domain/sellers/stats.service.js'
+import { csvField } from '../../src/domain/sellers/csv.js'
 import { buildSellersTestApp } from './fixtures/sellers-app.js'
 import { claimFor, HOUR, must, REJECT } from './fixtures/data.js'
 

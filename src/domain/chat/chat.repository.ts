@@ -1,5 +1,5 @@
 // Chat threads and messages as the chat API reads them, sellers' chat settings
-// and official domains, refused attempts, flagged messages and abuse reports.
+// refused attempts, flagged messages and abuse reports.
 // Every function takes the pool or a transaction.
 import { sql, type Insertable, type Selectable } from 'kysely'
 import type { DbOrTx } from '../../db/database.js'
@@ -49,12 +49,16 @@ export interface ThreadKey {
   id: string
 }
 
-export async function listThreads(
-  db: DbOrTx,
-  filter: { buyer_id?: string; seller_id?: string; claims_only?: boolean },
-  page: { limit: number; before?: ThreadKey },
-) {
+export interface ThreadFilter {
+  buyer_id?: string
+  seller_id?: string
+  order_id?: string
+  claims_only?: boolean
+}
+
+export async function listThreads(db: DbOrTx, filter: ThreadFilter, page: { limit: number; before?: ThreadKey }) {
   let q = db.selectFrom('threads').selectAll()
+  if (filter.order_id !== undefined) q = q.where('order_id', '=', filter.order_id)
   if (filter.buyer_id !== undefined) q = q.where('buyer_id', '=', filter.buyer_id)
   if (filter.seller_id !== undefined) q = q.where('seller_id', '=', filter.seller_id)
   if (filter.claims_only) q = q.where('has_claim', '=', true)
@@ -114,27 +118,6 @@ export async function setPresaleQuestions(db: DbOrTx, sellerId: string, enabled:
     .values({ seller_id: sellerId, presale_questions: enabled, updated_at: at })
     .onConflict((oc) => oc.column('seller_id').doUpdateSet({ presale_questions: enabled, updated_at: at }))
     .execute()
-}
-
-export async function officialDomains(db: DbOrTx, sellerId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('seller_official_domains')
-    .select('domain')
-    .where('seller_id', '=', sellerId)
-    .orderBy('domain')
-    .execute()
-  return rows.map((r) => r.domain)
-}
-
-/** Replaces the seller's whole set. */
-export async function replaceOfficialDomains(db: DbOrTx, sellerId: string, domains: readonly string[]): Promise<void> {
-  await db.deleteFrom('seller_official_domains').where('seller_id', '=', sellerId).execute()
-  if (domains.length > 0) {
-    await db
-      .insertInto('seller_official_domains')
-      .values(domains.map((domain) => ({ seller_id: sellerId, domain })))
-      .execute()
-  }
 }
 
 /** A blocked_messages row as written: the violations as an array (stored as jsonb). */
@@ -266,7 +249,7 @@ export async function insertAbuseReport(
 
 export async function listAbuseReports(
   db: DbOrTx,
-  filter: { status?: string },
+  filter: { status?: string; thread_id?: string },
   page: { limit: number; before?: CreatedKey },
 ) {
   let q = db
@@ -275,6 +258,7 @@ export async function listAbuseReports(
     .selectAll('abuse_reports')
     .select(['messages.text as message_text', 'messages.created_at as message_created_at'])
   if (filter.status !== undefined) q = q.where('abuse_reports.status', '=', filter.status as 'open')
+  if (filter.thread_id !== undefined) q = q.where('abuse_reports.thread_id', '=', filter.thread_id)
   if (page.before)
     q = q.where(
       sql<boolean>`(abuse_reports.created_at, abuse_reports.id) < (${page.before.created_at}::timestamptz, ${page.before.id}::uuid)`,
@@ -309,7 +293,7 @@ export type ThreadForMessage = Selectable<ThreadsTable> & {
   current_claim_open: boolean | null
   /** The seller's pre-sale questions switch (on unless switched off). */
   presale_questions: boolean
-  /** The seller's registered official domains, which links may point to. */
+  /** The seller's approved official domains, which links may point to. */
   seller_domains: string[]
 }
 
@@ -345,7 +329,8 @@ export async function findThreadForMessage(
     select t.*, ${sellerSuspension} as seller_suspension_id,
       c.id as current_claim_id, c.open as current_claim_open,
       ${presaleQuestions} as presale_questions,
-      coalesce((select array_agg(d.domain) from seller_official_domains d where d.seller_id = t.seller_id), '{}') as seller_domains
+      coalesce((select array_agg(d.domain) from seller_official_domains d
+        where d.seller_id = t.seller_id and d.status = 'approved'), '{}') as seller_domains
     from threads t ${currentClaim}
     where t.id = ${id}`.execute(db)
   return result.rows[0]

@@ -6,7 +6,6 @@
 // the ledger only if an arbiter confirms the flag. Messages may carry photos
 // (the photo pipeline, docs/photos.md), all or nothing with the message.
 import { requireRole } from '../../auth/require-role.js'
-import { domainToASCII, domainToUnicode } from 'node:url'
 import type { Selectable } from 'kysely'
 import type { Db, Tx } from '../../db/database.js'
 import type { MessagesTable, ThreadsTable } from '../../db/schema.js'
@@ -14,14 +13,17 @@ import type { Policy } from '../../config/policy.js'
 import type { Principal } from '../../auth/principal.js'
 import { notFound, validation } from '../../shared/errors.js'
 import { moderate, type ModerationResult, type Violation } from '../moderation/engine/index.js'
-import { imitatesAllowed, isAllowedHost } from '../moderation/engine/domains.js'
+import { relaxingDomains } from '../moderation/official-domains.js'
+import { domainsOf } from '../sellers/official-domains.repository.js'
+import { sellerDomainView } from '../sellers/official-domains.service.js'
 import * as chatRepo from './chat.repository.js'
 import type { Clock } from '../../shared/clock.js'
 import type { PhotosService, PhotoUpload, PhotoView, PreparedPhoto } from '../photos/photos.service.js'
 import { compensating } from '../photos/compensating.js'
 import { tooManyPhotos } from '../photos/errors.js'
 import { buyerPseudonym } from '../sellers/pseudonym.js'
-import { decodeAfter, decodeIdCursor, decodeTimeCursor, idCursor, paginate, timeCursor } from './cursor.js'
+import { isBigintId } from '../../shared/bigint-id.js'
+import { paginate, type CursorCodec } from '../../shared/cursor.js'
 import { chatDisabled, chatSuspended, forbidden, messageBlocked } from './errors.js'
 import {
   abuseReportView,
@@ -30,8 +32,6 @@ import {
   recordViolations,
 } from '../moderation/violations.service.js'
 
-export const OFFICIAL_DOMAINS_MAX = 20
-
 export interface ChatServiceDeps {
   db: Db
   policy: Policy
@@ -39,6 +39,7 @@ export interface ChatServiceDeps {
   pseudonymSecret: string
   /** Photos on messages and in message views. */
   photos: PhotosService
+  cursors: CursorCodec
 }
 
 type ThreadRow = Selectable<ThreadsTable>
@@ -146,17 +147,25 @@ export class ChatService {
     })
   }
 
-  async listThreads(principal: Principal, query: { claims_only?: boolean; limit: number; cursor?: string }) {
-    let filter: { buyer_id?: string; seller_id?: string; claims_only?: boolean }
-    if (principal.role === 'buyer') filter = { buyer_id: principal.id, claims_only: query.claims_only }
-    else if (principal.role === 'seller') filter = { seller_id: principal.id, claims_only: query.claims_only }
-    else throw forbidden('buyers and sellers list their own threads; arbiters open a thread by id')
-    const c = query.cursor ? decodeTimeCursor(query.cursor) : undefined
+  async listThreads(
+    principal: Principal,
+    query: { claims_only?: boolean; order_id?: string; limit: number; cursor?: string },
+  ) {
+    let filter: chatRepo.ThreadFilter
+    const scope = { claims_only: query.claims_only, order_id: query.order_id }
+    if (principal.role === 'buyer') filter = { ...scope, buyer_id: principal.id }
+    else if (principal.role === 'seller') filter = { ...scope, seller_id: principal.id }
+    // An arbiter finds a claim's thread by its order, never browses every thread.
+    else if (principal.role === 'arbiter' && query.order_id !== undefined) filter = scope
+    else throw forbidden('buyers and sellers list their own threads; arbiters name an order_id or open a thread by id')
+    const c = query.cursor ? this.deps.cursors.openTime('threads', query.cursor) : undefined
     const rows = await chatRepo.listThreads(this.deps.db, filter, {
       limit: query.limit,
       before: c && { last_message_at: c.at, id: c.id },
     })
-    const { page, next_cursor } = paginate(rows, query.limit, (last) => timeCursor(last.last_message_at, last.id))
+    const { page, next_cursor } = paginate(rows, query.limit, (last) =>
+      this.deps.cursors.sealTime('threads', last.last_message_at, last.id),
+    )
     return { items: page.map((t) => this.threadView(t, principal)), next_cursor }
   }
 
@@ -180,14 +189,15 @@ export class ChatService {
     if (query.after !== undefined) {
       const rows = await chatRepo.listMessages(this.deps.db, threadId, {
         limit: query.limit,
-        after: decodeAfter(query.after),
+        // A message id as well as a cursor.
+        after: isBigintId(query.after) ? query.after : this.deps.cursors.openId('messages', query.after, 'after'),
       })
-      const { page, next_cursor } = paginate(rows, query.limit, (last) => idCursor(last.id))
+      const { page, next_cursor } = paginate(rows, query.limit, (last) => this.deps.cursors.sealId('messages', last.id))
       return { items: await this.messageViews(page, thread, principal), next_cursor }
     }
-    const before = query.cursor ? decodeIdCursor(query.cursor) : undefined
+    const before = query.cursor ? this.deps.cursors.openId('messages', query.cursor) : undefined
     const rows = await chatRepo.listMessages(this.deps.db, threadId, { limit: query.limit, before })
-    const { page, next_cursor } = paginate(rows, query.limit, (last) => idCursor(last.id))
+    const { page, next_cursor } = paginate(rows, query.limit, (last) => this.deps.cursors.sealId('messages', last.id))
     return { items: await this.messageViews(page, thread, principal), next_cursor }
   }
 
@@ -306,7 +316,7 @@ export class ChatService {
     if (text === '') return { kind: 'admitted', thread, role, claim, result: NO_TEXT }
     const result = moderate(text, {
       senderRole: role,
-      allowedDomains: [...this.deps.policy.platform_domains, ...seller_domains],
+      allowedDomains: relaxingDomains(this.deps.policy.platform_domains, seller_domains),
     })
     if (result.verdict === 'block') return { kind: 'blocked', thread, role, claim, violations: result.violations }
     return { kind: 'admitted', thread, role, claim, result }
@@ -410,7 +420,7 @@ export class ChatService {
     this.sellerOnly(principal)
     return {
       presale_questions: await chatRepo.presaleQuestionsEnabled(this.deps.db, principal.id),
-      official_domains: await chatRepo.officialDomains(this.deps.db, principal.id),
+      official_domains: (await domainsOf(this.deps.db, principal.id)).map(sellerDomainView),
     }
   }
 
@@ -420,58 +430,4 @@ export class ChatService {
     await chatRepo.setPresaleQuestions(this.deps.db, principal.id, enabled, this.now())
     return this.settings(principal)
   }
-
-  async setOfficialDomains(principal: Principal, domains: readonly string[]) {
-    this.sellerOnly(principal)
-    const normalised = validateOfficialDomains(domains, this.deps.policy.platform_domains)
-    await this.deps.db.transaction().execute((tx) => chatRepo.replaceOfficialDomains(tx, principal.id, normalised))
-    return { domains: await chatRepo.officialDomains(this.deps.db, principal.id) }
-  }
-}
-
-const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/
-const TLD = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/
-
-/**
- * Lowercase hostnames (IDN in punycode), at most OFFICIAL_DOMAINS_MAX. A
- * domain that is a messenger or contact host, or that imitates a platform
- * domain, is refused: registering it would let contact details or phishing
- * links through moderation.
- */
-export function validateOfficialDomains(input: readonly string[], platformDomains: readonly string[]): string[] {
-  const errors: { domain: string; reason: string }[] = []
-  const out = new Set<string>()
-  for (const raw of input) {
-    const trimmed = raw.trim().toLowerCase().replace(/\.$/, '')
-    const ascii = domainToASCII(trimmed)
-    const labels = ascii.split('.')
-    if (
-      !ascii ||
-      ascii.length > 253 ||
-      labels.length < 2 ||
-      !labels.every((l) => LABEL.test(l)) ||
-      !TLD.test(labels.at(-1)!)
-    ) {
-      errors.push({ domain: raw, reason: 'not a hostname (give e.g. "service.example.com", without scheme or path)' })
-      continue
-    }
-    if (!isAllowedHost(ascii, platformDomains)) {
-      const contact = moderate(`https://${ascii}/`, {
-        senderRole: 'seller',
-        allowedDomains: platformDomains,
-      }).violations.some((v) => v.rule === 'contact_exchange')
-      if (contact) {
-        errors.push({ domain: raw, reason: 'messenger and contact hosts cannot be official domains' })
-        continue
-      }
-      if (imitatesAllowed(domainToUnicode(ascii) || ascii, platformDomains)) {
-        errors.push({ domain: raw, reason: 'imitates a platform domain' })
-        continue
-      }
-    }
-    out.add(ascii)
-  }
-  if (out.size > OFFICIAL_DOMAINS_MAX) errors.push({ domain: '*', reason: `at most ${OFFICIAL_DOMAINS_MAX} domains` })
-  if (errors.length > 0) throw validation('some official domains were refused', { errors })
-  return [...out]
 }

@@ -34,6 +34,36 @@ function text(value: string | undefined, field: string, min: number, max: number
   return s
 }
 
+// A carrier's tracking number: letters and digits in groups joined by one
+// space or hyphen ("RA123456789RU" UPU S10, "80080012345678" Russian Post,
+// "1106171234" CDEK, "CDEK-1234-5678").
+const TRACKING_SHAPE = /^[A-Za-z0-9]+(?:[ -][A-Za-z0-9]+)*$/
+const TRACKING_MIN = 8
+const TRACKING_MAX = 30
+
+/**
+ * Tracking is shown to the other party, so it takes only what a carrier
+ * issues: 8–30 letters and digits, at least half of them digits. Words,
+ * links and handles never fit; a phone does, and moderation refuses it.
+ */
+function tracking(value: string | undefined): string {
+  const s = need(value, 'tracking').trim()
+  const chars = s.replace(/[ -]/g, '')
+  const digits = chars.replace(/[^0-9]/g, '').length
+  if (
+    !TRACKING_SHAPE.test(s) ||
+    chars.length < TRACKING_MIN ||
+    chars.length > TRACKING_MAX ||
+    digits * 2 < chars.length
+  ) {
+    throw validation(
+      `"tracking" must be a carrier's tracking number: ${TRACKING_MIN}–${TRACKING_MAX} Latin letters and digits, at least half of them digits, grouped by single spaces or hyphens (e.g. RA123456789RU)`,
+      { field: 'tracking' },
+    )
+  }
+  return s
+}
+
 /** Money a party may offer for this line: at least 1 minor unit, less than the full line price. */
 function checkOfferAmount(amount: number | undefined, lineTotal: number): number {
   const value = need(amount, 'amount')
@@ -70,7 +100,7 @@ export function actionParams(body: ActionBody, role: string, lineTotal: number):
     }
     case 'confirm_shipment':
     case 'ship_return':
-      return { type: action, tracking: text(body.tracking, 'tracking', 3, 64) }
+      return { type: action, tracking: tracking(body.tracking) }
     case 'provide_info':
       return { type: action, text: text(body.text, 'text', 1, 2000) }
     case 'escalate':

@@ -2,6 +2,7 @@
 // role and version, its parameters and free text checked, photos (on
 // provide_info) and an arbiter's sanctions written with the transition.
 import { ACTIONS_BY_ROLE } from '../../../machines/claim.catalogue.js'
+import type { ClaimEventParams } from '../../../machines/claim.types.js'
 import type { Principal } from '../../auth/principal.js'
 import type { Policy } from '../../config/policy.js'
 import type { Db, DbOrTx } from '../../db/database.js'
@@ -18,10 +19,8 @@ import type { ClaimTransitions } from './claim-transitions.js'
 import { actorOf, type ClaimView } from './claim-view.js'
 import type { ClaimViews } from './claim-views.js'
 import * as claimsRepo from './claims.repository.js'
+import { textForOtherParty } from './readable-text.js'
 import { staleVersion } from './errors.js'
-
-/** Actions whose `comment` reaches the other party and so is moderated. */
-const MODERATED_COMMENTS = new Set(['reject', 'request_info', 'escalate', 'decide'])
 
 export interface ClaimActionsDeps {
   db: Db
@@ -48,20 +47,19 @@ export class ClaimActionsService {
   }
 
   /**
-   * Free text the other party will read (comments, provided information) is
-   * moderated like a chat message. A refused text is recorded on its own
-   * transaction (the pool's), so the ledger keeps it.
+   * Free text the other party will read (textForOtherParty) is moderated like
+   * a chat message, and refused while a seller's chat is suspended. A refused
+   * text is recorded on its own transaction (the pool's), so the ledger keeps it.
    */
-  private async moderateFreeText(principal: Principal, claim: ClaimRow, body: ActionBody): Promise<void> {
-    const text =
-      body.action === 'provide_info' ? body.text : MODERATED_COMMENTS.has(body.action) ? body.comment : undefined
-    if (!text) return
+  private async moderateFreeText(principal: Principal, claim: ClaimRow, params: ClaimEventParams): Promise<void> {
+    const readable = textForOtherParty(params)
+    if (!readable) return
     await moderateActionText(
       { policy: this.deps.policy, clock: this.deps.clock },
       {
         db: this.deps.db,
         party: { role: actorOf(principal).role, id: principal.id },
-        text,
+        ...readable,
         sellerId: claim.seller_id,
         claimId: claim.id,
       },
@@ -92,7 +90,7 @@ export class ClaimActionsService {
     // A claim's line total never changes, so the parameters hold for every retry below.
     const params = actionParams(body, principal.role, Number(first.line_total))
     const sanctions = params.type === 'decide' ? params.sanctions : undefined
-    await this.moderateFreeText(principal, first, body)
+    await this.moderateFreeText(principal, first, params)
     let prepared: PreparedPhoto[] = []
     if (uploads.length > 0) {
       // Everything that can refuse cheaply is checked before the image work (and again when writing).

@@ -29,6 +29,7 @@ import type { Principal } from '../../auth/principal.js'
 import type { Database, ClaimRow } from '../../db/schema.js'
 import type { Db } from '../../db/database.js'
 import { validation } from '../../shared/errors.js'
+import { cursorNotIssued, type CursorCodec } from '../../shared/cursor.js'
 import { CLAIM_REASONS } from '../../../machines/claim.vocabulary.js'
 
 /** Every state of the claim machine, read from the machine itself. */
@@ -166,22 +167,12 @@ function fingerprint(filters: ClaimFilters, sort: ClaimSort): string {
     .slice(0, 12)
 }
 
-function encode(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url')
-}
-
-const badCursor = () => validation('the cursor is not one this API issued', { field: 'cursor' })
+const badCursor = () => cursorNotIssued()
 const isInstant = (v: unknown): v is string => typeof v === 'string' && v.length <= 40 && !Number.isNaN(Date.parse(v))
 const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v)
 
-function decode(raw: string, sort: ClaimSort, print: string): Cursor {
-  let v: Record<string, unknown>
-  try {
-    v = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Record<string, unknown>
-  } catch {
-    throw badCursor()
-  }
-  if (!v || typeof v !== 'object') throw badCursor()
+function decode(cursors: CursorCodec, raw: string, sort: ClaimSort, print: string): Cursor {
+  const v = cursors.open('claims', raw)
   const valid =
     typeof v.f === 'string' &&
     ((v.s === 'c' && isInstant(v.k) && isUuid(v.i)) ||
@@ -209,14 +200,16 @@ export interface ClaimPage {
 /** One page of the claims `principal` may see, filtered and sorted as `query` says. */
 export async function findClaimPage(
   db: Db,
+  cursors: CursorCodec,
   principal: Principal,
   query: ClaimListQueryInput,
   now: Date,
 ): Promise<ClaimPage> {
+  const encode = (cursor: Cursor) => cursors.seal('claims', cursor)
   const filters = parseClaimFilters(principal, query)
   const sort: ClaimSort = query.sort ?? 'created_at'
   const print = fingerprint(filters, sort)
-  const cursor = query.cursor === undefined ? undefined : decode(query.cursor, sort, print)
+  const cursor = query.cursor === undefined ? undefined : decode(cursors, query.cursor, sort, print)
   const base = applyScopeAndFilters(db.selectFrom('claims'), principal, filters, now)
   const limit = query.limit
 

@@ -5,6 +5,7 @@ import type { Principal } from '../../auth/principal.js'
 import type { Db } from '../../db/database.js'
 import type { ReadDb } from '../../db/read-routing.js'
 import type { Clock } from '../../shared/clock.js'
+import type { CursorCodec } from '../../shared/cursor.js'
 import { notFound } from '../../shared/errors.js'
 import type { Actor } from '../../../machines/claim.types.js'
 import { buyerPseudonym } from '../sellers/pseudonym.js'
@@ -12,6 +13,7 @@ import { canSeeClaim } from './claim-access.js'
 import type { ClaimView } from './claim-view.js'
 import type { ClaimViews } from './claim-views.js'
 import { findClaimPage, type ClaimListQueryInput } from './claims-query.js'
+import { payloadFor } from './event-payload.js'
 import * as claimsRepo from './claims.repository.js'
 
 export interface ClaimsServiceDeps {
@@ -22,6 +24,7 @@ export interface ClaimsServiceDeps {
   clock: Clock
   pseudonymSecret: string
   views: ClaimViews
+  cursors: CursorCodec
 }
 
 export class ClaimsService {
@@ -47,14 +50,16 @@ export class ClaimsService {
       action: e.action,
       from_state: e.from_state,
       to_state: e.to_state,
-      payload: e.payload,
+      payload: payloadFor(e, principal),
       at: e.created_at.toISOString(),
     }))
   }
   /** GET /v1/claims: filters, sorts and cursors live in claims-query.ts. */
   async list(principal: Principal, query: ClaimListQueryInput) {
     const now = new Date(this.deps.clock.now())
-    const { rows, next_cursor } = await this.deps.readDb.run((db) => findClaimPage(db, principal, query, now))
+    const { rows, next_cursor } = await this.deps.readDb.run((db) =>
+      findClaimPage(db, this.deps.cursors, principal, query, now),
+    )
     return { items: await this.deps.views.many(rows, principal), next_cursor }
   }
 }

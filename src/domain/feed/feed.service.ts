@@ -5,11 +5,13 @@ import type { Principal, PrincipalRole } from '../../auth/principal.js'
 import { validation } from '../../shared/errors.js'
 import { cursorExpired } from './errors.js'
 import { buyerPseudonym } from '../sellers/pseudonym.js'
+import { payloadFor } from '../claims/event-payload.js'
 import { photoUrl } from '../photos/photos.service.js'
 import { VARIANT_NAMES } from '../photos/pipeline/index.js'
 import { prunedThrough } from './retention.repository.js'
 import { readFeed, type FeedRow, type FeedScope } from './feed.repository.js'
-import { decodeCursor, encodeCursor, FEED_START, isBefore, laterOf } from './position.js'
+import type { CursorCodec } from '../../shared/cursor.js'
+import { decodeCursor, encodeCursor, FEED_START, isBefore, laterOf, type FeedPosition } from './position.js'
 import { FEED_EVENT_TYPES } from './event-types.js'
 
 export function scopeOf(principal: { role: PrincipalRole; id: string }): FeedScope {
@@ -55,7 +57,8 @@ export interface Viewer {
 
 /**
  * The event as `viewer` sees it. Sellers get the buyer's pseudonym, never the
- * id; buyers do not see sanctions; moderation notes never leave.
+ * id; a claim event's payload is what payloadFor lets the viewer read (no
+ * sanctions for buyers, report_abuse comments for arbiters); moderation notes never leave.
  */
 export function eventView(row: FeedRow, viewer: Viewer, pseudonymSecret: string): FeedEventView {
   const d = row.data as Record<string, unknown>
@@ -67,8 +70,15 @@ export function eventView(row: FeedRow, viewer: Viewer, pseudonymSecret: string)
   let data: Record<string, unknown>
   switch (row.type) {
     case 'claim.event': {
-      const payload = { ...((d.payload as Record<string, unknown> | null) ?? {}) }
-      if (viewer.role === 'buyer') delete payload.sanctions
+      const payload = payloadFor(
+        {
+          action: String(d.action),
+          actor_role: String(d.actor_role),
+          actor_id: String(d.actor_id),
+          payload: d.payload,
+        },
+        viewer,
+      )
       data = {
         claim_id: d.claim_id,
         order_id: d.order_id,
@@ -136,6 +146,7 @@ export function eventView(row: FeedRow, viewer: Viewer, pseudonymSecret: string)
 export interface FeedServiceDeps {
   db: Db
   pseudonymSecret: string
+  cursors: CursorCodec
 }
 
 export interface FeedPage {
@@ -152,6 +163,11 @@ export interface FeedPage {
 export class FeedService {
   constructor(private readonly deps: FeedServiceDeps) {}
 
+  /** The position a cursor of this feed stands for (a 422 if the server did not issue it). */
+  positionOf(cursor: string): FeedPosition {
+    return decodeCursor(this.deps.cursors, cursor)
+  }
+
   async read(
     principal: Principal,
     query: { after?: string | undefined; limit: number; types?: readonly string[] | undefined },
@@ -161,7 +177,7 @@ export class FeedService {
       if (unknown.length > 0)
         throw validation(`unknown event types: ${unknown.join(', ')}`, { field: 'types', allowed: FEED_EVENT_TYPES })
     }
-    const after = query.after ? decodeCursor(query.after) : FEED_START
+    const after = query.after ? decodeCursor(this.deps.cursors, query.after) : FEED_START
     const { rows, head } = await readFeed(this.deps.db, {
       after,
       scope: scopeOf(principal),
@@ -182,7 +198,7 @@ export class FeedService {
       items: page.map((r) => eventView(r, principal, this.deps.pseudonymSecret)),
       // All caught up: the cursor moves on to the head, so a reader whose own
       // events are rare is never left behind retention by everyone else's.
-      next_cursor: encodeCursor(hasMore ? reached : laterOf(reached, head)),
+      next_cursor: encodeCursor(this.deps.cursors, hasMore ? reached : laterOf(reached, head)),
       has_more: hasMore,
     }
   }

@@ -1,5 +1,6 @@
 // Positions in the event feed, and the opaque cursors that carry them.
-import { validation } from '../../shared/errors.js'
+import { isBigintId } from '../../shared/bigint-id.js'
+import { cursorNotIssued, type CursorCodec } from '../../shared/cursor.js'
 
 /** A position in the feed: after the row (txid, id). The start is ('0', '0'). */
 export interface FeedPosition {
@@ -9,20 +10,21 @@ export interface FeedPosition {
 
 export const FEED_START: FeedPosition = { txid: '0', id: '0' }
 
-export function encodeCursor(p: FeedPosition): string {
-  return Buffer.from(`${p.txid}.${p.id}`).toString('base64url')
+/** The signed cursor of a feed position (src/shared/cursor.ts). */
+export function encodeCursor(cursors: CursorCodec, p: FeedPosition): string {
+  return cursors.seal('feed', { x: p.txid, m: p.id })
 }
 
 const XID8_MAX = 2n ** 64n - 1n
-const BIGINT_MAX = 2n ** 63n - 1n
 
-export function decodeCursor(cursor: string): FeedPosition {
-  const m = /^(\d{1,20})\.(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'))
-  // In range of xid8 and bigint too, or Postgres would refuse the cast with a 500.
-  if (!m?.[1] || !m[2] || BigInt(m[1]) > XID8_MAX || BigInt(m[2]) > BIGINT_MAX) {
-    throw validation('the cursor is not one this API issued', { field: 'after' })
-  }
-  return { txid: m[1], id: m[2] }
+/** The position of a cursor this server issued; anything else is a 422 naming `after`. */
+export function decodeCursor(cursors: CursorCodec, cursor: string): FeedPosition {
+  const v = cursors.open('feed', cursor, 'after')
+  // In range of xid8 and bigint too (the start is 0.0), so the casts in SQL cannot fail.
+  const txidOk = typeof v.x === 'string' && /^(0|[1-9]\d{0,19})$/.test(v.x) && BigInt(v.x) <= XID8_MAX
+  const idOk = typeof v.m === 'string' && (v.m === '0' || isBigintId(v.m))
+  if (!txidOk || !idOk) throw cursorNotIssued('after')
+  return { txid: v.x as string, id: v.m as string }
 }
 
 /** Whether feed position `a` comes before `b`. */

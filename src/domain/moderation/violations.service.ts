@@ -15,11 +15,13 @@ import type { Principal } from '../../auth/principal.js'
 import { notFound } from '../../shared/errors.js'
 import { moderate, type ModerationResult, type SenderRole, type Violation } from './engine/index.js'
 import * as chatRepo from '../chat/chat.repository.js'
+import { approvedDomains } from '../sellers/official-domains.repository.js'
+import { relaxingDomains } from './official-domains.js'
 import * as repo from './violations.repository.js'
 import type { Clock } from '../../shared/clock.js'
 import { buyerPseudonym } from '../sellers/pseudonym.js'
-import { decodeIdCursor, decodeTimeCursor, idCursor, paginate, timeCursor } from '../chat/cursor.js'
-import { forbidden, messageBlocked, stateConflict } from '../chat/errors.js'
+import { paginate, type CursorCodec } from '../../shared/cursor.js'
+import { chatSuspended, forbidden, messageBlocked, stateConflict } from '../chat/errors.js'
 
 /** Fines are policy amounts in roubles' minor units. */
 export const FINE_CURRENCY = 'RUB'
@@ -44,14 +46,19 @@ type SanctionRow = Selectable<SanctionsTable>
  * test over the corpus holds the engine to it), so a text clean here is clean
  * for every seller, and only one with findings needs the seller's read.
  */
-export function moderateOnPlatform(text: string, senderRole: SenderRole, policy: Policy): ModerationResult {
-  return moderate(text, { senderRole, allowedDomains: policy.platform_domains })
+export function moderateOnPlatform(
+  text: string,
+  senderRole: SenderRole,
+  policy: Policy,
+  label = false,
+): ModerationResult {
+  return moderate(text, { senderRole, allowedDomains: policy.platform_domains, label })
 }
 
-/** Links may point to the platform's domains and the seller's registered official domains. */
+/** Links may point to the platform's domains and the seller's approved official domains. */
 export async function allowedDomains(db: DbOrTx, policy: Policy, sellerId: string | null): Promise<string[]> {
-  const own = sellerId === null ? [] : await chatRepo.officialDomains(db, sellerId)
-  return [...policy.platform_domains, ...own]
+  const own = sellerId === null ? [] : await approvedDomains(db, sellerId)
+  return relaxingDomains(policy.platform_domains, own)
 }
 
 function fineFor(policy: Policy, role: PartyRole, rule: Violation['rule']): number {
@@ -199,29 +206,39 @@ export interface ActionTextInput {
   sellerId: string
   /** The claim the text belongs to; null for the description of a claim not yet opened. */
   claimId: string | null
+  /** A short label (a part's name, a tracking number), not a reply: no low-effort rule. */
+  label?: boolean
   /** With no claim yet: the order, whose thread (if any) the refused attempt is filed under. */
   orderId?: string
   threadId?: string | null
 }
 
 /**
- * Moderates the free text of a claim action (reject / request_info comments,
- * provide_info text, escalate comments) and a new claim's description. `deliver` and `review` return the
- * result and write nothing; `block` keeps the attempt, records its violations
- * (fines, thresholds) and throws the 422 `message-blocked` problem.
+ * Moderates the free text of a claim action that the other party reads
+ * (claims/readable-text.ts) and a new claim's description. A seller whose chat
+ * is suspended writes none of it: 403 `chat-suspended`, as in the chat.
+ * `deliver` and `review` return the result and write nothing; `block` keeps
+ * the attempt, records its violations (fines, thresholds) and throws the 422
+ * `message-blocked` problem.
  *
  * Pass the pool and call this before the claim's transaction: the records then
  * commit on their own. Given a transaction, it writes into it, and the
  * caller's rollback on the thrown error would discard them.
  */
 export async function moderateActionText(deps: ModerationDeps, input: ActionTextInput): Promise<ModerationResult> {
-  const onPlatform = moderateOnPlatform(input.text, input.party.role, deps.policy)
+  if (input.party.role === 'seller') {
+    const suspension = await repo.activeSanction(input.db, 'seller', input.party.id, 'chat_suspension')
+    if (suspension) throw chatSuspended(suspension.id)
+  }
+  const label = input.label ?? false
+  const onPlatform = moderateOnPlatform(input.text, input.party.role, deps.policy, label)
   const result =
     onPlatform.violations.length === 0
       ? onPlatform
       : moderate(input.text, {
           senderRole: input.party.role,
           allowedDomains: await allowedDomains(input.db, deps.policy, input.sellerId),
+          label,
         })
   if (result.verdict !== 'block') return result
   const write = async (tx: DbOrTx) => {
@@ -264,6 +281,7 @@ export async function moderateActionText(deps: ModerationDeps, input: ActionText
 export interface ViolationsServiceDeps extends ModerationDeps {
   db: Db
   pseudonymSecret: string
+  cursors: CursorCodec
 }
 
 export function violationView(v: ViolationRow) {
@@ -348,12 +366,14 @@ export class ViolationsService {
     } else if (principal.role !== 'arbiter') {
       throw forbidden('arbiters and the parties themselves read the violations ledger')
     }
-    const before = query.cursor ? decodeTimeCursor(query.cursor) : undefined
+    const before = query.cursor ? this.deps.cursors.openTime('violations', query.cursor) : undefined
     const rows = await repo.listViolations(this.deps.db, filter, {
       limit: query.limit,
       before: before && { created_at: before.at, id: before.id },
     })
-    const { page, next_cursor } = paginate(rows, query.limit, (last) => timeCursor(last.created_at, last.id))
+    const { page, next_cursor } = paginate(rows, query.limit, (last) =>
+      this.deps.cursors.sealTime('violations', last.created_at, last.id),
+    )
     const totals = await repo.violationTotals(this.deps.db, filter)
     return {
       items: page.map(violationView),
@@ -396,12 +416,14 @@ export class ViolationsService {
     },
   ) {
     arbiterOnly(principal, 'review sanctions')
-    const before = query.cursor ? decodeTimeCursor(query.cursor) : undefined
+    const before = query.cursor ? this.deps.cursors.openTime('sanctions', query.cursor) : undefined
     const rows = await repo.listSanctions(this.deps.db, query, {
       limit: query.limit,
       before: before && { created_at: before.at, id: before.id },
     })
-    const { page, next_cursor } = paginate(rows, query.limit, (last) => timeCursor(last.created_at, last.id))
+    const { page, next_cursor } = paginate(rows, query.limit, (last) =>
+      this.deps.cursors.sealTime('sanctions', last.created_at, last.id),
+    )
     return { items: page.map(sanctionView), next_cursor }
   }
 
@@ -446,9 +468,11 @@ export class ViolationsService {
     },
   ) {
     arbiterOnly(principal, 'read refused messages')
-    const before = query.cursor ? decodeIdCursor(query.cursor) : undefined
+    const before = query.cursor ? this.deps.cursors.openId('blocked-attempts', query.cursor) : undefined
     const rows = await chatRepo.listBlocked(this.deps.db, query, { limit: query.limit, before })
-    const { page, next_cursor } = paginate(rows, query.limit, (last) => idCursor(last.id))
+    const { page, next_cursor } = paginate(rows, query.limit, (last) =>
+      this.deps.cursors.sealId('blocked-attempts', last.id),
+    )
     return {
       items: page.map((b) => ({
         id: b.id,
@@ -470,7 +494,7 @@ export class ViolationsService {
     query: { status?: 'open' | 'confirmed' | 'dismissed'; limit: number; cursor?: string },
   ) {
     arbiterOnly(principal, 'review flagged messages')
-    const before = query.cursor ? decodeTimeCursor(query.cursor) : undefined
+    const before = query.cursor ? this.deps.cursors.openTime('flags', query.cursor) : undefined
     const rows = await chatRepo.listFlags(
       this.deps.db,
       { status: query.status ?? 'open' },
@@ -479,7 +503,9 @@ export class ViolationsService {
         before: before && { created_at: before.at, id: before.id },
       },
     )
-    const { page, next_cursor } = paginate(rows, query.limit, (last) => timeCursor(last.created_at, last.id))
+    const { page, next_cursor } = paginate(rows, query.limit, (last) =>
+      this.deps.cursors.sealTime('flags', last.created_at, last.id),
+    )
     return {
       items: page.map((f) => ({
         id: f.id,
@@ -532,19 +558,21 @@ export class ViolationsService {
 
   async listAbuseReports(
     principal: Principal,
-    query: { status?: 'open' | 'upheld' | 'dismissed'; limit: number; cursor?: string },
+    query: { status?: 'open' | 'upheld' | 'dismissed'; thread_id?: string; limit: number; cursor?: string },
   ) {
     arbiterOnly(principal, 'read abuse reports')
-    const before = query.cursor ? decodeTimeCursor(query.cursor) : undefined
+    const before = query.cursor ? this.deps.cursors.openTime('abuse-reports', query.cursor) : undefined
     const rows = await chatRepo.listAbuseReports(
       this.deps.db,
-      { status: query.status },
+      { status: query.status, thread_id: query.thread_id },
       {
         limit: query.limit,
         before: before && { created_at: before.at, id: before.id },
       },
     )
-    const { page, next_cursor } = paginate(rows, query.limit, (last) => timeCursor(last.created_at, last.id))
+    const { page, next_cursor } = paginate(rows, query.limit, (last) =>
+      this.deps.cursors.sealTime('abuse-reports', last.created_at, last.id),
+    )
     return {
       items: page.map((r) => ({
         ...abuseReportView(r, principal, this.deps.pseudonymSecret),

@@ -29,6 +29,7 @@ import type { ReadDb } from '../../db/read-routing.js'
 import { forbidden, notFound, validation } from '../../shared/errors.js'
 import type { Clock } from '../../shared/clock.js'
 import { exportQuery, parseClaimFilters, parseInstant, type ClaimListQueryInput } from '../claims/claims-query.js'
+import { csvField } from './csv.js'
 import { buyerPseudonym } from './pseudonym.js'
 import * as repo from './stats.repository.js'
 import type { ExportRow } from './stats.repository.js'
@@ -89,15 +90,6 @@ export const CSV_COLUMNS = [
   'overdue',
   'description',
 ] as const
-
-/** One CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF; text that a spreadsheet would run as a formula gets a leading '. */
-export function csvField(value: string | number | boolean | Date | null | undefined): string {
-  if (value === null || value === undefined) return ''
-  if (value instanceof Date) return value.toISOString()
-  if (typeof value !== 'string') return String(value)
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
-}
 
 export class StatsService {
   constructor(private readonly deps: StatsServiceDeps) {}

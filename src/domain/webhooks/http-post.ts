@@ -1,6 +1,9 @@
 // One webhook POST: SSRF-checked (the literal host up front, resolved names
-// through the guarded lookup), no redirects followed, a hard timeout, and at
-// most a few KB of the response read.
+// through the guarded lookup), no redirects followed, a hard timeout. The
+// response body is never read and no error text of the target's or the
+// network's is kept: what is logged (last_error, the attempts, shown to the
+// webhook's owner) is the status with its standard reason, or the error code,
+// so a target cannot be made to echo an internal page into the log.
 import http from 'node:http'
 import https from 'node:https'
 import { isIP } from 'node:net'
@@ -20,7 +23,16 @@ export interface PostOptions {
   timeoutMs: number
 }
 
-const RESPONSE_KEEP = 2048
+/** The status with the standard reason phrase (never the target's own). */
+export function statusText(code: number): string {
+  const reason = http.STATUS_CODES[code]
+  return reason ? `HTTP ${code} ${reason}` : `HTTP ${code}`
+}
+
+/** A network failure as its code (ECONNREFUSED, ETIMEDOUT…): its message may name an address. */
+function networkError(err: NodeJS.ErrnoException): string {
+  return `request failed (${err.code ?? 'network error'})`
+}
 
 export async function postWebhook(
   rawUrl: string,
@@ -61,29 +73,20 @@ export async function postWebhook(
       },
       (res) => {
         const code = res.statusCode ?? 0
-        let kept = ''
-        res.setEncoding('utf8')
-        res.on('data', (chunk: string) => {
-          if (kept.length < RESPONSE_KEEP) kept += chunk.slice(0, RESPONSE_KEEP - kept.length)
-        })
-        res.on('end', () => {
-          const ok = code >= 200 && code < 300
-          finish({
-            ok,
-            statusCode: code,
-            error: ok ? null : `HTTP ${code}${kept ? `: ${kept.slice(0, 200)}` : ''}`,
-            unsafe: false,
-          })
-        })
-        res.on('error', (err) => finish({ ok: false, statusCode: code, error: err.message, unsafe: false }))
+        const ok = code >= 200 && code < 300
+        finish({ ok, statusCode: code, error: ok ? null : statusText(code), unsafe: false })
+        // Nothing of the body is wanted: close the connection (agent: false, so no pool to keep it for).
+        res.destroy()
       },
     )
     const timer = setTimeout(() => {
-      req.destroy(new Error(`timed out after ${opts.timeoutMs} ms`))
+      finish({ ok: false, statusCode: null, error: `timed out after ${opts.timeoutMs} ms`, unsafe: false })
+      req.destroy()
     }, opts.timeoutMs)
     req.on('error', (err) => {
-      const unsafe = err instanceof UnsafeUrlError
-      finish({ ok: false, statusCode: null, error: unsafe ? `refused: ${err.message}` : err.message, unsafe })
+      if (err instanceof UnsafeUrlError)
+        return finish({ ok: false, statusCode: null, error: `refused: ${err.message}`, unsafe: true })
+      finish({ ok: false, statusCode: null, error: networkError(err), unsafe: false })
     })
     req.end(body)
   })

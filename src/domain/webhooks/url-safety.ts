@@ -8,7 +8,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
 import { BlockList, isIP, type LookupFunction } from 'node:net'
 import { DomainError } from '../../shared/errors.js'
 
-const blocked = new BlockList()
+const blockedV4 = new BlockList()
 for (const [net, prefix] of [
   ['0.0.0.0', 8], // "this network"
   ['10.0.0.0', 8],
@@ -26,41 +26,50 @@ for (const [net, prefix] of [
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
 ] as const) {
-  blocked.addSubnet(net, prefix, 'ipv4')
+  blockedV4.addSubnet(net, prefix, 'ipv4')
 }
+
+// IPv6 is allow-listed: only global unicast (2000::/3) may be a target, so
+// every form that embeds an IPv4 address outside it is refused whatever it
+// embeds: IPv4-compatible ::a.b.c.d (::/96, with :: and ::1), IPv4-translated
+// ::ffff:0:a.b.c.d (::ffff:0:0/96), NAT64 64:ff9b::/96 and 64:ff9b:1::/48,
+// and with them unique local, link-local, site-local and multicast.
+const globalUnicastV6 = new BlockList()
+globalUnicastV6.addSubnet('2000::', 3, 'ipv6')
+// Inside global unicast, the special ranges that are not a public host or that
+// tunnel to an embedded IPv4 address: protocol assignments with Teredo
+// (2001::/23), documentation (2001:db8::/32, 3fff::/20) and 6to4 (2002::/16).
+const blockedV6 = new BlockList()
 for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['64:ff9b::', 96], // NAT64: likewise
-  ['64:ff9b:1::', 48],
-  ['100::', 64],
+  ['2001::', 23],
   ['2001:db8::', 32],
-  ['2002::', 16], // 6to4: embeds a v4 address
-  ['fc00::', 7], // unique local (AWS fd00:ec2::254 metadata)
-  ['fe80::', 10],
-  ['fec0::', 10],
-  ['ff00::', 8],
+  ['2002::', 16],
+  ['3fff::', 20],
 ] as const) {
-  blocked.addSubnet(net, prefix, 'ipv6')
+  blockedV6.addSubnet(net, prefix, 'ipv6')
 }
-// IPv4-mapped IPv6 (::ffff:a.b.c.d) needs no rule of its own: BlockList checks it against the IPv4 rules.
+// IPv4-mapped ::ffff:a.b.c.d is the IPv4 address itself on a dual-stack
+// socket: it is judged by the IPv4 rules (BlockList checks a mapped address
+// against its IPv4 subnets).
+const mappedV6 = new BlockList()
+mappedV6.addSubnet('::ffff:0:0', 96, 'ipv6')
 
 /** True for any address a webhook must not reach. */
 export function isForbiddenAddress(address: string): boolean {
   const family = isIP(address)
   if (family === 0) return true
-  return blocked.check(address, family === 4 ? 'ipv4' : 'ipv6')
+  if (family === 4) return blockedV4.check(address, 'ipv4')
+  if (mappedV6.check(address, 'ipv6')) return blockedV4.check(address, 'ipv6')
+  return !globalUnicastV6.check(address, 'ipv6') || blockedV6.check(address, 'ipv6')
 }
 
 export function allowPrivateFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
   return env.WEBHOOK_ALLOW_PRIVATE === 'true'
 }
 
+/** A refused target. The message names the host as given, never what a name resolved to. */
 export class UnsafeUrlError extends Error {
-  constructor(
-    message: string,
-    readonly address?: string,
-  ) {
+  constructor(message: string) {
     super(message)
     this.name = 'UnsafeUrlError'
   }
@@ -109,29 +118,32 @@ function resolveAll(host: string): Promise<LookupAddress[]> {
  * Checks a URL for use as a webhook target: syntax, then every address its
  * host resolves to (any forbidden one refuses it). Throws UnsafeUrlError.
  */
-export async function checkWebhookUrl(raw: string, opts: { allowPrivate: boolean }): Promise<URL> {
+export async function checkWebhookUrl(
+  raw: string,
+  opts: { allowPrivate: boolean; resolve?: (host: string) => Promise<LookupAddress[]> },
+): Promise<URL> {
   const url = parseWebhookUrl(raw)
   if (opts.allowPrivate) return url
   const host = hostOf(url)
   if (isIP(host)) {
     if (isForbiddenAddress(host))
-      throw new UnsafeUrlError(`${host} is a private, loopback, link-local or reserved address`, host)
+      throw new UnsafeUrlError(`${host} is a private, loopback, link-local or reserved address`)
     return url
   }
-  if (host === 'localhost' || host.endsWith('.localhost')) throw new UnsafeUrlError(`${host} is a loopback host`, host)
+  if (host === 'localhost' || host.endsWith('.localhost')) throw new UnsafeUrlError(`${host} is a loopback host`)
+  // A name that resolves to an internal address gets the answer a name that
+  // does not resolve gets: neither the address nor even that the name exists
+  // inside is told to whoever registers names.
+  const noPublicAddress = new UnsafeUrlError(`${host} has no public address`)
   let addresses: LookupAddress[]
   try {
-    addresses = await resolveAll(host)
+    addresses = await (opts.resolve ?? resolveAll)(host)
   } catch (err) {
-    throw new UnsafeUrlError(`${host} does not resolve (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'ENOTFOUND' || code === 'ENODATA') throw noPublicAddress
+    throw new UnsafeUrlError(`${host} could not be resolved (${code ?? 'error'}); try again later`)
   }
-  const bad = addresses.find((a) => isForbiddenAddress(a.address))
-  if (bad)
-    throw new UnsafeUrlError(
-      `${host} resolves to ${bad.address}, a private, loopback, link-local or reserved address`,
-      bad.address,
-    )
-  if (addresses.length === 0) throw new UnsafeUrlError(`${host} does not resolve`)
+  if (addresses.length === 0 || addresses.some((a) => isForbiddenAddress(a.address))) throw noPublicAddress
   return url
 }
 
@@ -147,17 +159,8 @@ export function guardedLookup(allowPrivate: boolean): LookupFunction {
       { all: true, verbatim: true, family: options.family as number | undefined },
       (err, addresses) => {
         if (err) return callback(err, '', 0)
-        const bad = allowPrivate ? undefined : addresses.find((a) => isForbiddenAddress(a.address))
-        if (bad) {
-          return callback(
-            new UnsafeUrlError(
-              `${hostname} resolves to ${bad.address}, a forbidden address`,
-              bad.address,
-            ) as NodeJS.ErrnoException,
-            '',
-            0,
-          )
-        }
+        if (!allowPrivate && addresses.some((a) => isForbiddenAddress(a.address)))
+          return callback(new UnsafeUrlError(`${hostname} has no public address`) as NodeJS.ErrnoException, '', 0)
         if (addresses.length === 0)
           return callback(Object.assign(new Error(`${hostname} does not resolve`), { code: 'ENOTFOUND' }), '', 0)
         if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses)

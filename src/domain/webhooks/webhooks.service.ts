@@ -10,6 +10,7 @@ import type { Principal } from '../../auth/principal.js'
 import { notFound, validation } from '../../shared/errors.js'
 import { deliveryInProgress, eventExpired, webhookDisabled } from './errors.js'
 import { currentHead } from '../feed/feed.repository.js'
+import type { CursorCodec } from '../../shared/cursor.js'
 import { WEBHOOK_EVENT_TYPES } from '../feed/event-types.js'
 import { newWebhookSecret } from './signing.js'
 import { holdReplayLock } from '../feed/retention.repository.js'
@@ -21,6 +22,7 @@ export interface WebhooksServiceDeps {
   db: Db
   /** Allow private, loopback and link-local targets; default: WEBHOOK_ALLOW_PRIVATE=true in the environment. */
   allowPrivate: boolean
+  cursors: CursorCodec
 }
 
 type WebhookRow = Selectable<WebhooksTable>
@@ -167,7 +169,7 @@ export class WebhooksService {
     const hook = await this.own(principal, id)
     let q = this.deps.db.selectFrom('webhook_deliveries').selectAll().where('webhook_id', '=', hook.id)
     if (query.status) q = q.where('status', '=', query.status as DeliveryRow['status'])
-    if (query.cursor) q = q.where('id', '<', decodeDeliveryCursor(query.cursor))
+    if (query.cursor) q = q.where('id', '<', this.deps.cursors.openId('webhook-deliveries', query.cursor))
     const rows = await q
       .orderBy('id', 'desc')
       .limit(query.limit + 1)
@@ -177,7 +179,7 @@ export class WebhooksService {
     const last = page.at(-1)
     return {
       items: page.map((d) => deliveryView(d, attempts.get(d.id) ?? [])),
-      next_cursor: rows.length > query.limit && last ? Buffer.from(last.id).toString('base64url') : null,
+      next_cursor: rows.length > query.limit && last ? this.deps.cursors.sealId('webhook-deliveries', last.id) : null,
     }
   }
 
@@ -253,10 +255,4 @@ export class WebhooksService {
     const attempts = await this.attemptsOf([updated.id])
     return deliveryView(updated, attempts.get(updated.id) ?? [])
   }
-}
-
-function decodeDeliveryCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString('utf8')
-  if (!/^\d{1,19}$/.test(id)) throw validation('the cursor is not one this API issued', { field: 'cursor' })
-  return id
 }

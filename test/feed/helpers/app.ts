@@ -5,7 +5,7 @@ import { sql } from 'kysely'
 import type { PolicyFile } from '../../../src/config/policy.js'
 import type { PrincipalRole } from '../../../src/auth/principal.js'
 import type { Services } from '../../../src/composition.js'
-import { decodeCursor, isBefore } from '../../../src/domain/feed/position.js'
+import { isBefore } from '../../../src/domain/feed/position.js'
 import { buildTestApp, type TestApp } from '../../helpers/app.js'
 
 /** The test app with its services at hand (chat, claims, feed, claimDeadlines, ...). */
@@ -56,7 +56,7 @@ export async function readPage(t: TestApp, as: [PrincipalRole, string], url: str
       .orderBy('txid', 'desc')
       .orderBy('id', 'desc')
       .executeTakeFirst()
-    if (!last || !isBefore(decodeCursor(res.json().next_cursor), last)) return res
+    if (!last || !isBefore(t.services.feed.positionOf(res.json().next_cursor), last)) return res
     if (Date.now() > until) throw new Error(`the feed did not reach its last row after ${timeoutMs} ms`)
     await new Promise((r) => setTimeout(r, 20))
   }

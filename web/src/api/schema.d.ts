@@ -4,6 +4,61 @@
  */
 
 export interface paths {
+    "/v1/dev/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign a token for a buyer, seller or arbiter (development only; absent in production) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        role: "buyer" | "seller" | "arbiter";
+                        /** @description the party id */
+                        sub: string;
+                        /**
+                         * @description seconds
+                         * @default 28800
+                         */
+                        expires_in?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            token: string;
+                            role: string;
+                            sub: string;
+                            /** Format: date-time */
+                            expires_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orders": {
         parameters: {
             query?: never;
@@ -166,7 +221,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller’s threads, latest activity first (buyer, seller) */
+        /** The caller’s threads, latest activity first (buyer, seller; arbiters with order_id) */
         get: operations["listThreads"];
         put?: never;
         /**
@@ -249,27 +304,6 @@ export interface paths {
          * @description Existing threads stay readable; threads of orders with a claim can never be switched off.
          */
         put: operations["setChatSettings"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/sellers/me/official-domains": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The seller’s official domains */
-        get: operations["getOfficialDomains"];
-        /**
-         * Replace the seller’s official domains (manufacturer, service centre)
-         * @description Links to these hosts and their subdomains pass moderation in the seller’s threads. At most 20.
-         */
-        put: operations["setOfficialDomains"];
         post?: never;
         delete?: never;
         options?: never;
@@ -501,6 +535,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sellers/me/official-domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The seller’s official domains and their review status */
+        get: operations["getOfficialDomains"];
+        /**
+         * Replace the seller’s official domains (manufacturer, service centre)
+         * @description At most 20. A new domain is pending until an arbiter approves it; only approved domains (and their subdomains) let links through moderation in the seller’s threads. Domains kept keep their review. Refused with 422: mail providers, messengers and social networks, link shorteners, marketplaces and payment sites, the platform’s own domains and look-alikes of them. An e-mail address is a contact whatever its domain.
+         */
+        put: operations["setOfficialDomains"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/moderation/official-domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sellers’ official domains by review status, pending by default, oldest first (arbiters) */
+        get: operations["listOfficialDomainsForReview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/moderation/official-domains/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a seller’s official domain: links to it pass moderation in the seller’s threads (arbiters) */
+        post: operations["approveOfficialDomain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/moderation/official-domains/{id}/refuse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refuse a seller’s official domain, or withdraw an approval (arbiters) */
+        post: operations["refuseOfficialDomain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -643,7 +749,7 @@ export interface paths {
         };
         /**
          * The calling seller’s claims as CSV, with the filters and sorts of GET /v1/claims (sellers)
-         * @description Streamed as it is read (text/csv, RFC 4180 quoting, CRLF). Buyers appear only as buyer_pseudonym. Text that a spreadsheet would run as a formula (=, +, -, @) is prefixed with an apostrophe.
+         * @description Streamed as it is read (text/csv, RFC 4180 quoting, CRLF). Buyers appear only as buyer_pseudonym. Text that a spreadsheet would run as a formula (=, +, -, @) gets an apostrophe before it, at the start of a field and after every comma, semicolon, tab or line break in it (docs/input-safety.md).
          */
         get: operations["exportMyClaimsCsv"];
         put?: never;
@@ -1656,7 +1762,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -1796,7 +1902,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -1912,7 +2018,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2064,7 +2170,7 @@ export interface operations {
                     "application/json": components["schemas"]["BuyerClaim"] | components["schemas"]["SellerClaim"] | components["schemas"]["ArbiterClaim"] | components["schemas"]["ServiceClaim"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key, malformed-multipart */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key, malformed-multipart */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2217,7 +2323,7 @@ export interface operations {
                     "application/json": components["schemas"]["BuyerClaim"] | components["schemas"]["SellerClaim"] | components["schemas"]["ArbiterClaim"] | components["schemas"]["ServiceClaim"];
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2336,7 +2442,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2490,6 +2596,7 @@ export interface operations {
                     action: "confirm_shipment";
                     /** @description the claim version you read; or send If-Match */
                     expected_version?: number;
+                    /** @description a carrier's tracking number: 8–30 Latin letters and digits, at least half of them digits, grouped by single spaces or hyphens (RA123456789RU, 80080012345678, CDEK-1234-5678) */
                     tracking: string;
                 } | {
                     /** @enum {string} */
@@ -2501,6 +2608,7 @@ export interface operations {
                     action: "report_abuse";
                     /** @description the claim version you read; or send If-Match */
                     expected_version?: number;
+                    /** @description for arbiters only: never shown to the buyer or the integration */
                     comment?: string;
                 } | {
                     /** @enum {string} */
@@ -2534,6 +2642,7 @@ export interface operations {
                     action: "ship_return";
                     /** @description the claim version you read; or send If-Match */
                     expected_version?: number;
+                    /** @description a carrier's tracking number: 8–30 Latin letters and digits, at least half of them digits, grouped by single spaces or hyphens (RA123456789RU, 80080012345678, CDEK-1234-5678) */
                     tracking: string;
                 } | {
                     /** @enum {string} */
@@ -2598,7 +2707,7 @@ export interface operations {
                     "application/json": components["schemas"]["BuyerClaim"] | components["schemas"]["SellerClaim"] | components["schemas"]["ArbiterClaim"] | components["schemas"]["ServiceClaim"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key, malformed-multipart */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key, malformed-multipart */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2622,7 +2731,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem types: action-forbidden */
+            /** @description Problem types: action-forbidden, chat-suspended */
             403: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2644,7 +2753,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem types: idempotency-in-progress, stale-version, action-not-allowed */
+            /** @description Problem types: idempotency-in-progress, stale-version, action-not-allowed, abuse-report-limit */
             409: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2773,7 +2882,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2878,7 +2987,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2968,6 +3077,8 @@ export interface operations {
             query?: {
                 /** @description only threads of orders with a claim */
                 claims_only?: boolean;
+                /** @description the order's thread (at most one); arbiters list threads only with it */
+                order_id?: string;
                 limit?: number;
                 cursor?: string;
             };
@@ -2992,7 +3103,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -3125,7 +3236,7 @@ export interface operations {
                     "application/json": components["schemas"]["Thread"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -3276,7 +3387,7 @@ export interface operations {
                     "application/json": components["schemas"]["Thread"];
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -3381,7 +3492,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -3511,7 +3622,7 @@ export interface operations {
                     "application/json": components["schemas"]["Message"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key, malformed-multipart */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key, malformed-multipart */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -3688,7 +3799,7 @@ export interface operations {
                     "application/json": components["schemas"]["AbuseReport"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -3836,11 +3947,23 @@ export interface operations {
                 content: {
                     "application/json": {
                         presale_questions: boolean;
-                        official_domains: string[];
+                        official_domains: {
+                            /** @description lowercase; IDN in punycode */
+                            domain: string;
+                            /**
+                             * @description pending until an arbiter reviews it; only approved relaxes moderation
+                             * @enum {string}
+                             */
+                            status: "pending" | "approved" | "refused";
+                            /** Format: date-time */
+                            requested_at: string;
+                            /** Format: date-time */
+                            reviewed_at: string | null;
+                        }[];
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -3944,11 +4067,23 @@ export interface operations {
                 content: {
                     "application/json": {
                         presale_questions: boolean;
-                        official_domains: string[];
+                        official_domains: {
+                            /** @description lowercase; IDN in punycode */
+                            domain: string;
+                            /**
+                             * @description pending until an arbiter reviews it; only approved relaxes moderation
+                             * @enum {string}
+                             */
+                            status: "pending" | "approved" | "refused";
+                            /** Format: date-time */
+                            requested_at: string;
+                            /** Format: date-time */
+                            reviewed_at: string | null;
+                        }[];
                     };
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -4066,254 +4201,6 @@ export interface operations {
             };
         };
     };
-    getOfficialDomains: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The domains */
-            200: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        domains: string[];
-                    };
-                };
-            };
-            /** @description Problem types: invalid-request */
-            400: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem types: unauthorized */
-            401: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    /** @description the Bearer challenge (RFC 6750) */
-                    "WWW-Authenticate"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem types: action-forbidden */
-            403: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem types: rate-limited */
-            429: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    /** @description seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem types: internal-error */
-            500: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem types: service-unavailable */
-            503: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    /** @description seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    setOfficialDomains: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description 1–255 characters: the first answer to this key is stored and replayed; reuse with another request is 422 */
-                "idempotency-key"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @description hostnames, e.g. "service.example.com" */
-                    domains: string[];
-                };
-            };
-        };
-        responses: {
-            /** @description The domains now */
-            200: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    /** @description "true" when this is the stored answer to an earlier request with the same Idempotency-Key */
-                    "Idempotent-Replayed"?: "true";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        domains: string[];
-                    };
-                };
-            };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
-            400: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem types: unauthorized */
-            401: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    /** @description the Bearer challenge (RFC 6750) */
-                    "WWW-Authenticate"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem types: action-forbidden */
-            403: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem types: idempotency-in-progress */
-            409: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem types: payload-too-large */
-            413: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem types: unsupported-media-type */
-            415: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem types: idempotency-key-reused, validation-failed */
-            422: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem types: rate-limited */
-            429: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    /** @description seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem types: internal-error */
-            500: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem types: service-unavailable */
-            503: {
-                headers: {
-                    /** @description the request id (also `request_id` in problems) */
-                    "X-Request-Id"?: string;
-                    /** @description seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     checkDraft: {
         parameters: {
             query?: never;
@@ -4354,7 +4241,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -4518,7 +4405,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -4650,7 +4537,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -4770,7 +4657,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -4818,6 +4705,28 @@ export interface operations {
             };
             /** @description Problem types: idempotency-in-progress, flag-already-reviewed */
             409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
                     "X-Request-Id"?: string;
@@ -4912,7 +4821,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -4960,6 +4869,28 @@ export interface operations {
             };
             /** @description Problem types: idempotency-in-progress, flag-already-reviewed */
             409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
                     "X-Request-Id"?: string;
@@ -5073,7 +5004,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -5191,7 +5122,7 @@ export interface operations {
                     "application/json": components["schemas"]["Violation"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -5351,7 +5282,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -5469,7 +5400,7 @@ export interface operations {
                     "application/json": components["schemas"]["Sanction"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -5631,7 +5562,7 @@ export interface operations {
                     "application/json": components["schemas"]["Sanction"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -5793,7 +5724,7 @@ export interface operations {
                     "application/json": components["schemas"]["Sanction"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -5926,6 +5857,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "open" | "upheld" | "dismissed";
+                thread_id?: string;
                 limit?: number;
                 cursor?: string;
             };
@@ -5991,7 +5923,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -6110,7 +6042,7 @@ export interface operations {
                     "application/json": components["schemas"]["AbuseReport"];
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -6239,6 +6171,773 @@ export interface operations {
             };
         };
     };
+    getOfficialDomains: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The domains */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        domains: {
+                            /** @description lowercase; IDN in punycode */
+                            domain: string;
+                            /**
+                             * @description pending until an arbiter reviews it; only approved relaxes moderation
+                             * @enum {string}
+                             */
+                            status: "pending" | "approved" | "refused";
+                            /** Format: date-time */
+                            requested_at: string;
+                            /** Format: date-time */
+                            reviewed_at: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setOfficialDomains: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 characters: the first answer to this key is stored and replayed; reuse with another request is 422 */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description hostnames, e.g. "service.example.com" */
+                    domains: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description The domains now */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description "true" when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        domains: {
+                            /** @description lowercase; IDN in punycode */
+                            domain: string;
+                            /**
+                             * @description pending until an arbiter reviews it; only approved relaxes moderation
+                             * @enum {string}
+                             */
+                            status: "pending" | "approved" | "refused";
+                            /** Format: date-time */
+                            requested_at: string;
+                            /** Format: date-time */
+                            reviewed_at: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-in-progress */
+            409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-key-reused, validation-failed */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listOfficialDomainsForReview: {
+        parameters: {
+            query?: {
+                status?: "pending" | "approved" | "refused";
+                seller_id?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of domains, oldest first */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            seller_id: string;
+                            /** @description lowercase; IDN in punycode */
+                            domain: string;
+                            /** @description the domain in Unicode, as a reader sees it */
+                            display: string;
+                            /**
+                             * @description pending until an arbiter reviews it; only approved relaxes moderation
+                             * @enum {string}
+                             */
+                            status: "pending" | "approved" | "refused";
+                            /** Format: date-time */
+                            requested_at: string;
+                            /** Format: date-time */
+                            reviewed_at: string | null;
+                            reviewed_by: string | null;
+                            review_comment: string | null;
+                        }[];
+                        /** @description pass as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: validation-failed */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approveOfficialDomain: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 characters: the first answer to this key is stored and replayed; reuse with another request is 422 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The domain reviewed */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description "true" when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        seller_id: string;
+                        /** @description lowercase; IDN in punycode */
+                        domain: string;
+                        /** @description the domain in Unicode, as a reader sees it */
+                        display: string;
+                        /**
+                         * @description pending until an arbiter reviews it; only approved relaxes moderation
+                         * @enum {string}
+                         */
+                        status: "pending" | "approved" | "refused";
+                        /** Format: date-time */
+                        requested_at: string;
+                        /** Format: date-time */
+                        reviewed_at: string | null;
+                        reviewed_by: string | null;
+                        review_comment: string | null;
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: not-found */
+            404: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-in-progress, official-domain-state-conflict */
+            409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-key-reused, official-domain-forbidden */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    refuseOfficialDomain: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 characters: the first answer to this key is stored and replayed; reuse with another request is 422 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The domain reviewed */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description "true" when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        seller_id: string;
+                        /** @description lowercase; IDN in punycode */
+                        domain: string;
+                        /** @description the domain in Unicode, as a reader sees it */
+                        display: string;
+                        /**
+                         * @description pending until an arbiter reviews it; only approved relaxes moderation
+                         * @enum {string}
+                         */
+                        status: "pending" | "approved" | "refused";
+                        /** Format: date-time */
+                        requested_at: string;
+                        /** Format: date-time */
+                        reviewed_at: string | null;
+                        reviewed_by: string | null;
+                        review_comment: string | null;
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: action-forbidden */
+            403: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: not-found */
+            404: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-in-progress, official-domain-state-conflict */
+            409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: idempotency-key-reused */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     readEvents: {
         parameters: {
             query?: {
@@ -6271,7 +6970,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -6378,7 +7077,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -6503,7 +7202,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request, malformed-json, bad-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -6643,7 +7342,7 @@ export interface operations {
                     "application/json": components["schemas"]["Webhook"];
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -6753,7 +7452,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Problem types: invalid-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -6801,6 +7500,28 @@ export interface operations {
             };
             /** @description Problem types: idempotency-in-progress */
             409: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
                     "X-Request-Id"?: string;
@@ -6890,7 +7611,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -7015,7 +7736,7 @@ export interface operations {
                     "application/json": components["schemas"]["Delivery"];
                 };
             };
-            /** @description Problem types: invalid-request, invalid-idempotency-key */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -7074,6 +7795,28 @@ export interface operations {
             };
             /** @description Problem types: event-expired */
             410: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: payload-too-large */
+            413: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unsupported-media-type */
+            415: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
                     "X-Request-Id"?: string;
@@ -7209,7 +7952,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -7373,7 +8116,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -7509,7 +8252,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Problem types: invalid-request */
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
             400: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */

@@ -7,6 +7,8 @@ export interface ModerationContext {
   senderRole: SenderRole
   /** Domains links may point to: platform_domains policy plus the seller's registered official domains (lowercase, e.g. 'ozon.ru', 'samsung.com'). Subdomains of an allowed domain are allowed. */
   allowedDomains: readonly string[]
+  /** A short label rather than a reply (a part's name, a tracking number): the low-effort rule does not apply. */
+  label?: boolean
 }
 
 export interface Finding {

@@ -18,12 +18,30 @@ const digitLook: Record<string, string> = conf.digitLookalikes
 const WILD = new Set(conf.wildcards)
 const STRICT = new Set(conf.strictLookalikes)
 
-// Invisible characters used to split words without showing a gap.
+// Invisible characters used to split words without showing a gap: soft
+// hyphens, joiners, the bidirectional controls (U+061C, U+200E/F, U+202A–E,
+// U+2066–9), variation selectors and the tag characters (U+E0000–U+E007F).
 const INVISIBLE =
-  /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff]/
+  /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff\u{e0000}-\u{e007f}\u{e0100}-\u{e01ef}]/u
 const MARK = /\p{M}/u
+const DECIMAL_DIGIT = /^\p{Nd}$/u
 
-/** Lowercase, NFKC, drop invisibles and diacritics (but keep й), ё→е. */
+/**
+ * The ASCII digit for a decimal digit of any script (Arabic-Indic ٣,
+ * Devanagari ३, …), or null for any other character. Unicode encodes
+ * each script's digits as one run of ten, zero first, and runs that touch are
+ * whole runs of ten, so a digit's value is its distance from the start of
+ * its run, modulo ten.
+ */
+const asciiDigit = memoByString(1_000, (c: string): string | null => {
+  if (!DECIMAL_DIGIT.test(c)) return null
+  const cp = c.codePointAt(0)!
+  let start = cp
+  while (DECIMAL_DIGIT.test(String.fromCodePoint(start - 1))) start--
+  return String((cp - start) % 10)
+})
+
+/** Lowercase, NFKC, drop invisibles and diacritics (but keep й), ё→е, every decimal digit to ASCII. */
 export function fold(original: string): MappedText {
   const b = new MappedBuilder(original.length)
   let i = 0
@@ -48,7 +66,7 @@ export function fold(original: string): MappedText {
         const base = c === 'й' || c === 'ё' ? c : c.normalize('NFD').replace(/\p{M}+/gu, '')
         for (const d of base) {
           if (MARK.test(d)) continue
-          b.push(foldToLatin[d] ?? cyrVariants[d] ?? d, i, i + len)
+          b.push(foldToLatin[d] ?? cyrVariants[d] ?? asciiDigit(d) ?? d, i, i + len)
         }
       }
     }

@@ -77,35 +77,21 @@ async function normalise(input: Buffer, kind: PhotoKind, pixelsMax: number): Pro
   const frameHeight = meta.pageHeight ?? meta.height
   if (meta.width * frameHeight > pixelsMax) throw photoTooManyPixels(pixelsMax, meta.width, frameHeight)
 
-  // Nothing but the encoded variants comes back to JS: every byte a photo
-  // allocates there counts against V8's old-generation headroom until the
-  // next full GC, so pixel buffers in JS (2.4 MB for a 1024-px preview) set
-  // off mark-compacts under upload load. The full and preview variants are
-  // decoded from the upload (shrunk on load, cheap for JPEG); the thumb and
-  // the dHash from the encoded preview.
-  const oriented = (): Sharp =>
-    sharp(input, options).timeout({ seconds: DECODE_TIMEOUT_SECONDS }).rotate().toColourspace('srgb')
-  const asDecodeError = (err: unknown): never => {
+  // The upload is decoded once: the full variant is rendered from it and
+  // the preview from the full variant (or, with alpha, both from the one
+  // decoded bitmap); the thumb and the dHash from the preview. A second
+  // decode of the upload cost as much as the first for PNG, WebP and AVIF
+  // (no shrink-on-load) and progressive JPEG (every scan is entropy-decoded
+  // whatever the scale), most of their CPU time (docs/benchmarks-photos-budget.md).
+  const oriented = sharp(input, options).timeout({ seconds: DECODE_TIMEOUT_SECONDS }).rotate().toColourspace('srgb')
+  const { format, full, preview } = await (
+    meta.hasAlpha === true ? renderWithAlpha(fitInside(oriented, VARIANTS.full)) : renderOpaque(oriented)
+  ).catch((err: unknown) => {
     throw decodeError(err, kind, pixelsMax)
-  }
-  const transparent =
-    meta.hasAlpha === true && !(await alphaIsOpaque(fitInside(oriented(), VARIANTS.preview)).catch(asDecodeError))
-  const format: OutputFormat = transparent ? 'webp' : 'jpeg'
-  // An alpha channel that is opaque everywhere is dropped (a no-op on images without one).
-  const upload = (): Sharp => (meta.hasAlpha === true && !transparent ? oriented().removeAlpha() : oriented())
-
-  const render = async (image: Sharp, side: number): Promise<PhotoVariant> => {
-    const out = await encode(fitInside(image, side), format).toBuffer({ resolveWithObject: true })
-    return { buffer: out.data, width: out.info.width, height: out.info.height, bytes: out.data.length }
-  }
-  const preview = render(upload(), VARIANTS.preview).catch(asDecodeError)
-  // Settled, not raced: when this returns no libvips thread still reads the
-  // upload, so the caller may reuse its memory.
-  const [full, previewVariant, thumb, phash] = await settleAll([
-    render(upload(), VARIANTS.full).catch(asDecodeError),
-    preview,
-    preview.then((p) => render(sharp(p.buffer), VARIANTS.thumb)),
-    preview.then((p) => dHash(sharp(p.buffer))),
+  })
+  const [thumb, phash] = await settleAll([
+    render(sharp(preview.buffer), VARIANTS.thumb, format),
+    dHash(sharp(preview.buffer)),
   ] as const)
 
   return {
@@ -114,14 +100,50 @@ async function normalise(input: Buffer, kind: PhotoKind, pixelsMax: number): Pro
     format,
     mime: MIME[format],
     source: kind,
-    variants: { full, preview: previewVariant, thumb },
+    variants: { full, preview, thumb },
   }
 }
 
-/** PNG screenshots often carry an alpha channel that is 255 everywhere: those are opaque photos. */
-async function alphaIsOpaque(image: Sharp): Promise<boolean> {
-  const alpha = await image.extractChannel('alpha').raw({ depth: 'uchar' }).toBuffer()
-  for (const value of alpha) if (value !== 255) return false
+async function render(image: Sharp, side: number, format: OutputFormat): Promise<PhotoVariant> {
+  const out = await encode(fitInside(image, side), format).toBuffer({ resolveWithObject: true })
+  return { buffer: out.data, width: out.info.width, height: out.info.height, bytes: out.data.length }
+}
+
+interface Rendered {
+  format: OutputFormat
+  full: PhotoVariant
+  preview: PhotoVariant
+}
+
+/** Full from the upload (shrunk on load where the codec can), preview from the full variant's JPEG. */
+async function renderOpaque(oriented: Sharp): Promise<Rendered> {
+  const full = await render(oriented, VARIANTS.full, 'jpeg')
+  return { format: 'jpeg', full, preview: await render(sharp(full.buffer), VARIANTS.preview, 'jpeg') }
+}
+
+/**
+ * An image with an alpha channel: its full-size pixels come back to JS once
+ * (at most 2560×2560×4 bytes), so that one decode tells whether any pixel is
+ * transparent and feeds both larger variants. Transparent pictures become
+ * WebP with alpha; an alpha channel that is 255 everywhere (PNG screenshots
+ * often carry one) is dropped and the photo becomes JPEG.
+ */
+async function renderWithAlpha(resized: Sharp): Promise<Rendered> {
+  const { data, info } = await resized.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true })
+  const raw = { raw: { width: info.width, height: info.height, channels: info.channels } }
+  const transparent = info.channels % 2 === 0 && !alphaIsOpaque(data, info.channels)
+  const pixels = (): Sharp => (transparent ? sharp(data, raw) : sharp(data, raw).removeAlpha())
+  const format: OutputFormat = transparent ? 'webp' : 'jpeg'
+  const [full, preview] = await settleAll([
+    render(pixels(), VARIANTS.full, format),
+    render(pixels(), VARIANTS.preview, format),
+  ] as const)
+  return { format, full, preview }
+}
+
+/** The last channel of interleaved pixels (grey+alpha or RGBA) is 255 everywhere. */
+function alphaIsOpaque(data: Buffer, channels: number): boolean {
+  for (let at = channels - 1; at < data.length; at += channels) if (data[at] !== 255) return false
   return true
 }
 

@@ -15,8 +15,9 @@ export type OutputFormat = 'jpeg' | 'webp'
 export const MIME: Record<OutputFormat, string> = { jpeg: 'image/jpeg', webp: 'image/webp' }
 
 // mozjpeg's trellis quantisation costs ~3× the CPU for ~10% fewer bytes: not worth it per upload.
+// WebP effort 2 encodes a 2560-px transparent picture in half the time of effort 3 for ~14% more bytes.
 const JPEG = { quality: 82, mozjpeg: false, chromaSubsampling: '4:2:0' } as const
-const WEBP = { quality: 82, alphaQuality: 90, effort: 3 } as const
+const WEBP = { quality: 82, alphaQuality: 90, effort: 2 } as const
 
 /** Fit inside a `side`×`side` box, never upscaling. */
 export const fitInside = (image: Sharp, side: number): Sharp =>

@@ -143,10 +143,9 @@ export function detectLinks(a: Analysis, allowed: readonly string[]): Finding[] 
       const span = view.origin(m.index, m.lastIndex)
       if (m.schema === 'mailto:' || (!m.schema && m.raw.includes('@') && !m.raw.includes('/'))) {
         emailSpans.push([m.index, m.lastIndex])
-        // An address at an allowed domain is the platform's or the seller's own. Checked
-        // first, so that allowing more domains can only ever lift findings (chat.service relies on it).
-        const domain = m.raw.slice(m.raw.lastIndexOf('@') + 1).toLowerCase()
-        if (isAllowedHost(domainToASCII(domain) || domain, allowedAscii)) continue
+        // An address is a contact whatever its domain: a mailbox at the seller's own domain
+        // (or the platform's) is still a way to talk off the platform. Allowed domains thus
+        // never touch addresses, and allowing more can only lift link findings (chat.service relies on it).
         const local = m.raw
           .slice(0, m.raw.lastIndexOf('@'))
           .replace(/^mailto:/i, '')

@@ -1,0 +1,21 @@
+// Query keys per resource, so a write can invalidate exactly what it changed.
+export const keys = {
+  claim: (id: string) => ['claims', id] as const,
+  claimEvents: (id: string) => ['claims', id, 'events'] as const,
+  claims: ['claims'] as const,
+  queue: (query: object) => ['arbiter-queue', query] as const,
+  queueAll: ['arbiter-queue'] as const,
+  order: (id: string) => ['orders', id] as const,
+  orderThread: (orderId: string) => ['threads', 'by-order', orderId] as const,
+  messages: (threadId: string) => ['threads', threadId, 'messages'] as const,
+  violations: (query: object) => ['violations', query] as const,
+  violationsAll: ['violations'] as const,
+  sanctions: (query: object) => ['sanctions', query] as const,
+  sanctionsAll: ['sanctions'] as const,
+  blocked: (query: object) => ['moderation', 'blocked', query] as const,
+  flags: (query: object) => ['moderation', 'flags', query] as const,
+  moderationAll: ['moderation'] as const,
+  abuseReports: (query: object) => ['abuse-reports', query] as const,
+  abuseReportsAll: ['abuse-reports'] as const,
+  photo: (id: string, variant: string) => ['photos', id, variant] as const,
+}

@@ -1,0 +1,14 @@
+// The sellers' face (its own issue): routes below /seller/ go here.
+import { Routes, Route } from 'react-router'
+import { PlaceholderFace } from '../../app/PlaceholderFace'
+import { Shell } from '../../ui/Shell'
+
+export function Face() {
+  return (
+    <Routes>
+      <Route element={<Shell nav={[]} />}>
+        <Route path="*" element={<PlaceholderFace face="seller" />} />
+      </Route>
+    </Routes>
+  )
+}
