@@ -145,8 +145,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     limits,
   })
 
-  // Development only: never registered in production, so the route does not exist there.
-  if (config.env !== 'production')
+  // Loopback development only: never registered once exposed (production, or a non-loopback HOST).
+  if (!config.exposed && config.env !== 'production')
     await app.register(devTokenRoutes, {
       secret: config.jwtSecret,
       lifetimeMaxMs: config.policy.token_lifetime_max,

@@ -5,6 +5,8 @@ import { loadPolicyFile, PolicyError, type Policy } from './policy.js'
 
 export interface Config {
   env: 'production' | 'development' | 'test'
+  /** NODE_ENV=production or a non-loopback HOST: its own secrets required, no development conveniences. */
+  exposed: boolean
   databaseUrl: string
   /** DATABASE_READ_URL: a streaming replica for the heavy reads (see docs/deployment.md); unset, they go to the primary. */
   databaseReadUrl: string | undefined
@@ -102,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   return {
     env: nodeEnv,
+    exposed: exposedBy !== undefined,
     databaseUrl,
     databaseReadUrl,
     redisUrl,

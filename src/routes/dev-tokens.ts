@@ -1,5 +1,6 @@
 // Development only: a signed token for any party, for the web app's sign-in page and demos.
-// app.ts registers it only when NODE_ENV is not production; in production the marketplace
+// app.ts registers it only when the deployment is not exposed (NODE_ENV=production or a
+// non-loopback HOST, docs/security.md); in production the marketplace
 // signs its users in and hands them over with /#token=<jwt> (docs/web-app.md).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { signToken } from '../auth/principal.js'

@@ -138,9 +138,12 @@ export const Problem = Type.Object(
     max: Type.Optional(
       Type.Integer({
         format: 'int64',
-        description: 'offer-out-of-bounds: the largest amount allowed (line_total − 1)',
+        description:
+          'offer-out-of-bounds: the largest amount allowed (line_total − 1); abuse-report-limit: the reports a claim takes',
       }),
     ),
+    limit: Type.Optional(Type.String({ description: 'rate-limited: the limit used up, e.g. thread_messages' })),
+    retry_after: Type.Optional(Type.Integer({ description: 'rate-limited: seconds until it lets requests through' })),
     max_days: Type.Optional(Type.Integer({ description: 'validation-failed on a stats period: its longest length' })),
     current_version: Type.Optional(Type.Integer({ description: 'stale-version: the claim version to send instead' })),
     action: Type.Optional(Type.String({ description: 'action-not-allowed, photos-not-allowed: the refused action' })),

@@ -96,7 +96,7 @@ t.test('an exposed deployment requires a metrics token', async (t) => {
 t.test('an exposed deployment with its own secrets starts', async (t) => {
   for (const [name, exposed] of Object.entries(EXPOSED)) {
     const config = loadConfig({ ...exposed, ...GOOD })
-    t.match(config, { jwtSecret: JWT, pseudonymSecret: PSEUDONYM, metricsToken: METRICS }, name)
+    t.match(config, { jwtSecret: JWT, pseudonymSecret: PSEUDONYM, metricsToken: METRICS, exposed: true }, name)
   }
 })
 
@@ -106,6 +106,7 @@ t.test('loopback development keeps its defaults', async (t) => {
     t.equal(config.jwtSecret, DEV_SECRET, `HOST=${host}: the development secret`)
     t.equal(config.pseudonymSecret, DEV_SECRET, `HOST=${host}: the pseudonym secret defaults to it`)
     t.equal(config.metricsToken, undefined, `HOST=${host}: no metrics token`)
+    t.equal(config.exposed, false, `HOST=${host}: not exposed`)
   }
   t.equal(loadConfig({ NODE_ENV: 'test' }).env, 'test')
   t.throws(

@@ -1,6 +1,7 @@
 // POST /v1/dev/tokens: the development sign-in's token, and its absence in production.
 import t from 'tap'
 import { createTokenVerifier } from '../../src/auth/principal.js'
+import { loadConfig } from '../../src/config/config.js'
 import { buildTestApp } from '../helpers/app.js'
 import { registerOrder } from '../helpers/fixtures.js'
 
@@ -54,5 +55,26 @@ t.test('in production the route does not exist', async (t) => {
   })
   t.equal(res.statusCode, 404)
   t.equal(res.json().type, `${PROBLEM}not-found`)
+  t.notOk(JSON.stringify(app.app.swagger()).includes('/v1/dev/tokens'), 'nor is it in the OpenAPI document')
+})
+
+t.test('on a non-loopback HOST the route does not exist either, whatever NODE_ENV says', async (t) => {
+  // An exposed deployment (docs/security.md): a development NODE_ENV on 0.0.0.0 must not hand out tokens.
+  const config = loadConfig({
+    NODE_ENV: 'development',
+    HOST: '0.0.0.0',
+    JWT_SECRET: 'j'.repeat(32),
+    PSEUDONYM_SECRET: 'p'.repeat(32),
+    METRICS_TOKEN: 'm'.repeat(32),
+  })
+  t.equal(config.exposed, true, 'the configuration knows it is exposed')
+  t.equal(config.env, 'development')
+  const app = await buildTestApp(t, {}, { config: { env: config.env, host: config.host, exposed: config.exposed } })
+  const res = await app.call(null, {
+    method: 'POST',
+    url: '/v1/dev/tokens',
+    payload: { role: 'arbiter', sub: 'arbiter-1' },
+  })
+  t.equal(res.statusCode, 404)
   t.notOk(JSON.stringify(app.app.swagger()).includes('/v1/dev/tokens'), 'nor is it in the OpenAPI document')
 })

@@ -771,9 +771,13 @@ export interface components {
             min?: number;
             /**
              * Format: int64
-             * @description offer-out-of-bounds: the largest amount allowed (line_total − 1)
+             * @description offer-out-of-bounds: the largest amount allowed (line_total − 1); abuse-report-limit: the reports a claim takes
              */
             max?: number;
+            /** @description rate-limited: the limit used up, e.g. thread_messages */
+            limit?: string;
+            /** @description rate-limited: seconds until it lets requests through */
+            retry_after?: number;
             /** @description validation-failed on a stats period: its longest length */
             max_days?: number;
             /** @description stale-version: the claim version to send instead */
