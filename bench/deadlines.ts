@@ -218,7 +218,7 @@ async function main() {
       `insert into outbox (topic, payload) select 'deadline.schedule', json_build_object('deadline_id', id::text)::jsonb from deadlines where claim_id <> $1`,
       [first.id],
     )
-    const producer = producerConnection(redis.url)
+    const producer = producerConnection(config)
     const queues = createQueues(producer, DEFAULT_QUEUE_PREFIX)
     const before = await usedMemory(redis.client)
     const relayStarted = Date.now()

@@ -4,9 +4,10 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPlug
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from './jobs/connection.js'
 import type { Config } from './config/config.js'
 import type { Db } from './db/database.js'
+import type { ReadDb } from './db/read-routing.js'
 import { createTokenVerifier, principalFromHeader } from './auth/principal.js'
 import { authPlugin } from './http/auth.js'
 import { idempotencyPlugin } from './http/idempotency.js'
@@ -42,7 +43,10 @@ export const DEFAULT_RATE_LIMIT_PREFIX = 'claimdesk-rate:'
 export interface AppDeps {
   config: Config
   db: Db
-  redis: Redis
+  /** The heavy reads' router (src/db/read-routing.ts); all reads on `db` when omitted. */
+  readDb?: ReadDb
+  /** The API's own Redis client (apiConnection): readiness, queue depths. */
+  redis: RedisClient
   clock?: Clock
   /** Photo storage; by default the one config.storage describes. */
   storage?: PhotoStorage
@@ -121,14 +125,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const storage = deps.storage ?? createStorage(config.storage)
   app.addHook('onClose', async () => storage.close?.())
-  const services = createServices({ config, db, clock, storage, log: app.log })
+  const services = createServices({
+    config,
+    db,
+    ...(deps.readDb ? { readDb: deps.readDb } : {}),
+    clock,
+    storage,
+    log: app.log,
+  })
   app.decorate('services', services)
 
   // The queue dashboard sits outside /v1: browsers cannot send bearer headers,
   // so it takes an arbiter token as a Basic password too.
   await app.register(queueDashboard, {
     prefix: '/admin/queues',
-    redisUrl: config.redisUrl,
+    redis: config,
     jwtSecret: config.jwtSecret,
     tokenLifetimeMax: config.policy.token_lifetime_max,
     limits,

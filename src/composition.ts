@@ -3,6 +3,7 @@
 // never be created without a dependency it needs (see docs/architecture.md).
 import type { Config } from './config/config.js'
 import type { Db } from './db/database.js'
+import { primaryReads, type ReadDb } from './db/read-routing.js'
 import type { Clock } from './shared/clock.js'
 import { CursorCodec } from './shared/cursor.js'
 import type { Logger } from './shared/logger.js'
@@ -25,7 +26,10 @@ import { WebhooksService } from './domain/webhooks/webhooks.service.js'
 
 export interface ServiceDeps {
   config: Pick<Config, 'policy' | 'pseudonymSecret' | 'webhookAllowPrivate' | 'cursorSecrets'>
+  /** The primary: every write, and every read that must see the caller's own last write. */
   db: Db
+  /** The heavy reads (claim lists, arbiter queue, sellers' stats and export); the primary when omitted. */
+  readDb?: ReadDb
   clock: Clock
   storage: PhotoStorage
   log: Logger
@@ -52,7 +56,9 @@ export interface ServiceTuning {
   stats?: Partial<Pick<StatsServiceDeps, 'exportBatch' | 'maxPeriodDays' | 'skuLimit'>>
 }
 
-export function createServices({ config, db, clock, storage, log }: ServiceDeps, tuning: ServiceTuning = {}): Services {
+export function createServices(deps: ServiceDeps, tuning: ServiceTuning = {}): Services {
+  const { config, db, clock, storage, log } = deps
+  const readDb = deps.readDb ?? primaryReads(db)
   const { policy, pseudonymSecret } = config
   const photos = new PhotosService({ db, storage, policy, log })
   const cursors = new CursorCodec(config.cursorSecrets)
@@ -60,17 +66,17 @@ export function createServices({ config, db, clock, storage, log }: ServiceDeps,
   const transitions = new ClaimTransitions({ policy, clock })
   return {
     orders: new OrdersService(db),
-    claims: new ClaimsService({ db, clock, pseudonymSecret, views, cursors }),
+    claims: new ClaimsService({ db, readDb, clock, pseudonymSecret, views, cursors }),
     openClaim: new OpenClaimService({ db, policy, clock, photos, views }),
     claimActions: new ClaimActionsService({ db, policy, clock, photos, views, transitions }),
     claimDeadlines: new ClaimDeadlinesService({ db, policy, clock, transitions }),
-    arbiterQueue: new ArbiterQueueService({ db, views, cursors }),
+    arbiterQueue: new ArbiterQueueService({ readDb, views, cursors }),
     photos,
     chat: new ChatService({ db, policy, clock, pseudonymSecret, photos, cursors }),
     violations: new ViolationsService({ db, policy, clock, pseudonymSecret, cursors }),
     feed: new FeedService({ db, pseudonymSecret, cursors }),
     webhooks: new WebhooksService({ db, allowPrivate: config.webhookAllowPrivate, cursors }),
-    stats: new StatsService({ db, clock, pseudonymSecret, ...tuning.stats }),
+    stats: new StatsService({ readDb, clock, pseudonymSecret, ...tuning.stats }),
     officialDomains: new OfficialDomainsService({ db, policy, clock, cursors }),
   }
 }

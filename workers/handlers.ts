@@ -5,6 +5,7 @@ import { DomainError } from '../src/shared/errors.js'
 import type { JobHandlers } from '../src/jobs/registry.js'
 import type { WorkerContext } from './context.js'
 import { retryLater, runAgainAt } from './retry.js'
+import { housekeepOnce } from './housekeeping.js'
 import { sweepOnce } from './sweeper.js'
 
 export function jobHandlers(ctx: WorkerContext): JobHandlers {
@@ -36,6 +37,10 @@ export function jobHandlers(ctx: WorkerContext): JobHandlers {
 
     async sweep() {
       return sweepOnce(ctx)
+    },
+
+    async housekeep() {
+      return housekeepOnce(ctx)
     },
   }
 }

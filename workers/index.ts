@@ -6,18 +6,15 @@ import type { Config } from '../src/config/config.js'
 import type { Db } from '../src/db/database.js'
 import { createServices } from '../src/composition.js'
 import { createStorage, type PhotoStorage } from '../src/domain/photos/pipeline/index.js'
-import { pruneDeliveries, pruneFeed } from '../src/domain/feed/retention.repository.js'
-import { pruneIdempotencyKeys } from '../src/http/idempotency.repository.js'
 import { systemClock, type Clock } from '../src/shared/clock.js'
-import { producerConnection, workerConnection } from '../src/jobs/connection.js'
+import { producerConnection, queuePrefixFor, workerConnection } from '../src/jobs/connection.js'
 import { silentLogger, type Logger } from '../src/shared/logger.js'
-import { DEFAULT_QUEUE_PREFIX } from '../src/jobs/names.js'
 import { closeQueues, createQueues } from '../src/jobs/queues.js'
 import { dispatcher } from '../src/jobs/registry.js'
 import type { WorkerContext } from './context.js'
 import { jobHandlers } from './handlers.js'
-import { pruneOnce, relayOnce, unscheduleOnce } from './relay.js'
-import { ensureSweeperScheduler, sweepOnce } from './sweeper.js'
+import { relayOnce } from './relay.js'
+import { ensureHousekeepingScheduler, ensureSweeperScheduler, sweepOnce } from './sweeper.js'
 import { closeWorkersWithin, startTicker, type Ticker } from './ticker.js'
 
 export interface StartWorkersOptions {
@@ -47,16 +44,14 @@ export interface RunningWorkers {
 const LOCK_DURATION_MS = 10_000
 const STALLED_INTERVAL_MS = 5_000
 const RELAY_POLL_MS = 200
-const HOUSEKEEPING_MS = 10_000
-const OUTBOX_RETENTION_MS = 24 * 3600_000
 
 export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWorkers> {
   const { config, db } = opts
   const logger = opts.logger ?? silentLogger
   const clock = opts.clock ?? systemClock
-  const prefix = opts.prefix ?? DEFAULT_QUEUE_PREFIX
-  const producer = producerConnection(config.redisUrl, logger)
-  const consumer = workerConnection(config.redisUrl, logger)
+  const prefix = opts.prefix ?? queuePrefixFor(config)
+  const producer = producerConnection(config, logger)
+  const consumer = workerConnection(config, logger)
   const queues = createQueues(producer, prefix, logger)
   const storage = opts.storage ?? createStorage(config.storage)
   const { claimDeadlines } = createServices({ config, db, clock, storage, log: logger })
@@ -85,24 +80,12 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
 
   const tickers: Ticker[] = [
     startTicker('outbox-relay', RELAY_POLL_MS, async () => (await relayOnce(ctx)) >= 500, logger),
+    // The schedulers (sweeper, housekeeping) live in Redis: if Redis lost them, re-create them and sweep now.
     startTicker(
-      'housekeeping',
-      HOUSEKEEPING_MS,
-      async () => {
-        const removed = await unscheduleOnce(ctx)
-        const pruned = await pruneOnce(ctx, OUTBOX_RETENTION_MS)
-        const events = await pruneFeed(db, config.policy.feed_retention)
-        const deliveries = await pruneDeliveries(db, config.policy.feed_retention)
-        const keys = await pruneIdempotencyKeys(db, config.policy.idempotency_retention)
-        return removed >= 500 || pruned >= 1_000 || events >= 1_000 || deliveries >= 1_000 || keys >= 1_000
-      },
-      logger,
-    ),
-    // The scheduler lives in Redis: if Redis lost it, re-create it and sweep now.
-    startTicker(
-      'sweeper-watchdog',
+      'scheduler-watchdog',
       Math.max(250, Math.min(5_000, config.policy.sweep_interval / 4)),
       async () => {
+        if (await ensureHousekeepingScheduler(ctx)) logger.info({}, 'housekeeping scheduler (re)created')
         if (await ensureSweeperScheduler(ctx)) {
           logger.info({}, 'sweeper scheduler (re)created; sweeping now')
           await sweepOnce(ctx)

@@ -3,7 +3,8 @@
 // deadlines (and reminders) due within the horizon, so a job Redis lost is back
 // before it is due. Adds are idempotent through the deterministic job ids.
 import { sql } from 'kysely'
-import { SWEEPER_SCHEDULER_ID } from '../src/jobs/names.js'
+import { HOUSEKEEPING_SCHEDULER_ID, SWEEPER_SCHEDULER_ID } from '../src/jobs/names.js'
+import { HOUSEKEEPING_MS } from './housekeeping.js'
 import { fireJob, remindJob, type JobSpec } from '../src/jobs/queues.js'
 import { horizonMs, REDIS_CALL_TIMEOUT_MS, type WorkerContext } from './context.js'
 import { reminderAt } from './reminders.js'
@@ -104,18 +105,22 @@ async function enqueueUpcoming(ctx: WorkerContext): Promise<number> {
  * without AOF) — the caller then sweeps at once instead of a whole interval later.
  */
 export async function ensureSweeperScheduler(ctx: WorkerContext): Promise<boolean> {
+  return ensureScheduler(ctx, SWEEPER_SCHEDULER_ID, 'sweep', ctx.policy.sweep_interval)
+}
+
+/** The same for housekeeping (workers/housekeeping.ts). */
+export async function ensureHousekeepingScheduler(ctx: WorkerContext): Promise<boolean> {
+  return ensureScheduler(ctx, HOUSEKEEPING_SCHEDULER_ID, 'housekeep', HOUSEKEEPING_MS)
+}
+
+async function ensureScheduler(ctx: WorkerContext, id: string, name: 'sweep' | 'housekeep', every: number) {
   const q = ctx.queues.maintenance
-  const every = ctx.policy.sweep_interval
-  const existing = await withTimeout(
-    q.getJobScheduler(SWEEPER_SCHEDULER_ID),
-    REDIS_CALL_TIMEOUT_MS,
-    'read sweeper scheduler',
-  )
+  const existing = await withTimeout(q.getJobScheduler(id), REDIS_CALL_TIMEOUT_MS, `read scheduler ${id}`)
   if (existing && existing.every === every) return false
   await withTimeout(
-    q.upsertJobScheduler(SWEEPER_SCHEDULER_ID, { every }, { name: 'sweep', data: {}, opts: {} }),
+    q.upsertJobScheduler(id, { every }, { name, data: {}, opts: {} }),
     REDIS_CALL_TIMEOUT_MS,
-    'create sweeper scheduler',
+    `create scheduler ${id}`,
   )
   return true
 }

@@ -6,9 +6,8 @@ import { Queue, Worker, type JobsOptions } from 'bullmq'
 import { sql } from 'kysely'
 import type { Config } from '../src/config/config.js'
 import type { Db } from '../src/db/database.js'
-import { producerConnection, workerConnection } from '../src/jobs/connection.js'
+import { producerConnection, queuePrefixFor, workerConnection } from '../src/jobs/connection.js'
 import { silentLogger, type Logger } from '../src/shared/logger.js'
-import { DEFAULT_QUEUE_PREFIX } from '../src/jobs/names.js'
 import { deliverOnce, type DeliverContext } from '../src/domain/webhooks/deliver.js'
 import {
   deliveryJobId,
@@ -58,11 +57,11 @@ const REDIS_CALL_TIMEOUT_MS = 5_000
 export async function startWebhookWorkers(opts: StartWebhookWorkersOptions): Promise<{ close(): Promise<void> }> {
   const { config, db } = opts
   const logger = opts.logger ?? silentLogger
-  const prefix = opts.prefix ?? DEFAULT_QUEUE_PREFIX
+  const prefix = opts.prefix ?? queuePrefixFor(config)
   const backoffMs = opts.backoffMs ?? 30_000
   const maxAttempts = config.policy.webhook_attempts
-  const producer = producerConnection(config.redisUrl, logger)
-  const consumer = workerConnection(config.redisUrl, logger)
+  const producer = producerConnection(config, logger)
+  const consumer = workerConnection(config, logger)
   const queue = new Queue<WebhookJobData>(WEBHOOK_QUEUE, { connection: producer, prefix })
   queue.on('error', (err) => logger.debug({ queue: WEBHOOK_QUEUE, err: err.message }, 'queue error'))
 

@@ -1,6 +1,7 @@
 // Start-up checks: reach Postgres and Redis within seconds, or say in one line
 // which URL failed and how to start that server.
-import { Redis } from 'ioredis'
+import { connect, pingRedis, type RedisTarget } from '../jobs/connection.js'
+import { withTimeout } from '../shared/timeout.js'
 import { ensureDatabase } from '../db/database.js'
 
 export class PreflightError extends Error {}
@@ -18,24 +19,23 @@ export async function checkPostgres(url: string): Promise<void> {
   }
 }
 
-export async function checkRedis(url: string): Promise<void> {
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: 3000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  })
+export async function checkRedis(target: RedisTarget): Promise<void> {
+  const where = target.redisCluster
+    ? `the Redis Cluster seeds ${target.redisCluster.nodes.map((n) => `${n.host}:${n.port}`).join(',')}`
+    : redact(target.redisUrl)
+  const hint = target.redisCluster
+    ? 'check REDIS_CLUSTER_NODES and that every master is up (redis-cli --cluster check <seed>)'
+    : 'start it with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379  (or: docker compose up -d redis)'
+  const redis = connect(target, 'producer')
   let cause = ''
+  redis.removeAllListeners('error')
   redis.on('error', (err: Error) => {
     cause ||= err.message
   })
   try {
-    await redis.connect()
-    await redis.ping()
+    await withTimeout(pingRedis(redis), 5_000, 'redis ping')
   } catch (err) {
-    throw new PreflightError(
-      `cannot reach Redis at ${redact(url)} (${cause || (err as Error).message}); start it with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379  (or: docker compose up -d redis)`,
-    )
+    throw new PreflightError(`cannot reach Redis at ${where} (${cause || (err as Error).message}); ${hint}`)
   } finally {
     redis.disconnect()
   }

@@ -8,7 +8,11 @@ export interface Config {
   /** NODE_ENV=production or a non-loopback HOST: its own secrets required, no development conveniences. */
   exposed: boolean
   databaseUrl: string
+  /** DATABASE_READ_URL: a streaming replica for the heavy reads (see docs/deployment.md); unset, they go to the primary. */
+  databaseReadUrl: string | undefined
   redisUrl: string
+  /** REDIS_CLUSTER_NODES: seed nodes of a Redis Cluster; when set, every Redis client is a cluster client and REDIS_URL is not used. */
+  redisCluster: RedisClusterConfig | undefined
   host: string
   port: number
   jwtSecret: string
@@ -39,6 +43,15 @@ export interface Config {
   policy: Policy
 }
 
+export interface RedisClusterConfig {
+  nodes: { host: string; port: number }[]
+  /** REDIS_USERNAME (ACL user) and REDIS_PASSWORD, sent to every node. */
+  username: string | undefined
+  password: string | undefined
+  /** REDIS_TLS=true: TLS to every node (managed clusters). */
+  tls: boolean
+}
+
 export class ConfigError extends Error {}
 
 const DEV_JWT_SECRET = 'claimdesk-development-secret-change-me'
@@ -54,7 +67,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     'postgres:',
     'postgresql:',
   ])
+  const databaseReadUrl = env.DATABASE_READ_URL
+    ? url(env, 'DATABASE_READ_URL', '', ['postgres:', 'postgresql:'])
+    : undefined
   const redisUrl = url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:'])
+  const redisCluster = env.REDIS_CLUSTER_NODES ? clusterConfig(env) : undefined
   const port = Number(env.PORT ?? 3000)
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new ConfigError(`PORT must be 0-65535, got "${env.PORT}"`)
@@ -89,7 +106,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     env: nodeEnv,
     exposed: exposedBy !== undefined,
     databaseUrl,
+    databaseReadUrl,
     redisUrl,
+    redisCluster,
     host,
     port,
     jwtSecret,
@@ -211,4 +230,28 @@ function url(env: NodeJS.ProcessEnv, name: string, fallback: string, protocols: 
     throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got "${parsed.protocol}"`)
   }
   return value
+}
+
+/** REDIS_CLUSTER_NODES=host:port,host:port (seeds: the client learns the rest of the cluster from them). */
+function clusterConfig(env: NodeJS.ProcessEnv): RedisClusterConfig {
+  const nodes = (env.REDIS_CLUSTER_NODES ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((seed) => {
+      const match = /^([^\s:/]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(seed)
+      const port = Number(match?.[2])
+      if (!match?.[1] || port < 1 || port > 65535)
+        throw new ConfigError(`REDIS_CLUSTER_NODES must be host:port seeds separated by commas, got "${seed}"`)
+      return { host: match[1].replace(/^\[|\]$/g, ''), port }
+    })
+  if (nodes.length === 0) throw new ConfigError('REDIS_CLUSTER_NODES names no node')
+  const tls = env.REDIS_TLS ?? 'false'
+  if (tls !== 'true' && tls !== 'false') throw new ConfigError(`REDIS_TLS must be true or false, got "${tls}"`)
+  return {
+    nodes,
+    username: env.REDIS_USERNAME || undefined,
+    password: env.REDIS_PASSWORD || undefined,
+    tls: tls === 'true',
+  }
 }

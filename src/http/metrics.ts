@@ -105,3 +105,15 @@ export const httpMetricsPlugin = fp(
   },
   { name: 'http-metrics' },
 )
+
+export const readReplicaUp = new Gauge({
+  name: 'claimdesk_read_replica_up',
+  help: 'Whether the heavy reads go to the read replica (0: it is down, failing or lagging, and they go to the primary)',
+  registers: [metricsRegistry],
+})
+
+export const readReplicaFallbacks = new Counter({
+  name: 'claimdesk_read_replica_fallbacks_total',
+  help: 'Reads that failed on the read replica and were run again on the primary',
+  registers: [metricsRegistry],
+})

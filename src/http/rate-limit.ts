@@ -9,7 +9,7 @@
 // STORE_TIMEOUT_MS): the API keeps working without Redis, as its actions do.
 import rateLimit, { normalizeIP } from '@fastify/rate-limit'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../jobs/connection.js'
 import type { Policy, RateLimitPolicy } from '../config/policy.js'
 import { DomainError } from '../shared/errors.js'
 import { withTimeout } from '../shared/timeout.js'
@@ -84,7 +84,8 @@ declare module 'fastify' {
 }
 
 export interface RateLimitOptions {
-  redis: Redis
+  /** The API's Redis client: one server or a cluster (each counter is one key, so any slot will do). */
+  redis: RedisClient
   policy: Pick<Policy, `rate_limit_${RateLimitName}`>
   /** Redis key prefix; instances sharing budgets share it. */
   prefix: string

@@ -1,13 +1,13 @@
 // Queue handles and the job specs the relay and the sweeper enqueue.
 import { Queue, type JobsOptions } from 'bullmq'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from './connection.js'
 import { silentLogger, type Logger } from '../shared/logger.js'
 import { deadlineJobId, reminderJobId, type JobName, type QueueName } from './names.js'
 import type { JobPayloads } from './registry.js'
 
 export type Queues = Record<QueueName, Queue>
 
-export function createQueues(connection: Redis, prefix: string, logger: Logger = silentLogger): Queues {
+export function createQueues(connection: RedisClient, prefix: string, logger: Logger = silentLogger): Queues {
   const queues: Queues = {
     deadlines: new Queue('deadlines', { connection, prefix }),
     maintenance: new Queue('maintenance', { connection, prefix }),

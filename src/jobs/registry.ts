@@ -8,12 +8,14 @@ export interface JobPayloads {
   fire: { id: string }
   remind: { id: string }
   sweep: Record<string, never>
+  housekeep: Record<string, never>
 }
 
 export const JOB_QUEUE: { readonly [K in JobName]: QueueName } = {
   fire: 'deadlines',
   remind: 'deadlines',
   sweep: 'maintenance',
+  housekeep: 'maintenance',
 }
 
 export type JobHandler<K extends JobName> = (

@@ -9,8 +9,7 @@ import { principal } from '../http/auth.js'
 import { sendProblem } from '../http/problem.js'
 import type { RateLimits } from '../http/rate-limit.js'
 import { DomainError } from '../shared/errors.js'
-import { apiConnection } from '../jobs/connection.js'
-import { DEFAULT_QUEUE_PREFIX } from '../jobs/names.js'
+import { apiConnection, queuePrefixFor, type RedisTarget } from '../jobs/connection.js'
 import { closeQueues, createQueues } from '../jobs/queues.js'
 import { ArbiterQueueQuery } from '../schemas/arbiter.js'
 import { ArbiterClaim } from '../schemas/claims.js'
@@ -47,7 +46,8 @@ export const arbiterRoutes: FastifyPluginAsyncTypebox<{ arbiterQueue: ArbiterQue
 }
 
 export interface QueueDashboardOptions {
-  redisUrl: string
+  /** Where Redis is (one server or a cluster): the dashboard opens its own API connection. */
+  redis: RedisTarget
   jwtSecret: string
   /** Policy token_lifetime_max in ms. */
   tokenLifetimeMax: number
@@ -72,8 +72,8 @@ export interface QueueDashboardOptions {
 export const queueDashboard: FastifyPluginAsync<QueueDashboardOptions> = async (app, opts) => {
   const verify = createTokenVerifier(opts.jwtSecret, opts.tokenLifetimeMax)
   const basePath = opts.basePath ?? '/admin/queues'
-  const connection = apiConnection(opts.redisUrl)
-  const queues = createQueues(connection, opts.queuePrefix ?? DEFAULT_QUEUE_PREFIX)
+  const connection = apiConnection(opts.redis)
+  const queues = createQueues(connection, opts.queuePrefix ?? queuePrefixFor(opts.redis))
   const serverAdapter = new BoundedFastifyAdapter(opts.redisTimeoutMs ?? 5_000)
   serverAdapter.setBasePath(basePath)
   createBullBoard({ queues: Object.values(queues).map((q) => new BullMQAdapter(q)), serverAdapter })

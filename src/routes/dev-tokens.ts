@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { signToken } from '../auth/principal.js'
 import { DomainError } from '../shared/errors.js'
 import { DevTokenRequest, DevTokenResponse } from '../schemas/dev.js'
-import { problems } from '../schemas/responses.js'
+import { problems, success } from '../schemas/responses.js'
 
 export const devTokenRoutes: FastifyPluginAsyncTypebox<{ secret: string; lifetimeMaxMs: number }> = async (
   app,
@@ -16,12 +16,15 @@ export const devTokenRoutes: FastifyPluginAsyncTypebox<{ secret: string; lifetim
     '/v1/dev/tokens',
     {
       schema: {
-        operationId: 'createDevToken',
+        operationId: 'signDevToken',
         tags: ['development'],
         summary: 'Sign a token for a buyer, seller or arbiter (development only; absent in production)',
         security: [],
         body: DevTokenRequest,
-        response: { 201: DevTokenResponse, ...problems({ 422: ['validation-failed'] }, { body: true }) },
+        response: {
+          201: success(DevTokenResponse, 'A signed token for the party'),
+          ...problems({ 422: ['validation-failed'] }, { body: true }),
+        },
       },
     },
     async (request, reply) => {

@@ -1,14 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
-import type { Redis } from 'ioredis'
+import { pingRedis, type RedisClient } from '../jobs/connection.js'
 import { sendProblem, SERVICE_UNAVAILABLE } from '../http/problem.js'
 import { withTimeout } from '../shared/timeout.js'
 
 /** A Redis that is down fails at once; one that hangs must not hold the probe. */
 const REDIS_PING_TIMEOUT_MS = 1_000
 
-export const healthRoutes: FastifyPluginAsync<{ db: Db; redis: Redis }> = async (app, { db, redis }) => {
+export const healthRoutes: FastifyPluginAsync<{ db: Db; redis: RedisClient }> = async (app, { db, redis }) => {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }))
 
   app.get('/readyz', { schema: { hide: true } }, async (request, reply) => {
@@ -17,7 +17,7 @@ export const healthRoutes: FastifyPluginAsync<{ db: Db; redis: Redis }> = async 
         () => 'ok',
         () => 'down',
       ),
-      withTimeout(redis.ping(), REDIS_PING_TIMEOUT_MS, 'redis ping').then(
+      withTimeout(pingRedis(redis), REDIS_PING_TIMEOUT_MS, 'redis ping').then(
         () => 'ok',
         () => 'down',
       ),

@@ -7,7 +7,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyPluginAsync } from 'fastify'
 import { Queue } from 'bullmq'
-import type { Redis } from 'ioredis'
+import { queuePrefixFor, type RedisClient } from '../jobs/connection.js'
 import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import { claimsByState, metricsRegistry, queueJobs, redisUp, scrapeErrors } from '../http/metrics.js'
@@ -18,7 +18,7 @@ import { withTimeout } from '../shared/timeout.js'
 export interface MetricsRouteOptions {
   db: Db
   /** Queue depths are read through this connection; without it there are none. */
-  redis?: Redis
+  redis?: RedisClient
   /** BullMQ key prefix (not `prefix`: fastify takes that as a route prefix). */
   queuePrefix?: string
   /** The queues to report. */
@@ -47,7 +47,7 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRouteOptions> = async (app
   const timeoutMs = opts.timeoutMs ?? 2_000
   const queues = opts.redis
     ? (opts.queues ?? ['deadlines', 'maintenance', 'webhooks']).map((name) => {
-        const q = new Queue(name, { connection: opts.redis!, prefix: opts.queuePrefix ?? 'claimdesk' })
+        const q = new Queue(name, { connection: opts.redis!, prefix: opts.queuePrefix ?? queuePrefixFor(opts.redis!) })
         q.on('error', () => {})
         return q
       })

@@ -15,7 +15,7 @@ t.test('bull-board behind an arbiter token', async (t) => {
   // A prefix of its own: the dashboard only reads, and reads nobody else's queues.
   await app.register(queueDashboard, {
     prefix: '/admin/queues',
-    redisUrl: REDIS_URL,
+    redis: { redisUrl: REDIS_URL, redisCluster: undefined },
     jwtSecret: SECRET,
     tokenLifetimeMax: 24 * 3600_000,
     queuePrefix: `dash-${randomBytes(4).toString('hex')}`,

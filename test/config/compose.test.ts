@@ -10,6 +10,9 @@ interface Service {
   environment?: Record<string, string>
   ports?: string[]
   command?: string[] | string
+  profiles?: string[]
+  deploy?: { replicas?: number }
+  volumes?: string[]
 }
 const compose = parse(readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8')) as {
   services: Record<string, Service>
@@ -58,4 +61,34 @@ t.test('the API’s environment, with the variables filled in, passes the produc
   t.equal(config.env, 'production')
   t.equal(config.host, '0.0.0.0')
   t.equal(config.databaseUrl, 'postgres://postgres:secret@postgres:5432/claimdesk')
+})
+
+t.test('the scale profile: two API and two worker replicas behind the proxy, nothing else published', async (t) => {
+  const { api, workers, proxy, build } = compose.services as Record<'api' | 'workers' | 'proxy' | 'build', Service>
+  for (const [name, service] of Object.entries({ api, workers, proxy, build })) {
+    t.same(service.profiles, ['scale'], `${name} is in the scale profile only`)
+  }
+  t.same(api.command, ['node', 'dist/src/cli/start.js', 'api'])
+  t.same(workers.command, ['node', 'dist/src/cli/start.js', 'workers'])
+  t.equal(api.deploy?.replicas, 2)
+  t.equal(workers.deploy?.replicas, 2)
+  t.same(api.ports, undefined, 'the replicas are reached through the proxy')
+  t.same(workers.ports, undefined)
+  t.same(proxy.ports, ['8080:8080'])
+  for (const name of ['JWT_SECRET', 'PSEUDONYM_SECRET', 'METRICS_TOKEN']) {
+    t.ok(requiredVariable(api.environment?.[name], name), `api: ${name} required`)
+    t.ok(requiredVariable(workers.environment?.[name], name), `workers: ${name} required`)
+  }
+  t.equal(api.environment?.NODE_ENV, 'production')
+  const nginx = readFileSync(new URL('../../deploy/nginx.conf', import.meta.url), 'utf8')
+  t.match(nginx, /server api:3000;/, 'the proxy sends to the api service')
+  t.ok(proxy.volumes?.includes('./deploy/nginx.conf:/etc/nginx/nginx.conf:ro'))
+  // The same production checks pass for the replicas' environment.
+  const filled = (value: string) =>
+    value.replace(/\$\{(\w+)(:\?[^}]*)?\}/g, (_, name: string) =>
+      name === 'POSTGRES_PASSWORD' ? 'secret' : name[0]!.repeat(40),
+    )
+  const config = loadConfig(Object.fromEntries(Object.entries(api.environment ?? {}).map(([k, v]) => [k, filled(v)])))
+  t.equal(config.env, 'production')
+  t.same(config.trustProxy, ['172.16.0.0/12', '192.168.0.0/16', '10.0.0.0/8'])
 })

@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '../../src/config/config.js'
 import { RATE_LIMIT_KEYS, resolvePolicy, type PolicyFile } from '../../src/config/policy.js'
 import { signToken, type PrincipalRole } from '../../src/auth/principal.js'
 import type { Db } from '../../src/db/database.js'
+import type { ReadDb } from '../../src/db/read-routing.js'
 import type { Services } from '../../src/composition.js'
 import { createTestDatabase } from './database.js'
 import { responseContract } from './response-contract.js'
@@ -60,10 +61,16 @@ export interface TestAppOptions {
   logger?: AppDeps['logger']
   /** Settings beyond policy, e.g. webhookAllowPrivate for loopback receivers. */
   config?: Partial<Omit<Config, 'policy'>>
+  /** A database of the test's own (a private primary) instead of a fresh one on the shared server. */
+  database?: { url: string; db: Db }
+  /** The heavy reads' router (a read replica); all reads on the primary when omitted. */
+  readDb?: ReadDb
 }
 
 export async function buildTestApp(t: Test, policy: PolicyFile = {}, options: TestAppOptions = {}): Promise<TestApp> {
-  const database = await createTestDatabase()
+  const database = options.database
+    ? { ...options.database, drop: async () => options.database?.db.destroy() }
+    : await createTestDatabase()
   const storageDir = options.storageDir ?? process.env.STORAGE_DIR
   const config: Config = {
     ...loadConfig({
@@ -88,6 +95,7 @@ export async function buildTestApp(t: Test, policy: PolicyFile = {}, options: Te
     rateLimitPrefix: options.rateLimitPrefix ?? `cdt-rate-${randomUUID()}:`,
     ...(options.http ? { http: options.http } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.readDb ? { readDb: options.readDb } : {}),
   })
   await app.ready()
   t.teardown(async () => {

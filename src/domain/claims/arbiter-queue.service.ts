@@ -2,13 +2,13 @@
 // take, with filters and an opaque cursor.
 import type { Principal } from '../../auth/principal.js'
 import { requireRole } from '../../auth/require-role.js'
-import type { Db } from '../../db/database.js'
+import type { ReadDb } from '../../db/read-routing.js'
 import { cursorNotIssued, type CursorCodec } from '../../shared/cursor.js'
 import type { ClaimViews } from './claim-views.js'
 import { arbiterQueuePage, type QueueFilter, type QueuePosition } from './claims.repository.js'
 
 export class ArbiterQueueService {
-  constructor(private readonly deps: { db: Db; views: ClaimViews; cursors: CursorCodec }) {}
+  constructor(private readonly deps: { readDb: ReadDb; views: ClaimViews; cursors: CursorCodec }) {}
 
   /**
    * Escalated claims, overdue first, then priority, then due time (the order
@@ -28,7 +28,8 @@ export class ArbiterQueueService {
       ...(query.overdue === undefined ? {} : { overdue: query.overdue }),
     }
     const after = query.cursor ? decodeQueueCursor(this.deps.cursors, query.cursor) : undefined
-    const rows = await arbiterQueuePage(this.deps.db, filter, after, query.limit + 1)
+    // On the replica when there is one: an arbiter's take is checked on the primary anyway.
+    const rows = await this.deps.readDb.run((db) => arbiterQueuePage(db, filter, after, query.limit + 1))
     const page = rows.slice(0, query.limit)
     const last = page.at(-1)
     const more = rows.length > query.limit && last

@@ -3,6 +3,7 @@
 // ClaimDeadlinesService; the arbiters' queue is ArbiterQueueService.
 import type { Principal } from '../../auth/principal.js'
 import type { Db } from '../../db/database.js'
+import type { ReadDb } from '../../db/read-routing.js'
 import type { Clock } from '../../shared/clock.js'
 import type { CursorCodec } from '../../shared/cursor.js'
 import { notFound } from '../../shared/errors.js'
@@ -16,7 +17,10 @@ import { payloadFor } from './event-payload.js'
 import * as claimsRepo from './claims.repository.js'
 
 export interface ClaimsServiceDeps {
+  /** One claim and its events: the primary, so a caller sees its own last action. */
   db: Db
+  /** Lists: the read replica when there is one (they may lag it; docs/deployment.md). */
+  readDb: ReadDb
   clock: Clock
   pseudonymSecret: string
   views: ClaimViews
@@ -53,7 +57,9 @@ export class ClaimsService {
   /** GET /v1/claims: filters, sorts and cursors live in claims-query.ts. */
   async list(principal: Principal, query: ClaimListQueryInput) {
     const now = new Date(this.deps.clock.now())
-    const { rows, next_cursor } = await findClaimPage(this.deps.db, this.deps.cursors, principal, query, now)
+    const { rows, next_cursor } = await this.deps.readDb.run((db) =>
+      findClaimPage(db, this.deps.cursors, principal, query, now),
+    )
     return { items: await this.deps.views.many(rows, principal), next_cursor }
   }
 }

@@ -25,6 +25,7 @@ import { requireRole } from '../../auth/require-role.js'
 import { Readable } from 'node:stream'
 import type { Principal } from '../../auth/principal.js'
 import type { Db } from '../../db/database.js'
+import type { ReadDb } from '../../db/read-routing.js'
 import { forbidden, notFound, validation } from '../../shared/errors.js'
 import type { Clock } from '../../shared/clock.js'
 import { exportQuery, parseClaimFilters, parseInstant, type ClaimListQueryInput } from '../claims/claims-query.js'
@@ -36,7 +37,8 @@ import type { ExportRow } from './stats.repository.js'
 const DAY = 86_400_000
 
 export interface StatsServiceDeps {
-  db: Db
+  /** Statistics and the export read from the replica when there is one (docs/deployment.md). */
+  readDb: ReadDb
   clock: Clock
   pseudonymSecret: string
   /** Rows per FETCH of the export's cursor. */
@@ -121,14 +123,15 @@ export class StatsService {
   async stats(principal: Principal, id: string, query: { from?: string; to?: string }): Promise<SellerStats> {
     const sellerId = this.sellerFor(principal, id)
     const { from, to } = this.period(query)
-    const { db } = this.deps
     const skuLimit = this.deps.skuLimit ?? 100
-    const [totals, groups, fines, lineCounts] = await Promise.all([
-      repo.periodTotals(db, sellerId, from, to),
-      repo.periodGroups(db, sellerId, from, to),
-      repo.periodFines(db, sellerId, from, to),
-      this.deliveredLines(sellerId, from, to),
-    ])
+    const [totals, groups, fines, lineCounts] = await this.deps.readDb.run((db) =>
+      Promise.all([
+        repo.periodTotals(db, sellerId, from, to),
+        repo.periodGroups(db, sellerId, from, to),
+        repo.periodFines(db, sellerId, from, to),
+        this.deliveredLines(db, sellerId, from, to),
+      ]),
+    )
     const lines = lineCounts
     const byCount =
       <T extends { claims: number }>(key: (x: T) => string) =>
@@ -179,8 +182,7 @@ export class StatsService {
    * UTC days from the sku_delivered_lines rollup (kept by triggers), the
    * partial days at either end from orders and order_lines themselves.
    */
-  private async deliveredLines(sellerId: string, from: Date, to: Date): Promise<Map<string, number>> {
-    const { db } = this.deps
+  private async deliveredLines(db: Db, sellerId: string, from: Date, to: Date): Promise<Map<string, number>> {
     const firstDay = Math.ceil(from.getTime() / DAY) * DAY
     const endDay = Math.floor(to.getTime() / DAY) * DAY
     const live = (a: Date, b: Date) => repo.deliveredLinesLive(db, sellerId, a, b)
@@ -210,7 +212,14 @@ export class StatsService {
     requireRole(principal, ['seller'], 'only sellers export their claims')
     const now = new Date(this.deps.clock.now())
     const filters = parseClaimFilters(principal, query)
-    const compiled = exportQuery(this.deps.db, principal, filters, query.sort ?? 'created_at', now).compile()
+    // Only compiled here; it runs on whichever database openExportCursor is given.
+    const compiled = exportQuery(
+      this.deps.readDb.primary,
+      principal,
+      filters,
+      query.sort ?? 'created_at',
+      now,
+    ).compile()
     const batch = this.deps.exportBatch ?? 500
     const secret = this.deps.pseudonymSecret
     const format = (rows: ExportRow[]) => {
@@ -245,7 +254,8 @@ export class StatsService {
       }
       return out
     }
-    const cursor = await repo.openExportCursor(this.deps.db, compiled, batch)
+    // Falls back to the primary only before the first batch; a replica lost mid-stream ends the download.
+    const cursor = await this.deps.readDb.run((db) => repo.openExportCursor(db, compiled, batch))
     const first = cursor.first
     async function* chunks(): AsyncGenerator<string> {
       let done = false

@@ -1,5 +1,6 @@
-// A test app on real time with its own database and private Redis, plus the
-// workers in-process or as separate processes.
+// A test app on real time with its own database and a private Redis (one
+// server, or a three-master cluster), plus the workers in-process or as
+// separate processes. The deadline suites take the backend as a parameter.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -7,20 +8,25 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Test } from 'tap'
 import { Queue } from 'bullmq'
-import { Redis } from 'ioredis'
 import type { PolicyFile } from '../../../src/config/policy.js'
 import type { Config } from '../../../src/config/config.js'
-import { DEFAULT_QUEUE_PREFIX } from '../../../src/jobs/names.js'
+import { queuePrefixFor, workerConnection } from '../../../src/jobs/connection.js'
 import type { ClaimDeadlinesService } from '../../../src/domain/claims/claim-deadlines.service.js'
 import { startWorkers, type RunningWorkers } from '../../../workers/index.js'
 import { buildTestApp, type TestApp } from '../../helpers/app.js'
-import { startPrivateRedis, type PrivateRedis } from './redis.js'
+import { startPrivateCluster, type PrivateCluster } from './cluster.js'
+import { startPrivateRedis, type PrivateRedis, type RedisUnderTest } from './redis.js'
 
-export interface Harness {
+export type Backend = 'single' | 'cluster'
+type RedisOf<B extends Backend> = B extends 'cluster' ? PrivateCluster : PrivateRedis
+
+export interface Harness<R extends RedisUnderTest = PrivateRedis> {
   app: TestApp
-  redis: PrivateRedis
+  redis: R
   /** The app's config pointed at the private Redis. */
   config: Config
+  /** The BullMQ key prefix for that Redis ({claimdesk} on a cluster). */
+  prefix: string
   deadlines: ClaimDeadlinesService
   /** Producer-side handle on the deadline queue of the private Redis. */
   queue: Queue
@@ -32,16 +38,23 @@ export interface Harness {
 const WORKER_ENTRY = fileURLToPath(new URL('../../../workers/main.ts', import.meta.url))
 const REPO = fileURLToPath(new URL('../../../', import.meta.url))
 
-export async function harness(t: Test, policy: PolicyFile, opts: { aof?: boolean } = {}): Promise<Harness> {
+export async function harness<B extends Backend = 'single'>(
+  t: Test,
+  policy: PolicyFile,
+  opts: { aof?: boolean; backend?: B } = {},
+): Promise<Harness<RedisOf<B>>> {
   const app = await buildTestApp(t, policy)
   // Workers run on real time, so the API must too.
   app.clock.now = () => Date.now()
-  const redis = await startPrivateRedis(t, opts)
-  const config: Config = { ...app.config, redisUrl: redis.url }
+  const redis = (
+    opts.backend === 'cluster' ? await startPrivateCluster(t) : await startPrivateRedis(t, opts)
+  ) as RedisOf<B>
+  const config: Config = { ...app.config, ...redis.target }
   const deadlines = app.services.claimDeadlines
-  const connection = new Redis(redis.url, { maxRetriesPerRequest: null })
+  const connection = workerConnection(redis.target)
   connection.on('error', () => {})
-  const queue = new Queue('deadlines', { connection, prefix: DEFAULT_QUEUE_PREFIX })
+  const prefix = queuePrefixFor(redis.target)
+  const queue = new Queue('deadlines', { connection, prefix })
   queue.on('error', () => {}) // the outage tests make it fail on purpose
   const running: RunningWorkers[] = []
   const children: ChildProcess[] = []
@@ -61,6 +74,7 @@ export async function harness(t: Test, policy: PolicyFile, opts: { aof?: boolean
     app,
     redis,
     config,
+    prefix,
     deadlines,
     queue,
     async startWorkers() {
@@ -76,7 +90,7 @@ export async function harness(t: Test, policy: PolicyFile, opts: { aof?: boolean
           ...process.env,
           NODE_ENV: 'test',
           DATABASE_URL: app.databaseUrl,
-          REDIS_URL: redis.url,
+          ...redis.env,
           POLICY_FILE: policyFile,
         },
         stdio: ['ignore', 'pipe', 'inherit'],

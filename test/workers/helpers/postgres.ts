@@ -10,7 +10,7 @@ import pg from 'pg'
 import { freePort } from './redis.js'
 
 const run = promisify(execFile)
-const BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin'
+export const BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin'
 
 export interface PrivatePostgres {
   url: string
@@ -18,7 +18,7 @@ export interface PrivatePostgres {
   start(): Promise<void>
 }
 
-async function asPostgres(args: string[]): Promise<void> {
+export async function asPostgres(args: string[]): Promise<void> {
   // initdb refuses to run as root.
   if (process.getuid?.() === 0) await run('runuser', ['-u', 'postgres', '--', ...args], { timeout: 60_000 })
   else await run(args[0] as string, args.slice(1), { timeout: 60_000 })

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { Test } from 'tap'
 import { Redis } from 'ioredis'
+import type { RedisTarget } from '../../../src/jobs/connection.js'
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -21,7 +22,21 @@ export async function freePort(): Promise<number> {
   })
 }
 
-export interface PrivateRedis {
+/** What the deadline suites need of the Redis they run on: one server or a cluster. */
+export interface RedisUnderTest {
+  kind: 'single' | 'cluster'
+  /** The config's Redis settings pointing at it. */
+  target: RedisTarget
+  /** The same for a child process's environment (REDIS_URL or REDIS_CLUSTER_NODES). */
+  env: Record<string, string>
+  /** FLUSHALL on every master. */
+  flushAll(): Promise<void>
+  /** Keys on all masters together. */
+  dbSize(): Promise<number>
+}
+
+export interface PrivateRedis extends RedisUnderTest {
+  kind: 'single'
   url: string
   port: number
   /** A short-lived admin client call (FLUSHALL, INFO...) that never retries. */
@@ -106,5 +121,21 @@ export async function startPrivateRedis(t: Test, opts: { aof?: boolean } = {}): 
   })
   const pause = () => void child?.kill('SIGSTOP')
   const resume = () => void child?.kill('SIGCONT')
-  return { url: `redis://127.0.0.1:${port}`, port, command, stop, start, pause, resume }
+  const url = `redis://127.0.0.1:${port}`
+  return {
+    kind: 'single',
+    url,
+    target: { redisUrl: url, redisCluster: undefined },
+    env: { REDIS_URL: url },
+    async flushAll() {
+      await command('FLUSHALL')
+    },
+    dbSize: async () => Number(await command('DBSIZE')),
+    port,
+    command,
+    stop,
+    start,
+    pause,
+    resume,
+  }
 }

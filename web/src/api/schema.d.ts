@@ -14,7 +14,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Sign a token for a buyer, seller or arbiter (development only; absent in production) */
-        post: operations["createDevToken"];
+        post: operations["signDevToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1665,7 +1665,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    createDevToken: {
+    signDevToken: {
         parameters: {
             query?: never;
             header?: never;
@@ -1687,9 +1687,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description A signed token for the party */
             201: {
                 headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
