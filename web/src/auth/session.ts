@@ -48,7 +48,10 @@ function createSession() {
     return state
   }
 
-  function end(reason: SignOutReason) {
+  function end(given: SignOutReason) {
+    // A 401 for a token that has run out meanwhile is its expiry, not a refusal.
+    const reason =
+      given === 'unauthorized' && state.status === 'signed_in' && isExpired(state.claims) ? 'expired' : given
     if (state.status === 'signed_out' && state.reason === reason) return
     sessionStorage.removeItem(STORAGE_KEY)
     set({ status: 'signed_out', reason })
