@@ -20,11 +20,13 @@ import { DomainError, notFound } from '../../shared/errors.js'
 import {
   processPhoto,
   VARIANT_NAMES,
+  type PhotoLimits,
   type PhotoStorage,
   type ProcessedPhoto,
   type VariantName,
 } from './pipeline/index.js'
 import { forUpload } from './errors.js'
+import { PartyWork, type PartyTicket } from './party-work.js'
 import { phashKeys, phashProbeKeys } from './reuse.js'
 
 /** An uploaded file as the multipart reader hands it over: raw bytes, never trusted. */
@@ -106,8 +108,18 @@ export const photoUrl = (id: string, variant: VariantName): string => `/v1/photo
 /** Storage key per photo id, not per content: deleting one never touches another claim's file. */
 export const storageKey = (id: string, variant: VariantName): string => `p/${id.slice(0, 2)}/${id}/${variant}`
 
+/** Who uploads: a party's role and subject. */
+export interface Uploader {
+  role: string
+  id: string
+}
+
 export class PhotosService {
-  constructor(private readonly deps: PhotosServiceDeps) {}
+  private readonly partyWork: PartyWork
+
+  constructor(private readonly deps: PhotosServiceDeps) {
+    this.partyWork = new PartyWork(deps.policy.photos_in_flight_per_party, deps.policy.photo_decodes_per_party)
+  }
 
   get policy(): Policy {
     return this.deps.policy
@@ -116,11 +128,24 @@ export class PhotosService {
   /**
    * Processes every upload (type by bytes, pixel limit, metadata stripped,
    * variants, hashes), then stores them. Any refusal refuses the whole set
-   * and leaves nothing stored.
+   * and leaves nothing stored. The uploader's photos in flight count against
+   * its per-party caps (429 uploads-in-flight past them).
    */
-  async prepare(uploads: PhotoUpload[]): Promise<PreparedPhoto[]> {
+  async prepare(uploads: PhotoUpload[], uploader: Uploader): Promise<PreparedPhoto[]> {
     if (uploads.length === 0) return []
-    const processed = await this.processAll(uploads)
+    let ticket: PartyTicket
+    try {
+      ticket = this.partyWork.enter(`${uploader.role}:${uploader.id}`, uploads.length)
+    } catch (err) {
+      for (const upload of uploads) upload.release?.() // refused: nobody will read them
+      throw err
+    }
+    let processed: ProcessedPhoto[]
+    try {
+      processed = await this.processAll(uploads, ticket)
+    } finally {
+      ticket.leave()
+    }
     const prepared = processed.map((p) => toPrepared(p))
     try {
       await Promise.all(
@@ -369,11 +394,18 @@ export class PhotosService {
   }
 
   /**
-   * Processes uploads with one photo per core in flight; the first refusal
+   * Processes uploads, as many at once as the party's decodes allow (and the
+   * pipeline's gate, one per core, across all parties); the first refusal
    * stops the rest. The last reader of the upload bytes: once every started
    * photo has settled, it releases them all.
    */
-  private async processAll(uploads: PhotoUpload[]): Promise<ProcessedPhoto[]> {
+  private async processAll(uploads: PhotoUpload[], ticket: PartyTicket): Promise<ProcessedPhoto[]> {
+    const policy = this.deps.policy
+    const limits: PhotoLimits = {
+      pixelsMax: policy.photo_pixels_max,
+      pixelsPerByteMax: policy.photo_pixels_per_byte_max,
+      decodePixelsMax: policy.photo_decode_pixels_max,
+    }
     const results: ProcessedPhoto[] = new Array(uploads.length)
     let next = 0
     let failure: unknown = null
@@ -382,14 +414,15 @@ export class PhotosService {
         const index = next++
         const upload = uploads[index] as PhotoUpload
         try {
-          results[index] = await processPhoto(upload.buffer, { pixelsMax: this.deps.policy.photo_pixels_max })
+          results[index] = await ticket.run(() => processPhoto(upload.buffer, limits))
         } catch (err) {
           failure ??= err instanceof DomainError ? forUpload(err, index, upload.filename) : err
         }
       }
     }
     try {
-      await Promise.all(Array.from({ length: Math.min(uploads.length, availableParallelism()) }, worker))
+      const workers = Math.min(uploads.length, availableParallelism(), policy.photo_decodes_per_party)
+      await Promise.all(Array.from({ length: workers }, worker))
     } finally {
       for (const upload of uploads) upload.release?.()
     }
