@@ -140,7 +140,7 @@ export const DEFAULT_POLICY_FILE: Required<PolicyFile> = {
   photo_pixels_max: 50_000_000,
   // Phone photos carry 1.7–16 pixels per byte; a 40-MP PNG of one flat colour, 300.
   photo_pixels_per_byte_max: 200,
-  photo_decode_pixels_max: { interlaced: 8_000_000, webp: 8_000_000, heif: 3_000_000, alpha: 8_000_000 },
+  photo_decode_pixels_max: { interlaced: 8_000_000, webp: 8_000_000, heif: 3_000_000, alpha: 8_300_000 },
   // Work in flight per party on one API instance: multipart requests being read or processed,
   // photos queued or decoding, photos decoding at once.
   photo_uploads_per_party: 2,

@@ -53,7 +53,7 @@ t.test('a party over photos_in_flight_per_party is refused with 429; others are 
 t.test('a refused set gives its room back too', async (t) => {
   const photos = await service(t, { photos_in_flight_per_party: 1 })
   const corrupt = (await photoJpeg(640, 480, 3)).subarray(0, 2000)
-  await t.rejects(photos.prepare([upload(corrupt)], BUYER), { slug: 'photo-corrupt' })
+  t.match(await photos.prepare([upload(corrupt)], BUYER).catch((e: unknown) => e), { slug: 'photo-corrupt' })
   t.equal((await photos.prepare([upload(await photoJpeg(320, 240, 4))], BUYER)).length, 1)
 })
 
