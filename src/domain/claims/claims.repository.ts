@@ -18,6 +18,12 @@ export async function findClaim(db: DbOrTx, id: string): Promise<ClaimRow | unde
 /** A claim_events row as written: the payload as an object (stored as jsonb). */
 export type AuditEntry = Omit<Insertable<ClaimEventsTable>, 'id' | 'payload'> & { payload: Record<string, unknown> }
 
+/** The order a claim is on (a refused claim action's attempt is filed under the order's thread). */
+export async function claimOrderId(db: DbOrTx, id: string): Promise<string | undefined> {
+  const row = await db.selectFrom('claims').select('order_id').where('id', '=', id).executeTakeFirst()
+  return row?.order_id
+}
+
 export async function appendEvent(db: DbOrTx, entry: AuditEntry): Promise<void> {
   await db
     .insertInto('claim_events')
