@@ -1,5 +1,5 @@
 // Claim rows and their audit trail.
-import type { DbOrTx } from '../../db/database.js'
+import type { Db, DbOrTx } from '../../db/database.js'
 import { PREPARED } from '../../db/prepared.js'
 import { sql, type Insertable } from 'kysely'
 import type { ClaimEventsTable, ClaimRow, NewClaimRow } from '../../db/schema.js'
@@ -125,4 +125,14 @@ export async function arbiterQueuePage(
     .orderBy('id', 'asc')
     .limit(limit)
     .execute()
+}
+
+/** Claims per state, for /metrics; the count scans the table, so it runs under a statement timeout. */
+export async function countClaimsByState(db: Db, timeoutMs: number): Promise<{ state: string; n: number }[]> {
+  return db.transaction().execute(async (tx) => {
+    await sql`set local statement_timeout = ${sql.lit(timeoutMs)}`.execute(tx)
+    return (
+      await sql<{ state: string; n: number }>`select state, count(*)::int as n from claims group by state`.execute(tx)
+    ).rows
+  })
 }
