@@ -3,7 +3,7 @@
 // confirm, cancel or lift; cancelling a violation refunds its fine.
 import t from 'tap'
 import { buildTestApp } from '../helpers/app.js'
-import { isBuyerRestricted } from '../../src/domain/moderation/violations.service.js'
+import { isBuyerRestricted } from '../../src/domain/moderation/enforcement.js'
 import { orderWithThread, PROBLEM, send } from './fixtures/chat-app.js'
 
 const LURE = 'Пишите мне в телегу @shop_helper, там быстрее решим'
