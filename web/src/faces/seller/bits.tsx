@@ -17,7 +17,7 @@ const STATE_COLORS: Record<string, string> = {
   resolved: 'teal.9',
   closed: 'gray.8',
   withdrawn: 'gray.8',
-  rejected: 'orange.9',
+  rejected: 'pink.9',
 }
 
 export function StateBadge({ state }: { state: Claim['state'] }) {
@@ -44,7 +44,7 @@ export function DueInCell({ claim }: { claim: Pick<Claim, 'deadlines' | 'escalat
     <Group gap={6} wrap="nowrap">
       <DueIn iso={due.due_at} overdueFlag={claim.escalation?.overdue} />
       {left > 0 && left < NEAR_MS && (
-        <Badge color="orange.9" variant="filled" radius="sm" tt="none" data-testid="due-soon">
+        <Badge color="yellow.4" autoContrast variant="filled" radius="sm" tt="none" data-testid="due-soon">
           {t('seller.claims.dueSoon')}
         </Badge>
       )}

@@ -1,6 +1,7 @@
 // The seller's decision panel: exactly the claim's allowed_actions, each as its form. Free
 // texts are checked as they are typed; a refused send keeps the draft and says why.
 import { Accordion, Button, NumberInput, Radio, Select, Stack, Text, TextInput, Textarea } from '@mantine/core'
+import { useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useClaimAction } from '../../../api/hooks/claims'
@@ -87,10 +88,14 @@ export function DecisionPanel({ claim, onReload }: FormProps) {
 function useAct(claim: Claim, onReload: () => void) {
   const { t } = useTranslation()
   const action = useClaimAction(claim.id)
+  const client = useQueryClient()
   const send = (body: Body, onDone?: () => void) =>
     action.mutate({ ...body, expected_version: claim.version } as ClaimActionBody, {
       onSuccess: () => {
         notify('success', t(`seller.done.${body.action}`, { defaultValue: t('seller.done.default') }))
+        // Every transition posts a system message to the claim's thread; the list moved too.
+        void client.invalidateQueries({ queryKey: ['threads'] })
+        void client.invalidateQueries({ queryKey: ['claims', 'list'] })
         onDone?.()
       },
     })

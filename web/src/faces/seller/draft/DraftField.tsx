@@ -34,14 +34,14 @@ export function DraftField({ id, value, onChange, verdict, sendError, ...field }
       />
       {hints.length > 0 && (
         <div id={hintsId} role={refused ? 'alert' : 'status'} data-testid="draft-hints">
-          <Text size="sm" fw={600} c={blocked ? 'red.9' : 'orange.9'}>
+          <Text size="sm" fw={600} c={blocked ? 'red.9' : 'dark.7'}>
             {refused
               ? t('seller.draft.refusedTitle')
               : blocked
                 ? t('seller.draft.blockTitle')
                 : t('seller.draft.reviewTitle')}
           </Text>
-          <List size="sm" c={blocked ? 'red.9' : 'orange.9'}>
+          <List size="sm" c={blocked ? 'red.9' : 'dark.7'}>
             {hints.map((v, i) => (
               <List.Item key={`${v.rule}-${i}`}>
                 {v.excerpt ? `«${v.excerpt}»: ` : ''}

@@ -10,7 +10,7 @@ import { notify } from '../../../ui/notify'
 import { ProblemAlert, QueryView } from '../../../ui/states'
 import { Section } from '../../arbiter/case/Section'
 
-const STATUS_COLORS = { pending: 'orange.9', approved: 'teal.9', refused: 'red.9' } as const
+const STATUS_COLORS = { pending: 'grape.9', approved: 'teal.9', refused: 'red.9' } as const
 
 export function DomainsSection() {
   const { t } = useTranslation()

@@ -105,7 +105,7 @@ function CreateWebhook({ onCreated }: { onCreated: (webhook: CreatedWebhook) => 
 function SecretOnce({ webhook, onDismiss }: { webhook: CreatedWebhook; onDismiss: () => void }) {
   const { t } = useTranslation()
   return (
-    <Alert color="orange.9" variant="outline" title={t('seller.webhooks.secretTitle')} data-testid="webhook-secret">
+    <Alert color="blue.9" variant="outline" title={t('seller.webhooks.secretTitle')} data-testid="webhook-secret">
       <Stack gap="xs">
         <Text size="sm">{t('seller.webhooks.secretOnce')}</Text>
         <Code block>{webhook.secret}</Code>
