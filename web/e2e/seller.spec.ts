@@ -206,6 +206,21 @@ test('the claim chat: photos are checked before upload, a send the server refuse
   const thread = (await ok(['seller', parties.seller], 'GET', `/v1/threads?order_id=${claim.order_id}`)).items[0]
   const messages = await ok(['seller', parties.seller], 'GET', `/v1/threads/${thread.id}/messages`)
   expect(messages.items.filter((m: { text?: string }) => m.text?.includes('916'))).toEqual([])
+
+  // Past one page (20): the claim's opening message comes in when the list is scrolled to its end.
+  for (let i = 1; i <= 11; i++) {
+    await ok(['buyer', parties.buyer], 'POST', `/v1/threads/${thread.id}/messages`, {
+      text: `Вопрос покупателя номер ${i}`,
+    })
+    await ok(['seller', parties.seller], 'POST', `/v1/threads/${thread.id}/messages`, {
+      text: `Ответ продавца номер ${i}`,
+    })
+  }
+  await page.reload()
+  await expect(chat).toContainText('Ответ продавца номер 11')
+  await expect(chat).not.toContainText('Claim opened')
+  await chat.evaluate((list) => list.scrollTo(0, list.scrollHeight))
+  await expect(chat).toContainText('Claim opened')
 })
 
 test('a walk of every seller page: the buyer’s id is in no response the browser receives and nowhere in the DOM', async ({
@@ -245,6 +260,12 @@ test('a walk of every seller page: the buyer’s id is in no response the browse
   await openAs(page, ['seller', parties.seller], '/seller')
   await expect(page.getByTestId('claims-table')).toBeVisible()
   await noBuyerInDom('claims')
+  await page.getByText('RU', { exact: true }).click()
+  await expect(page.getByRole('heading', { name: 'Претензии' })).toBeVisible()
+  await expect(page.getByTestId('claims-table')).toContainText('Ждёт продавца')
+  await checkPage(page, 'seller-claims-ru')
+  await page.getByText('EN', { exact: true }).click()
+  await expect(page.getByRole('heading', { name: 'Claims' })).toBeVisible()
 
   await page.goto(`/seller/claims/${claim.id}`)
   await expect(page.getByTestId('chat')).toContainText('жду вашего решения')

@@ -1,7 +1,7 @@
 // A thread, newest first, older pages loaded as the list is scrolled to its end; system
 // messages set apart from people's; a composer with photos and the same draft check.
 import { Box, Button, CloseButton, FileButton, Group, Image, Stack, Text } from '@mantine/core'
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useEffect, useMemo, useRef, useState, type UIEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useSendMessage } from '../../../api/hooks/chat'
 import { useThreadMessages } from '../../../api/hooks/threads'
@@ -19,18 +19,13 @@ type Message = MessagePage['items'][number]
 export function ThreadView({ threadId, compact = false }: { threadId: string; compact?: boolean }) {
   const { t } = useTranslation()
   const messages = useThreadMessages(threadId, 20)
-  const end = useRef<HTMLDivElement>(null)
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = messages
-  // Older pages come in when the end of the list scrolls into view.
-  useEffect(() => {
-    const sentinel = end.current
-    if (!sentinel || !hasNextPage) return
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting) && !isFetchingNextPage) void fetchNextPage()
-    })
-    observer.observe(sentinel)
-    return () => observer.disconnect()
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage])
+  // Older pages come in when the list is scrolled to (near) its end.
+  const onScroll = (event: UIEvent<HTMLDivElement>) => {
+    const list = event.currentTarget
+    const nearEnd = list.scrollTop + list.clientHeight >= list.scrollHeight - 48
+    if (nearEnd && hasNextPage && !isFetchingNextPage) void fetchNextPage()
+  }
 
   return (
     <Stack gap="sm">
@@ -47,6 +42,7 @@ export function ThreadView({ threadId, compact = false }: { threadId: string; co
           tabIndex={0}
           aria-label={t('seller.chat.messages')}
           data-testid="chat"
+          onScroll={onScroll}
         >
           {messages.data.pages.flatMap((p) => p.items).length === 0 && (
             <Text c="gray.7">{t('seller.chat.noMessages')}</Text>
@@ -56,7 +52,6 @@ export function ThreadView({ threadId, compact = false }: { threadId: string; co
             .map((m) => (
               <MessageItem key={m.id} message={m} />
             ))}
-          <div ref={end} />
           {hasNextPage && (
             <Button variant="default" size="xs" loading={isFetchingNextPage} onClick={() => void fetchNextPage()}>
               {t('seller.chat.older')}
