@@ -93,6 +93,10 @@ test('a seller filters to one reason, offers a compensation, the buyer declines,
 
   await page.getByRole('button', { name: 'Clear filters' }).click()
   await expect(page).toHaveURL(/\/seller$/)
+  await page.getByText('Deadline first').click()
+  await expect(page).toHaveURL(/sort=due_at/)
+  await expect(defectRow).toBeVisible()
+  await expect(wrongRow).toBeVisible()
   await defectRow.getByRole('link', { name: defect.id.slice(0, 8) }).click()
   await expect(page.getByRole('heading', { name: `Claim ${defect.id.slice(0, 8)}` })).toBeVisible()
   await expect(page.getByText('leaks from the bottom seam')).toBeVisible()
@@ -244,6 +248,21 @@ test('a walk of every seller page: the buyer’s id is in no response the browse
   const violations = await ok(['seller', parties.seller], 'GET', '/v1/violations')
   expect(violations.totals.recorded).toBeGreaterThanOrEqual(5)
 
+  // A pre-sale question: an order without a claim, a thread the buyer starts.
+  const presaleOrder = unique('order')
+  const order = (id: string) => ({
+    id,
+    buyer_id: parties.buyer,
+    seller_id: parties.seller,
+    scheme: 'FBS',
+    lines: [{ id: 'l1', sku: 'TEAPOT-3', title: 'Glass teapot', quantity: 1, unit_price: 150_000 }],
+  })
+  await ok(['service', 'marketplace'], 'POST', '/v1/orders', order(presaleOrder))
+  const presaleThread = await ok(['buyer', parties.buyer], 'POST', '/v1/threads', { order_id: presaleOrder })
+  await ok(['buyer', parties.buyer], 'POST', `/v1/threads/${presaleThread.id}/messages`, {
+    text: 'Подходит ли этот чайник для индукционной плиты?',
+  })
+
   const bodies: Promise<string>[] = []
   page.on('response', (response) => {
     bodies.push(
@@ -274,6 +293,7 @@ test('a walk of every seller page: the buyer’s id is in no response the browse
   await page.getByRole('link', { name: 'Chat' }).click()
   await expect(page.getByTestId('threads-table')).toBeVisible()
   await expect(page.getByTestId('threads-table')).toContainText(/buyer-[\w-]{12}/)
+  await expect(page.getByTestId('threads-table')).toContainText('Pre-sale question')
   await checkPage(page, 'seller-chat-threads')
   await page.getByRole('link', { name: orderId }).click()
   await expect(page.getByTestId('chat')).toContainText('жду вашего решения')
@@ -301,6 +321,11 @@ test('a walk of every seller page: the buyer’s id is in no response the browse
     .poll(async () => (await ok(['seller', parties.seller], 'GET', '/v1/sellers/me/chat-settings')).presale_questions)
     .toBe(false)
   await expect(page.getByText('Claim threads stay open whatever this says.')).toBeVisible()
+  const laterOrder = unique('order')
+  await ok(['service', 'marketplace'], 'POST', '/v1/orders', order(laterOrder))
+  const refusedThread = await call(['buyer', parties.buyer], 'POST', '/v1/threads', { order_id: laterOrder })
+  expect(refusedThread.status).toBe(403)
+  expect(refusedThread.body.type).toMatch(/chat-disabled$/)
 
   const domains = page.getByRole('textbox', { name: 'Domains' })
   await domains.fill('kettle-maker.ru')
