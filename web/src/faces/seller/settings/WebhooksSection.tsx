@@ -27,6 +27,8 @@ const EVENT_TYPES: WebhookEventType[] = [
   'violation.cancelled',
 ]
 
+const eventKey = (type: WebhookEventType) => `seller.webhooks.event.${type === '*' ? 'all' : type.replace('.', '_')}`
+
 export function WebhooksSection() {
   const { t } = useTranslation()
   const webhooks = useWebhooks()
@@ -80,11 +82,7 @@ function CreateWebhook({ onCreated }: { onCreated: (webhook: CreatedWebhook) => 
         <Checkbox.Group label={t('seller.webhooks.events')} value={types} onChange={setTypes}>
           <Group mt={6} gap="md">
             {EVENT_TYPES.map((type) => (
-              <Checkbox
-                key={type}
-                value={type}
-                label={t(`seller.webhooks.event.${type === '*' ? 'all' : type.replace('.', '_')}`)}
-              />
+              <Checkbox key={type} value={type} label={t(eventKey(type))} />
             ))}
           </Group>
         </Checkbox.Group>
@@ -145,7 +143,7 @@ function WebhookTable({ items }: { items: WebhookList['items'] }) {
           {items.map((w) => (
             <Table.Tr key={w.id}>
               <Table.Td style={{ wordBreak: 'break-all' }}>{w.url}</Table.Td>
-              <Table.Td>{w.event_types.join(', ')}</Table.Td>
+              <Table.Td>{w.event_types.map((type) => t(eventKey(type))).join(', ')}</Table.Td>
               <Table.Td>
                 <Badge color={w.status === 'active' ? 'teal.9' : 'red.9'} variant="filled" radius="sm" tt="none">
                   {t(`seller.webhooks.state.${w.status}`)}
