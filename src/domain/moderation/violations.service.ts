@@ -158,9 +158,14 @@ export class ViolationsService {
       cursor?: string
     },
   ) {
-    arbiterOnly(principal, 'review sanctions')
+    const filter = { ...query }
+    // A party reads its own sanctions (the sellers' and buyers' pages say what is in force and why).
+    if (principal.role === 'seller' || principal.role === 'buyer') {
+      filter.party_role = principal.role
+      filter.party_id = principal.id
+    } else arbiterOnly(principal, 'review sanctions')
     const before = query.cursor ? this.deps.cursors.openTime('sanctions', query.cursor) : undefined
-    const rows = await repo.listSanctions(this.deps.db, query, {
+    const rows = await repo.listSanctions(this.deps.db, filter, {
       limit: query.limit,
       before: before && { created_at: before.at, id: before.id },
     })
