@@ -15,6 +15,7 @@ import { registerInputSafety } from './http/input-safety.js'
 import { createRateLimits } from './http/rate-limit.js'
 import { httpMetricsPlugin } from './http/metrics.js'
 import { multipartPlugin } from './http/multipart.js'
+import { UploadSlots } from './http/upload-guard.js'
 import { registerProblemHandlers } from './http/problem.js'
 import { validatorCompiler } from './http/validation.js'
 import { openapiOptions, SHARED_SCHEMAS } from './http/openapi.js'
@@ -134,6 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     log: app.log,
   })
   app.decorate('services', services)
+  app.decorate('uploadSlots', new UploadSlots(config.policy.photo_uploads_per_party))
 
   // The queue dashboard sits outside /v1: browsers cannot send bearer headers,
   // so it takes an arbiter token as a Basic password too.
@@ -165,10 +167,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     api.addHook('onRequest', limits.countWrites)
     await api.register(idempotencyPlugin, { db })
     await api.register(orderRoutes, { orders: services.orders })
-    // multipart/form-data (photos) only where routes take it, each scope with its own photo cap.
+    // multipart/form-data (photos) only where routes take it, each scope with its own photo cap;
+    // the per-party uploads in flight are counted across all of them.
+    const slots = app.uploadSlots
     const withUploads = (photosMax: number, routes: (scope: FastifyInstance) => PromiseLike<unknown>) =>
       api.register(async (scope) => {
-        await scope.register(multipartPlugin, { photosMax, photoBytesMax: config.policy.photo_bytes_max })
+        await scope.register(multipartPlugin, {
+          photosMax,
+          photoBytesMax: config.policy.photo_bytes_max,
+          minRate: config.policy.upload_min_rate,
+          slots,
+        })
         await routes(scope)
       })
     await withUploads(config.policy.photos_per_claim_max, (scope) =>

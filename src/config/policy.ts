@@ -61,6 +61,23 @@ export const PolicyFileSchema = Type.Partial(
       photos_per_message_max: Type.Integer({ minimum: 0, maximum: 100 }),
       photo_bytes_max: Type.Integer({ minimum: 1024 }),
       photo_pixels_max: Type.Integer({ minimum: 1 }),
+      photo_pixels_per_byte_max: Type.Integer({ minimum: 1 }),
+      photo_decode_pixels_max: Type.Object(
+        {
+          interlaced: Type.Integer({ minimum: 1 }),
+          webp: Type.Integer({ minimum: 1 }),
+          heif: Type.Integer({ minimum: 1 }),
+          alpha: Type.Integer({ minimum: 1 }),
+        },
+        { additionalProperties: false },
+      ),
+      photo_uploads_per_party: Type.Integer({ minimum: 1, maximum: 1000 }),
+      photos_in_flight_per_party: Type.Integer({ minimum: 1, maximum: 10_000 }),
+      photo_decodes_per_party: Type.Integer({ minimum: 1, maximum: 64 }),
+      upload_min_rate: Type.Object(
+        { bytes: Type.Integer({ minimum: 1 }), window: Duration, grace: Duration },
+        { additionalProperties: false },
+      ),
       defect_photos_min: Type.Integer({ minimum: 0 }),
       photo_reuse_distance: Type.Integer({ minimum: 0, maximum: 64 }),
       // Chat and moderation (docs/moderation.md)
@@ -118,7 +135,19 @@ export const DEFAULT_POLICY_FILE: Required<PolicyFile> = {
   photos_per_claim_max: 10,
   photos_per_message_max: 5,
   photo_bytes_max: 10 * 1024 * 1024,
-  photo_pixels_max: 40_000_000,
+  // The decode budget (docs/photos.md; measured in docs/benchmarks-photos-budget.md). 50 MP takes the
+  // 48- and 50-MP modes of phone cameras, whose baseline JPEGs decode shrunk on load.
+  photo_pixels_max: 50_000_000,
+  // Phone photos carry 1.7–16 pixels per byte; a 40-MP PNG of one flat colour, 300.
+  photo_pixels_per_byte_max: 200,
+  photo_decode_pixels_max: { interlaced: 8_000_000, webp: 8_000_000, heif: 3_000_000, alpha: 8_300_000 },
+  // Work in flight per party on one API instance: multipart requests being read or processed,
+  // photos queued or decoding, photos decoding at once.
+  photo_uploads_per_party: 2,
+  photos_in_flight_per_party: 20,
+  photo_decodes_per_party: 2,
+  // A body must bring `bytes` in every `window` once `grace` has passed (a 2G uplink sends far more).
+  upload_min_rate: { bytes: 32 * 1024, window: 'PT10S', grace: 'PT10S' },
   defect_photos_min: 1,
   photo_reuse_distance: 6,
   platform_domains: ['ozon.ru', 'wildberries.ru', 'market.yandex.ru'],
@@ -198,10 +227,17 @@ export interface RateLimitPolicy {
   window: number
 }
 
+/** A resolved minimum upload rate: `window` and `grace` in milliseconds. */
+export interface UploadRatePolicy {
+  bytes: number
+  window: number
+  grace: number
+}
+
 /** Resolved policy: durations (rate limits' windows too) become milliseconds, everything else as in the file. */
-export type Policy = Omit<Required<PolicyFile>, DurationKey | RateLimitKey> &
+export type Policy = Omit<Required<PolicyFile>, DurationKey | RateLimitKey | 'upload_min_rate'> &
   Record<DurationKey, number> &
-  Record<RateLimitKey, RateLimitPolicy>
+  Record<RateLimitKey, RateLimitPolicy> & { upload_min_rate: UploadRatePolicy }
 
 export class PolicyError extends Error {}
 
@@ -229,6 +265,10 @@ export function resolvePolicy(overrides: unknown = {}): Policy {
     if (window < 1000) throw new PolicyError(`invalid policy: /${key}/window: must be at least PT1S`)
     resolved[key] = { max: merged[key].max, window }
   }
+  const rate = merged.upload_min_rate
+  resolved.upload_min_rate = { bytes: rate.bytes, window: durationMs(rate.window), grace: durationMs(rate.grace) }
+  if (resolved.upload_min_rate.window < 100)
+    throw new PolicyError('invalid policy: /upload_min_rate/window: must be at least PT0.1S')
   // A key must outlive any request still running under it (see src/http/idempotency.ts).
   if (resolved.idempotency_retention < IDEMPOTENCY_RETENTION_MIN_MS) {
     throw new PolicyError('invalid policy: /idempotency_retention: must be at least PT10M')

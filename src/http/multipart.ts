@@ -9,8 +9,10 @@
 //               claims, photos_per_message_max for chat) → 422 too-many-photos
 //   fields, fieldSize, fieldNameSize, parts, headerPairs → 413 too-many-fields / field-too-large
 // A client that stops sending mid-form is cut off by the server's connection
-// (idle) and request timeouts, set in buildApp; the reader then ends with
-// the request's premature close, and nothing was stored.
+// (idle) and request timeouts, set in buildApp; one that keeps sending, but
+// below policy upload_min_rate, is dropped with 408 upload-too-slow; the
+// reader then ends, and nothing was stored. Each party has at most
+// photo_uploads_per_party multipart requests in flight (429 uploads-in-flight).
 import { createHash } from 'node:crypto'
 import fastifyMultipart, { type MultipartFile } from '@fastify/multipart'
 import fp from 'fastify-plugin'
@@ -21,6 +23,8 @@ import { DomainError } from '../shared/errors.js'
 import type { PhotoUpload } from '../domain/photos/photos.service.js'
 import { PHOTO_PARALLELISM } from '../domain/photos/pipeline/index.js'
 import { UploadBuffers } from './upload-buffers.js'
+import { UploadSlots, watchUploadRate } from './upload-guard.js'
+import type { UploadRatePolicy } from '../config/policy.js'
 import {
   fieldTooLarge,
   malformedMultipart,
@@ -51,6 +55,10 @@ export interface UploadLimits {
   photosMax: number
   /** Bytes per file (policy photo_bytes_max). */
   photoBytesMax: number
+  /** The slowest body accepted (policy upload_min_rate); none when omitted. */
+  minRate?: UploadRatePolicy
+  /** Multipart requests in flight per party (policy photo_uploads_per_party), one instance for every scope; none when omitted. */
+  slots?: UploadSlots
 }
 
 export interface Upload extends PhotoUpload {
@@ -106,14 +114,21 @@ export const multipartPlugin = fp<UploadLimits>(
  * SHA-256s so idempotency hashing sees them; the bytes go to `request.uploads`.
  */
 export function formBody(schema: TSchema): preValidationAsyncHookHandler {
-  return async function (request) {
+  return async function (request, reply) {
     request.uploads = []
     if (!request.isMultipart()) {
       const body = request.body
       if (body !== null && typeof body === 'object' && PHOTO_FIELD in body) throw photoNotAFile()
       return
     }
-    const { fields, uploads } = await readForm(request, request.server.uploadLimits, request.server.uploadBuffers)
+    const limits = request.server.uploadLimits
+    const principal = request.principal
+    // Held until the response ends (sent or the client gone): reading, processing and storing its photos.
+    if (principal && limits.slots) {
+      const give = limits.slots.take(`${principal.role}:${principal.id}`)
+      reply.raw.once('close', give)
+    }
+    const { fields, uploads } = await readForm(request, limits, request.server.uploadBuffers)
     if (uploads.length > 0) fields[PHOTO_FIELD] = uploads.map((u) => u.sha256)
     request.body = Value.Convert(schema, fields)
     request.uploads = uploads
@@ -129,6 +144,7 @@ async function readForm(
   const uploads: Upload[] = []
   // Node's parser holds the body to its Content-Length, so no file part is longer.
   const declaredBytes = Number(request.headers['content-length']) || undefined
+  const stopWatching = limits.minRate ? watchUploadRate(request, limits.minRate) : () => {}
   try {
     for await (const part of request.parts()) {
       if (part.type === 'file') {
@@ -149,6 +165,8 @@ async function readForm(
   } catch (err) {
     for (const upload of uploads) upload.release() // refused: nobody will read them
     throw asProblem(err, limits)
+  } finally {
+    stopWatching()
   }
   return { fields: { ...fields }, uploads }
 }

@@ -120,6 +120,10 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       if (error.status >= 500) request.log.error({ err: error }, error.message)
       if (error.status === 401 && !reply.hasHeader('www-authenticate'))
         reply.header('www-authenticate', bearerChallenge(request))
+      // A refusal that says when to come back (uploads-in-flight) says it in the header too.
+      const retryAfter = error.extensions.retry_after
+      if (typeof retryAfter === 'number' && !reply.hasHeader('retry-after'))
+        reply.header('retry-after', String(retryAfter))
       return sendProblem(request, reply, localised(request, error))
     }
     if (error.validation) {

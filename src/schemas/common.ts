@@ -142,8 +142,15 @@ export const Problem = Type.Object(
           'offer-out-of-bounds: the largest amount allowed (line_total − 1); abuse-report-limit: the reports a claim takes',
       }),
     ),
-    limit: Type.Optional(Type.String({ description: 'rate-limited: the limit used up, e.g. thread_messages' })),
-    retry_after: Type.Optional(Type.Integer({ description: 'rate-limited: seconds until it lets requests through' })),
+    limit: Type.Optional(
+      Type.String({
+        description:
+          'rate-limited: the limit used up, e.g. thread_messages; uploads-in-flight: photo_uploads_per_party or photos_in_flight_per_party',
+      }),
+    ),
+    retry_after: Type.Optional(
+      Type.Integer({ description: 'rate-limited, uploads-in-flight: seconds until it lets requests through' }),
+    ),
     max_days: Type.Optional(Type.Integer({ description: 'validation-failed on a stats period: its longest length' })),
     current_version: Type.Optional(Type.Integer({ description: 'stale-version: the claim version to send instead' })),
     action: Type.Optional(Type.String({ description: 'action-not-allowed, photos-not-allowed: the refused action' })),
@@ -157,7 +164,17 @@ export const Problem = Type.Object(
     ),
     detected: Type.Optional(Type.String({ description: 'photo-unsupported-type: what the bytes look like' })),
     payload: Type.Optional(Type.String({ description: 'photo-polyglot: what was found behind the image' })),
-    pixels_max: Type.Optional(Type.Integer({ description: 'photo-too-many-pixels: the limit' })),
+    pixels_max: Type.Optional(
+      Type.Integer({ description: 'photo-too-many-pixels, photo-decode-too-costly: the pixel limit' }),
+    ),
+    pixels_per_byte_max: Type.Optional(
+      Type.Integer({ description: 'photo-implausibly-compressed: the most pixels per uploaded byte' }),
+    ),
+    decode_class: Type.Optional(
+      stringEnum(['interlaced', 'webp', 'heif', 'alpha'] as const, {
+        description: 'photo-decode-too-costly: the costly decode path whose pixel limit the photo exceeds',
+      }),
+    ),
     width: Type.Optional(Type.Integer()),
     height: Type.Optional(Type.Integer()),
     bytes_max: Type.Optional(Type.Integer({ description: 'photo-too-large, field-too-large: the limit in bytes' })),

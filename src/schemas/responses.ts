@@ -5,7 +5,7 @@ import { Type, type TSchema } from 'typebox'
 
 export const PROBLEM_MEDIA_TYPE = 'application/problem+json'
 
-type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 | 500 | 503
+type ErrorStatus = 400 | 401 | 403 | 404 | 408 | 409 | 410 | 413 | 415 | 422 | 429 | 500 | 503
 export type ProblemTypes = Partial<Record<ErrorStatus, readonly string[]>>
 
 interface HeaderSpec {
@@ -100,8 +100,10 @@ const WRITE: ProblemTypes = {
   409: ['idempotency-in-progress'],
   422: ['idempotency-key-reused'],
 }
+// 408 and 429 uploads-in-flight: the upload guards (src/http/upload-guard.ts, src/domain/photos/party-work.ts).
 const MULTIPART: ProblemTypes = {
   400: ['malformed-multipart'],
+  408: ['upload-too-slow'],
   413: ['too-many-fields', 'field-too-large', 'photo-too-large'],
   415: ['photo-unsupported-type'],
   422: [
@@ -110,8 +112,11 @@ const MULTIPART: ProblemTypes = {
     'photo-empty',
     'photo-polyglot',
     'photo-too-many-pixels',
+    'photo-implausibly-compressed',
+    'photo-decode-too-costly',
     'photo-corrupt',
   ],
+  429: ['uploads-in-flight'],
 }
 
 const PROBLEM_HEADERS: Partial<Record<ErrorStatus, readonly HeaderName[]>> = {

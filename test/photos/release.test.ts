@@ -9,6 +9,8 @@ import { createStorage, processPhoto } from '../../src/domain/photos/pipeline/in
 import type { PhotosService, PhotoUpload } from '../../src/domain/photos/photos.service.js'
 import { photoJpeg } from './fixtures/images.js'
 
+const BUYER = { role: 'buyer', id: 'buyer-1' }
+
 async function service(t: Test): Promise<PhotosService> {
   const database = await createTestDatabase()
   t.teardown(() => database.drop())
@@ -37,7 +39,10 @@ t.test('photos are processed from intact bytes and each upload is released once,
   const b = await photoJpeg(1600, 1200, 2)
   const expected = await Promise.all([a, b].map((x) => processPhoto(x, { pixelsMax: 40_000_000 })))
   const releases: string[] = []
-  const prepared = await photos.prepare([scribbledOnRelease(a, releases, 'a'), scribbledOnRelease(b, releases, 'b')])
+  const prepared = await photos.prepare(
+    [scribbledOnRelease(a, releases, 'a'), scribbledOnRelease(b, releases, 'b')],
+    BUYER,
+  )
   t.same(releases.sort(), ['a', 'b'], 'each released once')
   t.same(
     prepared.map((p) => p.sha256),
@@ -53,7 +58,7 @@ t.test('a refused photo releases every upload once, the one still processing inc
   const broken = scribbledOnRelease((await photoJpeg(640, 480, 4)).subarray(0, 3000), releases, 'broken')
   const big = scribbledOnRelease(await photoJpeg(3000, 2000, 3), releases, 'big')
   const never = scribbledOnRelease(await photoJpeg(64, 48, 5), releases, 'never started')
-  const refusal: unknown = await photos.prepare([broken, big, never]).catch((err: unknown) => err)
+  const refusal: unknown = await photos.prepare([broken, big, never], BUYER).catch((err: unknown) => err)
   t.match(refusal, { slug: 'photo-corrupt' }, 'refused as corrupt')
   t.same(releases.sort(), ['big', 'broken', 'never started'], 'all released once, started or not')
 })

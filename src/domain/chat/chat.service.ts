@@ -236,7 +236,7 @@ export class ChatService {
       throw tooManyPhotos(max, `a message may carry at most ${max} photo${max === 1 ? '' : 's'}`)
     const early = await this.deps.db.transaction().execute((tx) => this.admitLocked(tx, principal, threadId, body, now))
     if (early.kind === 'blocked') throw messageBlocked(early.violations)
-    const prepared = await this.deps.photos.prepare(uploads)
+    const prepared = await this.deps.photos.prepare(uploads, principal)
     return compensating(this.deps.photos, prepared, () => this.postLocked(principal, threadId, body, now, prepared))
   }
 

@@ -97,7 +97,7 @@ export class ClaimActionsService {
       if (body.action !== 'provide_info') throw photosNotAllowed(body.action)
       this.deps.transitions.decide(first, actor, params)
       await this.checkPhotoRoom(this.deps.db, first.id, uploads.length)
-      prepared = await this.deps.photos.prepare(uploads)
+      prepared = await this.deps.photos.prepare(uploads, principal)
     }
     const row = await compensating(this.deps.photos, prepared, () =>
       this.deps.transitions.retryOnConflict(

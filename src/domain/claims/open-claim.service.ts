@@ -78,7 +78,7 @@ export class OpenClaimService {
     if (uploads.length > 0) {
       const open = await claimsRepo.findOpenClaimOnLine(this.deps.db, input.order_id, input.line_id)
       if (open) throw claimAlreadyOpen()
-      prepared = await this.deps.photos.prepare(uploads)
+      prepared = await this.deps.photos.prepare(uploads, principal)
     }
     const row = await compensating(this.deps.photos, prepared, () =>
       this.deps.db.transaction().execute(async (tx) => {

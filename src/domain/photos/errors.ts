@@ -86,3 +86,28 @@ export const forUpload = (err: DomainError, index: number, filename: string | un
     detail: `photo ${index + 1}${filename ? ` (${JSON.stringify(filename.slice(0, 100))})` : ''}: ${err.detail ?? err.title}`,
     extensions: { ...err.extensions, photo_index: index },
   })
+
+/** Seconds a party refused for work in flight is told to wait: about what a claim's photos take to process. */
+export const UPLOADS_RETRY_AFTER_SECONDS = 5
+
+/** A party over its work in flight on this instance (policy photo_uploads_per_party or photos_in_flight_per_party). */
+export const uploadsInFlight = (limit: 'photo_uploads_per_party' | 'photos_in_flight_per_party', max: number) =>
+  new DomainError({
+    status: 429,
+    slug: 'uploads-in-flight',
+    title: 'Too many uploads in flight',
+    detail:
+      limit === 'photo_uploads_per_party'
+        ? `at most ${max} requests with photos of one party are handled at once (policy ${limit}); retry once one has finished`
+        : `at most ${max} photos of one party are processed at once (policy ${limit}); retry once they have finished`,
+    extensions: { limit, max, retry_after: UPLOADS_RETRY_AFTER_SECONDS },
+  })
+
+/** The body came in slower than policy upload_min_rate: the connection is dropped. */
+export const uploadTooSlow = (bytes: number, windowMs: number) =>
+  new DomainError({
+    status: 408,
+    slug: 'upload-too-slow',
+    title: 'Upload too slow',
+    detail: `the request body brought fewer than ${bytes} bytes in ${windowMs / 1000} s (policy upload_min_rate)`,
+  })

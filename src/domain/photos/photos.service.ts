@@ -10,7 +10,6 @@
 import { randomUUID } from 'node:crypto'
 import { availableParallelism } from 'node:os'
 import type { Readable } from 'node:stream'
-import { sql } from 'kysely'
 import type { Logger } from '../../shared/logger.js'
 import type { Db, Tx } from '../../db/database.js'
 import type { PhotoRow } from '../../db/schema.js'
@@ -20,12 +19,15 @@ import { DomainError, notFound } from '../../shared/errors.js'
 import {
   processPhoto,
   VARIANT_NAMES,
+  type PhotoLimits,
   type PhotoStorage,
   type ProcessedPhoto,
   type VariantName,
 } from './pipeline/index.js'
 import { forUpload } from './errors.js'
+import { PartyWork, type PartyTicket } from './party-work.js'
 import { phashKeys, phashProbeKeys } from './reuse.js'
+import * as photosRepo from './photos.repository.js'
 
 /** An uploaded file as the multipart reader hands it over: raw bytes, never trusted. */
 export interface PhotoUpload {
@@ -96,18 +98,23 @@ export interface PhotosServiceDeps {
   log: Logger
 }
 
-/** Matches per uploaded photo kept for arbiters; a hot dHash (flat images) must not flood the table. */
-const REUSE_MATCHES_MAX = 20
-/** The fallback scan for very wide reuse distances looks at this many recent photos. */
-const REUSE_SCAN_WINDOW = 100_000
-
 export const photoUrl = (id: string, variant: VariantName): string => `/v1/photos/${id}/${variant}`
 
 /** Storage key per photo id, not per content: deleting one never touches another claim's file. */
 export const storageKey = (id: string, variant: VariantName): string => `p/${id.slice(0, 2)}/${id}/${variant}`
 
+/** Who uploads: a party's role and subject. */
+export interface Uploader {
+  role: string
+  id: string
+}
+
 export class PhotosService {
-  constructor(private readonly deps: PhotosServiceDeps) {}
+  private readonly partyWork: PartyWork
+
+  constructor(private readonly deps: PhotosServiceDeps) {
+    this.partyWork = new PartyWork(deps.policy.photos_in_flight_per_party, deps.policy.photo_decodes_per_party)
+  }
 
   get policy(): Policy {
     return this.deps.policy
@@ -116,11 +123,24 @@ export class PhotosService {
   /**
    * Processes every upload (type by bytes, pixel limit, metadata stripped,
    * variants, hashes), then stores them. Any refusal refuses the whole set
-   * and leaves nothing stored.
+   * and leaves nothing stored. The uploader's photos in flight count against
+   * its per-party caps (429 uploads-in-flight past them).
    */
-  async prepare(uploads: PhotoUpload[]): Promise<PreparedPhoto[]> {
+  async prepare(uploads: PhotoUpload[], uploader: Uploader): Promise<PreparedPhoto[]> {
     if (uploads.length === 0) return []
-    const processed = await this.processAll(uploads)
+    let ticket: PartyTicket
+    try {
+      ticket = this.partyWork.enter(`${uploader.role}:${uploader.id}`, uploads.length)
+    } catch (err) {
+      for (const upload of uploads) upload.release?.() // refused: nobody will read them
+      throw err
+    }
+    let processed: ProcessedPhoto[]
+    try {
+      processed = await this.processAll(uploads, ticket)
+    } finally {
+      ticket.leave()
+    }
     const prepared = processed.map((p) => toPrepared(p))
     try {
       await Promise.all(
@@ -160,98 +180,64 @@ export class PhotosService {
     prepared: PreparedPhoto[],
   ): Promise<void> {
     if (prepared.length === 0) return
-    await tx
-      .insertInto('photos')
-      .values(
-        prepared.map((p, position) => ({
-          id: p.id,
-          claim_id: target.claimId,
-          message_id: target.messageId ?? null,
-          uploader_role: target.uploader.role,
-          uploader_id: target.uploader.id,
-          sha256: p.sha256,
-          phash: p.phash,
-          phash_keys: phashKeys(p.phash),
-          format: p.format,
-          mime: p.mime,
-          source_format: p.source,
-          full_key: p.variants.full.key,
-          full_width: p.variants.full.width,
-          full_height: p.variants.full.height,
-          full_bytes: p.variants.full.bytes,
-          preview_key: p.variants.preview.key,
-          preview_width: p.variants.preview.width,
-          preview_height: p.variants.preview.height,
-          preview_bytes: p.variants.preview.bytes,
-          thumb_key: p.variants.thumb.key,
-          thumb_width: p.variants.thumb.width,
-          thumb_height: p.variants.thumb.height,
-          thumb_bytes: p.variants.thumb.bytes,
-          position,
-        })),
-      )
-      .execute()
+    await photosRepo.insertPhotos(
+      tx,
+      prepared.map((p, position) => ({
+        id: p.id,
+        claim_id: target.claimId,
+        message_id: target.messageId ?? null,
+        uploader_role: target.uploader.role,
+        uploader_id: target.uploader.id,
+        sha256: p.sha256,
+        phash: p.phash,
+        phash_keys: phashKeys(p.phash),
+        format: p.format,
+        mime: p.mime,
+        source_format: p.source,
+        full_key: p.variants.full.key,
+        full_width: p.variants.full.width,
+        full_height: p.variants.full.height,
+        full_bytes: p.variants.full.bytes,
+        preview_key: p.variants.preview.key,
+        preview_width: p.variants.preview.width,
+        preview_height: p.variants.preview.height,
+        preview_bytes: p.variants.preview.bytes,
+        thumb_key: p.variants.thumb.key,
+        thumb_width: p.variants.thumb.width,
+        thumb_height: p.variants.thumb.height,
+        thumb_bytes: p.variants.thumb.bytes,
+        position,
+      })),
+    )
     if (target.claimId === null) return
     for (const photo of prepared) {
       const matches = await this.findReuse(tx, target.claimId, photo)
       if (matches.length === 0) continue
-      await tx
-        .insertInto('photo_reuse')
-        .values(
-          matches.flatMap((m) => [
-            { photo_id: photo.id, other_photo_id: m.id, distance: m.distance },
-            { photo_id: m.id, other_photo_id: photo.id, distance: m.distance },
-          ]),
-        )
-        .onConflict((oc) => oc.columns(['photo_id', 'other_photo_id']).doNothing())
-        .execute()
+      await photosRepo.insertReuse(
+        tx,
+        matches.flatMap((m) => [
+          { photo_id: photo.id, other_photo_id: m.id, distance: m.distance },
+          { photo_id: m.id, other_photo_id: photo.id, distance: m.distance },
+        ]),
+      )
     }
   }
 
   /** Photos of other claims with the same normalised bytes or a dHash within `photo_reuse_distance`. */
-  private async findReuse(tx: Tx, claimId: string, photo: PreparedPhoto): Promise<{ id: string; distance: number }[]> {
-    const limit = this.deps.policy.photo_reuse_distance
-    const distance = sql<number>`case when sha256 = ${photo.sha256} then 0
-      else bit_count(('x' || phash)::bit(64) # ('x' || ${photo.phash})::bit(64)) end`
-    const probe = phashProbeKeys(photo.phash, limit)
-    if (probe) {
-      return tx
-        .selectFrom('photos')
-        .select(['id', distance.as('distance')])
-        .where('claim_id', '<>', claimId)
-        .where((eb) => eb.or([eb('sha256', '=', photo.sha256), eb(sql`phash_keys`, '&&', sql`${probe}::integer[]`)]))
-        .where(distance, '<=', limit)
-        .orderBy('distance')
-        .orderBy('created_at', 'desc')
-        .limit(REUSE_MATCHES_MAX)
-        .execute()
-    }
-    const recent = tx
-      .selectFrom('photos')
-      .select(['id', 'sha256', 'phash', 'created_at'])
-      .where('claim_id', '<>', claimId)
-      .orderBy('created_at', 'desc')
-      .limit(REUSE_SCAN_WINDOW)
-      .as('recent')
-    return tx
-      .selectFrom(recent)
-      .select(['id', distance.as('distance')])
-      .where(distance, '<=', limit)
-      .orderBy('distance')
-      .orderBy('created_at', 'desc')
-      .limit(REUSE_MATCHES_MAX)
-      .execute()
+  private findReuse(tx: Tx, claimId: string, photo: PreparedPhoto): Promise<{ id: string; distance: number }[]> {
+    const distance = this.deps.policy.photo_reuse_distance
+    return photosRepo.findReuse(tx, {
+      claimId,
+      sha256: photo.sha256,
+      phash: photo.phash,
+      distance,
+      probeKeys: phashProbeKeys(photo.phash, distance),
+    })
   }
 
   /** The claim's own photos (claim and action uploads) against photos_per_claim_max; chat photos have their own per-message cap. */
-  async countForClaim(db: Db | Tx, claimId: string): Promise<number> {
-    const row = await db
-      .selectFrom('photos')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('claim_id', '=', claimId)
-      .where('message_id', 'is', null)
-      .executeTakeFirstOrThrow()
-    return Number(row.n)
+  countForClaim(db: Db | Tx, claimId: string): Promise<number> {
+    return photosRepo.countClaimUploads(db, claimId)
   }
 
   /**
@@ -264,28 +250,13 @@ export class PhotosService {
     if (claimIds.length === 0) return out
     const arbiter = principal.role === 'arbiter'
     for (const id of claimIds) out.set(id, arbiter ? { photos: [], photo_reuse: [] } : { photos: [] })
-    const rows = await this.deps.db
-      .selectFrom('photos')
-      .selectAll()
-      .where('claim_id', 'in', claimIds)
-      .orderBy('created_at')
-      .orderBy('position')
-      .execute()
+    const rows = await photosRepo.photosOfClaims(this.deps.db, claimIds)
     for (const row of rows) {
       if (row.claim_id !== null) out.get(row.claim_id)?.photos.push(claimPhotoView(row))
     }
     if (!arbiter || rows.length === 0) return out
 
-    const matches = await this.deps.db
-      .selectFrom('photo_reuse as r')
-      .innerJoin('photos as p', 'p.id', 'r.photo_id')
-      .innerJoin('photos as o', 'o.id', 'r.other_photo_id')
-      .select(['p.claim_id', 'r.photo_id', 'o.claim_id as other_claim_id', 'r.distance'])
-      .where('p.claim_id', 'in', claimIds)
-      .orderBy('p.created_at')
-      .orderBy('p.position')
-      .orderBy('o.created_at')
-      .execute()
+    const matches = await photosRepo.reuseOfClaims(this.deps.db, claimIds)
     const byPhoto = new Map<string, PhotoReuseView>()
     for (const m of matches) {
       // Never null: reuse is only recorded between photos of two claims.
@@ -306,13 +277,7 @@ export class PhotosService {
   async forMessages(messageIds: string[]): Promise<Map<string, PhotoView[]>> {
     const out = new Map<string, PhotoView[]>()
     if (messageIds.length === 0) return out
-    const rows = await this.deps.db
-      .selectFrom('photos')
-      .selectAll()
-      .where('message_id', 'in', messageIds)
-      .orderBy('message_id')
-      .orderBy('position')
-      .execute()
+    const rows = await photosRepo.photosOfMessages(this.deps.db, messageIds)
     for (const row of rows) {
       if (row.message_id === null) continue
       const list = out.get(row.message_id) ?? []
@@ -335,25 +300,7 @@ export class PhotosService {
     canSee: (principal: Principal, parties: { buyer_id: string; seller_id: string }) => boolean,
     ifNoneMatch: string | undefined,
   ): Promise<ServedPhoto> {
-    const row = await this.deps.db
-      .selectFrom('photos')
-      .leftJoin('messages', 'messages.id', 'photos.message_id')
-      .leftJoin('threads', 'threads.id', 'messages.thread_id')
-      .leftJoin('claims', 'claims.id', 'photos.claim_id')
-      .select([
-        'photos.id',
-        'photos.sha256',
-        'photos.mime',
-        'photos.full_key',
-        'photos.preview_key',
-        'photos.thumb_key',
-      ])
-      .select((eb) => [
-        eb.fn.coalesce('threads.buyer_id', 'claims.buyer_id').as('buyer_id'),
-        eb.fn.coalesce('threads.seller_id', 'claims.seller_id').as('seller_id'),
-      ])
-      .where('photos.id', '=', id)
-      .executeTakeFirst()
+    const row = await photosRepo.findForServing(this.deps.db, id)
     if (!row || row.buyer_id === null || row.seller_id === null) throw notFound('photo')
     if (!canSee(principal, { buyer_id: row.buyer_id, seller_id: row.seller_id })) throw notFound('photo')
     // The full variant's hash names the photo; a variant's bytes never change, so the tag is strong.
@@ -369,11 +316,18 @@ export class PhotosService {
   }
 
   /**
-   * Processes uploads with one photo per core in flight; the first refusal
+   * Processes uploads, as many at once as the party's decodes allow (and the
+   * pipeline's gate, one per core, across all parties); the first refusal
    * stops the rest. The last reader of the upload bytes: once every started
    * photo has settled, it releases them all.
    */
-  private async processAll(uploads: PhotoUpload[]): Promise<ProcessedPhoto[]> {
+  private async processAll(uploads: PhotoUpload[], ticket: PartyTicket): Promise<ProcessedPhoto[]> {
+    const policy = this.deps.policy
+    const limits: PhotoLimits = {
+      pixelsMax: policy.photo_pixels_max,
+      pixelsPerByteMax: policy.photo_pixels_per_byte_max,
+      decodePixelsMax: policy.photo_decode_pixels_max,
+    }
     const results: ProcessedPhoto[] = new Array(uploads.length)
     let next = 0
     let failure: unknown = null
@@ -382,14 +336,15 @@ export class PhotosService {
         const index = next++
         const upload = uploads[index] as PhotoUpload
         try {
-          results[index] = await processPhoto(upload.buffer, { pixelsMax: this.deps.policy.photo_pixels_max })
+          results[index] = await ticket.run(() => processPhoto(upload.buffer, limits))
         } catch (err) {
           failure ??= err instanceof DomainError ? forUpload(err, index, upload.filename) : err
         }
       }
     }
     try {
-      await Promise.all(Array.from({ length: Math.min(uploads.length, availableParallelism()) }, worker))
+      const workers = Math.min(uploads.length, availableParallelism(), policy.photo_decodes_per_party)
+      await Promise.all(Array.from({ length: workers }, worker))
     } finally {
       for (const upload of uploads) upload.release?.()
     }

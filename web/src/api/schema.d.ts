@@ -774,9 +774,9 @@ export interface components {
              * @description offer-out-of-bounds: the largest amount allowed (line_total − 1); abuse-report-limit: the reports a claim takes
              */
             max?: number;
-            /** @description rate-limited: the limit used up, e.g. thread_messages */
+            /** @description rate-limited: the limit used up, e.g. thread_messages; uploads-in-flight: photo_uploads_per_party or photos_in_flight_per_party */
             limit?: string;
-            /** @description rate-limited: seconds until it lets requests through */
+            /** @description rate-limited, uploads-in-flight: seconds until it lets requests through */
             retry_after?: number;
             /** @description validation-failed on a stats period: its longest length */
             max_days?: number;
@@ -799,8 +799,15 @@ export interface components {
             detected?: string;
             /** @description photo-polyglot: what was found behind the image */
             payload?: string;
-            /** @description photo-too-many-pixels: the limit */
+            /** @description photo-too-many-pixels, photo-decode-too-costly: the pixel limit */
             pixels_max?: number;
+            /** @description photo-implausibly-compressed: the most pixels per uploaded byte */
+            pixels_per_byte_max?: number;
+            /**
+             * @description photo-decode-too-costly: the costly decode path whose pixel limit the photo exceeds
+             * @enum {string}
+             */
+            decode_class?: "interlaced" | "webp" | "heif" | "alpha";
             width?: number;
             height?: number;
             /** @description photo-too-large, field-too-large: the limit in bytes */
@@ -2317,6 +2324,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem types: upload-too-slow */
+            408: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Problem types: idempotency-in-progress, claim-already-open */
             409: {
                 headers: {
@@ -2350,7 +2368,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem types: idempotency-key-reused, too-many-photos, photo-not-a-file, photo-empty, photo-polyglot, photo-too-many-pixels, photo-corrupt, line-not-delivered, claim-window-passed, photos-required, validation-failed, message-blocked */
+            /** @description Problem types: idempotency-key-reused, too-many-photos, photo-not-a-file, photo-empty, photo-polyglot, photo-too-many-pixels, photo-implausibly-compressed, photo-decode-too-costly, photo-corrupt, line-not-delivered, claim-window-passed, photos-required, validation-failed, message-blocked */
             422: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2361,7 +2379,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem types: rate-limited */
+            /** @description Problem types: rate-limited, uploads-in-flight */
             429: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2854,6 +2872,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem types: upload-too-slow */
+            408: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Problem types: idempotency-in-progress, stale-version, action-not-allowed, abuse-report-limit */
             409: {
                 headers: {
@@ -2887,7 +2916,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem types: idempotency-key-reused, too-many-photos, photo-not-a-file, photo-empty, photo-polyglot, photo-too-many-pixels, photo-corrupt, validation-failed, offer-out-of-bounds, photos-not-allowed, message-blocked */
+            /** @description Problem types: idempotency-key-reused, too-many-photos, photo-not-a-file, photo-empty, photo-polyglot, photo-too-many-pixels, photo-implausibly-compressed, photo-decode-too-costly, photo-corrupt, validation-failed, offer-out-of-bounds, photos-not-allowed, message-blocked */
             422: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -2898,7 +2927,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem types: rate-limited */
+            /** @description Problem types: rate-limited, uploads-in-flight */
             429: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -3769,6 +3798,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem types: upload-too-slow */
+            408: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Problem types: idempotency-in-progress */
             409: {
                 headers: {
@@ -3802,7 +3842,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem types: idempotency-key-reused, too-many-photos, photo-not-a-file, photo-empty, photo-polyglot, photo-too-many-pixels, photo-corrupt, message-blocked, validation-failed */
+            /** @description Problem types: idempotency-key-reused, too-many-photos, photo-not-a-file, photo-empty, photo-polyglot, photo-too-many-pixels, photo-implausibly-compressed, photo-decode-too-costly, photo-corrupt, message-blocked, validation-failed */
             422: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
@@ -3813,7 +3853,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem types: rate-limited */
+            /** @description Problem types: rate-limited, uploads-in-flight */
             429: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */

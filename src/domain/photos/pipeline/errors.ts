@@ -50,3 +50,41 @@ export const photoCorrupt = (): DomainError =>
     title: 'Photo is corrupt',
     detail: 'The image data is damaged or truncated and cannot be decoded',
   })
+
+export const photoImplausiblyCompressed = (
+  pixelsPerByteMax: number,
+  facts: { width: number; height: number; bytes: number },
+): DomainError =>
+  new DomainError({
+    status: 422,
+    slug: 'photo-implausibly-compressed',
+    title: 'Photo has more pixels than its bytes can carry',
+    detail:
+      `The image is ${facts.width}×${facts.height} pixels in ${facts.bytes} bytes; a photo of that size needs at least ` +
+      `${Math.ceil((facts.width * facts.height) / pixelsPerByteMax)} bytes (at most ${pixelsPerByteMax} pixels per byte)`,
+    extensions: { pixels_per_byte_max: pixelsPerByteMax, width: facts.width, height: facts.height },
+  })
+
+const DECODE_CLASS_NAMES: Record<string, string> = {
+  interlaced: 'an interlaced PNG or progressive JPEG',
+  webp: 'a WebP image',
+  heif: 'an AVIF or HEIC image',
+  alpha: 'an image with an alpha channel',
+}
+
+/** Over the pixel limit of a decode path costlier than a baseline JPEG's (policy photo_decode_pixels_max). */
+export const photoDecodeTooCostly = (
+  decodeClass: string,
+  pixelsMax: number,
+  width: number,
+  height: number,
+): DomainError =>
+  new DomainError({
+    status: 422,
+    slug: 'photo-decode-too-costly',
+    title: 'Photo too costly to decode',
+    detail:
+      `The image is ${DECODE_CLASS_NAMES[decodeClass] ?? decodeClass} of ${width}×${height} pixels; at most ` +
+      `${pixelsMax} pixels are accepted for those (a baseline JPEG may be larger)`,
+    extensions: { decode_class: decodeClass, pixels_max: pixelsMax, width, height },
+  })

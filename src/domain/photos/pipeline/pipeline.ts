@@ -12,15 +12,15 @@ import { Gate } from './gate.js'
 import { settleAll } from './settle.js'
 import { encode, fitInside, MIME, VARIANTS, type OutputFormat, type VariantName } from './variants.js'
 import { photoCorrupt, photoEmpty, photoPolyglot, photoTooManyPixels, photoUnsupportedType } from './errors.js'
+import { checkDecodeBudget, type DecodeBudget } from './budget.js'
 
 export { hammingDistance } from './phash.js'
 export { VARIANTS, VARIANT_NAMES, type VariantName, type OutputFormat } from './variants.js'
 export type { PhotoKind } from './sniff.js'
 
-export interface PhotoLimits {
-  /** Largest accepted width × height (policy `photo_pixels_max`). */
-  pixelsMax: number
-}
+/** The decode budget (src/domain/photos/pipeline/budget.ts): `pixelsMax` and the optional costlier-path limits. */
+export type PhotoLimits = DecodeBudget
+export { DECODE_CLASSES, type DecodeClass } from './budget.js'
 
 export interface PhotoVariant {
   buffer: Buffer
@@ -59,10 +59,11 @@ export async function processPhoto(input: Buffer, limits: PhotoLimits): Promise<
   if ((kind === 'avif' || kind === 'heic') && !heifReadable()) throw photoUnsupportedType(kind)
   const payload = findForeignPayload(input, kind)
   if (payload) throw photoPolyglot(payload)
-  return gate.run(() => normalise(input, kind, limits.pixelsMax))
+  return gate.run(() => normalise(input, kind, limits))
 }
 
-async function normalise(input: Buffer, kind: PhotoKind, pixelsMax: number): Promise<ProcessedPhoto> {
+async function normalise(input: Buffer, kind: PhotoKind, limits: PhotoLimits): Promise<ProcessedPhoto> {
+  const { pixelsMax } = limits
   // 'error' also fails on truncation; 'warning' would refuse phones' harmless
   // "extraneous bytes before marker" JPEGs. The limit makes sharp refuse from
   // the header's dimensions, before any pixel buffer is allocated.
@@ -74,8 +75,18 @@ async function normalise(input: Buffer, kind: PhotoKind, pixelsMax: number): Pro
       throw decodeError(err, kind, pixelsMax)
     })
   if (meta.format !== VIPS_FORMAT[kind]) throw photoUnsupportedType(String(meta.format))
-  const frameHeight = meta.pageHeight ?? meta.height
-  if (meta.width * frameHeight > pixelsMax) throw photoTooManyPixels(pixelsMax, meta.width, frameHeight)
+  // Every budget check reads the header only: a refused photo costs no decode.
+  checkDecodeBudget(
+    kind,
+    {
+      width: meta.width,
+      height: meta.pageHeight ?? meta.height,
+      progressive: meta.isProgressive === true,
+      alpha: meta.hasAlpha === true,
+      bytes: input.length,
+    },
+    limits,
+  )
 
   // The upload is decoded once: the full variant is rendered from it and
   // the preview from the full variant (or, with alpha, both from the one

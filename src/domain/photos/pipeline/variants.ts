@@ -15,9 +15,10 @@ export type OutputFormat = 'jpeg' | 'webp'
 export const MIME: Record<OutputFormat, string> = { jpeg: 'image/jpeg', webp: 'image/webp' }
 
 // mozjpeg's trellis quantisation costs ~3× the CPU for ~10% fewer bytes: not worth it per upload.
-// WebP effort 2 encodes a 2560-px transparent picture in half the time of effort 3 for ~14% more bytes.
+// WebP effort 0: a noisy 2560×1920 transparent picture took 0.33 CPU s against 0.44 at effort 2, which
+// kept transparent uploads within the decode budget's 0.5 s (docs/benchmarks-photos-budget.md).
 const JPEG = { quality: 82, mozjpeg: false, chromaSubsampling: '4:2:0' } as const
-const WEBP = { quality: 82, alphaQuality: 90, effort: 2 } as const
+const WEBP = { quality: 82, alphaQuality: 90, effort: 0 } as const
 
 /** Fit inside a `side`×`side` box, never upscaling. */
 export const fitInside = (image: Sharp, side: number): Sharp =>
