@@ -9,8 +9,8 @@ import { currencyDigits, formatMoney, toMajor, toMinor } from '../../../format/m
 import { notify } from '../../../ui/notify'
 import { WriteError } from '../../../ui/states'
 import { TakeButton } from '../TakeButton'
-import { ModerationHints, blockedViolations } from './ModerationHints'
-import { Section } from './Section'
+import { ModerationHints, blockedViolations } from '../../../ui/ModerationHints'
+import { Section } from '../../../ui/Section'
 
 // Omit over each member of the action union, not over the union as a whole.
 type WithoutVersion<T> = T extends unknown ? Omit<T, 'expected_version'> : never

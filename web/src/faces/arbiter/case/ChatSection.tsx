@@ -5,7 +5,7 @@ import { useOrderThread, useThreadMessages } from '../../../api/hooks/threads'
 import type { MessagePage } from '../../../api/types'
 import { Time } from '../../../ui/format'
 import { Loading, ProblemAlert } from '../../../ui/states'
-import { Section } from './Section'
+import { Section } from '../../../ui/Section'
 
 type Message = MessagePage['items'][number]
 

@@ -4,7 +4,7 @@ import { useOrder } from '../../../api/hooks/orders'
 import type { Claim } from '../../../api/types'
 import { Money, Time } from '../../../ui/format'
 import { QueryView } from '../../../ui/states'
-import { Section } from './Section'
+import { Section } from '../../../ui/Section'
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
   return (

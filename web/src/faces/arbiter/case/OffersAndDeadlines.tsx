@@ -2,7 +2,7 @@ import { List, Table, Text } from '@mantine/core'
 import { useTranslation } from 'react-i18next'
 import type { Claim } from '../../../api/types'
 import { DueIn, Money, Time } from '../../../ui/format'
-import { Section } from './Section'
+import { Section } from '../../../ui/Section'
 
 export function OffersSection({ claim }: { claim: Claim }) {
   const { t } = useTranslation()

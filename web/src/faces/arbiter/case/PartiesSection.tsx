@@ -8,7 +8,7 @@ import type { Claim } from '../../../api/types'
 import { formatMoney } from '../../../format/money'
 import { Time } from '../../../ui/format'
 import { QueryView } from '../../../ui/states'
-import { Section } from './Section'
+import { Section } from '../../../ui/Section'
 
 function PartyViolations({ role, id }: { role: 'buyer' | 'seller'; id: string }) {
   const { t, i18n } = useTranslation()

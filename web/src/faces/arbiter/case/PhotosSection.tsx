@@ -4,7 +4,7 @@ import { Link } from 'react-router'
 import type { Claim } from '../../../api/types'
 import { PhotoGallery } from '../../../ui/PhotoGallery'
 import { shortId } from '../TakeButton'
-import { Section } from './Section'
+import { Section } from '../../../ui/Section'
 
 export function PhotosSection({ claim }: { claim: Claim }) {
   const { t } = useTranslation()

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { useClaimEvents } from '../../../api/hooks/claims'
 import { Time } from '../../../ui/format'
 import { QueryView } from '../../../ui/states'
-import { Section } from './Section'
+import { Section } from '../../../ui/Section'
 
 export function TimelineSection({ claimId }: { claimId: string }) {
   const { t } = useTranslation()

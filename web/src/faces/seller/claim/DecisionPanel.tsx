@@ -9,7 +9,7 @@ import type { Claim, ClaimActionBody } from '../../../api/types'
 import { currencyDigits, formatMoney, toMajor, toMinor } from '../../../format/money'
 import { notify } from '../../../ui/notify'
 import { WriteError } from '../../../ui/states'
-import { Section } from '../../arbiter/case/Section'
+import { Section } from '../../../ui/Section'
 import { DraftField } from '../draft/DraftField'
 import { useDraftCheck } from '../draft/useDraftCheck'
 

@@ -3,7 +3,7 @@
 import { List, Text, Textarea, type TextareaProps } from '@mantine/core'
 import { useTranslation } from 'react-i18next'
 import type { ModerationVerdict } from '../../../api/types'
-import { blockedViolations } from '../../arbiter/case/ModerationHints'
+import { blockedViolations } from '../../../ui/ModerationHints'
 
 interface Props extends Omit<TextareaProps, 'value' | 'onChange' | 'error'> {
   id: string

@@ -8,7 +8,7 @@ import { isProblem } from '../../../api/problem'
 import { Time } from '../../../ui/format'
 import { notify } from '../../../ui/notify'
 import { ProblemAlert, QueryView } from '../../../ui/states'
-import { Section } from '../../arbiter/case/Section'
+import { Section } from '../../../ui/Section'
 
 const STATUS_COLORS = { pending: 'grape.9', approved: 'teal.9', refused: 'red.9' } as const
 

@@ -3,7 +3,7 @@ import { Switch, Text } from '@mantine/core'
 import { useTranslation } from 'react-i18next'
 import { useChatSettings, useSetPresale } from '../../../api/hooks/seller-settings'
 import { ProblemAlert, QueryView } from '../../../ui/states'
-import { Section } from '../../arbiter/case/Section'
+import { Section } from '../../../ui/Section'
 
 export function PresaleSection() {
   const { t } = useTranslation()

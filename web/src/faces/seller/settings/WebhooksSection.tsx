@@ -16,7 +16,7 @@ import {
 import { Time } from '../../../ui/format'
 import { notify } from '../../../ui/notify'
 import { Empty, ProblemAlert, QueryView } from '../../../ui/states'
-import { Section } from '../../arbiter/case/Section'
+import { Section } from '../../../ui/Section'
 
 const EVENT_TYPES: WebhookEventType[] = [
   '*',

@@ -8,7 +8,7 @@ import { useSearchParams } from 'react-router'
 import { useSellerStats, type SellerStats } from '../../../api/hooks/seller-stats'
 import { formatMoney } from '../../../format/money'
 import { Empty, QueryView } from '../../../ui/states'
-import { Section } from '../../arbiter/case/Section'
+import { Section } from '../../../ui/Section'
 import { readPeriod, toStatsQuery } from './period'
 
 export function StatsPage() {

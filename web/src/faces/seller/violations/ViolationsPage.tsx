@@ -7,7 +7,7 @@ import { useSanctions } from '../../../api/hooks/moderation'
 import type { SanctionPage, ViolationPage } from '../../../api/types'
 import { Money, Time } from '../../../ui/format'
 import { Empty, QueryView } from '../../../ui/states'
-import { Section } from '../../arbiter/case/Section'
+import { Section } from '../../../ui/Section'
 
 export function ViolationsPage() {
   const { t } = useTranslation()

@@ -1,7 +1,7 @@
 // A 422 message-blocked problem's violations, shown beside the field whose text was refused.
 import { List, Text } from '@mantine/core'
 import { useTranslation } from 'react-i18next'
-import { isProblem } from '../../../api/problem'
+import { isProblem } from '../api/problem'
 
 interface Violation {
   rule: string
