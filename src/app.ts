@@ -152,7 +152,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       lifetimeMaxMs: config.policy.token_lifetime_max,
     })
   // The web app at `/` and its client routes; every other path keeps its own routes and 404s.
-  await app.register(webAppPlugin, { root: config.webDistDir })
+  await app.register(webAppPlugin, { root: config.webDistDir, frameAncestors: config.frameAncestors })
 
   // Everything under /v1 is authenticated and idempotent on writes.
   await app.register(async (api) => {
