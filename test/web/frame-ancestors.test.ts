@@ -62,7 +62,7 @@ t.test('FRAME_ANCESTORS refuses anything but a bare https origin', async (t) => 
       }
     })()
     t.ok(error instanceof ConfigError, `${env.FRAME_ANCESTORS}: refused at start-up, in one line`)
-    t.match((error as Error).message, message, env.FRAME_ANCESTORS)
+    t.match((error as Error).message, message, String(env.FRAME_ANCESTORS))
   }
 })
 
