@@ -164,7 +164,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // After authentication (the party is known), before idempotency and any body is read.
     api.addHook('onRequest', limits.countWrites)
     await api.register(idempotencyPlugin, { db })
-    await api.register(orderRoutes, { orders: services.orders })
+    await api.register(orderRoutes, { orders: services.orders, orderList: services.orderList })
     // multipart/form-data (photos) only where routes take it, each scope with its own photo cap.
     const withUploads = (photosMax: number, routes: (scope: FastifyInstance) => PromiseLike<unknown>) =>
       api.register(async (scope) => {
