@@ -3,6 +3,8 @@
 import i18n from 'i18next'
 import LanguageDetector from 'i18next-browser-languagedetector'
 import { initReactI18next } from 'react-i18next'
+import { buyerEn } from './buyer.en'
+import { buyerRu } from './buyer.ru'
 import { en } from './en'
 import { ru } from './ru'
 
@@ -13,7 +15,7 @@ void i18n
   .use(LanguageDetector)
   .use(initReactI18next)
   .init({
-    resources: { en: { translation: en }, ru: { translation: ru } },
+    resources: { en: { translation: { ...en, buyer: buyerEn } }, ru: { translation: { ...ru, buyer: buyerRu } } },
     supportedLngs: LANGUAGES,
     nonExplicitSupportedLngs: true,
     fallbackLng: 'en',
