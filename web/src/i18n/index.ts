@@ -7,6 +7,8 @@ import { buyerEn } from './buyer.en'
 import { buyerRu } from './buyer.ru'
 import { en } from './en'
 import { ru } from './ru'
+import { sellerEn } from './seller.en'
+import { sellerRu } from './seller.ru'
 
 export const LANGUAGES = ['en', 'ru'] as const
 export type Language = (typeof LANGUAGES)[number]
@@ -15,7 +17,10 @@ void i18n
   .use(LanguageDetector)
   .use(initReactI18next)
   .init({
-    resources: { en: { translation: { ...en, buyer: buyerEn } }, ru: { translation: { ...ru, buyer: buyerRu } } },
+    resources: {
+      en: { translation: { ...en, seller: sellerEn, buyer: buyerEn } },
+      ru: { translation: { ...ru, seller: sellerRu, buyer: buyerRu } },
+    },
     supportedLngs: LANGUAGES,
     nonExplicitSupportedLngs: true,
     fallbackLng: 'en',
