@@ -154,7 +154,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       lifetimeMaxMs: config.policy.token_lifetime_max,
     })
   // The web app at `/` and its client routes; every other path keeps its own routes and 404s.
-  await app.register(webAppPlugin, { root: config.webDistDir })
+  await app.register(webAppPlugin, { root: config.webDistDir, frameAncestors: config.frameAncestors })
 
   // Everything under /v1 is authenticated and idempotent on writes.
   await app.register(async (api) => {
@@ -166,7 +166,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // After authentication (the party is known), before idempotency and any body is read.
     api.addHook('onRequest', limits.countWrites)
     await api.register(idempotencyPlugin, { db })
-    await api.register(orderRoutes, { orders: services.orders })
+    await api.register(orderRoutes, { orders: services.orders, orderList: services.orderList })
     // multipart/form-data (photos) only where routes take it, each scope with its own photo cap;
     // the per-party uploads in flight are counted across all of them.
     const slots = app.uploadSlots

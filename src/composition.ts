@@ -18,6 +18,7 @@ import { OpenClaimService } from './domain/claims/open-claim.service.js'
 import { FeedService } from './domain/feed/feed.service.js'
 import { ViolationsService } from './domain/moderation/violations.service.js'
 import { OrdersService } from './domain/orders/orders.service.js'
+import { OrderListService } from './domain/orders/order-list.service.js'
 import type { PhotoStorage } from './domain/photos/pipeline/index.js'
 import { PhotosService } from './domain/photos/photos.service.js'
 import { OfficialDomainsService } from './domain/sellers/official-domains.service.js'
@@ -37,6 +38,7 @@ export interface ServiceDeps {
 
 export interface Services {
   orders: OrdersService
+  orderList: OrderListService
   claims: ClaimsService
   openClaim: OpenClaimService
   claimActions: ClaimActionsService
@@ -66,6 +68,7 @@ export function createServices(deps: ServiceDeps, tuning: ServiceTuning = {}): S
   const transitions = new ClaimTransitions({ policy, clock })
   return {
     orders: new OrdersService(db),
+    orderList: new OrderListService({ db, clock, policy, cursors }),
     claims: new ClaimsService({ db, readDb, clock, pseudonymSecret, views, cursors }),
     openClaim: new OpenClaimService({ db, policy, clock, photos, views }),
     claimActions: new ClaimActionsService({ db, policy, clock, photos, views, transitions }),

@@ -1,6 +1,8 @@
 // Process configuration from the environment, validated once at start-up.
 // Anything wrong is reported as one clear line (ConfigError), never a stack.
 import { isIP } from 'node:net'
+import { FrameAncestorsError, parseFrameAncestors } from './frame-ancestors.js'
+import { isLoopback } from './loopback.js'
 import { loadPolicyFile, PolicyError, type Policy } from './policy.js'
 
 export interface Config {
@@ -38,6 +40,8 @@ export interface Config {
   storage: { kind: 'local'; dir: string } | { kind: 's3'; endpoint: string | undefined; bucket: string; region: string }
   /** WEB_DIST_DIR: the built web app (npm run build:web) served at `/`; the page there says how to build it when missing. */
   webDistDir: string
+  /** FRAME_ANCESTORS: the origins that may frame the web app (src/config/frame-ancestors.ts); none by default. */
+  frameAncestors: string[]
   /** V8_HEAP_GROWING_PERCENT for the API process (src/cli/heap-tuning.ts); 0 leaves V8's own heuristic. */
   heapGrowingPercent: number
   policy: Policy
@@ -51,6 +55,8 @@ export interface RedisClusterConfig {
   /** REDIS_TLS=true: TLS to every node (managed clusters). */
   tls: boolean
 }
+
+export { isLoopback }
 
 export class ConfigError extends Error {}
 
@@ -122,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     preparedStatements: env.DATABASE_PREPARED_STATEMENTS !== 'false',
     storage,
     webDistDir: env.WEB_DIST_DIR ?? 'web/dist',
+    frameAncestors: frameAncestors(env.FRAME_ANCESTORS, exposedBy !== undefined),
     heapGrowingPercent,
     policy,
   }
@@ -186,13 +193,13 @@ function cursorSecretsOf(
   return { cursorSecrets: previous ? [current, previous] : [current] }
 }
 
-/** 127.0.0.0/8, ::1 (also IPv4-mapped) and localhost: reachable from this machine only. */
-export function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase()
-  if (h === 'localhost') return true
-  if (isIP(h) === 4) return h.startsWith('127.')
-  if (isIP(h) === 6) return h === '::1' || /^::ffff:127\./.test(h)
-  return false
+function frameAncestors(value: string | undefined, exposed: boolean): string[] {
+  try {
+    return parseFrameAncestors(value, exposed)
+  } catch (err) {
+    if (err instanceof FrameAncestorsError) throw new ConfigError(err.message)
+    throw err
+  }
 }
 
 function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {

@@ -2,11 +2,13 @@
 // Hashed files under /assets/ never change, so browsers keep them for a year; index.html
 // is revalidated on every load so a new build is picked up at once. Only the app's own
 // client routes fall back to index.html: /v1, /docs, /metrics, /admin, /healthz and /readyz
-// keep their own routes and their problem+json 404s.
+// keep their own routes and their problem+json 404s. Every HTML page says who may frame it
+// (FRAME_ANCESTORS, src/config/frame-ancestors.ts).
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import fastifyStatic from '@fastify/static'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import { framingHeaders } from '../config/frame-ancestors.js'
 
 /** The first path segments the app's router owns (web/src/app/routes.tsx); each also takes sub-paths. */
 export const CLIENT_ROUTES = ['arbiter', 'seller', 'buyer', 'signed-out', 'sign-in'] as const
@@ -14,11 +16,20 @@ export const CLIENT_ROUTES = ['arbiter', 'seller', 'buyer', 'signed-out', 'sign-
 const IMMUTABLE = 'public, max-age=31536000, immutable'
 const REVALIDATE = 'no-cache'
 
-export const webAppPlugin: FastifyPluginAsync<{ root: string }> = async (app, opts) => {
+export const webAppPlugin: FastifyPluginAsync<{ root: string; frameAncestors?: readonly string[] }> = async (
+  app,
+  opts,
+) => {
   const root = path.resolve(opts.root)
+  const framing = framingHeaders(opts.frameAncestors ?? [])
   if (!existsSync(path.join(root, 'index.html'))) {
     app.get('/', { schema: { hide: true } }, async (_request, reply) =>
-      reply.code(503).type('text/html; charset=utf-8').header('cache-control', REVALIDATE).send(notBuiltPage(root)),
+      reply
+        .code(503)
+        .type('text/html; charset=utf-8')
+        .header('cache-control', REVALIDATE)
+        .headers(framing)
+        .send(notBuiltPage(root)),
     )
     return
   }
@@ -33,6 +44,7 @@ export const webAppPlugin: FastifyPluginAsync<{ root: string }> = async (app, op
     setHeaders(res, filePath) {
       const inAssets = path.relative(root, filePath).startsWith(`assets${path.sep}`)
       res.setHeader('cache-control', inAssets ? IMMUTABLE : REVALIDATE)
+      if (filePath.endsWith('.html')) for (const [name, value] of Object.entries(framing)) res.setHeader(name, value)
     },
   })
 

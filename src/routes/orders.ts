@@ -2,11 +2,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { forbiddenRole } from '../shared/errors.js'
 import { principal } from '../http/auth.js'
 import { IdParam, ref } from '../schemas/common.js'
-import { OrderInput, OrderView } from '../schemas/orders.js'
+import { OrderInput, OrderListQuery, OrderPage, OrderView } from '../schemas/orders.js'
 import { IdempotencyHeaders, problems, success } from '../schemas/responses.js'
 import type { OrdersService } from '../domain/orders/orders.service.js'
+import type { OrderListService } from '../domain/orders/order-list.service.js'
 
-export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: OrdersService }> = async (app, { orders }) => {
+export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: OrdersService; orderList: OrderListService }> = async (
+  app,
+  { orders, orderList },
+) => {
   app.post(
     '/v1/orders',
     {
@@ -31,6 +35,27 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: OrdersService }> =
       const { order, created } = await orders.register(request.body)
       return reply.code(created ? 201 : 200).send(order)
     },
+  )
+
+  app.get(
+    '/v1/orders',
+    {
+      schema: {
+        operationId: 'listOrders',
+        tags: ['orders'],
+        summary: 'The caller’s own orders, newest first (buyer, seller)',
+        description:
+          'Buyers get the orders they placed, sellers the orders placed with them (no buyer_id). Each line says ' +
+          'whether a claim may be opened on it now (claim_window) and which claim is open on it; claim_limits ' +
+          'are the policy photo limits a claim must meet. Arbiters and the service read one order by id: 403 here.',
+        querystring: OrderListQuery,
+        response: {
+          200: success(OrderPage, 'A page of orders'),
+          ...problems({ 403: ['forbidden-role'], 422: ['validation-failed'] }),
+        },
+      },
+    },
+    async (request) => orderList.list(principal(request), request.query),
   )
 
   app.get(

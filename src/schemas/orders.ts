@@ -1,5 +1,5 @@
 import { Type } from 'typebox'
-import { DateTime, Money, Nullable } from './common.js'
+import { DateTime, defaultsOptional, Money, Nullable, stringEnum } from './common.js'
 
 const Id = Type.String({ minLength: 1, maxLength: 128 })
 
@@ -43,4 +43,68 @@ export const OrderView = Type.Object(
     ),
   },
   { $id: 'Order', additionalProperties: false },
+)
+
+/** GET /v1/orders: one line as its order's own parties see it, with what a claim on it would meet. */
+const ListedLine = Type.Object(
+  {
+    id: Type.String(),
+    sku: Type.String(),
+    title: Type.String(),
+    quantity: Type.Integer(),
+    unit_price: Money(),
+    claim_window: stringEnum(['not_delivered', 'open', 'passed'], {
+      description:
+        'open: delivered, and within policy claim_window of delivery, so a claim may be opened; not_delivered: ' +
+        'no delivery yet (or one in the future); passed: the window has closed',
+    }),
+    claim_window_ends_at: Nullable(DateTime('delivered_at + policy claim_window; null until delivered')),
+    open_claim_id: Nullable(
+      Type.String({ format: 'uuid', description: 'the claim still open on this line (at most one), if any' }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+export const ListedOrder = Type.Object(
+  {
+    id: Type.String(),
+    buyer_id: Type.Optional(Type.String({ description: 'absent for sellers' })),
+    seller_id: Type.String(),
+    scheme: Type.String(),
+    currency: Type.String({ pattern: '^[A-Z]{3}$' }),
+    delivered_at: Nullable(DateTime()),
+    lines: Type.Array(ListedLine),
+  },
+  { additionalProperties: false },
+)
+
+export const ClaimLimits = Type.Object(
+  {
+    photos_per_claim_max: Type.Integer({ description: 'policy photos_per_claim_max' }),
+    photo_bytes_max: Type.Integer({ description: 'policy photo_bytes_max: bytes per photo' }),
+    defect_photos_min: Type.Integer({ description: 'policy defect_photos_min, for the reasons in photo_reasons' }),
+    photo_reasons: Type.Array(Type.String(), { description: 'reasons that need at least defect_photos_min photos' }),
+    photo_types: Type.Array(Type.String(), {
+      description:
+        'the image types the service reads (by their bytes, never the name); HEIC where its decoder is built in',
+    }),
+  },
+  { additionalProperties: false },
+)
+
+export const OrderListQuery = defaultsOptional(
+  Type.Object({
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    cursor: Type.Optional(Type.String({ maxLength: 512 })),
+  }),
+)
+
+export const OrderPage = Type.Object(
+  {
+    items: Type.Array(ListedOrder, { description: 'newest first (registered at, then id)' }),
+    next_cursor: Nullable(Type.String({ description: 'pass as `cursor` for the next page; null on the last page' })),
+    claim_limits: ClaimLimits,
+  },
+  { additionalProperties: false },
 )

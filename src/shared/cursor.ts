@@ -25,6 +25,7 @@ export type CursorList =
   | 'webhook-deliveries'
   | 'feed'
   | 'official-domains'
+  | 'orders'
 
 /** 128 bits of tag: far beyond guessing, and the cursor stays short. */
 const TAG_BYTES = 16

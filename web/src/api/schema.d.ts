@@ -28,7 +28,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The caller’s own orders, newest first (buyer, seller)
+         * @description Buyers get the orders they placed, sellers the orders placed with them (no buyer_id). Each line says whether a claim may be opened on it now (claim_window) and which claim is open on it; claim_limits are the policy photo limits a claim must meet. Arbiters and the service read one order by id: 403 here.
+         */
+        get: operations["listOrders"];
         put?: never;
         /** Register or update an order (role service) */
         post: operations["registerOrder"];
@@ -1748,6 +1752,166 @@ export interface operations {
             };
             /** @description Problem types: unsupported-media-type */
             415: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: validation-failed */
+            422: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: rate-limited */
+            429: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: internal-error */
+            500: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: service-unavailable */
+            503: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listOrders: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of orders */
+            200: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description newest first (registered at, then id) */
+                        items: {
+                            id: string;
+                            /** @description absent for sellers */
+                            buyer_id?: string;
+                            seller_id: string;
+                            scheme: string;
+                            currency: string;
+                            /** Format: date-time */
+                            delivered_at: string | null;
+                            lines: {
+                                id: string;
+                                sku: string;
+                                title: string;
+                                quantity: number;
+                                /**
+                                 * Format: int64
+                                 * @description minor units
+                                 */
+                                unit_price: number;
+                                /**
+                                 * @description open: delivered, and within policy claim_window of delivery, so a claim may be opened; not_delivered: no delivery yet (or one in the future); passed: the window has closed
+                                 * @enum {string}
+                                 */
+                                claim_window: "not_delivered" | "open" | "passed";
+                                /**
+                                 * Format: date-time
+                                 * @description delivered_at + policy claim_window; null until delivered
+                                 */
+                                claim_window_ends_at: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description the claim still open on this line (at most one), if any
+                                 */
+                                open_claim_id: string | null;
+                            }[];
+                        }[];
+                        /** @description pass as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
+                        claim_limits: {
+                            /** @description policy photos_per_claim_max */
+                            photos_per_claim_max: number;
+                            /** @description policy photo_bytes_max: bytes per photo */
+                            photo_bytes_max: number;
+                            /** @description policy defect_photos_min, for the reasons in photo_reasons */
+                            defect_photos_min: number;
+                            /** @description reasons that need at least defect_photos_min photos */
+                            photo_reasons: string[];
+                            /** @description the image types the service reads (by their bytes, never the name); HEIC where its decoder is built in */
+                            photo_types: string[];
+                        };
+                    };
+                };
+            };
+            /** @description Problem types: invalid-request, invalid-text, invalid-value */
+            400: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: unauthorized */
+            401: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description the Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem types: forbidden-role */
+            403: {
                 headers: {
                     /** @description the request id (also `request_id` in problems) */
                     "X-Request-Id"?: string;

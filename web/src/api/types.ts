@@ -18,6 +18,7 @@ export type Claim = ResponseOf<'/v1/claims/{id}', 'get'>
 export type QueuePage = ResponseOf<'/v1/arbiter/queue', 'get'>
 export type ClaimEvents = ResponseOf<'/v1/claims/{id}/events', 'get'>
 export type Order = ResponseOf<'/v1/orders/{id}', 'get'>
+export type OrderPage = ResponseOf<'/v1/orders', 'get'>
 export type ThreadPage = ResponseOf<'/v1/threads', 'get'>
 export type MessagePage = ResponseOf<'/v1/threads/{id}/messages', 'get'>
 export type ModerationVerdict = ResponseOf<'/v1/moderation/check', 'post'>

@@ -3,6 +3,8 @@
 import i18n from 'i18next'
 import LanguageDetector from 'i18next-browser-languagedetector'
 import { initReactI18next } from 'react-i18next'
+import { buyerEn } from './buyer.en'
+import { buyerRu } from './buyer.ru'
 import { en } from './en'
 import { ru } from './ru'
 import { sellerEn } from './seller.en'
@@ -16,8 +18,8 @@ void i18n
   .use(initReactI18next)
   .init({
     resources: {
-      en: { translation: { ...en, seller: sellerEn } },
-      ru: { translation: { ...ru, seller: sellerRu } },
+      en: { translation: { ...en, seller: sellerEn, buyer: buyerEn } },
+      ru: { translation: { ...ru, seller: sellerRu, buyer: buyerRu } },
     },
     supportedLngs: LANGUAGES,
     nonExplicitSupportedLngs: true,

@@ -42,7 +42,8 @@ export function Shell({ nav, children }: { nav: NavItem[]; children?: ReactNode 
           </Group>
           <Group gap="sm" wrap="nowrap">
             <LanguageSwitch />
-            <Text size="sm" data-testid="signed-in-as">
+            {/* On a phone the header keeps the navigation, the language and sign-out; who is signed in shows from sm up. */}
+            <Text size="sm" data-testid="signed-in-as" visibleFrom="sm">
               {t('app.signedInAs', { role: t(`roles.${claims.role}`), sub: claims.sub })}
             </Text>
             <Button

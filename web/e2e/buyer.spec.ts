@@ -1,0 +1,175 @@
+// The buyers' pages in Chromium at a phone's width, against the real service; the seller acts through the API.
+import { expect, test, type Page } from '@playwright/test'
+import sharp from 'sharp'
+import { act, call, ok, tokenFor, unique, type As } from './support/api.js'
+import { E2E } from './support/env.js'
+import { checkPage, openAs } from './support/page.js'
+
+test.use({ viewport: { width: 375, height: 812 }, hasTouch: true })
+
+async function deliveredOrder(buyer: string, seller: string) {
+  const orderId = unique('order')
+  await ok(['service', 'marketplace'], 'POST', '/v1/orders', {
+    id: orderId,
+    buyer_id: buyer,
+    seller_id: seller,
+    scheme: 'FBS',
+    delivered_at: new Date(Date.now() - 24 * 3600_000).toISOString(),
+    lines: [{ id: 'l1', sku: 'KETTLE-1', title: 'Electric kettle', quantity: 1, unit_price: 250_000 }],
+  })
+  return orderId
+}
+
+/** A photo as a phone makes it: JPEG with EXIF, one of them with a GPS position. */
+async function phonePhoto(colour: string, gps: boolean): Promise<Buffer> {
+  return sharp({ create: { width: 800, height: 600, channels: 3, background: colour } })
+    .jpeg()
+    .withExif({
+      IFD0: { Make: 'PhoneMaker', Model: 'Phone 1', Copyright: 'claimdesk-e2e' },
+      ...(gps
+        ? {
+            IFD3: {
+              GPSLatitudeRef: 'N',
+              GPSLatitude: '55/1 45/1 0/1',
+              GPSLongitudeRef: 'E',
+              GPSLongitude: '37/1 37/1 0/1',
+            },
+          }
+        : {}),
+    })
+    .toBuffer()
+}
+
+async function photoBytes(as: As, id: string, variant: string): Promise<Buffer> {
+  const response = await fetch(`${E2E.baseUrl}/v1/photos/${id}/${variant}`, {
+    headers: { authorization: `Bearer ${tokenFor(as)}` },
+  })
+  expect(response.status).toBe(200)
+  return Buffer.from(await response.arrayBuffer())
+}
+
+async function startClaim(page: Page, buyer: string, orderId: string) {
+  await openAs(page, ['buyer', buyer], '/buyer')
+  await expect(page).toHaveURL(/\/buyer$/)
+  const card = page.getByTestId(`order-${orderId}`)
+  await expect(card).toContainText('Electric kettle')
+  return card
+}
+
+test('a buyer opens a defect claim with two photos from a phone, the seller offers a compensation, the buyer accepts', async ({
+  page,
+}) => {
+  const buyer = unique('buyer')
+  const seller = unique('shop')
+  const orderId = await deliveredOrder(buyer, seller)
+  const withGps = await phonePhoto('#b03030', true)
+  const plain = await phonePhoto('#3050b0', false)
+  // The GPS IFD pointer (tag 0x8825) in either byte order: the photo does carry a position.
+  const exif = (await sharp(withGps).metadata()).exif ?? Buffer.alloc(0)
+  expect(
+    exif.includes(Buffer.from([0x88, 0x25])) || exif.includes(Buffer.from([0x25, 0x88])),
+    'GPS in the upload',
+  ).toBe(true)
+
+  const card = await startClaim(page, buyer, orderId)
+  await checkPage(page, 'buyer-orders')
+  await card.getByRole('link', { name: 'Report a problem' }).click()
+  await expect(page.getByRole('heading', { name: 'Report a problem' })).toBeVisible()
+  await expect(page.getByText('Up to 10 photos')).toBeVisible()
+  await expect(page.getByText('removes their metadata')).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Send the claim' })).toBeDisabled()
+
+  await page.getByLabel('Describe the problem').fill('Call me at +7 916 123-45-67 about the kettle')
+  await expect(page.getByTestId('description-check')).toContainText('+7 916', { timeout: 10_000 })
+  await page.getByLabel('Describe the problem').fill('The kettle leaks from the bottom seam after the second use.')
+  await expect(page.getByTestId('description-check')).toContainText('Looks fine', { timeout: 10_000 })
+  await expect(page.getByTestId('photos-needed')).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Send the claim' })).toBeDisabled()
+
+  await page.getByTestId('photo-input').setInputFiles([
+    { name: 'kettle-gps.jpg', mimeType: 'image/jpeg', buffer: withGps },
+    { name: 'kettle.jpg', mimeType: 'image/jpeg', buffer: plain },
+  ])
+  await expect(page.getByRole('img', { name: 'kettle-gps.jpg' })).toBeVisible()
+  await expect(page.getByRole('img', { name: 'kettle.jpg' })).toBeVisible()
+  await checkPage(page, 'buyer-open-claim')
+  await page.getByRole('button', { name: 'Send the claim' }).click()
+
+  await expect(page).toHaveURL(/\/buyer\/claims\/[0-9a-f-]{36}$/, { timeout: 20_000 })
+  const claimId = page.url().split('/').at(-1)!
+  await expect(page.getByTestId('claim-state')).toContainText('The seller has until')
+  await expect(page.getByTestId('chat')).toContainText('Claim opened')
+  await checkPage(page, 'buyer-claim')
+
+  // The served variants carry no EXIF, so no GPS position.
+  const claim = await ok(['buyer', buyer], 'GET', `/v1/claims/${claimId}`)
+  expect(claim.photos).toHaveLength(2)
+  for (const photo of claim.photos) {
+    for (const variant of ['full', 'preview', 'thumb']) {
+      const bytes = await photoBytes(['buyer', buyer], photo.id, variant)
+      const meta = await sharp(bytes).metadata()
+      expect(meta.exif, `${variant} has no EXIF`).toBeUndefined()
+      expect(bytes.includes(Buffer.from('claimdesk-e2e'))).toBe(false)
+      expect(bytes.includes(Buffer.from('PhoneMaker'))).toBe(false)
+    }
+  }
+
+  await act(['seller', seller], claimId, { action: 'offer_compensation', amount: 80_000 })
+  await page.reload()
+  await expect(page.getByTestId('offers')).toContainText('₽800.00')
+  await checkPage(page, 'buyer-offer')
+  await page.getByRole('button', { name: 'Accept the offer' }).click()
+  await expect(page.getByTestId('claim-state')).toContainText('The claim is resolved.')
+  await checkPage(page, 'buyer-resolved')
+  expect((await ok(['buyer', buyer], 'GET', `/v1/claims/${claimId}`)).state).toBe('resolved')
+})
+
+test('a renamed text file is refused with its reason, and no claim exists afterwards', async ({ page }) => {
+  const buyer = unique('buyer')
+  const orderId = await deliveredOrder(buyer, unique('shop'))
+  const card = await startClaim(page, buyer, orderId)
+  await card.getByRole('link', { name: 'Report a problem' }).click()
+  await page.getByLabel('Describe the problem').fill('The kettle leaks from the bottom seam after the second use.')
+  await page
+    .getByTestId('photo-input')
+    .setInputFiles([
+      { name: 'notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('not a photo at all\n'.repeat(20)) },
+    ])
+  await page.getByRole('button', { name: 'Send the claim' }).click()
+  const refused = page.getByTestId('claim-refused')
+  await expect(refused).toBeVisible({ timeout: 20_000 })
+  await expect(refused).toContainText('notes.jpg')
+  await expect(refused).toContainText('Nothing was created')
+  await checkPage(page, 'buyer-photo-refused')
+  const claims = await ok(['buyer', buyer], 'GET', '/v1/claims')
+  expect(claims.items).toEqual([])
+})
+
+test('a second claim on the same line is refused with the problem’s explanation', async ({ page }) => {
+  const buyer = unique('buyer')
+  const orderId = await deliveredOrder(buyer, unique('shop'))
+  const first = await call(['buyer', buyer], 'POST', '/v1/claims', {
+    order_id: orderId,
+    line_id: 'l1',
+    reason: 'not_as_described',
+    requested_resolution: 'refund',
+    description: 'The colour is not the one in the listing.',
+  })
+  expect(first.status).toBe(201)
+
+  const card = await startClaim(page, buyer, orderId)
+  await expect(card.getByRole('link', { name: 'See the open claim' })).toBeVisible()
+  await expect(card.getByRole('link', { name: 'Report a problem' })).toHaveCount(0)
+
+  // A second tab or an old link still reaches the form: the service refuses and says why.
+  await page.goto(`/buyer/orders/${orderId}/lines/l1/claim`)
+  await page.getByLabel('What is wrong').selectOption('not_as_described')
+  await page.getByLabel('Describe the problem').fill('The handle is loose as well.')
+  await page.getByRole('button', { name: 'Send the claim' }).click()
+  const refused = page.getByTestId('claim-refused')
+  await expect(refused).toBeVisible()
+  await expect(refused).toContainText(/already/i)
+  await checkPage(page, 'buyer-second-claim-refused')
+  const claims = await ok(['buyer', buyer], 'GET', '/v1/claims')
+  expect(claims.items).toHaveLength(1)
+})
