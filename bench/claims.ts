@@ -233,11 +233,12 @@ function startApi(profileDir?: string): Promise<ServerProcess> {
   })
 }
 
-async function startBaseline(): Promise<ServerProcess> {
+async function startBaseline(profileDir?: string): Promise<ServerProcess> {
   const port = await freePort()
+  const prof = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []
   const server = startServer({
     name: 'baseline',
-    args: ['--import', 'tsx', 'bench/baseline-claims-server.ts'],
+    args: [...prof, '--import', 'tsx', 'bench/baseline-claims-server.ts'],
     cwd: ROOT,
     port,
     env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: databaseUrl(BASELINE_DB), PORT: String(port) },
@@ -325,8 +326,11 @@ async function main(): Promise<void> {
   await vacuumAnalyze(SERVICE_DB)
   await vacuumAnalyze(BASELINE_DB)
   const profileDir = opts.profile ? mkdtempSync(path.join(tmpdir(), 'claimdesk-bench-prof-')) : undefined
+  const baselineProfileDir = opts.profile
+    ? mkdtempSync(path.join(tmpdir(), 'claimdesk-bench-baseline-prof-'))
+    : undefined
   api = await startApi(profileDir)
-  const baseline = await startBaseline()
+  const baseline = await startBaseline(baselineProfileDir)
   const before: Record<string, WriteCounters> = {
     [SERVICE_DB]: await writeCounters(SERVICE_DB),
     [BASELINE_DB]: await writeCounters(BASELINE_DB),
@@ -413,26 +417,36 @@ async function main(): Promise<void> {
     retired: { service: service.retired, baseline: base.retired },
   })
 
-  if (profileDir) {
-    const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'))
-    if (file) {
-      const p = summarizeProfile(path.join(profileDir, file))
-      console.log(
-        `\nAPI CPU profile (${path.join(profileDir, file)}): ${fmt(p.totalMs / 1000, 2)} s sampled busy, ${fmt(p.idleMs / 1000, 2)} s idle`,
-      )
-      console.log(
-        '  (V8 samples wall-clock time: on a saturated machine, time descheduled inside a syscall such as writev is counted as that syscall)',
-      )
-      console.log('  self time by area:')
-      for (const [area, ms] of p.byArea.slice(0, 18))
-        console.log(`    ${fmt((100 * ms) / p.totalMs).padStart(5)}%  ${area}`)
-      console.log('  self time by function:')
-      for (const [fn, ms] of p.byFunction.slice(0, 25))
-        console.log(`    ${fmt((100 * ms) / p.totalMs).padStart(5)}%  ${fn}`)
-    } else {
-      console.log(`\nno CPU profile was written to ${profileDir}`)
-    }
+  for (const [who, dir] of [
+    ['API', profileDir],
+    ['baseline', baselineProfileDir],
+  ] as const) {
+    if (dir) printProfile(who, dir)
   }
+}
+
+/** The main thread's profile (the first one written; a loader thread may write another). */
+function printProfile(who: string, dir: string): void {
+  const file = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .sort()[0]
+  if (!file) {
+    console.log(`\nno CPU profile was written to ${dir}`)
+    return
+  }
+  const p = summarizeProfile(path.join(dir, file))
+  console.log(
+    `\n${who} CPU profile (${path.join(dir, file)}): ${fmt(p.totalMs / 1000, 2)} s sampled busy, ${fmt(p.idleMs / 1000, 2)} s idle`,
+  )
+  console.log(
+    '  (V8 samples wall-clock time: on a saturated machine, time descheduled inside a syscall such as writev is counted as that syscall)',
+  )
+  console.log('  self time by area:')
+  for (const [area, ms] of p.byArea.slice(0, 18))
+    console.log(`    ${fmt((100 * ms) / p.totalMs).padStart(5)}%  ${area}`)
+  console.log('  self time by function:')
+  for (const [fn, ms] of p.byFunction.slice(0, 25))
+    console.log(`    ${fmt((100 * ms) / p.totalMs).padStart(5)}%  ${fn}`)
 }
 
 function report(
