@@ -4,7 +4,7 @@
 // Frozen in time: takes Kysely<any>, imports no app types.
 //
 // The partial indexes spell the final states as literals; the queries in
-// src/domain/claims/claims-query.ts repeat the very same predicate so that the
+// src/domain/claims/claim-list.repository.ts repeat the very same predicate so that the
 // planner can prove it implies the index's.
 import { sql, type Kysely } from 'kysely'
 

@@ -7,6 +7,7 @@ import type { WorkerContext } from './context.js'
 import { retryLater, runAgainAt } from './retry.js'
 import { housekeepOnce } from './housekeeping.js'
 import { sweepOnce } from './sweeper.js'
+import { deadlineDueAt } from '../src/domain/claims/deadlines.repository.js'
 
 export function jobHandlers(ctx: WorkerContext): JobHandlers {
   return {
@@ -47,7 +48,6 @@ export function jobHandlers(ctx: WorkerContext): JobHandlers {
 
 /** The deadline's (or its reminder's) time translated from the service clock to Date.now(). */
 async function dueOnWorkerClock(ctx: WorkerContext, id: string, which: 'due_at' | 'remind_at'): Promise<number> {
-  const row = await ctx.db.selectFrom('deadlines').select('due_at').where('id', '=', id).executeTakeFirstOrThrow()
-  const at = row.due_at.getTime() - (which === 'remind_at' ? ctx.policy.reminder_before : 0)
+  const at = (await deadlineDueAt(ctx.db, id)).getTime() - (which === 'remind_at' ? ctx.policy.reminder_before : 0)
   return Date.now() + (at - ctx.clock.now())
 }

@@ -2,7 +2,11 @@
 // run fires overdue pending deadlines directly and re-creates the jobs of
 // deadlines (and reminders) due within the horizon, so a job Redis lost is back
 // before it is due. Adds are idempotent through the deterministic job ids.
-import { sql } from 'kysely'
+import {
+  overdueDeadlineIds,
+  pendingDeadlinesDueBetween,
+  unremindedDeadlinesDueBetween,
+} from '../src/domain/claims/deadlines.repository.js'
 import { HOUSEKEEPING_SCHEDULER_ID, SWEEPER_SCHEDULER_ID } from '../src/jobs/names.js'
 import { HOUSEKEEPING_MS } from './housekeeping.js'
 import { fireJob, remindJob, type JobSpec } from '../src/jobs/queues.js'
@@ -35,18 +39,10 @@ async function fireOverdue(ctx: WorkerContext, result: SweepResult): Promise<voi
   const budgetEnds = Date.now() + Math.max(1_000, ctx.policy.sweep_interval / 2)
   let afterId = '0'
   while (Date.now() < budgetEnds) {
-    const rows = await ctx.db
-      .selectFrom('deadlines')
-      .select('id')
-      .where('status', '=', 'pending')
-      .where('due_at', '<=', new Date(ctx.clock.now()))
-      .where(sql<boolean>`id > ${afterId}::bigint`)
-      .orderBy('id')
-      .limit(OVERDUE_BATCH)
-      .execute()
-    for (let i = 0; i < rows.length; i += FIRE_PARALLEL) {
+    const ids = await overdueDeadlineIds(ctx.db, new Date(ctx.clock.now()), afterId, OVERDUE_BATCH)
+    for (let i = 0; i < ids.length; i += FIRE_PARALLEL) {
       const outcomes = await Promise.allSettled(
-        rows.slice(i, i + FIRE_PARALLEL).map((r) => ctx.deadlines.expireDeadline(r.id)),
+        ids.slice(i, i + FIRE_PARALLEL).map((id) => ctx.deadlines.expireDeadline(id)),
       )
       for (const [k, o] of outcomes.entries()) {
         if (o.status === 'fulfilled') {
@@ -54,36 +50,27 @@ async function fireOverdue(ctx: WorkerContext, result: SweepResult): Promise<voi
         } else {
           result.failed += 1
           ctx.logger.error(
-            { deadline: rows[i + k]?.id, err: (o.reason as Error).message },
+            { deadline: ids[i + k], err: (o.reason as Error).message },
             'sweep could not fire a deadline',
           )
         }
       }
     }
-    if (rows.length < OVERDUE_BATCH) return
-    afterId = rows[rows.length - 1]?.id ?? afterId
+    if (ids.length < OVERDUE_BATCH) return
+    afterId = ids[ids.length - 1] ?? afterId
   }
 }
 
 async function enqueueUpcoming(ctx: WorkerContext): Promise<number> {
   const now = ctx.clock.now()
   const until = now + horizonMs(ctx.policy)
-  const due = await ctx.db
-    .selectFrom('deadlines')
-    .select(['id', 'due_at'])
-    .where('status', '=', 'pending')
-    .where('due_at', '>', new Date(now))
-    .where('due_at', '<=', new Date(until))
-    .execute()
+  const due = await pendingDeadlinesDueBetween(ctx.db, new Date(now), new Date(until))
   // Reminders not sent yet whose time is before the horizon's end (late ones too, while the deadline is open).
-  const unreminded = await ctx.db
-    .selectFrom('deadlines')
-    .select(['id', 'kind', 'due_at', 'created_at'])
-    .where('status', '=', 'pending')
-    .where('reminded_at', 'is', null)
-    .where('due_at', '>', new Date(now))
-    .where('due_at', '<=', new Date(until + ctx.policy.reminder_before))
-    .execute()
+  const unreminded = await unremindedDeadlinesDueBetween(
+    ctx.db,
+    new Date(now),
+    new Date(until + ctx.policy.reminder_before),
+  )
   const jobs: JobSpec[] = due.map((d) => fireJob(d.id, d.due_at.getTime(), now))
   for (const d of unreminded) {
     const remindAt = reminderAt(d, ctx.policy.reminder_before)

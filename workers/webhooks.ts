@@ -3,20 +3,19 @@
 // delivery worker (one signed POST per attempt, exponential backoff through
 // BullMQ's attempts/backoff) and a reconciler for jobs Redis lost.
 import { Queue, Worker, type JobsOptions } from 'bullmq'
-import { sql } from 'kysely'
 import type { Config } from '../src/config/config.js'
 import type { Db } from '../src/db/database.js'
 import { producerConnection, queuePrefixFor, workerConnection } from '../src/jobs/connection.js'
 import { silentLogger, type Logger } from '../src/shared/logger.js'
 import { deliverOnce, type DeliverContext } from '../src/domain/webhooks/deliver.js'
+import { deliveryJobId, dispatchOnce } from '../src/domain/webhooks/dispatch.js'
 import {
-  deliveryJobId,
-  dispatchOnce,
   markEnqueued,
   runsToEnqueue,
   staleRuns,
-  type RunToEnqueue,
-} from '../src/domain/webhooks/dispatch.js'
+  touchRuns,
+  type DeliveryRun,
+} from '../src/domain/webhooks/deliveries.repository.js'
 import { allowPrivateFromEnv } from '../src/domain/webhooks/url-safety.js'
 import { withTimeout } from '../src/shared/timeout.js'
 import { closeWorkersWithin, startTicker, type Ticker } from './ticker.js'
@@ -73,7 +72,7 @@ export async function startWebhookWorkers(opts: StartWebhookWorkersOptions): Pro
     disableAfter: opts.disableAfter ?? 10,
     timeoutMs: opts.timeoutMs ?? 10_000,
   }
-  const jobOptions = (run: RunToEnqueue): JobsOptions => ({
+  const jobOptions = (run: DeliveryRun): JobsOptions => ({
     jobId: deliveryJobId(run.id, run.replays),
     attempts: maxAttempts,
     backoff: { type: 'exponential', delay: backoffMs },
@@ -102,7 +101,7 @@ export async function startWebhookWorkers(opts: StartWebhookWorkersOptions): Pro
   )
   worker.on('error', (err) => logger.warn({ queue: WEBHOOK_QUEUE, err: err.message }, 'worker error'))
 
-  const enqueue = async (runs: RunToEnqueue[]) => {
+  const enqueue = async (runs: DeliveryRun[]) => {
     if (runs.length === 0) return
     await withTimeout(
       queue.addBulk(runs.map((r) => ({ name: WEBHOOK_JOB, data: { delivery_id: r.id }, opts: jobOptions(r) }))),
@@ -130,17 +129,7 @@ export async function startWebhookWorkers(opts: StartWebhookWorkersOptions): Pro
       async () => {
         const runs = await staleRuns(db, opts.staleAfterMs ?? 600_000)
         await enqueue(runs)
-        if (runs.length > 0) {
-          await db
-            .updateTable('webhook_deliveries')
-            .set({ updated_at: sql`now()` })
-            .where(
-              'id',
-              'in',
-              runs.map((r) => r.id),
-            )
-            .execute()
-        }
+        await touchRuns(db, runs)
         return false
       },
       logger,

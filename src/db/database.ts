@@ -1,7 +1,7 @@
 // The Kysely instance over a pg pool, plus the start-up helpers that make sure
 // the database exists and answers.
 import pg from 'pg'
-import { Kysely, PostgresDialect, type Transaction } from 'kysely'
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely'
 import type { Database } from './schema.js'
 import { preparingPool } from './prepared.js'
 
@@ -45,4 +45,9 @@ export async function ensureDatabase(url: string): Promise<void> {
   } finally {
     await client.end()
   }
+}
+
+/** Resolves when Postgres answers a trivial query (the readiness probe). */
+export async function pingDatabase(db: Db): Promise<void> {
+  await sql`select 1`.execute(db)
 }

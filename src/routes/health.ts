@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
-import { sql } from 'kysely'
-import type { Db } from '../db/database.js'
+import { pingDatabase, type Db } from '../db/database.js'
 import { pingRedis, type RedisClient } from '../jobs/connection.js'
 import { sendProblem, SERVICE_UNAVAILABLE } from '../http/problem.js'
 import { withTimeout } from '../shared/timeout.js'
@@ -13,7 +12,7 @@ export const healthRoutes: FastifyPluginAsync<{ db: Db; redis: RedisClient }> = 
 
   app.get('/readyz', { schema: { hide: true } }, async (request, reply) => {
     const [postgres, queue] = await Promise.all([
-      sql`select 1`.execute(db).then(
+      pingDatabase(db).then(
         () => 'ok',
         () => 'down',
       ),

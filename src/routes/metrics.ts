@@ -8,7 +8,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyPluginAsync } from 'fastify'
 import { Queue } from 'bullmq'
 import { queuePrefixFor, type RedisClient } from '../jobs/connection.js'
-import { sql } from 'kysely'
+import { countClaimsByState } from '../domain/claims/claims.repository.js'
 import type { Db } from '../db/database.js'
 import { claimsByState, metricsRegistry, queueJobs, redisUp, scrapeErrors } from '../http/metrics.js'
 import { sendProblem } from '../http/problem.js'
@@ -59,12 +59,7 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRouteOptions> = async (app
   let claimsAt = 0
   const collectClaims = async () => {
     if (Date.now() - claimsAt < CLAIMS_MIN_INTERVAL_MS) return
-    const rows = await opts.db.transaction().execute(async (tx) => {
-      await sql`set local statement_timeout = ${sql.lit(timeoutMs)}`.execute(tx)
-      return (
-        await sql<{ state: string; n: number }>`select state, count(*)::int as n from claims group by state`.execute(tx)
-      ).rows
-    })
+    const rows = await countClaimsByState(opts.db, timeoutMs)
     claimsByState.reset()
     for (const r of rows) claimsByState.set({ state: r.state }, r.n)
     claimsAt = Date.now()

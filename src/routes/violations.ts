@@ -69,7 +69,7 @@ export const violationRoutes: FastifyPluginAsyncTypebox<{ violations: Violations
       schema: {
         operationId: 'listSanctions',
         tags: ['moderation'],
-        summary: 'Chat suspensions and claim restrictions (arbiters)',
+        summary: 'Chat suspensions and claim restrictions (arbiters all; sellers and buyers their own)',
         querystring: SanctionListQuery,
         response: { 200: success(SanctionPage, 'A page of sanctions, newest first'), ...problems(LIST) },
       },

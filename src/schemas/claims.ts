@@ -439,7 +439,7 @@ export const ClaimEvent = Type.Object(
 
 export const ClaimEvents = Type.Object({ items: Type.Array(ClaimEvent) }, { additionalProperties: false })
 
-/** Filters of GET /v1/claims and the sellers' CSV export; their rules are in src/domain/claims/claims-query.ts. */
+/** Filters of GET /v1/claims and the sellers' CSV export; their rules are in src/domain/claims/claim-list-query.ts. */
 export const ClaimFilterQuery = {
   from: Type.Optional(
     Type.String({ maxLength: 40, description: 'created_at ≥ from (RFC 3339 date-time, or a date meaning 00:00 UTC)' }),

@@ -3,7 +3,7 @@
 // confirm, cancel or lift; cancelling a violation refunds its fine.
 import t from 'tap'
 import { buildTestApp } from '../helpers/app.js'
-import { isBuyerRestricted } from '../../src/domain/moderation/violations.service.js'
+import { isBuyerRestricted } from '../../src/domain/moderation/enforcement.js'
 import { orderWithThread, PROBLEM, send } from './fixtures/chat-app.js'
 
 const LURE = 'Пишите мне в телегу @shop_helper, там быстрее решим'
@@ -33,10 +33,19 @@ t.test('threshold → suspension → 403 → an arbiter lifts → allowed again'
     'the buyer still writes',
   )
 
+  const own = await app.call(['seller', 'shop-s'], { method: 'GET', url: '/v1/sanctions?party_id=shop-other' })
+  t.equal(own.statusCode, 200, own.body)
+  t.match(
+    own.json().items,
+    [{ party: { role: 'seller', id: 'shop-s' }, kind: 'chat_suspension', in_force: true }],
+    'the seller reads its own suspension, whatever party it names',
+  )
+  const buyers = await app.call(['buyer', 'buyer-s'], { method: 'GET', url: '/v1/sanctions' })
+  t.same(buyers.json().items, [], 'the buyer sees none of the seller’s')
   t.equal(
-    (await app.call(['seller', 'shop-s'], { method: 'GET', url: '/v1/sanctions' })).statusCode,
+    (await app.call(['service', 'marketplace'], { method: 'GET', url: '/v1/sanctions' })).statusCode,
     403,
-    'arbiters only',
+    'arbiters and the parties only',
   )
   const list = await app.call(['arbiter', 'arb-1'], { method: 'GET', url: '/v1/sanctions?status=pending_review' })
   t.equal(list.statusCode, 200)

@@ -2,7 +2,7 @@
 import t from 'tap'
 import { buildTestApp } from '../helpers/app.js'
 import { DomainError } from '../../src/shared/errors.js'
-import { moderateActionText } from '../../src/domain/moderation/violations.service.js'
+import { moderateActionText } from '../../src/domain/moderation/enforcement.js'
 import { openClaim, registerOrder } from '../helpers/fixtures.js'
 import { orderWithThread, PROBLEM, send } from './fixtures/chat-app.js'
 

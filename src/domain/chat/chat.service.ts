@@ -17,6 +17,8 @@ import { relaxingDomains } from '../moderation/official-domains.js'
 import { domainsOf } from '../sellers/official-domains.repository.js'
 import { sellerDomainView } from '../sellers/official-domains.service.js'
 import * as chatRepo from './chat.repository.js'
+import * as abuseReports from '../moderation/abuse-reports.repository.js'
+import * as refusals from '../moderation/refusals.repository.js'
 import type { Clock } from '../../shared/clock.js'
 import type { PhotosService, PhotoUpload, PhotoView, PreparedPhoto } from '../photos/photos.service.js'
 import { compensating } from '../photos/compensating.js'
@@ -25,12 +27,8 @@ import { buyerPseudonym } from '../sellers/pseudonym.js'
 import { isBigintId } from '../../shared/bigint-id.js'
 import { paginate, type CursorCodec } from '../../shared/cursor.js'
 import { chatDisabled, chatSuspended, forbidden, messageBlocked } from './errors.js'
-import {
-  abuseReportView,
-  allowedDomains,
-  moderateOnPlatform,
-  recordViolations,
-} from '../moderation/violations.service.js'
+import { allowedDomains, moderateOnPlatform, recordViolations } from '../moderation/enforcement.js'
+import { abuseReportView } from '../moderation/violations.service.js'
 
 export interface ChatServiceDeps {
   db: Db
@@ -358,7 +356,7 @@ export class ChatService {
       id: refused.role === 'buyer' ? refused.thread.buyer_id : refused.thread.seller_id,
     }
     const claimId = refused.claim?.id ?? null
-    const blockedId = await chatRepo.insertBlocked(tx, {
+    const blockedId = await refusals.insertBlocked(tx, {
       source: 'chat',
       thread_id: refused.thread.id,
       claim_id: claimId,
@@ -399,7 +397,7 @@ export class ChatService {
     if (message.sender_role !== other) {
       throw validation('only the other party’s messages can be reported', { field: 'message_id' })
     }
-    const { row, created } = await chatRepo.insertAbuseReport(this.deps.db, {
+    const { row, created } = await abuseReports.insertAbuseReport(this.deps.db, {
       thread_id: threadId,
       message_id: messageId,
       reporter_role: principal.role,

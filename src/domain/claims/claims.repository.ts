@@ -1,5 +1,5 @@
 // Claim rows and their audit trail.
-import type { DbOrTx } from '../../db/database.js'
+import type { Db, DbOrTx } from '../../db/database.js'
 import { PREPARED } from '../../db/prepared.js'
 import { sql, type Insertable } from 'kysely'
 import type { ClaimEventsTable, ClaimRow, NewClaimRow } from '../../db/schema.js'
@@ -32,6 +32,12 @@ export async function findClaimForAction(
 
 /** A claim_events row as written: the payload as an object (stored as jsonb). */
 export type AuditEntry = Omit<Insertable<ClaimEventsTable>, 'id' | 'payload'> & { payload: Record<string, unknown> }
+
+/** The order a claim is on (a refused claim action's attempt is filed under the order's thread). */
+export async function claimOrderId(db: DbOrTx, id: string): Promise<string | undefined> {
+  const row = await db.selectFrom('claims').select('order_id').where('id', '=', id).executeTakeFirst()
+  return row?.order_id
+}
 
 export async function appendEvent(db: DbOrTx, entry: AuditEntry): Promise<void> {
   await db
@@ -134,4 +140,14 @@ export async function arbiterQueuePage(
     .orderBy('id', 'asc')
     .limit(limit)
     .execute()
+}
+
+/** Claims per state, for /metrics; the count scans the table, so it runs under a statement timeout. */
+export async function countClaimsByState(db: Db, timeoutMs: number): Promise<{ state: string; n: number }[]> {
+  return db.transaction().execute(async (tx) => {
+    await sql`set local statement_timeout = ${sql.lit(timeoutMs)}`.execute(tx)
+    return (
+      await sql<{ state: string; n: number }>`select state, count(*)::int as n from claims group by state`.execute(tx)
+    ).rows
+  })
 }

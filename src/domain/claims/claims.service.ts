@@ -12,7 +12,8 @@ import { buyerPseudonym } from '../sellers/pseudonym.js'
 import { canSeeClaim } from './claim-access.js'
 import type { ClaimView } from './claim-view.js'
 import type { ClaimViews } from './claim-views.js'
-import { findClaimPage, type ClaimListQueryInput } from './claims-query.js'
+import type { ClaimListQueryInput } from './claim-list-query.js'
+import { findClaimPage } from './claim-list.repository.js'
 import { payloadFor } from './event-payload.js'
 import * as claimsRepo from './claims.repository.js'
 
@@ -54,7 +55,7 @@ export class ClaimsService {
       at: e.created_at.toISOString(),
     }))
   }
-  /** GET /v1/claims: filters, sorts and cursors live in claims-query.ts. */
+  /** GET /v1/claims: filters and cursors: claim-list-query.ts; its SQL: claim-list.repository.ts. */
   async list(principal: Principal, query: ClaimListQueryInput) {
     const now = new Date(this.deps.clock.now())
     const { rows, next_cursor } = await this.deps.readDb.run((db) =>

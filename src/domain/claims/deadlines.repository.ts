@@ -44,3 +44,94 @@ export async function lockDeadline(tx: Tx, id: string) {
 export async function markReminded(tx: Tx, id: string, at: Date): Promise<void> {
   await tx.updateTable('deadlines').set({ reminded_at: at }).where('id', '=', id).execute()
 }
+
+// ---- the workers' side: scheduling jobs, sweeping, unscheduling ----
+
+export interface SchedulableDeadline {
+  id: string
+  kind: string
+  due_at: Date
+  created_at: Date
+}
+
+/** Those of `ids` still pending (a transition may have settled the rest meanwhile). */
+export async function pendingDeadlinesAmong(db: DbOrTx, ids: string[]): Promise<SchedulableDeadline[]> {
+  if (ids.length === 0) return []
+  return db
+    .selectFrom('deadlines')
+    .select(['id', 'kind', 'due_at', 'created_at'])
+    .where('id', 'in', ids)
+    .where('status', '=', 'pending')
+    .execute()
+}
+
+/** Pending deadlines due by `now`, by id after `afterId`: the sweeper's backlog, a page at a time. */
+export async function overdueDeadlineIds(db: DbOrTx, now: Date, afterId: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('deadlines')
+    .select('id')
+    .where('status', '=', 'pending')
+    .where('due_at', '<=', now)
+    .where(sql<boolean>`id > ${afterId}::bigint`)
+    .orderBy('id')
+    .limit(limit)
+    .execute()
+  return rows.map((r) => r.id)
+}
+
+/** Pending deadlines due in (from, until]. */
+export async function pendingDeadlinesDueBetween(
+  db: DbOrTx,
+  from: Date,
+  until: Date,
+): Promise<{ id: string; due_at: Date }[]> {
+  return db
+    .selectFrom('deadlines')
+    .select(['id', 'due_at'])
+    .where('status', '=', 'pending')
+    .where('due_at', '>', from)
+    .where('due_at', '<=', until)
+    .execute()
+}
+
+/** Pending deadlines not reminded yet, due in (from, until]. */
+export async function unremindedDeadlinesDueBetween(
+  db: DbOrTx,
+  from: Date,
+  until: Date,
+): Promise<SchedulableDeadline[]> {
+  return db
+    .selectFrom('deadlines')
+    .select(['id', 'kind', 'due_at', 'created_at'])
+    .where('status', '=', 'pending')
+    .where('reminded_at', 'is', null)
+    .where('due_at', '>', from)
+    .where('due_at', '<=', until)
+    .execute()
+}
+
+/** Cancelled deadlines whose jobs may still sit in Redis. */
+export async function cancelledDeadlinesToUnschedule(db: DbOrTx, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('deadlines')
+    .select('id')
+    .where('status', '=', 'cancelled')
+    .where('unscheduled_at', 'is', null)
+    .limit(limit)
+    .execute()
+  return rows.map((r) => r.id)
+}
+
+export async function markUnscheduled(db: DbOrTx, ids: string[]): Promise<void> {
+  if (ids.length === 0) return
+  await db
+    .updateTable('deadlines')
+    .set({ unscheduled_at: sql`now()` })
+    .where('id', 'in', ids)
+    .execute()
+}
+
+export async function deadlineDueAt(db: DbOrTx, id: string): Promise<Date> {
+  const row = await db.selectFrom('deadlines').select('due_at').where('id', '=', id).executeTakeFirstOrThrow()
+  return row.due_at
+}

@@ -24,3 +24,12 @@ export const deliveryInProgress = (): DomainError =>
     title: 'Delivery in progress',
     detail: 'the delivery is still being attempted; replay it once it has succeeded or failed',
   })
+
+export const urlRefused = (detail: string): DomainError =>
+  new DomainError({
+    status: 422,
+    slug: 'webhook-url-refused',
+    title: 'Webhook URL refused',
+    detail,
+    extensions: { field: 'url' },
+  })

@@ -6,7 +6,6 @@
 // WEBHOOK_ALLOW_PRIVATE=true lifts the rule (tests, on-premise receivers).
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
 import { BlockList, isIP, type LookupFunction } from 'node:net'
-import { DomainError } from '../../shared/errors.js'
 
 const blockedV4 = new BlockList()
 for (const [net, prefix] of [
@@ -74,15 +73,6 @@ export class UnsafeUrlError extends Error {
     this.name = 'UnsafeUrlError'
   }
 }
-
-export const urlRefused = (detail: string): DomainError =>
-  new DomainError({
-    status: 422,
-    slug: 'webhook-url-refused',
-    title: 'Webhook URL refused',
-    detail,
-    extensions: { field: 'url' },
-  })
 
 const MAX_URL = 2048
 

@@ -3,18 +3,35 @@
 // created and sent by the workers (src/domain/webhooks/dispatch.ts and
 // deliver.ts, started by workers/webhooks.ts).
 import { requireRole } from '../../auth/require-role.js'
-import { sql, type Selectable } from 'kysely'
 import type { Db } from '../../db/database.js'
-import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhooksTable } from '../../db/schema.js'
 import type { Principal } from '../../auth/principal.js'
 import { notFound, validation } from '../../shared/errors.js'
-import { deliveryInProgress, eventExpired, webhookDisabled } from './errors.js'
+import { deliveryInProgress, eventExpired, urlRefused, webhookDisabled } from './errors.js'
 import { currentHead } from '../feed/feed.repository.js'
 import type { CursorCodec } from '../../shared/cursor.js'
 import { WEBHOOK_EVENT_TYPES } from '../feed/event-types.js'
 import { newWebhookSecret } from './signing.js'
 import { holdReplayLock } from '../feed/retention.repository.js'
-import { checkWebhookUrl, UnsafeUrlError, urlRefused } from './url-safety.js'
+import { checkWebhookUrl, UnsafeUrlError } from './url-safety.js'
+import {
+  attemptsOf,
+  deliveriesPage,
+  deliveryReplayState,
+  reopenDelivery,
+  type AttemptRow,
+  type DeliveryRow,
+  type DeliveryStatus,
+} from './deliveries.repository.js'
+import {
+  countOwnedWebhooks,
+  deleteWebhook,
+  findOwnedWebhook,
+  insertWebhook,
+  listOwnedWebhooks,
+  lockOwnerRegistrations,
+  type WebhookOwner,
+  type WebhookRow,
+} from './webhooks.repository.js'
 
 export const WEBHOOKS_PER_OWNER_MAX = 20
 
@@ -24,10 +41,6 @@ export interface WebhooksServiceDeps {
   allowPrivate: boolean
   cursors: CursorCodec
 }
-
-type WebhookRow = Selectable<WebhooksTable>
-type DeliveryRow = Selectable<WebhookDeliveriesTable>
-type AttemptRow = Selectable<WebhookAttemptsTable>
 
 export function webhookView(w: WebhookRow) {
   return {
@@ -71,20 +84,14 @@ export class WebhooksService {
     this.allowPrivate = deps.allowPrivate
   }
 
-  private owner(principal: Principal): { role: 'seller' | 'service'; id: string } {
+  private owner(principal: Principal): WebhookOwner {
     const owner = requireRole(principal, ['seller', 'service'], 'only sellers and the service have webhooks')
     return { role: owner.role, id: owner.id }
   }
 
   private async own(principal: Principal, id: string): Promise<WebhookRow> {
     const owner = this.owner(principal)
-    const row = await this.deps.db
-      .selectFrom('webhooks')
-      .selectAll()
-      .where('id', '=', id)
-      .where('owner_role', '=', owner.role)
-      .where('owner_id', '=', owner.id)
-      .executeTakeFirst()
+    const row = await findOwnedWebhook(this.deps.db, owner, id)
     if (!row) throw notFound('webhook')
     return row
   }
@@ -108,45 +115,24 @@ export class WebhooksService {
       })
     const secret = newWebhookSecret()
     const row = await this.deps.db.transaction().execute(async (tx) => {
-      // Serialises one owner's registrations so the cap holds.
-      await sql`select pg_advisory_xact_lock(hashtextextended(${`webhooks:${owner.role}:${owner.id}`}, 0))`.execute(tx)
-      const count = await tx
-        .selectFrom('webhooks')
-        .select(sql<string>`count(*)`.as('n'))
-        .where('owner_role', '=', owner.role)
-        .where('owner_id', '=', owner.id)
-        .executeTakeFirstOrThrow()
-      if (Number(count.n) >= WEBHOOKS_PER_OWNER_MAX) {
+      await lockOwnerRegistrations(tx, owner)
+      if ((await countOwnedWebhooks(tx, owner)) >= WEBHOOKS_PER_OWNER_MAX) {
         throw validation(`at most ${WEBHOOKS_PER_OWNER_MAX} webhooks per owner; delete one first`, { field: 'url' })
       }
-      const head = await currentHead(tx)
-      return tx
-        .insertInto('webhooks')
-        .values({
-          owner_role: owner.role,
-          owner_id: owner.id,
-          url: url.toString(),
-          event_types: types.includes('*') ? ['*'] : types,
-          secret,
-          cursor_txid: head.txid,
-          cursor_id: head.id,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow()
+      return insertWebhook(tx, {
+        owner,
+        url: url.toString(),
+        eventTypes: types.includes('*') ? ['*'] : types,
+        secret,
+        cursor: await currentHead(tx),
+      })
     })
     return { ...webhookView(row), secret }
   }
 
   async list(principal: Principal) {
     const owner = this.owner(principal)
-    const rows = await this.deps.db
-      .selectFrom('webhooks')
-      .selectAll()
-      .where('owner_role', '=', owner.role)
-      .where('owner_id', '=', owner.id)
-      .orderBy('created_at')
-      .orderBy('id')
-      .execute()
+    const rows = await listOwnedWebhooks(this.deps.db, owner)
     return { items: rows.map(webhookView) }
   }
 
@@ -157,7 +143,7 @@ export class WebhooksService {
   /** Deletes the subscription and its log; queued deliveries find it gone and do nothing. */
   async remove(principal: Principal, id: string): Promise<void> {
     const row = await this.own(principal, id)
-    await this.deps.db.deleteFrom('webhooks').where('id', '=', row.id).execute()
+    await deleteWebhook(this.deps.db, row.id)
   }
 
   /** The delivery log, newest first, each delivery with its attempts. */
@@ -167,13 +153,11 @@ export class WebhooksService {
     query: { limit: number; cursor?: string | undefined; status?: string | undefined },
   ) {
     const hook = await this.own(principal, id)
-    let q = this.deps.db.selectFrom('webhook_deliveries').selectAll().where('webhook_id', '=', hook.id)
-    if (query.status) q = q.where('status', '=', query.status as DeliveryRow['status'])
-    if (query.cursor) q = q.where('id', '<', this.deps.cursors.openId('webhook-deliveries', query.cursor))
-    const rows = await q
-      .orderBy('id', 'desc')
-      .limit(query.limit + 1)
-      .execute()
+    const rows = await deliveriesPage(this.deps.db, hook.id, {
+      limit: query.limit + 1,
+      status: query.status as DeliveryStatus | undefined,
+      beforeId: query.cursor ? this.deps.cursors.openId('webhook-deliveries', query.cursor) : undefined,
+    })
     const page = rows.slice(0, query.limit)
     const attempts = await this.attemptsOf(page.map((d) => d.id))
     const last = page.at(-1)
@@ -186,13 +170,7 @@ export class WebhooksService {
   private async attemptsOf(deliveryIds: string[]): Promise<Map<string, AttemptRow[]>> {
     const out = new Map<string, AttemptRow[]>()
     if (deliveryIds.length === 0) return out
-    const rows = await this.deps.db
-      .selectFrom('webhook_attempts')
-      .selectAll()
-      .where('delivery_id', 'in', deliveryIds)
-      .orderBy('delivery_id')
-      .orderBy('id')
-      .execute()
+    const rows = await attemptsOf(this.deps.db, deliveryIds)
     for (const a of rows) {
       const key = String(a.delivery_id)
       out.set(key, [...(out.get(key) ?? []), a])
@@ -213,39 +191,10 @@ export class WebhooksService {
     if (!/^\d{1,19}$/.test(deliveryId)) throw notFound('delivery')
     const updated = await this.deps.db.transaction().execute(async (tx) => {
       await holdReplayLock(tx)
-      return tx
-        .updateTable('webhook_deliveries')
-        .set({
-          status: 'pending',
-          replays: sql`replays + 1`,
-          started_at: sql`now()`,
-          enqueued_at: null,
-          completed_at: null,
-          updated_at: sql`now()`,
-        })
-        .where('id', '=', deliveryId)
-        .where('webhook_id', '=', hook.id)
-        .where('status', '!=', 'pending')
-        .where(({ exists, selectFrom }) =>
-          exists(
-            selectFrom('feed_events').select('id').whereRef('feed_events.id', '=', 'webhook_deliveries.feed_event_id'),
-          ),
-        )
-        .returningAll()
-        .executeTakeFirst()
+      return reopenDelivery(tx, hook.id, deliveryId)
     })
     if (!updated) {
-      const existing = await this.deps.db
-        .selectFrom('webhook_deliveries')
-        .select([
-          'status',
-          sql<boolean>`exists (select 1 from feed_events f where f.id = webhook_deliveries.feed_event_id)`.as(
-            'event_kept',
-          ),
-        ])
-        .where('id', '=', deliveryId)
-        .where('webhook_id', '=', hook.id)
-        .executeTakeFirst()
+      const existing = await deliveryReplayState(this.deps.db, hook.id, deliveryId)
       if (!existing) throw notFound('delivery')
       if (!existing.event_kept) {
         throw eventExpired()

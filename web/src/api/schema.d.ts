@@ -402,7 +402,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Chat suspensions and claim restrictions (arbiters) */
+        /** Chat suspensions and claim restrictions (arbiters all; sellers and buyers their own) */
         get: operations["listSanctions"];
         put?: never;
         post?: never;

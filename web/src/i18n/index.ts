@@ -5,6 +5,8 @@ import LanguageDetector from 'i18next-browser-languagedetector'
 import { initReactI18next } from 'react-i18next'
 import { en } from './en'
 import { ru } from './ru'
+import { sellerEn } from './seller.en'
+import { sellerRu } from './seller.ru'
 
 export const LANGUAGES = ['en', 'ru'] as const
 export type Language = (typeof LANGUAGES)[number]
@@ -13,7 +15,10 @@ void i18n
   .use(LanguageDetector)
   .use(initReactI18next)
   .init({
-    resources: { en: { translation: en }, ru: { translation: ru } },
+    resources: {
+      en: { translation: { ...en, seller: sellerEn } },
+      ru: { translation: { ...ru, seller: sellerRu } },
+    },
     supportedLngs: LANGUAGES,
     nonExplicitSupportedLngs: true,
     fallbackLng: 'en',
