@@ -2,7 +2,7 @@
 // realistic clean texts, each moderated by the API before delivery.
 //
 //   npx tsx bench/messages.ts [--seconds 10] [--concurrency 32] [--threads 500]
-//                             [--rate 500] [--warmup 3] [--rounds 1] [--keep]
+//                             [--rate auto|N] [--warmup 3] [--rounds 1] [--keep]
 //
 // 1. Creates claimdesk_bench_messages (dropped first if it exists), migrates
 //    it, starts the real API as a child (`node --import tsx src/cli/start.ts
@@ -20,10 +20,16 @@
 // 3. Phase A, closed loop at --concurrency for --seconds: messages/s (201s
 //    only). Phase B, open loop at --rate/s for --seconds: p50/p95/p99 from each
 //    request's scheduled send time. Server / Postgres / driver CPU per message.
-// 4. Cross-checks the 201s against the rows in `messages` (and that nothing
-//    landed in blocked_messages / message_flags), prints the targets
-//    (≥ 1,000 messages/s; p99 < 50 ms at 500/s), stops the API and drops the
-//    database (also on errors and Ctrl-C; --keep leaves the database).
+//    The bare baseline (bench/baseline-messages-server.ts: Fastify + raw pg
+//    issuing the same statement) runs on a copy of the seeded database, its
+//    phases alternating with the service's; phase B's rate is by default
+//    (`auto`) 60% of the baseline's closed-loop peak.
+// 4. Cross-checks the service's 201s against the rows in `messages` (and that
+//    nothing landed in blocked_messages / message_flags), prints the ratios
+//    and targets (docs/benchmarks.md: ≥ 80% of the baseline's messages/s,
+//    Node CPU per message ≤ 1.4× the baseline's, p99 < 50 ms in phase B),
+//    stops the servers and drops both databases (also on errors and Ctrl-C;
+//    --keep leaves them).
 //
 // The moderation engine's own targets (≥ 5,000 messages/s on one core, p99 <
 // 5 ms for 2,000 characters) are measured by bench/moderation.ts, not here.
@@ -47,12 +53,13 @@ import {
   writeCounters,
   writesPer,
 } from './lib/pg-admin.js'
-import { registerBenchOrder, startClaimdeskApi } from './lib/claimdesk.js'
-import { runningServers, type ServerProcess } from './lib/processes.js'
+import { registerBenchOrder, ROOT, startClaimdeskApi } from './lib/claimdesk.js'
+import { freePort, runningServers, startServer, waitReady, type ServerProcess } from './lib/processes.js'
 import { measure, type Measured } from './lib/measure.js'
 import { fmt, median } from './lib/stats.js'
 
 const DB = 'claimdesk_bench_messages'
+const BASELINE_DB = 'claimdesk_bench_messages_baseline'
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 const JWT_SECRET = 'claimdesk-bench-secret-not-for-production'
 
@@ -61,7 +68,7 @@ const { values: opts } = parseArgs({
     seconds: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '32' },
     threads: { type: 'string', default: '500' },
-    rate: { type: 'string', default: '500' },
+    rate: { type: 'string', default: 'auto' },
     warmup: { type: 'string', default: '3' },
     rounds: { type: 'string', default: '1' },
     keep: { type: 'boolean', default: false },
@@ -75,7 +82,10 @@ const positive = (name: string, value: string | undefined): number => {
 const SECONDS = positive('seconds', opts.seconds)
 const CONCURRENCY = Math.round(positive('concurrency', opts.concurrency))
 const THREADS = Math.round(positive('threads', opts.threads))
-const RATE = positive('rate', opts.rate)
+/** Phase B's offered rate: `auto` is this share of the baseline's closed-loop peak. */
+const AUTO_RATE_SHARE = 0.6
+const FIXED_RATE = opts.rate === 'auto' ? undefined : positive('rate', opts.rate)
+let RATE = FIXED_RATE ?? Number.NaN
 const WARMUP = Math.max(0, Number(opts.warmup ?? 3) || 0)
 const ROUNDS = Math.round(positive('rounds', opts.rounds))
 
@@ -202,16 +212,20 @@ interface Tally {
   /** Example bodies of non-201 answers (a few). */
   samples: string[]
 }
-const tally: Tally = { delivered: 0, byStatus: {}, blocked: 0, samples: [] }
+const newTally = (): Tally => ({ delivered: 0, byStatus: {}, blocked: 0, samples: [] })
+const tally = newTally()
 
-function sendMessage(client: HttpClient, pool: KeyPool<Slot>): Operation {
+type Auth = (role: 'buyer' | 'seller', id: string) => Record<string, string>
+const bearerAuth: Auth = (role, id) => ({ authorization: bearer(role, id) })
+
+function sendMessage(client: HttpClient, pool: KeyPool<Slot>, auth: Auth = bearerAuth, tally = newTally()): Operation {
   return async () => {
     const slot = await pool.acquire()
     try {
       const byBuyer = slot.turn % 2 === 0
       const texts = byBuyer ? BUYER_TEXTS : SELLER_TEXTS
       const text = texts[(slot.index + (slot.turn >> 1)) % texts.length] as string
-      const headers = { authorization: bearer(byBuyer ? 'buyer' : 'seller', byBuyer ? slot.buyer : slot.seller) }
+      const headers = auth(byBuyer ? 'buyer' : 'seller', byBuyer ? slot.buyer : slot.seller)
       const res = await client.request('POST', `/v1/threads/${slot.id}/messages`, { text }, headers)
       tally.byStatus[res.status] = (tally.byStatus[res.status] ?? 0) + 1
       if (res.status === 201) {
@@ -274,6 +288,19 @@ function startApi(): Promise<ServerProcess> {
   })
 }
 
+async function startBaseline(): Promise<ServerProcess> {
+  const port = await freePort()
+  const server = startServer({
+    name: 'baseline',
+    args: ['--import', 'tsx', 'bench/baseline-messages-server.ts'],
+    cwd: ROOT,
+    port,
+    env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: databaseUrl(BASELINE_DB), PORT: String(port) },
+  })
+  await waitReady(server, '/readyz')
+  return server
+}
+
 // --- measuring ---------------------------------------------------------------
 
 function describeErrors(r: LoadResult): string {
@@ -295,7 +322,10 @@ let interrupted = false
 function cleanup(): Promise<void> {
   cleaning ??= (async () => {
     await Promise.all(runningServers().map((s) => s.stop(5_000).catch(() => {})))
-    if (!opts.keep) await dropDatabase(DB).catch((err: Error) => console.error(`could not drop ${DB}: ${err.message}`))
+    if (!opts.keep) {
+      for (const db of [DB, BASELINE_DB])
+        await dropDatabase(db).catch((err: Error) => console.error(`could not drop ${db}: ${err.message}`))
+    }
   })()
   return cleaning
 }
@@ -323,7 +353,7 @@ async function main(): Promise<void> {
     'API under test: node --import tsx src/cli/start.ts api (NODE_ENV=production, LOG_LEVEL=warn, default pool)',
   )
   console.log(
-    `phases: ${SECONDS}s each (warm-up ${WARMUP}s), closed loop × ${CONCURRENCY} in flight, open loop at ${RATE}/s, ${THREADS} threads, ${ROUNDS} round(s)`,
+    `phases: ${SECONDS}s each (warm-up ${WARMUP}s), closed loop × ${CONCURRENCY} in flight, open loop at ${FIXED_RATE === undefined ? `${100 * AUTO_RATE_SHARE}% of the baseline's closed-loop peak` : `${FIXED_RATE}/s`}, ${THREADS} threads, ${ROUNDS} round(s)`,
   )
   console.log(
     `texts: ${BUYER_TEXTS.length} buyer questions + ${SELLER_TEXTS.length} seller answers (ru/en), ${Math.min(...lengths)}–${Math.max(...lengths)} characters` +
@@ -332,6 +362,7 @@ async function main(): Promise<void> {
 
   // 1. database, API, seed
   await recreateDatabase(DB)
+  await dropDatabase(BASELINE_DB)
   const db = createDb(databaseUrl(DB))
   await migrateToLatest(db)
   await db.destroy()
@@ -347,41 +378,74 @@ async function main(): Promise<void> {
   // A fresh API for the phases: stopping the seeding one makes its backends
   // publish their statistics, so the write counters below start clean.
   await seedApi.stop()
+  // The baseline's database is a copy of the seeded one (a template needs no sessions).
+  await recreateDatabase(BASELINE_DB, DB)
   await vacuumAnalyze(DB)
+  await vacuumAnalyze(BASELINE_DB)
   await sleep(500)
   const before = await writeCounters(DB)
   const api = await startApi()
+  const baseline = await startBaseline()
 
   const client = new HttpClient(api.baseUrl)
-  const pool = new KeyPool(slots)
-  const op = sendMessage(client, pool)
+  const pool = new KeyPool(slots.map((s) => ({ ...s })))
+  const op = sendMessage(client, pool, bearerAuth, tally)
+  const baseClient = new HttpClient(baseline.baseUrl)
+  const basePool = new KeyPool(slots.map((s) => ({ ...s })))
+  const baseOp = sendMessage(baseClient, basePool, (role, id) => ({ 'x-principal': `${role}:${id}` }))
 
   // 2. warm-up (JIT, pools, caches), then the phases. Backends publish their
   // statistics lazily, so the write counters span the warm-up as well.
   if (WARMUP > 0) {
     const w = await closedLoop(op, { concurrency: CONCURRENCY, seconds: WARMUP })
     console.log(`  warm-up ${WARMUP}s: ${fmt(w.throughput)} messages/s, errors ${describeErrors(w)}`)
+    await closedLoop(baseOp, { concurrency: CONCURRENCY, seconds: WARMUP })
+  }
+  const baseClosed: Measured[] = []
+  const baseOpen: Measured[] = []
+  const runBaseline = async (phase: 'A' | 'B') => {
+    const r = await measure(baseline, BASELINE_DB, () =>
+      phase === 'A'
+        ? closedLoop(baseOp, { concurrency: CONCURRENCY, seconds: SECONDS })
+        : openLoop(baseOp, { rate: RATE, seconds: SECONDS }),
+    )
+    ;(phase === 'A' ? baseClosed : baseOpen).push(r)
+    console.log(
+      `  ${phase} baseline ${fmt(r.throughput)} messages/s, p50 ${fmt(r.latency.p50)} ms, p99 ${fmt(r.latency.p99)} ms, errors ${describeErrors(r)}`,
+    )
+    showServerLog(baseline, r)
   }
   const closed: Measured[] = []
   const open: Measured[] = []
   for (let round = 0; round < ROUNDS; round++) {
+    // Service and baseline alternate, each going first every other round.
+    if (round % 2 === 1) await runBaseline('A')
     const r = await measure(api, DB, () => closedLoop(op, { concurrency: CONCURRENCY, seconds: SECONDS }))
     closed.push(r)
     console.log(
       `  A closed ×${CONCURRENCY}  ${fmt(r.throughput)} messages/s, p50 ${fmt(r.latency.p50)} ms, p99 ${fmt(r.latency.p99)} ms, 201 ${r.ok}/${r.ok + r.failed} (${pct(r.ok, r.failed)}), errors ${describeErrors(r)}`,
     )
     showServerLog(api, r)
+    if (round % 2 === 0) await runBaseline('A')
+  }
+  if (FIXED_RATE === undefined) {
+    RATE = Math.round(AUTO_RATE_SHARE * median(baseClosed.map((r) => r.throughput)))
+    console.log(`  open loop at ${RATE}/s: ${100 * AUTO_RATE_SHARE}% of the baseline's closed-loop median`)
   }
   for (let round = 0; round < ROUNDS; round++) {
+    if (round % 2 === 1) await runBaseline('B')
     const r = await measure(api, DB, () => openLoop(op, { rate: RATE, seconds: SECONDS }))
     open.push(r)
     console.log(
       `  B open @${RATE}/s  ${fmt(r.throughput)} messages/s (sent at ${fmt(r.sentRate ?? Number.NaN)}/s), p50 ${fmt(r.latency.p50)} ms, p95 ${fmt(r.latency.p95)} ms, p99 ${fmt(r.latency.p99)} ms, 201 ${r.ok}/${r.ok + r.failed} (${pct(r.ok, r.failed)}), errors ${describeErrors(r)}`,
     )
     showServerLog(api, r)
+    if (round % 2 === 0) await runBaseline('B')
   }
   // 3. stop the API (so Postgres publishes its counters), check the rows, report
   client.close()
+  baseClient.close()
+  await baseline.stop()
   await api.stop()
   await sleep(500)
   const after = await writeCounters(DB)
@@ -395,7 +459,7 @@ async function main(): Promise<void> {
       flags: await count('select count(*) as n from message_flags'),
     }
   })
-  report(closed, open, {
+  report(closed, open, baseClosed, baseOpen, {
     writes: writesPer(before, after, tally.delivered),
     commits: fmt((after.commits - before.commits) / tally.delivered, 2),
     rows,
@@ -405,6 +469,8 @@ async function main(): Promise<void> {
 function report(
   closed: Measured[],
   open: Measured[],
+  baseClosed: Measured[],
+  baseOpen: Measured[],
   extra: {
     writes: Record<string, string>
     commits: string
@@ -529,17 +595,32 @@ function report(
   for (const [t, w] of Object.entries(extra.writes)) console.log(`  ${t.padEnd(20)}${w.padStart(24)}`)
   console.log(`  ${'transactions'.padEnd(20)}${extra.commits.padStart(24)}`)
 
+  const baseTps = med(baseClosed, (r) => r.throughput)
+  const svcNode = med(closed, (r) => r.serverCpuMs)
+  const baseNode = med(baseClosed, (r) => r.serverCpuMs)
+  console.log('\nthe bare baseline (bench/baseline-messages-server.ts), same phases')
+  row(`A closed ×${CONCURRENCY}: messages/s`, fmt(baseTps))
+  row('  server CPU ms / message', fmt(baseNode, 2))
+  row(
+    '  Postgres backends CPU ms / message',
+    fmt(
+      med(baseClosed, (r) => r.pgCpuMs),
+      2,
+    ),
+  )
+  row(`B open @${RATE}/s: p99 (ms)`, fmt(med(baseOpen, (r) => r.latency.p99)))
+
   const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS')
   const allDelivered =
     tally.blocked === 0 && extra.rows.flags === 0 && consistent && Object.keys(tally.byStatus).every((s) => s === '201')
-  console.log('\ntargets')
+  console.log('\ntargets (docs/benchmarks.md; against the baseline measured in this run)')
   console.log(
-    `  ${verdict(tps >= 1000)}  ≥ 1,000 messages/s sustained (closed loop × ${CONCURRENCY}, 201s only): ${fmt(tps)}/s`,
+    `  ${verdict(tps >= 0.8 * baseTps)}  closed loop: ≥ 80% of the baseline's messages/s: ${fmt((100 * tps) / baseTps)}% (${fmt(tps)} / ${fmt(baseTps)})`,
   )
   console.log(
-    `  ${verdict(p99 < 50)}  p99 < 50 ms at ${RATE}/s (open loop, from the scheduled send time): ${fmt(p99)} ms` +
-      (RATE === 500 ? '' : '  (note: the target is stated at 500/s)'),
+    `  ${verdict(svcNode <= 1.4 * baseNode)}  closed loop: Node CPU per message ≤ 1.4× the baseline's: ${fmt(svcNode / baseNode, 2)}× (${fmt(svcNode, 2)} / ${fmt(baseNode, 2)} ms)`,
   )
+  console.log(`  ${verdict(p99 < 50)}  open loop at ${RATE}/s: p99 < 50 ms: ${fmt(p99)} ms`)
   console.log(`  ${verdict(allDelivered)}  every clean message delivered (201, none blocked or flagged, rows match)`)
 }
 

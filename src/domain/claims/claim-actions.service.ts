@@ -51,7 +51,12 @@ export class ClaimActionsService {
    * a chat message, and refused while a seller's chat is suspended. A refused
    * text is recorded on its own transaction (the pool's), so the ledger keeps it.
    */
-  private async moderateFreeText(principal: Principal, claim: ClaimRow, params: ClaimEventParams): Promise<void> {
+  private async moderateFreeText(
+    principal: Principal,
+    claim: ClaimRow,
+    params: ClaimEventParams,
+    sellerChatSuspension: string | null,
+  ): Promise<void> {
     const readable = textForOtherParty(params)
     if (!readable) return
     await moderateActionText(
@@ -62,6 +67,8 @@ export class ClaimActionsService {
         ...readable,
         sellerId: claim.seller_id,
         claimId: claim.id,
+        // Read with the claim: the acting seller is the claim's (canSeeClaim).
+        ...(principal.role === 'seller' ? { sellerChatSuspension } : {}),
       },
     )
   }
@@ -85,12 +92,13 @@ export class ClaimActionsService {
       }
       return current
     }
-    const first = admit(await claimsRepo.findClaim(this.deps.db, id))
+    const found = await claimsRepo.findClaimForAction(this.deps.db, id)
+    const first = admit(found?.claim)
     // Parameter rules first: a too-short comment is a 422 on its length, not a moderation verdict.
     // A claim's line total never changes, so the parameters hold for every retry below.
     const params = actionParams(body, principal.role, Number(first.line_total))
     const sanctions = params.type === 'decide' ? params.sanctions : undefined
-    await this.moderateFreeText(principal, first, params)
+    await this.moderateFreeText(principal, first, params, found?.sellerChatSuspension ?? null)
     let prepared: PreparedPhoto[] = []
     if (uploads.length > 0) {
       // Everything that can refuse cheaply is checked before the image work (and again when writing).

@@ -4,6 +4,7 @@ import { PREPARED } from '../../db/prepared.js'
 import { sql, type Insertable } from 'kysely'
 import type { ClaimEventsTable, ClaimRow, NewClaimRow } from '../../db/schema.js'
 import { FINAL_STATES } from '../../../machines/claim.vocabulary.js'
+import { activeSanctionIdSql } from '../moderation/violations.repository.js'
 
 export async function insertClaim(db: DbOrTx, row: NewClaimRow): Promise<ClaimRow> {
   return db.insertInto('claims').values(row).returningAll().executeTakeFirstOrThrow()
@@ -13,6 +14,20 @@ export async function insertClaim(db: DbOrTx, row: NewClaimRow): Promise<ClaimRo
 export async function findClaim(db: DbOrTx, id: string): Promise<ClaimRow | undefined> {
   const result = await sql<ClaimRow>`${sql.raw(PREPARED)}select * from claims where id = ${id}`.execute(db)
   return result.rows[0]
+}
+
+/** A claim as a party's action reads it, and its seller's chat suspension in force (id or null): one round trip. */
+export async function findClaimForAction(
+  db: DbOrTx,
+  id: string,
+): Promise<{ claim: ClaimRow; sellerChatSuspension: string | null } | undefined> {
+  const suspension = activeSanctionIdSql('seller', sql.ref('claims.seller_id'), 'chat_suspension')
+  const result = await sql<ClaimRow & { seller_chat_suspension: string | null }>`${sql.raw(PREPARED)}
+    select claims.*, ${suspension} as seller_chat_suspension from claims where id = ${id}`.execute(db)
+  const row = result.rows[0]
+  if (!row) return undefined
+  const { seller_chat_suspension, ...claim } = row
+  return { claim, sellerChatSuspension: seller_chat_suspension }
 }
 
 /** A claim_events row as written: the payload as an object (stored as jsonb). */

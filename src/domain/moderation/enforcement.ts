@@ -206,6 +206,12 @@ export interface ActionTextInput {
   /** With no claim yet: the order, whose thread (if any) the refused attempt is filed under. */
   orderId?: string
   threadId?: string | null
+  /**
+   * The seller's chat suspension in force (its id, or null for none) when the
+   * caller read it already (claims.repository findClaimForAction); looked up
+   * here when undefined.
+   */
+  sellerChatSuspension?: string | null
 }
 
 /**
@@ -222,8 +228,11 @@ export interface ActionTextInput {
  */
 export async function moderateActionText(deps: ModerationDeps, input: ActionTextInput): Promise<ModerationResult> {
   if (input.party.role === 'seller') {
-    const suspension = await repo.activeSanction(input.db, 'seller', input.party.id, 'chat_suspension')
-    if (suspension) throw chatSuspended(suspension.id)
+    const suspension =
+      input.sellerChatSuspension === undefined
+        ? (await repo.activeSanction(input.db, 'seller', input.party.id, 'chat_suspension'))?.id
+        : input.sellerChatSuspension
+    if (suspension) throw chatSuspended(suspension)
   }
   const label = input.label ?? false
   const onPlatform = moderateOnPlatform(input.text, input.party.role, deps.policy, label)

@@ -1,5 +1,5 @@
 // The violations ledger and the sanctions it leads to.
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import type { DbOrTx } from '../../db/database.js'
 import type { Insertable } from 'kysely'
 import type { SanctionsTable, ViolationsTable } from '../../db/schema.js'
@@ -119,6 +119,19 @@ export async function activeSanction(db: DbOrTx, role: string, id: string, kind:
     .where('kind', '=', kind)
     .where('status', 'in', ACTIVE_SANCTION)
     .executeTakeFirst()
+}
+
+/**
+ * The id of the sanction of `kind` in force on the party, as a scalar subquery
+ * another statement can carry (a claim action reads its seller's chat
+ * suspension with the claim, in one round trip). The statuses are literals so
+ * the partial index sanctions_one_active serves it.
+ */
+export function activeSanctionIdSql(role: string, partyId: RawBuilder<unknown>, kind: SanctionKind) {
+  const statuses = sql.join(ACTIVE_SANCTION.map((status) => sql.lit(status)))
+  return sql<string | null>`(select s.id from sanctions s
+    where s.party_role = ${sql.lit(role)} and s.party_id = ${partyId} and s.kind = ${sql.lit(kind)}
+      and s.status in (${statuses}))`
 }
 
 /** A new sanction in force, unless one of the kind already is (the partial unique index decides). */
