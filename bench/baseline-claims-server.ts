@@ -10,22 +10,12 @@
 // no idempotency.
 //
 //   DATABASE_URL=postgres://… PORT=3001 npx tsx bench/baseline-claims-server.ts
-import Fastify from 'fastify'
-import pg from 'pg'
+import { createBaselineServer, HttpError, principalOf } from './lib/baseline-server.js'
 import { loadPolicyFile } from '../src/config/policy.js'
 
-const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/claimdesk_bench_baseline'
-const port = Number(process.env.PORT ?? 3001)
-const policy = loadPolicyFile(process.env.POLICY_FILE)
+const { app, pool, listen } = createBaselineServer('claimdesk_bench_baseline', 3001)
 
-// Same pool settings as src/db/database.ts createDb().
-const pool = new pg.Pool({
-  connectionString: databaseUrl,
-  max: Number(process.env.POOL_MAX ?? 10),
-  connectionTimeoutMillis: 5_000,
-  statement_timeout: 15_000,
-})
-pool.on('error', () => {})
+const policy = loadPolicyFile(process.env.POLICY_FILE)
 
 interface Deadline {
   kind: string
@@ -61,21 +51,6 @@ interface Body {
   action?: string
   comment?: string
   text?: string
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly slug: string,
-  ) {
-    super(slug)
-  }
-}
-
-function principalOf(header: unknown): { role: string; id: string } {
-  const [role, id] = typeof header === 'string' ? header.split(':', 2) : []
-  if (!role || !id) throw new HttpError(401, 'unauthorized')
-  return { role, id }
 }
 
 /** The two hand-written transitions: what the machine does for them. */
@@ -217,20 +192,6 @@ async function act(id: string, principal: { role: string; id: string }, body: Bo
   }
 }
 
-const app = Fastify({ logger: false })
-
-app.setErrorHandler((err: Error & { statusCode?: number }, _request, reply) => {
-  if (err instanceof HttpError) return reply.code(err.status).send({ type: err.slug, status: err.status })
-  return reply
-    .code(err.statusCode ?? 500)
-    .send({ type: 'internal', status: err.statusCode ?? 500, detail: err.message })
-})
-
-app.get('/readyz', async () => {
-  await pool.query('select 1')
-  return { status: 'ready' }
-})
-
 app.get<{ Params: { id: string } }>('/v1/claims/:id', async (request) => {
   const found = await pool.query<{ id: string; state: string; version: number }>(
     'select id, state, version from claims where id = $1',
@@ -244,12 +205,4 @@ app.post<{ Params: { id: string }; Body: Body }>('/v1/claims/:id/actions', async
   act(request.params.id, principalOf(request.headers['x-principal']), request.body ?? {}),
 )
 
-const shutdown = async () => {
-  await app.close()
-  await pool.end()
-  process.exit(0)
-}
-process.once('SIGTERM', () => void shutdown())
-process.once('SIGINT', () => void shutdown())
-
-await app.listen({ host: '127.0.0.1', port })
+await listen()

@@ -7,20 +7,9 @@
 // moderation, no logger, no idempotency, no rate limits.
 //
 //   DATABASE_URL=postgres://… PORT=3002 npx tsx bench/baseline-messages-server.ts
-import Fastify from 'fastify'
-import pg from 'pg'
+import { createBaselineServer, HttpError, principalOf } from './lib/baseline-server.js'
 
-const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/claimdesk_bench_messages'
-const port = Number(process.env.PORT ?? 3002)
-
-// Same pool settings as src/db/database.ts createDb().
-const pool = new pg.Pool({
-  connectionString: databaseUrl,
-  max: Number(process.env.POOL_MAX ?? 10),
-  connectionTimeoutMillis: 5_000,
-  statement_timeout: 15_000,
-})
-pool.on('error', () => {})
+const { app, pool, listen } = createBaselineServer('claimdesk_bench_messages', 3002)
 
 // insertAdmittedText's statement, its fragments written out.
 const ADMITTED_TEXT = `
@@ -51,21 +40,6 @@ const ADMITTED_TEXT = `
 
 const ACTIVE_SANCTION = ['pending_review', 'confirmed']
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly slug: string,
-  ) {
-    super(slug)
-  }
-}
-
-function principalOf(header: unknown): { role: string; id: string } {
-  const [role, id] = typeof header === 'string' ? header.split(':', 2) : []
-  if (!role || !id) throw new HttpError(401, 'unauthorized')
-  return { role, id }
-}
-
 interface MessageRow {
   id: string
   thread_id: string
@@ -76,20 +50,6 @@ interface MessageRow {
   claim_id: string | null
   created_at: Date
 }
-
-const app = Fastify({ logger: false })
-
-app.setErrorHandler((err: Error & { statusCode?: number }, _request, reply) => {
-  if (err instanceof HttpError) return reply.code(err.status).send({ type: err.slug, status: err.status })
-  return reply
-    .code(err.statusCode ?? 500)
-    .send({ type: 'internal', status: err.statusCode ?? 500, detail: err.message })
-})
-
-app.get('/readyz', async () => {
-  await pool.query('select 1')
-  return { status: 'ready' }
-})
 
 app.post<{ Params: { id: string }; Body: { text?: string } }>('/v1/threads/:id/messages', async (request, reply) => {
   const principal = principalOf(request.headers['x-principal'])
@@ -115,12 +75,4 @@ app.post<{ Params: { id: string }; Body: { text?: string } }>('/v1/threads/:id/m
   })
 })
 
-const shutdown = async () => {
-  await app.close()
-  await pool.end()
-  process.exit(0)
-}
-process.once('SIGTERM', () => void shutdown())
-process.once('SIGINT', () => void shutdown())
-
-await app.listen({ host: '127.0.0.1', port })
+await listen()

@@ -35,7 +35,7 @@ import pg from 'pg'
 import { signToken, type PrincipalRole } from '../src/auth/principal.js'
 import { createDb } from '../src/db/database.js'
 import { migrateToLatest } from '../src/db/migrate.js'
-import { summarizeProfile } from './lib/cpuprofile.js'
+import { summarizeProfile, type SampleWindow } from './lib/cpuprofile.js'
 import { closedLoop, HttpClient, KeyPool, openLoop, type LoadResult, type Operation } from './lib/http-load.js'
 import {
   ADMIN_URL,
@@ -421,12 +421,14 @@ async function main(): Promise<void> {
     ['API', profileDir],
     ['baseline', baselineProfileDir],
   ] as const) {
-    if (dir) printProfile(who, dir)
+    // The closed-loop phases only: start-up, seeding and warm-up would hide the steady state.
+    const windows = (who === 'API' ? closed.service : closed.baseline)?.map((r) => r.window) ?? []
+    if (dir) printProfile(who, dir, windows)
   }
 }
 
 /** The main thread's profile (the first one written; a loader thread may write another). */
-function printProfile(who: string, dir: string): void {
+function printProfile(who: string, dir: string, windows: readonly SampleWindow[]): void {
   const file = readdirSync(dir)
     .filter((f) => f.endsWith('.cpuprofile'))
     .sort()[0]
@@ -434,9 +436,9 @@ function printProfile(who: string, dir: string): void {
     console.log(`\nno CPU profile was written to ${dir}`)
     return
   }
-  const p = summarizeProfile(path.join(dir, file))
+  const p = summarizeProfile(path.join(dir, file), 25, windows)
   console.log(
-    `\n${who} CPU profile (${path.join(dir, file)}): ${fmt(p.totalMs / 1000, 2)} s sampled busy, ${fmt(p.idleMs / 1000, 2)} s idle`,
+    `\n${who} CPU profile, closed-loop phases (${path.join(dir, file)}): ${fmt(p.totalMs / 1000, 2)} s sampled busy, ${fmt(p.idleMs / 1000, 2)} s idle`,
   )
   console.log(
     '  (V8 samples wall-clock time: on a saturated machine, time descheduled inside a syscall such as writev is counted as that syscall)',

@@ -11,7 +11,11 @@ interface Profile {
   nodes: ProfileNode[]
   samples: number[]
   timeDeltas: number[]
+  startTime: number
 }
+
+/** [from, to] in CLOCK_MONOTONIC µs (bench/lib/measure.ts `window`). */
+export type SampleWindow = readonly [number, number]
 
 export interface ProfileSummary {
   totalMs: number
@@ -30,13 +34,21 @@ export function areaOf(url: string, functionName: string): string {
   return repo ? (repo[1] as string) : url.replace(/^file:\/\//, '')
 }
 
-export function summarizeProfile(path: string, top = 25): ProfileSummary {
+/**
+ * Self time of the samples taken inside `windows` (all of them when none are given): a
+ * phase's profile without the start-up (module loading, schema compilation) and seeding.
+ */
+export function summarizeProfile(path: string, top = 25, windows: readonly SampleWindow[] = []): ProfileSummary {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as Profile
   const byId = new Map(profile.nodes.map((n) => [n.id, n]))
   const self = new Map<number, number>()
+  const inWindow = (t: number) => windows.length === 0 || windows.some(([from, to]) => t >= from && t <= to)
+  let t = profile.startTime
   for (let i = 0; i < profile.samples.length; i++) {
     const id = profile.samples[i] as number
-    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000)
+    const delta = profile.timeDeltas[i] ?? 0
+    t += delta
+    if (inWindow(t)) self.set(id, (self.get(id) ?? 0) + delta / 1000)
   }
   const areas = new Map<string, number>()
   const functions = new Map<string, number>()

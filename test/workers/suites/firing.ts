@@ -4,6 +4,12 @@ import type { Backend } from '../helpers/harness.js'
 import { harness, sleep, waitFor } from '../helpers/harness.js'
 import { claimState, deadlineOf, expiryEvents, inState, openClaimNow } from '../helpers/claims.js'
 
+/**
+ * How late "on time" may be: the delayed job's own path, on a loaded 2-core machine. Well under the
+ * sweep interval (30 s here), so a deadline the sweeper had to rescue still fails the check.
+ */
+const ON_TIME_MS = 5_000
+
 /** The firing tests on `backend` (one Redis, or a cluster). */
 export function firingSuite(t: Test, backend: Backend): void {
   t.test('seller silence escalates the claim once, on time', async (t) => {
@@ -15,7 +21,7 @@ export function firingSuite(t: Test, backend: Backend): void {
     const events = await expiryEvents(h.app, claim.id)
     t.equal(events.length, 1, 'one deadline_expired event')
     const late = (events[0]?.created_at.getTime() ?? 0) - deadline.due_at.getTime()
-    t.ok(late >= 0 && late < 1_000, `applied at due time (${late} ms late)`)
+    t.ok(late >= 0 && late < ON_TIME_MS, `applied at due time (${late} ms late)`)
     t.equal((await deadlineOf(h.app, claim.id, 'seller_response')).status, 'fired')
     t.equal((await deadlineOf(h.app, claim.id, 'arbiter_decision')).status, 'pending', 'the arbiters’ deadline starts')
     await sleep(1_500)
@@ -43,7 +49,7 @@ export function firingSuite(t: Test, backend: Backend): void {
     const deadline = await deadlineOf(h.app, cheap.id, 'seller_response')
     const [event] = await expiryEvents(h.app, cheap.id)
     const late = (event?.created_at.getTime() ?? 0) - deadline.due_at.getTime()
-    t.ok(late >= 0 && late < 1_000, `refund applied at due time (${late} ms late)`)
+    t.ok(late >= 0 && late < ON_TIME_MS, `refund applied at due time (${late} ms late)`)
     t.equal((await expiryEvents(h.app, dear.id)).length, 1)
   })
 
