@@ -10,7 +10,7 @@ import type { UploadProgress } from '../../../api/upload'
 import { ModerationHints } from '../../../ui/ModerationHints'
 import { Loading, ProblemAlert } from '../../../ui/states'
 import { PhotoPicker, photoProblems } from './PhotoPicker'
-import { useDraftCheck } from './useDraftCheck'
+import { useDraftCheck } from '../../../ui/draft/useDraftCheck'
 
 const REASONS = ['defect', 'missing_part', 'wrong_item', 'damaged_in_transit', 'not_as_described'] as const
 const RESOLUTIONS = ['refund', 'replacement', 'repair', 'compensation', 'missing_part'] as const
@@ -26,7 +26,7 @@ export function NewClaimPage() {
   const [photos, setPhotos] = useState<File[]>([])
   const [progress, setProgress] = useState<UploadProgress | null>(null)
   const open = useOpenClaim(setProgress)
-  const { verdict, checking } = useDraftCheck(description)
+  const { verdict, checking } = useDraftCheck(description, 'buyer')
 
   if (orders.error) return <ProblemAlert error={orders.error} onRetry={() => void orders.refetch()} />
   if (!orders.data) return <Loading />
