@@ -320,3 +320,51 @@ test('the buyer writes in the chat from the claim page; the seller’s answer ap
     [],
   )
 })
+
+/** The header is one row: nothing overflows it, every control is inside the viewport, no link breaks over two lines. */
+async function expectHeaderFits(page: Page, width: number) {
+  const header = page.locator('header')
+  const { overflow, height } = await header.evaluate((h) => ({
+    overflow: h.scrollWidth - h.clientWidth,
+    height: h.getBoundingClientRect().height,
+  }))
+  expect(overflow, 'header overflow').toBeLessThanOrEqual(0)
+  for (const control of [
+    header.getByRole('heading', { name: 'Claimdesk' }),
+    header.getByRole('link').first(),
+    header.getByText('RU', { exact: true }),
+    header.getByRole('button', { name: 'Sign out' }),
+  ]) {
+    const box = (await control.boundingBox())!
+    expect(box.x, 'inside the viewport').toBeGreaterThanOrEqual(0)
+    expect(box.x + box.width, 'inside the viewport').toBeLessThanOrEqual(width)
+    expect(box.y + box.height, 'inside the header').toBeLessThanOrEqual(height)
+  }
+  const lines = await header
+    .getByRole('link')
+    .first()
+    .evaluate((a) => a.getClientRects().length)
+  expect(lines, 'the link on one line').toBe(1)
+}
+
+test('the header fits on one row at a phone’s width and at a desktop’s, for a buyer and for a seller', async ({
+  page,
+}) => {
+  const buyer = unique('buyer')
+  await deliveredOrder(buyer, unique('shop'))
+  await openAs(page, ['buyer', buyer], '/buyer')
+  await expect(page.getByRole('link', { name: 'My orders' })).toBeVisible()
+  await expectHeaderFits(page, 375)
+  await checkPage(page, 'buyer-header-phone')
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await expect(page.getByTestId('signed-in-as')).toBeVisible()
+  await expectHeaderFits(page, 1280)
+  await checkPage(page, 'buyer-header-desktop')
+
+  // The sellers' five links scroll sideways on a phone; the language switch and sign-out stay in view.
+  await page.setViewportSize({ width: 375, height: 812 })
+  await openAs(page, ['seller', unique('shop')], '/seller')
+  await expect(page.getByRole('link', { name: 'Claims', exact: true })).toBeVisible()
+  await expectHeaderFits(page, 375)
+  await checkPage(page, 'seller-header-phone')
+})
