@@ -21,7 +21,8 @@ import { DueInCell, StateBadge, shortId } from '../bits'
 import { Money, Time } from '../../../ui/format'
 import { notify } from '../../../ui/notify'
 import { Empty, ProblemAlert, QueryView } from '../../../ui/states'
-import { REASONS, SCHEMES, STATES, readFilters, toQuery, writeFilters, type Filters, type Sort } from './filters'
+import { CLAIM_REASONS, CLAIM_STATES } from '../../../api/vocabularies'
+import { SCHEMES, readFilters, toQuery, writeFilters, type Filters, type Sort } from './filters'
 
 const PAGE_SIZE = 25
 
@@ -115,7 +116,7 @@ function FilterBar({ filters, onChange }: { filters: Filters; onChange: (change:
         <MultiSelect
           label={t('seller.claims.state')}
           placeholder={t('seller.claims.any')}
-          data={STATES.map((s) => ({ value: s, label: t(`state.${s}`) }))}
+          data={CLAIM_STATES.map((s) => ({ value: s, label: t(`state.${s}`) }))}
           value={filters.state}
           onChange={(state) => onChange({ state })}
           clearable
@@ -124,7 +125,7 @@ function FilterBar({ filters, onChange }: { filters: Filters; onChange: (change:
         <MultiSelect
           label={t('seller.claims.reason')}
           placeholder={t('seller.claims.any')}
-          data={REASONS.map((r) => ({ value: r, label: t(`reason.${r}`) }))}
+          data={CLAIM_REASONS.map((r) => ({ value: r, label: t(`reason.${r}`) }))}
           value={filters.reason}
           onChange={(reason) => onChange({ reason })}
           clearable
