@@ -15,6 +15,7 @@ export const en = {
     cancel: 'Cancel',
     previous: 'Previous page',
     next: 'Next page',
+    page: 'Page {{page}}',
     none: '—',
     yes: 'yes',
     no: 'no',
@@ -133,7 +134,6 @@ export const en = {
       taken: 'You took claim {{id}}',
       lost: '{{who}} took this claim first',
       lostTitle: 'Already taken',
-      page: 'Page {{page}}',
     },
     case: {
       title: 'Claim {{id}}',

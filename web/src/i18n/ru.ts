@@ -10,6 +10,7 @@ export const ru: Resources = {
     cancel: 'Отмена',
     previous: 'Предыдущая страница',
     next: 'Следующая страница',
+    page: 'Страница {{page}}',
     none: '—',
     yes: 'да',
     no: 'нет',
@@ -130,7 +131,6 @@ export const ru: Resources = {
       taken: 'Вы взяли претензию {{id}}',
       lost: '{{who}} уже взял эту претензию',
       lostTitle: 'Уже взята',
-      page: 'Страница {{page}}',
     },
     case: {
       title: 'Претензия {{id}}',

@@ -28,7 +28,6 @@ export const sellerEn = {
     csv: 'Download CSV',
     csvDone: 'The CSV of the filtered list is downloaded',
     empty: 'No claims match these filters.',
-    page: 'Page {{page}}',
     claim: 'Claim',
     created: 'Opened',
     buyer: 'Buyer',

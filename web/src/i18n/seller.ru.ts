@@ -30,7 +30,6 @@ export const sellerRu: SellerResources = {
     csv: 'Скачать CSV',
     csvDone: 'CSV отфильтрованного списка скачан',
     empty: 'Нет претензий под эти фильтры.',
-    page: 'Страница {{page}}',
     claim: 'Претензия',
     created: 'Открыта',
     buyer: 'Покупатель',
