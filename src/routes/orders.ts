@@ -47,7 +47,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: OrdersService; ord
         description:
           'Buyers get the orders they placed, sellers the orders placed with them (no buyer_id). Each line says ' +
           'whether a claim may be opened on it now (claim_window) and which claim is open on it; claim_limits ' +
-          'are the policy photo limits a claim must meet. Arbiters and the service read one order by id: 403 here.',
+          'are the policy photo limits a claim and a chat message must meet. Arbiters and the service read one order by id: 403 here.',
         querystring: OrderListQuery,
         response: {
           200: success(OrderPage, 'A page of orders'),

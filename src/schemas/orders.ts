@@ -82,6 +82,7 @@ export const ListedOrder = Type.Object(
 export const ClaimLimits = Type.Object(
   {
     photos_per_claim_max: Type.Integer({ description: 'policy photos_per_claim_max' }),
+    photos_per_message_max: Type.Integer({ description: 'policy photos_per_message_max: photos in one chat message' }),
     photo_bytes_max: Type.Integer({ description: 'policy photo_bytes_max: bytes per photo' }),
     defect_photos_min: Type.Integer({ description: 'policy defect_photos_min, for the reasons in photo_reasons' }),
     photo_reasons: Type.Array(Type.String(), { description: 'reasons that need at least defect_photos_min photos' }),

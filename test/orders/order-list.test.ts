@@ -84,14 +84,20 @@ t.test('each line: its claim window and the claim open on it', async (t) => {
   t.equal((await line(open.id)).open_claim_id, null, 'a withdrawn claim is no longer open')
 })
 
-t.test('the page carries the policy photo limits a claim must meet', async (t) => {
-  const app = await buildTestApp(t, { photos_per_claim_max: 4, photo_bytes_max: 2_000_000, defect_photos_min: 2 })
+t.test('the page carries the policy photo limits a claim and a chat message must meet', async (t) => {
+  const app = await buildTestApp(t, {
+    photos_per_claim_max: 4,
+    photos_per_message_max: 3,
+    photo_bytes_max: 2_000_000,
+    defect_photos_min: 2,
+  })
   const res = await list(app, ['buyer', 'nobody'])
   t.equal(res.statusCode, 200, res.body)
   t.same(res.json().items, [])
   t.equal(res.json().next_cursor, null)
   t.match(res.json().claim_limits, {
     photos_per_claim_max: 4,
+    photos_per_message_max: 3,
     photo_bytes_max: 2_000_000,
     defect_photos_min: 2,
     photo_reasons: ['defect', 'damaged_in_transit'],

@@ -29,9 +29,10 @@ export interface ListedLine {
 
 export type ListedOrder = Omit<OrderView, 'lines'> & { lines: ListedLine[] }
 
-/** What a claim opened from this list must carry (the policy's photo limits), so a form can check before it sends. */
+/** The policy's photo limits for a claim opened from this list and for a chat message, so a form can check before it sends. */
 export interface ClaimLimits {
   photos_per_claim_max: number
+  photos_per_message_max: number
   photo_bytes_max: number
   defect_photos_min: number
   photo_reasons: string[]
@@ -95,6 +96,7 @@ export class OrderListService {
         rows.length > query.limit && last ? this.deps.cursors.seal('orders', { t: last.cursor_at, i: last.id }) : null,
       claim_limits: {
         photos_per_claim_max: policy.photos_per_claim_max,
+        photos_per_message_max: policy.photos_per_message_max,
         photo_bytes_max: policy.photo_bytes_max,
         defect_photos_min: policy.defect_photos_min,
         photo_reasons: [...PHOTO_EVIDENCE_REASONS],

@@ -30,3 +30,12 @@ export async function checkPage(page: Page, name: string) {
   await expectAccessible(page, name)
   await screenshot(page, name)
 }
+
+/** Hold the draft checks back, so a send goes out before the check has answered (the service then refuses it). */
+export async function holdDraftChecks(page: Page, ms = 5_000) {
+  await page.route('**/v1/moderation/check', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, ms))
+    await route.continue().catch(() => undefined)
+  })
+  return () => page.unroute('**/v1/moderation/check')
+}

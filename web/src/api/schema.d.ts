@@ -30,7 +30,7 @@ export interface paths {
         };
         /**
          * The caller’s own orders, newest first (buyer, seller)
-         * @description Buyers get the orders they placed, sellers the orders placed with them (no buyer_id). Each line says whether a claim may be opened on it now (claim_window) and which claim is open on it; claim_limits are the policy photo limits a claim must meet. Arbiters and the service read one order by id: 403 here.
+         * @description Buyers get the orders they placed, sellers the orders placed with them (no buyer_id). Each line says whether a claim may be opened on it now (claim_window) and which claim is open on it; claim_limits are the policy photo limits a claim and a chat message must meet. Arbiters and the service read one order by id: 403 here.
          */
         get: operations["listOrders"];
         put?: never;
@@ -1874,6 +1874,8 @@ export interface operations {
                         claim_limits: {
                             /** @description policy photos_per_claim_max */
                             photos_per_claim_max: number;
+                            /** @description policy photos_per_message_max: photos in one chat message */
+                            photos_per_message_max: number;
                             /** @description policy photo_bytes_max: bytes per photo */
                             photo_bytes_max: number;
                             /** @description policy defect_photos_min, for the reasons in photo_reasons */

@@ -24,14 +24,16 @@ export function Shell({ nav, children }: { nav: NavItem[]; children?: ReactNode 
       <Anchor href="#main" className="skip-link">
         {t('app.skip')}
       </Anchor>
-      <AppShell.Header px="md">
-        <Group h="100%" justify="space-between" wrap="nowrap">
-          <Group gap="lg" wrap="nowrap">
-            <Title order={1} size="h3">
+      <AppShell.Header px={{ base: 'xs', sm: 'md' }}>
+        {/* One row at every width: on a phone the title shrinks and a long navigation scrolls sideways, so
+            the language switch and sign-out always stay in view. */}
+        <Group h="100%" justify="space-between" wrap="nowrap" gap="xs">
+          <Group gap="sm" wrap="nowrap" className="shell-start">
+            <Title order={1} className="shell-title">
               {t('app.name')}
             </Title>
-            <nav aria-label={t('app.name')}>
-              <Group gap="xs" wrap="nowrap">
+            <nav aria-label={t('app.name')} className="shell-nav">
+              <Group gap={4} wrap="nowrap">
                 {nav.map((item) => (
                   <NavLink key={item.to} to={item.to} end={item.end} className="nav-link">
                     {item.label}
@@ -40,9 +42,9 @@ export function Shell({ nav, children }: { nav: NavItem[]; children?: ReactNode 
               </Group>
             </nav>
           </Group>
-          <Group gap="sm" wrap="nowrap">
+          <Group gap="xs" wrap="nowrap" className="shell-end">
             <LanguageSwitch />
-            {/* On a phone the header keeps the navigation, the language and sign-out; who is signed in shows from sm up. */}
+            {/* Who is signed in shows from sm up; a phone keeps the navigation, the language and sign-out. */}
             <Text size="sm" data-testid="signed-in-as" visibleFrom="sm">
               {t('app.signedInAs', { role: t(`roles.${claims.role}`), sub: claims.sub })}
             </Text>

@@ -6,6 +6,7 @@ export const keys = {
   queue: (query: object) => ['arbiter-queue', query] as const,
   queueAll: ['arbiter-queue'] as const,
   order: (id: string) => ['orders', id] as const,
+  photoLimits: ['photo-limits'] as const,
   orderThread: (orderId: string) => ['threads', 'by-order', orderId] as const,
   messages: (threadId: string) => ['threads', threadId, 'messages'] as const,
   violations: (query: object) => ['violations', query] as const,

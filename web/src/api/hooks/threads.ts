@@ -19,7 +19,10 @@ export function useOrderThread(orderId: string | undefined) {
   })
 }
 
-export function useThreadMessages(threadId: string | undefined, pageSize = 50) {
+/** How often an open chat asks again, so the other party's messages appear without a reload. */
+export const CHAT_REFRESH_MS = 10_000
+
+export function useThreadMessages(threadId: string | undefined, pageSize = 20) {
   return useInfiniteQuery({
     queryKey: keys.messages(threadId ?? ''),
     queryFn: ({ pageParam }) =>
@@ -31,5 +34,6 @@ export function useThreadMessages(threadId: string | undefined, pageSize = 50) {
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
     enabled: threadId !== undefined,
+    refetchInterval: CHAT_REFRESH_MS,
   })
 }

@@ -1,12 +1,13 @@
 // The queue of escalated claims: overdue first, then priority, then due time (the API's order).
 // Filters live in the URL (bookmarkable); pages follow the API's cursors; the list refetches
 // on an interval so new escalations appear without a reload.
-import { Anchor, Button, Checkbox, Group, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core'
+import { Anchor, Checkbox, Group, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useSearchParams } from 'react-router'
 import { QUEUE_REFRESH_MS, useArbiterQueue } from '../../../api/hooks/queue'
 import type { QueuePage as Page } from '../../../api/types'
+import { CursorPager, useCursorPages } from '../../../ui/CursorPager'
 import { useSignedIn } from '../../../auth/useSession'
 import { DueIn, Money } from '../../../ui/format'
 import { Empty, QueryView } from '../../../ui/states'
@@ -23,9 +24,8 @@ export function QueuePage() {
     ['unassigned', 'me'].includes(params.get('assignee') ?? '') ? params.get('assignee') : 'all'
   ) as Assignee
   const overdueOnly = params.get('overdue') === 'true'
-  // cursors[i] opens page i + 1; page 1 has none.
-  const [cursors, setCursors] = useState<string[]>([])
-  const cursor = cursors.at(-1)
+  const pages = useCursorPages()
+  const { cursor } = pages
   const queue = useArbiterQueue({
     limit: PAGE_SIZE,
     ...(assignee === 'all' ? {} : { assignee }),
@@ -38,7 +38,7 @@ export function QueuePage() {
     if (value === null) next.delete(name)
     else next.set(name, value)
     setParams(next, { replace: true })
-    setCursors([])
+    pages.reset()
   }
 
   return (
@@ -70,25 +70,7 @@ export function QueuePage() {
         {(page) => (
           <>
             {page.items.length === 0 ? <Empty>{t('arbiter.queue.empty')}</Empty> : <QueueTable items={page.items} />}
-            <Group justify="space-between">
-              <Text size="sm">{t('arbiter.queue.page', { page: cursors.length + 1 })}</Text>
-              <Group>
-                <Button
-                  variant="default"
-                  disabled={cursors.length === 0}
-                  onClick={() => setCursors((c) => c.slice(0, -1))}
-                >
-                  {t('common.previous')}
-                </Button>
-                <Button
-                  variant="default"
-                  disabled={!page.next_cursor}
-                  onClick={() => page.next_cursor && setCursors((c) => [...c, page.next_cursor as string])}
-                >
-                  {t('common.next')}
-                </Button>
-              </Group>
-            </Group>
+            <CursorPager pages={pages} nextCursor={page.next_cursor} />
           </>
         )}
       </QueryView>

@@ -6,11 +6,13 @@ import { useTranslation } from 'react-i18next'
 import { useParams } from 'react-router'
 import { useClaim, useClaimAction } from '../../../api/hooks/claims'
 import { useProvideInfo } from '../../../api/hooks/buyer'
+import { usePhotoLimits } from '../../../api/hooks/orders'
 import type { Claim, ClaimActionBody } from '../../../api/types'
 import { formatMoney } from '../../../format/money'
 import { formatTime } from '../../../format/time'
-import { ChatSection } from '../../arbiter/case/ChatSection'
+import { OrderChat } from '../../../ui/chat/OrderChat'
 import { PhotoGallery } from '../../../ui/PhotoGallery'
+import { Section } from '../../../ui/Section'
 import { Loading, ProblemAlert } from '../../../ui/states'
 import { PhotoPicker } from '../open/PhotoPicker'
 
@@ -67,7 +69,9 @@ function ClaimView({ claim }: { claim: Claim }) {
         </Stack>
       </Grid.Col>
       <Grid.Col span={{ base: 12, md: 5 }}>
-        <ChatSection orderId={claim.order_id} />
+        <Section id="chat" title={t('buyer.claim.chat')}>
+          <OrderChat orderId={claim.order_id} viewer="buyer" compact />
+        </Section>
       </Grid.Col>
     </Grid>
   )
@@ -163,7 +167,12 @@ function Actions({ claim }: { claim: Claim }) {
           <Button variant="outline" color="red.9" onClick={() => setConfirmWithdraw(true)}>
             {t('buyer.claim.withdraw')}
           </Button>
-          <Modal opened={confirmWithdraw} onClose={() => setConfirmWithdraw(false)} title={t('buyer.claim.withdraw')}>
+          <Modal
+            opened={confirmWithdraw}
+            onClose={() => setConfirmWithdraw(false)}
+            title={t('buyer.claim.withdraw')}
+            closeButtonProps={{ 'aria-label': t('common.close') }}
+          >
             <Text>{t('buyer.claim.withdrawConfirm')}</Text>
             <Group mt="md" justify="end">
               <Button variant="default" onClick={() => setConfirmWithdraw(false)}>
@@ -191,11 +200,12 @@ function ProvideInfo({ claim }: { claim: Claim }) {
   const [text, setText] = useState('')
   const [photos, setPhotos] = useState<File[]>([])
   const provide = useProvideInfo(claim.id, () => {})
-  const limits = {
-    photos_per_claim_max: 5,
-    photo_bytes_max: 10 * 1024 * 1024,
-    photo_types: ['image/jpeg', 'image/png', 'image/webp', 'image/avif', 'image/heic'],
-  }
+  const policy = usePhotoLimits()
+  if (policy.error) return <ProblemAlert error={policy.error} onRetry={() => void policy.refetch()} />
+  if (!policy.data) return <Loading />
+  // A claim holds at most photos_per_claim_max of its own photos, those sent with it included.
+  const own = claim.photos.filter((p) => p.source === 'claim').length
+  const limits = { ...policy.data, photos_per_claim_max: Math.max(0, policy.data.photos_per_claim_max - own) }
   return (
     <Stack gap="xs">
       <Textarea label={t('buyer.claim.infoText')} value={text} onChange={(e) => setText(e.currentTarget.value)} />

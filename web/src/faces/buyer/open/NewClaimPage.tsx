@@ -6,14 +6,12 @@ import { useTranslation } from 'react-i18next'
 import { Link, useNavigate, useParams } from 'react-router'
 import { useMyOrders, useOpenClaim } from '../../../api/hooks/buyer'
 import { ApiProblem } from '../../../api/problem'
+import { CLAIM_REASONS, CLAIM_RESOLUTIONS } from '../../../api/vocabularies'
 import type { UploadProgress } from '../../../api/upload'
 import { ModerationHints } from '../../../ui/ModerationHints'
 import { Loading, ProblemAlert } from '../../../ui/states'
 import { PhotoPicker, photoProblems } from './PhotoPicker'
-import { useDraftCheck } from './useDraftCheck'
-
-const REASONS = ['defect', 'missing_part', 'wrong_item', 'damaged_in_transit', 'not_as_described'] as const
-const RESOLUTIONS = ['refund', 'replacement', 'repair', 'compensation', 'missing_part'] as const
+import { useDraftCheck } from '../../../ui/draft/useDraftCheck'
 
 export function NewClaimPage() {
   const { t } = useTranslation()
@@ -26,7 +24,7 @@ export function NewClaimPage() {
   const [photos, setPhotos] = useState<File[]>([])
   const [progress, setProgress] = useState<UploadProgress | null>(null)
   const open = useOpenClaim(setProgress)
-  const { verdict, checking } = useDraftCheck(description)
+  const { verdict, checking } = useDraftCheck(description, 'buyer')
 
   if (orders.error) return <ProblemAlert error={orders.error} onRetry={() => void orders.refetch()} />
   if (!orders.data) return <Loading />
@@ -60,13 +58,13 @@ export function NewClaimPage() {
         label={t('buyer.open.reason')}
         value={reason}
         onChange={(e) => setReason(e.currentTarget.value)}
-        data={REASONS.map((r) => ({ value: r, label: t(`reason.${r}`) }))}
+        data={CLAIM_REASONS.map((r) => ({ value: r, label: t(`reason.${r}`) }))}
       />
       <NativeSelect
         label={t('buyer.open.resolution')}
         value={resolution}
         onChange={(e) => setResolution(e.currentTarget.value)}
-        data={RESOLUTIONS.map((r) => ({ value: r, label: t(`resolution.${r}`) }))}
+        data={CLAIM_RESOLUTIONS.map((r) => ({ value: r, label: t(`resolution.${r}`) }))}
       />
       <Stack gap={4}>
         <Textarea

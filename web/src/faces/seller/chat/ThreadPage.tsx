@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router'
 import { useThread } from '../../../api/hooks/chat'
 import { QueryView } from '../../../ui/states'
-import { ThreadView } from './ThreadView'
+import { ChatThread } from '../../../ui/chat/ChatThread'
 
 export function ThreadPage() {
   const { t } = useTranslation()
@@ -24,7 +24,7 @@ export function ThreadPage() {
                 buyer: 'pseudonym' in th.buyer ? th.buyer.pseudonym : '',
               })}
             </Title>
-            <ThreadView threadId={th.id} />
+            <ChatThread threadId={th.id} viewer="seller" />
           </>
         )}
       </QueryView>

@@ -4,14 +4,13 @@ import { Box, Grid, Group, Stack, Table, Text, Title } from '@mantine/core'
 import { useTranslation } from 'react-i18next'
 import { useParams } from 'react-router'
 import { useClaim } from '../../../api/hooks/claims'
-import { useOrderThread } from '../../../api/hooks/threads'
 import type { Claim } from '../../../api/types'
 import { DueIn, Money, Time } from '../../../ui/format'
 import { PhotoGallery } from '../../../ui/PhotoGallery'
-import { Loading, ProblemAlert, QueryView } from '../../../ui/states'
+import { QueryView } from '../../../ui/states'
 import { Section } from '../../../ui/Section'
 import { StateBadge, shortId } from '../bits'
-import { ThreadView } from '../chat/ThreadView'
+import { OrderChat } from '../../../ui/chat/OrderChat'
 import { DecisionPanel } from './DecisionPanel'
 
 export function ClaimPage() {
@@ -57,7 +56,7 @@ function ClaimView({ claim, onReload }: { claim: Claim; onReload: () => void }) 
             </Section>
             <OffersAndOutcome claim={claim} />
             <Section id="chat" title={t('seller.claim.chat')}>
-              <ClaimChat orderId={claim.order_id} />
+              <OrderChat orderId={claim.order_id} viewer="seller" compact />
             </Section>
           </Stack>
         </Grid.Col>
@@ -123,13 +122,4 @@ function OffersAndOutcome({ claim }: { claim: Claim }) {
       )}
     </Section>
   )
-}
-
-function ClaimChat({ orderId }: { orderId: string }) {
-  const { t } = useTranslation()
-  const thread = useOrderThread(orderId)
-  if (thread.error) return <ProblemAlert error={thread.error} onRetry={() => void thread.refetch()} />
-  if (thread.isPending) return <Loading />
-  if (!thread.data) return <Text c="gray.7">{t('seller.chat.noThread')}</Text>
-  return <ThreadView threadId={thread.data.id} compact />
 }

@@ -10,34 +10,12 @@ import { currencyDigits, formatMoney, toMajor, toMinor } from '../../../format/m
 import { notify } from '../../../ui/notify'
 import { WriteError } from '../../../ui/states'
 import { Section } from '../../../ui/Section'
-import { DraftField } from '../draft/DraftField'
-import { useDraftCheck } from '../draft/useDraftCheck'
+import { REJECT_REASONS, SELLER_ACTIONS, type SellerAction } from '../../../api/vocabularies'
+import { DraftField } from '../../../ui/draft/DraftField'
+import { useDraftCheck } from '../../../ui/draft/useDraftCheck'
 
 type WithoutVersion<T> = T extends unknown ? Omit<T, 'expected_version'> : never
 type Body = WithoutVersion<ClaimActionBody>
-
-const SELLER_ACTIONS = [
-  'request_info',
-  'approve_refund',
-  'offer_compensation',
-  'offer_partial_delivery',
-  'offer_replacement',
-  'offer_repair',
-  'reject',
-  'confirm_shipment',
-  'confirm_return_received',
-  'report_abuse',
-] as const
-type SellerAction = (typeof SELLER_ACTIONS)[number]
-
-const REJECT_REASONS = [
-  'no_defect_found',
-  'mechanical_damage',
-  'warranty_expired',
-  'packaging_compromised',
-  'service_center_report_required',
-  'other',
-] as const
 
 interface FormProps {
   claim: Claim
@@ -128,7 +106,7 @@ function ActionForm({ name, onSubmit, children }: { name: string; onSubmit: () =
 function RequestInfoForm({ claim, onReload }: FormProps) {
   const { t } = useTranslation()
   const [comment, setComment] = useState('')
-  const check = useDraftCheck(comment)
+  const check = useDraftCheck(comment, 'seller')
   const { action, send, error } = useAct(claim, onReload)
   return (
     <ActionForm
@@ -219,7 +197,7 @@ function CompensationForm({ claim, onReload }: FormProps) {
 function PartialDeliveryForm({ claim, onReload }: FormProps) {
   const { t } = useTranslation()
   const [part, setPart] = useState('')
-  const check = useDraftCheck(part)
+  const check = useDraftCheck(part, 'seller')
   const { action, send, error } = useAct(claim, onReload)
   return (
     <ActionForm
@@ -267,7 +245,7 @@ function RejectForm({ claim, onReload }: FormProps) {
   const { t } = useTranslation()
   const [reason, setReason] = useState<(typeof REJECT_REASONS)[number]>('no_defect_found')
   const [comment, setComment] = useState('')
-  const check = useDraftCheck(comment)
+  const check = useDraftCheck(comment, 'seller')
   const { action, send, error } = useAct(claim, onReload)
   const length = comment.trim().length
   return (

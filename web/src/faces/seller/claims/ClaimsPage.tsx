@@ -21,7 +21,9 @@ import { DueInCell, StateBadge, shortId } from '../bits'
 import { Money, Time } from '../../../ui/format'
 import { notify } from '../../../ui/notify'
 import { Empty, ProblemAlert, QueryView } from '../../../ui/states'
-import { REASONS, SCHEMES, STATES, readFilters, toQuery, writeFilters, type Filters, type Sort } from './filters'
+import { CursorPager, useCursorPages } from '../../../ui/CursorPager'
+import { CLAIM_REASONS, CLAIM_STATES } from '../../../api/vocabularies'
+import { SCHEMES, readFilters, toQuery, writeFilters, type Filters, type Sort } from './filters'
 
 const PAGE_SIZE = 25
 
@@ -30,16 +32,15 @@ export function ClaimsPage() {
   const [params, setParams] = useSearchParams()
   const filters = readFilters(params)
   const query = toQuery(filters)
-  // cursors[i] opens page i + 2; a cursor belongs to the filters it was issued for, so they reset it.
-  const [cursors, setCursors] = useState<string[]>([])
-  const cursor = cursors.at(-1)
+  const pages = useCursorPages()
+  const { cursor } = pages
   const list = useClaimList({ ...query, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) })
   const [csvError, setCsvError] = useState<unknown>(null)
   const [exporting, setExporting] = useState(false)
 
   const update = (change: Partial<Filters>) => {
     setParams(writeFilters({ ...filters, ...change }), { replace: true })
-    setCursors([])
+    pages.reset()
   }
 
   const exportCsv = async () => {
@@ -69,25 +70,7 @@ export function ClaimsPage() {
         {(page) => (
           <>
             {page.items.length === 0 ? <Empty>{t('seller.claims.empty')}</Empty> : <ClaimsTable items={page.items} />}
-            <Group justify="space-between">
-              <Text size="sm">{t('seller.claims.page', { page: cursors.length + 1 })}</Text>
-              <Group>
-                <Button
-                  variant="default"
-                  disabled={cursors.length === 0}
-                  onClick={() => setCursors((c) => c.slice(0, -1))}
-                >
-                  {t('common.previous')}
-                </Button>
-                <Button
-                  variant="default"
-                  disabled={!page.next_cursor}
-                  onClick={() => page.next_cursor && setCursors((c) => [...c, page.next_cursor as string])}
-                >
-                  {t('common.next')}
-                </Button>
-              </Group>
-            </Group>
+            <CursorPager pages={pages} nextCursor={page.next_cursor} />
           </>
         )}
       </QueryView>
@@ -115,7 +98,7 @@ function FilterBar({ filters, onChange }: { filters: Filters; onChange: (change:
         <MultiSelect
           label={t('seller.claims.state')}
           placeholder={t('seller.claims.any')}
-          data={STATES.map((s) => ({ value: s, label: t(`state.${s}`) }))}
+          data={CLAIM_STATES.map((s) => ({ value: s, label: t(`state.${s}`) }))}
           value={filters.state}
           onChange={(state) => onChange({ state })}
           clearable
@@ -124,7 +107,7 @@ function FilterBar({ filters, onChange }: { filters: Filters; onChange: (change:
         <MultiSelect
           label={t('seller.claims.reason')}
           placeholder={t('seller.claims.any')}
-          data={REASONS.map((r) => ({ value: r, label: t(`reason.${r}`) }))}
+          data={CLAIM_REASONS.map((r) => ({ value: r, label: t(`reason.${r}`) }))}
           value={filters.reason}
           onChange={(reason) => onChange({ reason })}
           clearable

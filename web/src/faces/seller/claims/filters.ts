@@ -1,22 +1,9 @@
 // The list's filters as URL search parameters (so a view can be bookmarked and shared) and
 // as the API's query. Unknown or malformed values in the URL are dropped, never sent.
 import type { ClaimListQuery } from '../../../api/hooks/seller-claims'
+import { CLAIM_REASONS, CLAIM_STATES } from '../../../api/vocabularies'
 
-export const STATES = [
-  'awaiting_seller',
-  'awaiting_buyer_info',
-  'offer_pending',
-  'rejected',
-  'awaiting_return',
-  'return_in_transit',
-  'fulfilling',
-  'awaiting_receipt',
-  'escalated',
-  'resolved',
-  'closed',
-  'withdrawn',
-] as const
-export const REASONS = ['defect', 'missing_part', 'wrong_item', 'damaged_in_transit', 'not_as_described'] as const
+// The contract leaves the scheme a free string (a marketplace's own); these are the common ones.
 export const SCHEMES = ['FBO', 'FBS', 'DBS', 'rFBS'] as const
 export type Sort = 'created_at' | 'due_at'
 
@@ -41,8 +28,8 @@ export function readFilters(params: URLSearchParams): Filters {
   return {
     from: date('from'),
     to: date('to'),
-    state: list(params, 'state', STATES),
-    reason: list(params, 'reason', REASONS),
+    state: list(params, 'state', CLAIM_STATES),
+    reason: list(params, 'reason', CLAIM_REASONS),
     scheme: list(params, 'scheme', SCHEMES),
     sku: (params.get('sku') ?? '').slice(0, 128),
     overdue: overdue === 'true' || overdue === 'false' ? overdue : '',

@@ -2,18 +2,21 @@
 // asked once the person pauses typing, so the hints show before anything is sent.
 import { useDebouncedValue } from '@mantine/hooks'
 import { useQuery } from '@tanstack/react-query'
-import { api } from '../../../api/client'
-import { unwrap } from '../../../api/problem'
-import type { ModerationVerdict } from '../../../api/types'
+import { api } from '../../api/client'
+import { unwrap } from '../../api/problem'
+import type { ModerationVerdict } from '../../api/types'
 
 export const DRAFT_CHECK_DELAY_MS = 400
 
-export function useDraftCheck(text: string) {
+/** Who the draft is checked as: the rules differ by sender (a seller may link their official domains). */
+export type DraftRole = 'buyer' | 'seller' | 'arbiter'
+
+export function useDraftCheck(text: string, role: DraftRole) {
   const [settled] = useDebouncedValue(text.trim(), DRAFT_CHECK_DELAY_MS)
   const check = useQuery({
-    queryKey: ['moderation-check', 'seller', settled] as const,
+    queryKey: ['moderation-check', role, settled] as const,
     queryFn: () =>
-      unwrap<ModerationVerdict>(api.POST('/v1/moderation/check', { body: { text: settled, sender_role: 'seller' } })),
+      unwrap<ModerationVerdict>(api.POST('/v1/moderation/check', { body: { text: settled, sender_role: role } })),
     enabled: settled.length > 0,
     staleTime: Infinity,
   })

@@ -1,9 +1,9 @@
-// A free-text field checked as the seller types: the check's hints below it, and, when a send
+// A free-text field checked as it is typed: the check's hints below it, and, when a send
 // was refused anyway (422 message-blocked), the server's reasons; the draft stays either way.
 import { List, Text, Textarea, type TextareaProps } from '@mantine/core'
 import { useTranslation } from 'react-i18next'
-import type { ModerationVerdict } from '../../../api/types'
-import { blockedViolations } from '../../../ui/ModerationHints'
+import type { ModerationVerdict } from '../../api/types'
+import { blockedViolations } from '../ModerationHints'
 
 interface Props extends Omit<TextareaProps, 'value' | 'onChange' | 'error'> {
   id: string
@@ -29,23 +29,19 @@ export function DraftField({ id, value, onChange, verdict, sendError, ...field }
         onChange={(event) => onChange(event.currentTarget.value)}
         autosize
         minRows={field.minRows ?? 2}
-        error={blocked ? (refused ? t('seller.draft.refused') : t('seller.draft.wouldBlock')) : undefined}
+        error={blocked ? (refused ? t('draft.refused') : t('draft.wouldBlock')) : undefined}
         aria-describedby={hints.length > 0 ? hintsId : undefined}
       />
       {hints.length > 0 && (
         <div id={hintsId} role={refused ? 'alert' : 'status'} data-testid="draft-hints">
           <Text size="sm" fw={600} c={blocked ? 'red.9' : 'dark.7'}>
-            {refused
-              ? t('seller.draft.refusedTitle')
-              : blocked
-                ? t('seller.draft.blockTitle')
-                : t('seller.draft.reviewTitle')}
+            {refused ? t('draft.refusedTitle') : blocked ? t('draft.blockTitle') : t('draft.reviewTitle')}
           </Text>
           <List size="sm" c={blocked ? 'red.9' : 'dark.7'}>
             {hints.map((v, i) => (
               <List.Item key={`${v.rule}-${i}`}>
                 {v.excerpt ? `«${v.excerpt}»: ` : ''}
-                {v.hint ?? t(`seller.rule.${v.rule}`, { defaultValue: v.rule })}
+                {v.hint ?? v.rule}
               </List.Item>
             ))}
           </List>
