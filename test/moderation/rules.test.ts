@@ -306,3 +306,28 @@ t.test('words that name Object.prototype members are ordinary words, not number 
     t.same(rules(`${word} is broken`), [], `"${word}" alone is nothing`)
   }
 })
+
+t.test('asking for a contact is personal_data_request; order numbers and phones as goods are not', async (t) => {
+  for (const s of ['Скиньте вашу почту', 'Give me your number please', 'Как мне с вами связаться кроме чата?'])
+    t.ok(rules(s, 'seller').includes('personal_data_request'), `flags: ${s}`)
+  for (const s of [
+    'Назовите номер вашего заказа',
+    'Ваш номер заказа, пожалуйста',
+    'Какая у вас модель телефона?',
+    'Пришлите, пожалуйста, фото вашего телефона с трещиной',
+    'Отправьте ваш телефон в сервисный центр на диагностику',
+    'Please send your phone to the service centre for repair',
+    'Мы с вами свяжемся здесь, в чате',
+  ])
+    t.same(rules(s, 'seller'), [], `passes: ${s}`)
+})
+
+t.test('a phone dictated in words survives pauses and a lone hundred', async (t) => {
+  for (const s of [
+    'мой номер восемь девять один шесть, сто двадцать три, сорок пять, шестьдесят семь',
+    'my number is eight nine one six, one two three, four five, six seven',
+    'звоните восемь девятьсот один два три четыре пять шесть семь',
+  ])
+    t.ok(rules(s).includes('contact_exchange'), `flags: ${s}`)
+  t.same(rules('Размеры: сорок два, сорок четыре, сорок шесть, сорок восемь'), [], 'a list of sizes in words')
+})

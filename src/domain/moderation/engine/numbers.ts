@@ -16,6 +16,12 @@ export interface DigitRun {
   /** Digits per piece as written (token or spoken group). */
   groups: number[]
   span: Span
+  /**
+   * The same run read with every spoken hundred standing alone ("восемь
+   * девятьсот один два…" as 8 900 1 2…, not 8 901 2…); equal to `digits`
+   * when nothing was spoken or no hundred took a following word.
+   */
+  alt: string
   /** Written with a leading "+". */
   plus: boolean
   /** At least one piece was a number word. */
@@ -26,6 +32,10 @@ export interface DigitRun {
 
 // What may sit between the pieces of one number.
 const JOIN_GAP = /^[ \t\-.()+\u2010-\u2015/]{0,5}$/
+// Between two number words a comma too: a dictated number is paused in groups
+// ("восемь девять один шесть, сто двадцать три, сорок пять"); digits with
+// commas are more often a list of sizes or prices.
+const SPOKEN_GAP = /^[ \t\-.()+,\u2010-\u2015/]{0,5}$/
 
 type Piece = { kind: 'digits'; value: string } | { kind: 'word'; value: number }
 
@@ -47,6 +57,7 @@ function formPiece(f: WordForm): Piece | null {
 
 /** Combine spoken number words: "девятьсот шестнадцать" → "916", "восемь" → "8". */
 class SpokenGroup {
+  constructor(private readonly hundredsAlone = false) {}
   private h = -1
   private t = -1
   private u = -1
@@ -56,6 +67,7 @@ class SpokenGroup {
     if (v >= 100) {
       if (this.h >= 0 || this.t >= 0 || this.u >= 0) this.flush()
       this.h = v / 100
+      if (this.hundredsAlone) this.flush()
     } else if (v >= 20) {
       if (this.t >= 0 || this.u >= 0) this.flush()
       this.t = v / 10
@@ -95,38 +107,48 @@ export function digitRuns(a: Analysis): DigitRun[] {
     const first = i
     const groups: number[] = []
     let digits = ''
+    let alt = ''
     let spoken = false
     const g = new SpokenGroup()
+    const gAlt = new SpokenGroup(true)
+    const drain = (): void => {
+      g.flush()
+      for (const s of g.out) {
+        digits += s
+        groups.push(s.length)
+      }
+      g.out = []
+      gAlt.flush()
+      alt += gAlt.out.join('')
+      gAlt.out = []
+    }
     let j = i
     for (;;) {
       const p = piece[j]!
       if (p.kind === 'digits') {
-        g.flush()
-        for (const s of g.out) {
-          digits += s
-          groups.push(s.length)
-        }
-        g.out = []
+        drain()
         digits += p.value
+        alt += p.value
         groups.push(p.value.length)
       } else {
         spoken = true
         g.add(p.value)
+        gAlt.add(p.value)
       }
       const next = words[j + 1]
-      if (!next || !JOIN_GAP.test(next.gapBefore) || !piece[j + 1]) break
+      const pNext = piece[j + 1]
+      if (!next || !pNext) break
+      const gap = p.kind === 'word' && pNext.kind === 'word' ? SPOKEN_GAP : JOIN_GAP
+      if (!gap.test(next.gapBefore)) break
       j++
     }
-    g.flush()
-    for (const s of g.out) {
-      digits += s
-      groups.push(s.length)
-    }
+    drain()
     const start = a.folded.origin(words[first]!.start, words[first]!.end).start
     const end = a.folded.origin(words[j]!.start, words[j]!.end).end
     const plus = /\+\s*$/.test(words[first]!.gapBefore)
     runs.push({
       digits,
+      alt,
       groups,
       span: { start: plus ? a.original.lastIndexOf('+', start) : start, end },
       plus,

@@ -19,7 +19,7 @@ export const MODEL_RULES = file.classes as ModerationRule[]
 const C = MODEL_RULES.length
 const Q = decodeWeights(file.weights, BUCKETS, C)
 // A probability threshold is a threshold on the logit: no exp per chunk.
-const LOGIT = Math.log(file.review_threshold / (1 - file.review_threshold))
+const LOGIT = file.review_thresholds.map((p) => Math.log(p / (1 - p)))
 
 /** The model's logit per class for each chunk of the message. */
 export function chunkLogits(a: Analysis): { start: number; end: number; logits: Float64Array }[] {
@@ -51,7 +51,7 @@ export function classify(a: Analysis, found: ReadonlySet<ModerationRule>): Findi
   for (const { start, end, logits } of chunkLogits(a)) {
     for (let c = 0; c < C; c++) {
       const rule = MODEL_RULES[c]!
-      if (logits[c]! >= LOGIT && !found.has(rule)) out.push({ rule, start, end, certain: false, kind: 'model' })
+      if (logits[c]! >= LOGIT[c]! && !found.has(rule)) out.push({ rule, start, end, certain: false, kind: 'model' })
     }
   }
   return out

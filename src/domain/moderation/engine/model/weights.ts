@@ -13,8 +13,8 @@ export interface ModelFile {
   bias: number[]
   /** Quantisation step per class: weight = int8 × scale. */
   scale: number[]
-  /** Probability from which a chunk's class is reported (as an uncertain finding). */
-  review_threshold: number
+  /** Per class, the probability from which a chunk's class is reported (as an uncertain finding). */
+  review_thresholds: number[]
   weights: string
 }
 

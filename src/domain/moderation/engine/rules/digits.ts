@@ -59,23 +59,26 @@ function before(a: Analysis, run: DigitRun, n: number): string[] {
 
 /** Phone number as written, or null. Returns [e164, certain]. */
 function asPhone(run: DigitRun, ctx: string[]): [string, boolean] | null {
-  const d = run.digits
-  const cue = ctx.some((w) => PHONE_CUE.has(w))
   // Lists of sizes or prices ("42 44 46 48 50") are not phones.
   if (!run.spoken && run.groups.length >= 4 && run.groups.every((g) => g <= 2) && run.groups.some((g) => g === 2))
     return null
+  const cue = ctx.some((w) => PHONE_CUE.has(w))
+  const e164 = phoneOf(run.digits, run.plus, cue) ?? (run.alt !== run.digits ? phoneOf(run.alt, run.plus, cue) : null)
+  if (e164 === null) return null
+  // A bare 10-digit number without "+", 8, grouping or a cue may be an order number.
+  const certain = run.plus || cue || run.spoken || run.groups.length > 1 || run.digits.length === 11
+  return [e164, certain]
+}
+
+function phoneOf(d: string, plus: boolean, cue: boolean): string | null {
   const tries: string[] = []
-  if (run.plus && d.length >= 8 && d.length <= 15) tries.push('+' + d)
+  if (plus && d.length >= 8 && d.length <= 15) tries.push('+' + d)
   if (d.length === 11 && (d[0] === '8' || d[0] === '7')) tries.push('+7' + d.slice(1))
   if (d.length === 10 && d[0] === '9') tries.push('+7' + d)
-  if (!run.plus && cue && d.length >= 10 && d.length <= 13) tries.push('+' + d)
+  if (!plus && cue && d.length >= 10 && d.length <= 13) tries.push('+' + d)
   for (const t of tries) {
     const p = parsePhoneNumberFromString(t)
-    if (p?.isValid()) {
-      // A bare 10-digit number without "+", 8, grouping or a cue may be an order number.
-      const certain = run.plus || cue || run.spoken || run.groups.length > 1 || d.length === 11
-      return [p.number, certain]
-    }
+    if (p?.isValid()) return p.number
   }
   return null
 }
@@ -83,7 +86,7 @@ function asPhone(run: DigitRun, ctx: string[]): [string, boolean] | null {
 export function detectDigits(a: Analysis): Finding[] {
   const out: Finding[] = []
   for (const run of digitRuns(a)) {
-    if (run.digits.length < 10) continue
+    if (run.digits.length < 10 && run.alt.length < 10) continue
     const ctx = before(a, run, 3)
     if (ctx.some((w) => NOT_CONTACT.has(w))) continue
     if (isCardNumber(run.digits)) {
