@@ -87,6 +87,8 @@ export const PolicyFileSchema = Type.Partial(
       seller_chat_suspend_threshold: Type.Integer({ minimum: 1 }),
       buyer_restrict_threshold: Type.Integer({ minimum: 1 }),
       violation_window: Duration,
+      // A `review` verdict on a chat message: delivered with a flag, or held until an arbiter reviews the flag.
+      moderation_review: Type.Union([Type.Literal('deliver'), Type.Literal('hold')]),
       // Webhooks (docs/integrations.md)
       webhook_attempts: Type.Integer({ minimum: 1, maximum: 50 }),
       webhook_max_age: Duration,
@@ -178,6 +180,7 @@ export const DEFAULT_POLICY_FILE: Required<PolicyFile> = {
   seller_chat_suspend_threshold: 5,
   buyer_restrict_threshold: 5,
   violation_window: 'P30D',
+  moderation_review: 'deliver',
   webhook_attempts: 8,
   webhook_max_age: 'P1D',
   feed_retention: 'P30D',

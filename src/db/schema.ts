@@ -120,7 +120,14 @@ export interface MessagesTable {
   claim_id: string | null
   payload: Generated<unknown>
   created_at: CreatedAt
+  /** held and withheld: a `review` verdict under policy moderation_review = hold (docs/moderation.md). */
+  status: Generated<MessageStatus>
+  released_at: Date | null
+  /** The message's place in its thread (its id, or a later value once released). */
+  seq: Generated<string>
 }
+
+export type MessageStatus = 'delivered' | 'held' | 'withheld'
 
 export interface IdempotencyKeysTable {
   principal: string

@@ -25,6 +25,9 @@ import {
   ThreadListQuery,
 } from '../schemas/chat.js'
 import type { ChatService } from '../domain/chat/chat.service.js'
+import { heldNotice } from '../domain/chat/held-notice.js'
+import { inLanguage } from '../domain/moderation/engine/hints.js'
+import { hintLanguage } from '../http/language.js'
 import type { RateLimits } from '../http/rate-limit.js'
 
 export const chatRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService; limits: RateLimits }> = async (
@@ -116,7 +119,9 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService; limits: 
           'JSON, or multipart/form-data with the text as a field and photos as file parts named "photos" ' +
           '(at most policy photos_per_message_max; the text may then be empty). ' +
           'Moderated before delivery: a violation refuses it with 422 message-blocked listing the violations and hints, and keeps none of its photos. ' +
-          'A suspended seller gets 403 chat-suspended.',
+          'A suspended seller gets 403 chat-suspended. ' +
+          'Under policy moderation_review = hold, a text moderation is unsure of is stored but held for an arbiter: ' +
+          '202 with status held and `hold` (a notice and the findings with hints, in the Accept-Language language).',
         params: UuidParam,
         headers: IdempotencyHeaders,
         body: {
@@ -146,6 +151,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService; limits: 
         },
         response: {
           201: success(ref(Message), 'The message as delivered', ['replayed']),
+          202: success(ref(Message), 'The message is held for an arbiter’s review, not delivered yet', ['replayed']),
           ...problems(
             {
               403: ['action-forbidden', 'chat-suspended', 'chat-disabled'],
@@ -163,7 +169,12 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService; limits: 
     async (request, reply) => {
       const body = request.body as { text?: string }
       const message = await chat.postMessage(principal(request), request.params.id, body.text, request.uploads ?? [])
-      return sendView(reply.code(201), message)
+      if (message.hold === undefined) return sendView(reply.code(201), message)
+      const lang = hintLanguage(request)
+      return sendView(reply.code(202), {
+        ...message,
+        hold: { notice: heldNotice(lang), violations: inLanguage(message.hold.violations, lang) },
+      })
     },
   )
 

@@ -243,6 +243,12 @@ export const Thread = Type.Object(
   { $id: 'Thread', additionalProperties: false },
 )
 
+const MessageStatus = stringEnum(['delivered', 'held', 'withheld'] as const, {
+  description:
+    'held: awaiting an arbiter (policy moderation_review = hold), read only by its sender and arbiters; ' +
+    'withheld: an arbiter confirmed the flag, never delivered',
+})
+
 export const Message = Type.Object(
   {
     id: Type.String({ description: 'a message id (digits)' }),
@@ -259,6 +265,16 @@ export const Message = Type.Object(
       { additionalProperties: true, description: 'system and claim_card messages: what they announce' },
     ),
     created_at: DateTime(),
+    status: MessageStatus,
+    hold: Type.Optional(
+      Type.Object(
+        {
+          notice: Type.String({ description: 'what happens to the message, in the Accept-Language language' }),
+          violations: Type.Array(ref(ModerationViolation), { description: 'the uncertain findings, with hints' }),
+        },
+        { additionalProperties: false, description: 'only in the sender’s 202 answer: why the message is held' },
+      ),
+    ),
     moderation: Type.Optional(Type.Unknown({ description: 'arbiters only: the moderation notes' })),
   },
   { $id: 'Message', additionalProperties: false },
@@ -391,6 +407,7 @@ export const Flag = Type.Object(
     text: Nullable(Type.String()),
     violations: Type.Array(ref(ModerationViolation)),
     status: stringEnum(['open', 'confirmed', 'dismissed'] as const),
+    message_status: MessageStatus,
     created_at: DateTime(),
     reviewed_at: DateOrNull,
     reviewed_by: Nullable(Type.String()),
@@ -403,6 +420,7 @@ export const FlagReview = Type.Object(
   {
     id: Uuid,
     status: stringEnum(['confirmed', 'dismissed'] as const),
+    message_status: MessageStatus,
     violations: Type.Array(ref(ViolationView), { description: 'what entered the ledger (confirm only)' }),
     sanction: Nullable(ref(SanctionView)),
   },

@@ -1,9 +1,9 @@
 // Chat threads and messages as the chat API reads them, and sellers' chat settings.
 // Refused attempts, flags and abuse reports are moderation's (src/domain/moderation/).
 // Every function takes the pool or a transaction.
-import { sql, type Selectable } from 'kysely'
+import { sql, type Selectable, type SelectQueryBuilder } from 'kysely'
 import type { DbOrTx } from '../../db/database.js'
-import type { MessagesTable, ThreadsTable } from '../../db/schema.js'
+import type { Database, MessagesTable, MessageStatus, ThreadsTable } from '../../db/schema.js'
 import { PREPARED } from '../../db/prepared.js'
 import { ACTIVE_SANCTION } from '../moderation/violations.repository.js'
 
@@ -73,34 +73,57 @@ export async function listThreads(db: DbOrTx, filter: ThreadFilter, page: { limi
     .execute()
 }
 
-/** Newest first below `before`, or oldest first above `after`. */
+/**
+ * Who reads a thread's messages: an arbiter reads every one; a party reads
+ * delivered messages and its own held or withheld ones.
+ */
+export type MessageReader = { role: 'arbiter' } | { role: string; id: string }
+
+function visibleTo<QB extends SelectQueryBuilder<Database, 'messages', object>>(q: QB, reader: MessageReader): QB {
+  if (!('id' in reader)) return q
+  return q.where((eb) =>
+    eb.or([
+      eb('status', '=', 'delivered'),
+      eb.and([eb('sender_role', '=', reader.role), eb('sender_id', '=', reader.id)]),
+    ]),
+  ) as QB
+}
+
+/**
+ * In thread order (seq): newest first below `before`, or oldest first above
+ * `after` (a seq, or a message id: the seq of that message of the thread).
+ */
 export async function listMessages(
   db: DbOrTx,
   threadId: string,
-  page: { limit: number; before?: string; after?: string },
+  reader: MessageReader,
+  page: { limit: number; before?: string; after?: { seq: string } | { messageId: string } },
 ) {
-  let q = db.selectFrom('messages').selectAll().where('thread_id', '=', threadId)
+  let q = visibleTo(db.selectFrom('messages').selectAll().where('thread_id', '=', threadId), reader)
   if (page.after !== undefined) {
+    const after = page.after
+    const from =
+      'seq' in after
+        ? sql<string>`${after.seq}::bigint`
+        : sql<string>`coalesce((select seq from messages where id = ${after.messageId}::bigint and thread_id = ${threadId}::uuid), ${after.messageId}::bigint)`
     return q
-      .where('id', '>', page.after)
-      .orderBy('id', 'asc')
+      .where(sql<boolean>`seq > ${from}`)
+      .orderBy('seq', 'asc')
       .limit(page.limit + 1)
       .execute()
   }
-  if (page.before !== undefined) q = q.where('id', '<', page.before)
+  if (page.before !== undefined) q = q.where('seq', '<', page.before)
   return q
-    .orderBy('id', 'desc')
+    .orderBy('seq', 'desc')
     .limit(page.limit + 1)
     .execute()
 }
 
-export async function findMessage(db: DbOrTx, threadId: string, messageId: string) {
-  return db
-    .selectFrom('messages')
-    .selectAll()
-    .where('thread_id', '=', threadId)
-    .where('id', '=', messageId)
-    .executeTakeFirst()
+export async function findMessage(db: DbOrTx, threadId: string, messageId: string, reader: MessageReader) {
+  return visibleTo(
+    db.selectFrom('messages').selectAll().where('thread_id', '=', threadId).where('id', '=', messageId),
+    reader,
+  ).executeTakeFirst()
 }
 
 export async function presaleQuestionsEnabled(db: DbOrTx, sellerId: string): Promise<boolean> {
@@ -213,7 +236,8 @@ export async function insertAdmittedText(
 /**
  * A party's message in one statement: the thread's row is bumped first (its
  * lock orders message ids, see findThreadForMessage), then the message and,
- * for a `review` verdict, its flag for arbiters.
+ * for a `review` verdict, its flag for arbiters. A held message takes the
+ * lock without moving the thread's last activity: the other party sees none.
  */
 export async function insertMessage(
   db: DbOrTx,
@@ -225,17 +249,21 @@ export async function insertMessage(
     claim_id: string | null
     payload: Record<string, unknown>
     created_at: Date
+    status: 'delivered' | 'held'
   },
   flagged: readonly unknown[] | null,
 ): Promise<Selectable<MessagesTable>> {
   const result = await sql<Selectable<MessagesTable>>`${sql.raw(PREPARED)}
     with thread as (
-      update threads set last_message_at = ${message.created_at}::timestamptz where id = ${message.thread_id} returning id
+      update threads set last_message_at = case when ${message.status}::text = 'held' then last_message_at
+        else ${message.created_at}::timestamptz end
+      where id = ${message.thread_id} returning id
     ),
     msg as (
-      insert into messages (thread_id, sender_role, sender_id, kind, text, claim_id, payload, created_at)
+      insert into messages (thread_id, sender_role, sender_id, kind, text, claim_id, payload, created_at, status)
       select thread.id, ${message.sender_role}::text, ${message.sender_id}::text, 'text', ${message.text}::text,
-             ${message.claim_id}::uuid, ${JSON.stringify(message.payload)}::jsonb, ${message.created_at}::timestamptz
+             ${message.claim_id}::uuid, ${JSON.stringify(message.payload)}::jsonb, ${message.created_at}::timestamptz,
+             ${message.status}::text
       from thread
       returning *
     ),
@@ -247,4 +275,39 @@ export async function insertMessage(
   const row = result.rows[0]
   if (!row) throw new Error(`thread ${message.thread_id} vanished while posting a message`)
   return row
+}
+
+/**
+ * Settles a held message once its flag is reviewed: `delivered` (released)
+ * moves it to the end of its thread under the thread's lock (a fresh seq, so
+ * `after=` pollers see it; the thread's last activity is the release) and the
+ * feed trigger posts it; `withheld` keeps it from the other party for good.
+ * Only a held message changes: undefined when it is not (a delivered flag).
+ */
+export async function settleHeldMessage(
+  db: DbOrTx,
+  messageId: string,
+  outcome: Extract<MessageStatus, 'delivered' | 'withheld'>,
+  at: Date,
+): Promise<Selectable<MessagesTable> | undefined> {
+  if (outcome === 'withheld') {
+    return db
+      .updateTable('messages')
+      .set({ status: 'withheld' })
+      .where('id', '=', messageId)
+      .where('status', '=', 'held')
+      .returningAll()
+      .executeTakeFirst()
+  }
+  const result = await sql<Selectable<MessagesTable>>`
+    with thread as (
+      update threads set last_message_at = greatest(last_message_at, ${at}::timestamptz)
+      where id = (select thread_id from messages where id = ${messageId}::bigint and status = 'held')
+      returning id
+    )
+    update messages set status = 'delivered', released_at = ${at}::timestamptz,
+      seq = nextval(pg_get_serial_sequence('messages', 'id'))
+    where id = ${messageId}::bigint and status = 'held' and thread_id = (select id from thread)
+    returning *`.execute(db)
+  return result.rows[0]
 }

@@ -54,6 +54,9 @@ type Admitted = {
 type Blocked = Omit<Admitted, 'kind' | 'result'> & { kind: 'blocked'; violations: Violation[] }
 type Admission = Admitted | Blocked
 
+/** A message as its sender gets it back; `hold` when it is held for review. */
+export type SentMessage = ReturnType<ChatService['messageView']> & { hold?: { violations: Violation[] } }
+
 /** A photo-only message has no text for moderation to refuse. */
 const NO_TEXT: ModerationResult = { verdict: 'deliver', violations: [] }
 
@@ -108,6 +111,7 @@ export class ChatService {
       claim_id: m.claim_id,
       payload,
       created_at: m.created_at.toISOString(),
+      status: m.status,
       // Moderation notes are for arbiters only.
       ...(principal.role === 'arbiter' && moderation !== undefined ? { moderation } : {}),
     }
@@ -117,6 +121,11 @@ export class ChatService {
   private async messageViews(rows: MessageRow[], thread: ThreadRow, principal: Principal) {
     const photos = await this.deps.photos.forMessages(rows.map((m) => m.id))
     return rows.map((m) => this.messageView(m, thread, principal, photos.get(m.id)))
+  }
+
+  /** Arbiters read every message; a party the delivered ones and its own held or withheld ones. */
+  private reader(principal: Principal): chatRepo.MessageReader {
+    return principal.role === 'arbiter' ? { role: 'arbiter' } : { role: principal.role, id: principal.id }
   }
 
   /** The buyer starts the order's thread, or gets the existing one back. */
@@ -184,18 +193,23 @@ export class ChatService {
     if (query.after !== undefined && query.cursor !== undefined) {
       throw validation('use either cursor (older messages) or after (newer messages), not both', { field: 'after' })
     }
+    const reader = this.reader(principal)
+    // Cursors hold a place in the thread (seq), which a released message takes anew.
+    const seal = (last: MessageRow) => this.deps.cursors.sealId('messages', last.seq)
     if (query.after !== undefined) {
-      const rows = await chatRepo.listMessages(this.deps.db, threadId, {
+      const rows = await chatRepo.listMessages(this.deps.db, threadId, reader, {
         limit: query.limit,
         // A message id as well as a cursor.
-        after: isBigintId(query.after) ? query.after : this.deps.cursors.openId('messages', query.after, 'after'),
+        after: isBigintId(query.after)
+          ? { messageId: query.after }
+          : { seq: this.deps.cursors.openId('messages', query.after, 'after') },
       })
-      const { page, next_cursor } = paginate(rows, query.limit, (last) => this.deps.cursors.sealId('messages', last.id))
+      const { page, next_cursor } = paginate(rows, query.limit, seal)
       return { items: await this.messageViews(page, thread, principal), next_cursor }
     }
     const before = query.cursor ? this.deps.cursors.openId('messages', query.cursor) : undefined
-    const rows = await chatRepo.listMessages(this.deps.db, threadId, { limit: query.limit, before })
-    const { page, next_cursor } = paginate(rows, query.limit, (last) => this.deps.cursors.sealId('messages', last.id))
+    const rows = await chatRepo.listMessages(this.deps.db, threadId, reader, { limit: query.limit, before })
+    const { page, next_cursor } = paginate(rows, query.limit, seal)
     return { items: await this.messageViews(page, thread, principal), next_cursor }
   }
 
@@ -210,7 +224,12 @@ export class ChatService {
    * work (a refused message keeps no photo); the photos are stored before the
    * message's transaction and deleted again if it fails or refuses.
    */
-  async postMessage(principal: Principal, threadId: string, text: string | undefined, uploads: PhotoUpload[] = []) {
+  async postMessage(
+    principal: Principal,
+    threadId: string,
+    text: string | undefined,
+    uploads: PhotoUpload[] = [],
+  ): Promise<SentMessage> {
     // Blank text beside photos is no text; the route's schema already refuses a message with neither.
     const body = text !== undefined && /\S/.test(text) ? text : ''
     if (body === '' && uploads.length === 0)
@@ -226,7 +245,7 @@ export class ChatService {
           this.newMessage(principal, admission, body, now),
           this.flagged(admission),
         )
-        return this.messageView(row, admission.thread, principal)
+        return this.sent(this.messageView(row, admission.thread, principal), admission)
       }
       // Refusals count toward sanctions: decide again under the thread's lock, so attempts racing past a threshold are held to it.
       return this.postLocked(principal, threadId, body, now)
@@ -278,23 +297,30 @@ export class ChatService {
         this.flagged(admission),
       )
       if (prepared.length > 0) {
-        // In a claim thread the photos are evidence for the open claim (and checked for reuse); otherwise the message's only.
-        const claimId = admission.claim?.open ? admission.claim.id : null
+        // In a claim thread the photos are evidence for the open claim (and checked for reuse); otherwise, or
+        // while the message is held (the claim's evidence is the other party's to read), the message's only.
+        const claimId = admission.claim?.open && row.status === 'delivered' ? admission.claim.id : null
         await this.deps.photos.attach(
           tx,
           { claimId, messageId: row.id, uploader: { role: admission.role, id: principal.id } },
           prepared,
         )
       }
-      return { kind: 'delivered', row, thread: admission.thread } as const
+      return { kind: 'delivered', row, admission } as const
     })
     // Thrown after the commit (and inside `compensating`): the kept attempt survives, its photos do not.
     if (outcome.kind === 'blocked') throw messageBlocked(outcome.violations)
-    return prepared.length === 0
-      ? this.messageView(outcome.row, outcome.thread, principal)
-      : ((await this.messageViews([outcome.row], outcome.thread, principal))[0] as ReturnType<
-          ChatService['messageView']
-        >)
+    const { row, admission } = outcome
+    const view =
+      prepared.length === 0
+        ? this.messageView(row, admission.thread, principal)
+        : ((await this.messageViews([row], admission.thread, principal))[0] as ReturnType<ChatService['messageView']>)
+    return this.sent(view, admission)
+  }
+
+  /** The sender's answer: a held message says why (the findings, each with its hint), so the sender can reword it. */
+  private sent(view: ReturnType<ChatService['messageView']>, admission: Admitted): SentMessage {
+    return view.status === 'held' ? { ...view, hold: { violations: admission.result.violations } } : view
   }
 
   /**
@@ -342,7 +368,13 @@ export class ChatService {
       claim_id: admission.claim?.id ?? null,
       payload: admission.result.verdict === 'review' ? { moderation: admission.result } : {},
       created_at: now,
+      status: this.held(admission) ? ('held' as const) : ('delivered' as const),
     }
+  }
+
+  /** Under policy moderation_review = hold, a `review` verdict keeps the message from the other party until an arbiter decides. */
+  private held(admission: Admitted): boolean {
+    return admission.result.verdict === 'review' && this.deps.policy.moderation_review === 'hold'
   }
 
   /** A `review` verdict delivers the message and flags it for arbiters with its violations. */
@@ -391,7 +423,7 @@ export class ChatService {
   async reportMessage(principal: Principal, threadId: string, messageId: string, reason: string | undefined) {
     const thread = await chatRepo.findThread(this.deps.db, threadId)
     if (!thread || !this.isParty(principal, thread)) throw notFound('thread')
-    const message = await chatRepo.findMessage(this.deps.db, threadId, messageId)
+    const message = await chatRepo.findMessage(this.deps.db, threadId, messageId, this.reader(principal))
     if (!message) throw notFound('message')
     const other = principal.role === 'seller' ? 'buyer' : 'seller'
     if (message.sender_role !== other) {

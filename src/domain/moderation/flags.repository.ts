@@ -1,4 +1,4 @@
-// Flagged messages (message_flags): delivered texts the engine was unsure of,
+// Flagged messages (message_flags): texts the engine was unsure of (delivered, or held by policy),
 // for an arbiter to confirm or dismiss. Pages are keyed by (created_at, id).
 import { sql } from 'kysely'
 import type { DbOrTx } from '../../db/database.js'
@@ -25,6 +25,7 @@ export async function listFlags(db: DbOrTx, filter: { status?: string }, page: {
       'messages.sender_role',
       'messages.sender_id',
       'messages.text',
+      'messages.status as message_status',
     ])
   if (filter.status !== undefined) q = q.where('message_flags.status', '=', filter.status as 'open')
   if (page.before)
@@ -52,6 +53,7 @@ export async function findFlagForUpdate(db: DbOrTx, id: string) {
       'messages.sender_role',
       'messages.sender_id',
       'messages.claim_id',
+      'messages.status as message_status',
       'threads.seller_id',
     ])
     .where('message_flags.id', '=', id)

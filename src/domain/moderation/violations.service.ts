@@ -11,6 +11,7 @@ import { notFound } from '../../shared/errors.js'
 import type { Violation } from './engine/index.js'
 import * as abuseReports from './abuse-reports.repository.js'
 import * as flags from './flags.repository.js'
+import { settleHeldMessage } from '../chat/chat.repository.js'
 import * as refusals from './refusals.repository.js'
 import * as repo from './violations.repository.js'
 import { buyerPseudonym } from '../sellers/pseudonym.js'
@@ -236,7 +237,7 @@ export class ViolationsService {
     }
   }
 
-  /** Delivered messages the engine was unsure about (verdict `review`). */
+  /** Messages the engine was unsure about (verdict `review`): delivered, or held until reviewed. */
   async listFlags(
     principal: Principal,
     query: { status?: 'open' | 'confirmed' | 'dismissed'; limit: number; cursor?: string },
@@ -263,6 +264,7 @@ export class ViolationsService {
         text: f.text,
         violations: f.violations,
         status: f.status,
+        message_status: f.message_status,
         created_at: f.created_at.toISOString(),
         reviewed_at: f.reviewed_at?.toISOString() ?? null,
         reviewed_by: f.reviewed_by,
@@ -271,7 +273,11 @@ export class ViolationsService {
     }
   }
 
-  /** confirm: the flagged violations enter the ledger (fines, thresholds); dismiss: nothing does. */
+  /**
+   * confirm: the flagged violations enter the ledger (fines, thresholds) and a
+   * held message is withheld for good; dismiss: nothing enters it, and a held
+   * message is released. The flag's row lock makes the first decision the only one.
+   */
   async reviewFlag(principal: Principal, id: string, decision: 'confirm' | 'dismiss') {
     arbiterOnly(principal, 'review flagged messages')
     const now = new Date(this.deps.clock.now())
@@ -294,10 +300,15 @@ export class ViolationsService {
         recorded = out.violations
         sanction = out.sanction
       }
+      const settled =
+        flag.message_status === 'held'
+          ? await settleHeldMessage(tx, flag.message_id, decision === 'confirm' ? 'withheld' : 'delivered', now)
+          : undefined
       await flags.closeFlag(tx, id, decision === 'confirm' ? 'confirmed' : 'dismissed', principal.id, now)
       return {
         id,
         status: decision === 'confirm' ? 'confirmed' : 'dismissed',
+        message_status: settled?.status ?? flag.message_status,
         violations: recorded.map(violationView),
         sanction: sanction && sanctionView(sanction),
       }

@@ -121,6 +121,7 @@ export function findForServing(db: DbOrTx, id: string) {
     .leftJoin('threads', 'threads.id', 'messages.thread_id')
     .leftJoin('claims', 'claims.id', 'photos.claim_id')
     .select(['photos.id', 'photos.sha256', 'photos.mime', 'photos.full_key', 'photos.preview_key', 'photos.thumb_key'])
+    .select(['messages.status as message_status', 'messages.sender_role', 'messages.sender_id'])
     .select((eb) => [
       eb.fn.coalesce('threads.buyer_id', 'claims.buyer_id').as('buyer_id'),
       eb.fn.coalesce('threads.seller_id', 'claims.seller_id').as('seller_id'),

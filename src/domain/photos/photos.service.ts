@@ -303,6 +303,10 @@ export class PhotosService {
     const row = await photosRepo.findForServing(this.deps.db, id)
     if (!row || row.buyer_id === null || row.seller_id === null) throw notFound('photo')
     if (!canSee(principal, { buyer_id: row.buyer_id, seller_id: row.seller_id })) throw notFound('photo')
+    // A held or withheld message's photos are its sender's and arbiters' only, like the message.
+    const undelivered = row.message_status !== null && row.message_status !== 'delivered'
+    const sender = principal.role === row.sender_role && principal.id === row.sender_id
+    if (undelivered && principal.role !== 'arbiter' && !sender) throw notFound('photo')
     // The full variant's hash names the photo; a variant's bytes never change, so the tag is strong.
     const etag = `"${row.sha256}-${variant}"`
     if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, etag)) return { etag, mime: row.mime, body: null }

@@ -230,7 +230,7 @@ export interface paths {
         put?: never;
         /**
          * Send a message (the order’s buyer or seller)
-         * @description JSON, or multipart/form-data with the text as a field and photos as file parts named "photos" (at most policy photos_per_message_max; the text may then be empty). Moderated before delivery: a violation refuses it with 422 message-blocked listing the violations and hints, and keeps none of its photos. A suspended seller gets 403 chat-suspended.
+         * @description JSON, or multipart/form-data with the text as a field and photos as file parts named "photos" (at most policy photos_per_message_max; the text may then be empty). Moderated before delivery: a violation refuses it with 422 message-blocked listing the violations and hints, and keeps none of its photos. A suspended seller gets 403 chat-suspended. Under policy moderation_review = hold, a text moderation is unsure of is stored but held for an arbiter: 202 with status held and `hold` (a notice and the findings with hints, in the Accept-Language language).
          */
         post: operations["postMessage"];
         delete?: never;
@@ -1516,6 +1516,18 @@ export interface components {
             };
             /** Format: date-time */
             created_at: string;
+            /**
+             * @description held: awaiting an arbiter (policy moderation_review = hold), read only by its sender and arbiters; withheld: an arbiter confirmed the flag, never delivered
+             * @enum {string}
+             */
+            status: "delivered" | "held" | "withheld";
+            /** @description only in the sender’s 202 answer: why the message is held */
+            hold?: {
+                /** @description what happens to the message, in the Accept-Language language */
+                notice: string;
+                /** @description the uncertain findings, with hints */
+                violations: components["schemas"]["ModerationViolation"][];
+            };
             /** @description arbiters only: the moderation notes */
             moderation?: unknown;
         };
@@ -3918,6 +3930,19 @@ export interface operations {
                     "application/json": components["schemas"]["Message"];
                 };
             };
+            /** @description The message is held for an arbiter’s review, not delivered yet */
+            202: {
+                headers: {
+                    /** @description the request id (also `request_id` in problems) */
+                    "X-Request-Id"?: string;
+                    /** @description "true" when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
             /** @description Problem types: invalid-request, invalid-text, invalid-value, malformed-json, bad-request, json-too-deep, invalid-idempotency-key, malformed-multipart */
             400: {
                 headers: {
@@ -4833,6 +4858,11 @@ export interface operations {
                             violations: components["schemas"]["ModerationViolation"][];
                             /** @enum {string} */
                             status: "open" | "confirmed" | "dismissed";
+                            /**
+                             * @description held: awaiting an arbiter (policy moderation_review = hold), read only by its sender and arbiters; withheld: an arbiter confirmed the flag, never delivered
+                             * @enum {string}
+                             */
+                            message_status: "delivered" | "held" | "withheld";
                             /** Format: date-time */
                             created_at: string;
                             /** Format: date-time */
@@ -4958,6 +4988,11 @@ export interface operations {
                         id: string;
                         /** @enum {string} */
                         status: "confirmed" | "dismissed";
+                        /**
+                         * @description held: awaiting an arbiter (policy moderation_review = hold), read only by its sender and arbiters; withheld: an arbiter confirmed the flag, never delivered
+                         * @enum {string}
+                         */
+                        message_status: "delivered" | "held" | "withheld";
                         /** @description what entered the ledger (confirm only) */
                         violations: components["schemas"]["Violation"][];
                         sanction: components["schemas"]["Sanction"] | (never | null);
@@ -5122,6 +5157,11 @@ export interface operations {
                         id: string;
                         /** @enum {string} */
                         status: "confirmed" | "dismissed";
+                        /**
+                         * @description held: awaiting an arbiter (policy moderation_review = hold), read only by its sender and arbiters; withheld: an arbiter confirmed the flag, never delivered
+                         * @enum {string}
+                         */
+                        message_status: "delivered" | "held" | "withheld";
                         /** @description what entered the ledger (confirm only) */
                         violations: components["schemas"]["Violation"][];
                         sanction: components["schemas"]["Sanction"] | (never | null);

@@ -1,6 +1,6 @@
 // The moderation desk: refused attempts, flagged messages, abuse reports and pending
 // sanctions, each with the decisions the API offers for it.
-import { Anchor, Button, Group, Stack, Table, Tabs, Text, Title } from '@mantine/core'
+import { Anchor, Badge, Button, Group, Stack, Table, Tabs, Text, Title } from '@mantine/core'
 import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useSearchParams } from 'react-router'
@@ -17,6 +17,7 @@ import { Time } from '../../../ui/format'
 import { notify } from '../../../ui/notify'
 import { Empty, ProblemAlert, QueryView } from '../../../ui/states'
 import { shortId } from '../TakeButton'
+import './held.i18n'
 
 const TABS = ['blocked', 'flags', 'reports', 'sanctions'] as const
 type Tab = (typeof TABS)[number]
@@ -171,6 +172,7 @@ function FlagsTab() {
                 t('arbiter.desk.sender'),
                 t('arbiter.desk.text'),
                 t('arbiter.desk.rules'),
+                t('arbiter.desk.held.message'),
                 t('arbiter.desk.actions'),
               ]}
             >
@@ -187,6 +189,16 @@ function FlagsTab() {
                     <Rules violations={f.violations} />
                   </Table.Td>
                   <Table.Td>
+                    <Badge color={f.message_status === 'held' ? 'orange' : 'gray'} variant="light">
+                      {t(`arbiter.desk.held.status.${f.message_status}`)}
+                    </Badge>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="xs" c="dimmed">
+                      {t(`arbiter.desk.held.outcome.${f.message_status === 'held' ? 'held' : 'delivered'}.confirm`)}
+                      <br />
+                      {t(`arbiter.desk.held.outcome.${f.message_status === 'held' ? 'held' : 'delivered'}.dismiss`)}
+                    </Text>
                     <Group gap="xs">
                       <Button
                         size="xs"
