@@ -158,10 +158,12 @@ async function storm(db: Db, seed: pg.Client, redis: RedisUnderTest, tag: string
   const workers = await startWorkers({ config, db, concurrency: 16 })
   try {
     await seedOrders(seed, tag, STORM)
-    const second = Math.ceil((Date.now() + (await openingLeadMs(db, seed, config, tag))) / 1000) * 1000
+    const lead = await openingLeadMs(db, seed, config, tag)
+    const second = Math.ceil((Date.now() + lead) / 1000) * 1000
+    log(`  ${tag}: opening ${STORM} claims, due ${fmt(lead / 1000, 0)} s from now`)
     await openClaims(db, config, tag, STORM, (i) => second + (i % 1000))
     if (Date.now() > second) log(`  warning: opening the ${tag} claims overran the storm second`)
-    const complete = await waitApplied(db, STORM, 120_000)
+    const complete = await waitApplied(db, STORM, second + 120_000 - Date.now())
     const s = await lateness(db, tag)
     const seconds = (s.lastCommit - second) / 1000
     log(
