@@ -24,7 +24,6 @@
 //    the baseline's transitions/s, Node CPU per transition ≤ 1.4× the
 //    baseline's, p99 < 50 ms in phase B), stops the children and drops both
 //    databases (also on errors and Ctrl-C; --keep leaves the databases).
-import { randomUUID } from 'node:crypto'
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import path from 'node:path'
@@ -32,11 +31,10 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pg from 'pg'
-import { signToken, type PrincipalRole } from '../src/auth/principal.js'
 import { createDb } from '../src/db/database.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import { summarizeProfile, type SampleWindow } from './lib/cpuprofile.js'
-import { closedLoop, HttpClient, KeyPool, openLoop, type LoadResult, type Operation } from './lib/http-load.js'
+import { closedLoop, HttpClient, KeyPool, openLoop, type LoadResult } from './lib/http-load.js'
 import {
   ADMIN_URL,
   databaseUrl,
@@ -48,7 +46,8 @@ import {
   writesPer,
   type WriteCounters,
 } from './lib/pg-admin.js'
-import { registerBenchOrder, startClaimdeskApi } from './lib/claimdesk.js'
+import { startClaimdeskApi } from './lib/claimdesk.js'
+import { bearerFor, seedClaims, transition, type CycleTarget } from './lib/claim-cycle.js'
 import { freePort, runningServers, startServer, waitReady, type ServerProcess } from './lib/processes.js'
 import { measure, type Measured } from './lib/measure.js'
 import { fmt, median } from './lib/stats.js'
@@ -88,128 +87,17 @@ let RATE = FIXED_RATE ?? Number.NaN
 const WARMUP = Number(opts.warmup ?? 3)
 const ROUNDS = Math.round(positive('rounds', opts.rounds))
 
-// --- the two parties of each claim, and what the bench sends -----------------
+// --- the two parties of each claim ------------------------------------------
 
-type ClaimState = 'awaiting_seller' | 'awaiting_buyer_info'
-interface Slot {
-  id: string
-  order: string
-  buyer: string
-  seller: string
-  state: ClaimState
-}
+const bearer = bearerFor(JWT_SECRET)
 
-const COMMENT = 'Please send the model number from the label under the base and the order number printed on the box.'
-const INFO = 'The label reads KT-1200-P (1.2 l, plastic); the box says order 7731-2210, not the KT-1700-S I ordered.'
-
-const tokens = new Map<string, string>()
-function bearer(role: PrincipalRole, id: string): string {
-  const key = `${role}:${id}`
-  let token = tokens.get(key)
-  if (!token) {
-    token = signToken(JWT_SECRET, { role, id }, 24 * 3600)
-    tokens.set(key, token)
-  }
-  return `Bearer ${token}`
-}
-
-interface Target {
+interface Target extends CycleTarget {
   name: 'service' | 'baseline'
   server: ServerProcess
   client: HttpClient
-  pool: KeyPool<Slot>
-  auth(role: 'buyer' | 'seller', id: string): Record<string, string>
-  /** Every 200 this run got from the target (warm-up included), for writes per transition. */
-  transitions: number
-  retired: number
-}
-
-function slugOf(body: string): string {
-  try {
-    const parsed = JSON.parse(body) as { type?: string; detail?: string }
-    return (parsed.type ?? '').replace(/^.*\//, '') || (parsed.detail ?? '').slice(0, 60)
-  } catch {
-    return body.slice(0, 60)
-  }
-}
-
-/** After a failed request the claim's state is unknown: read it back, or drop the claim. */
-async function resync(target: Target, slot: Slot): Promise<void> {
-  try {
-    const res = await target.client.request('GET', `/v1/claims/${slot.id}`, undefined, target.auth('buyer', slot.buyer))
-    const state = res.status === 200 ? (JSON.parse(res.body) as { state?: string }).state : undefined
-    if (state === 'awaiting_seller' || state === 'awaiting_buyer_info') {
-      slot.state = state
-      target.pool.release(slot)
-      return
-    }
-  } catch {
-    // fall through: retire it
-  }
-  target.retired += 1
-  target.pool.retire()
-}
-
-function transition(target: Target): Operation {
-  return async () => {
-    const slot = await target.pool.acquire()
-    const bySeller = slot.state === 'awaiting_seller'
-    const body = bySeller ? { action: 'request_info', comment: COMMENT } : { action: 'provide_info', text: INFO }
-    const headers = target.auth(bySeller ? 'seller' : 'buyer', bySeller ? slot.seller : slot.buyer)
-    if (opts.idempotency) headers['idempotency-key'] = randomUUID()
-    let res
-    try {
-      res = await target.client.request('POST', `/v1/claims/${slot.id}/actions`, body, headers)
-    } catch (err) {
-      await resync(target, slot)
-      throw err
-    }
-    if (res.status === 200) {
-      slot.state = bySeller ? 'awaiting_buyer_info' : 'awaiting_seller'
-      target.transitions += 1
-      target.pool.release(slot)
-      return { ok: true }
-    }
-    await resync(target, slot)
-    return { ok: false, label: `${res.status} ${slugOf(res.body)}` }
-  }
 }
 
 // --- set-up ------------------------------------------------------------------
-
-async function seed(client: HttpClient, count: number): Promise<Slot[]> {
-  const slots: Slot[] = []
-  const deliveredAt = new Date(Date.now() - 2 * 86_400_000).toISOString()
-  let next = 0
-  const worker = async () => {
-    while (next < count) {
-      const i = next++
-      const order = `bench-order-${i}`
-      const buyer = `bench-buyer-${i % 500}`
-      const seller = `bench-shop-${i % 50}`
-      await registerBenchOrder(client, { id: order, buyer, seller, deliveredAt }, bearer('service', 'marketplace'))
-      const c = await client.request(
-        'POST',
-        '/v1/claims',
-        {
-          order_id: order,
-          line_id: 'l1',
-          // A reason that needs no photo evidence: the bench sends JSON only.
-          reason: 'wrong_item',
-          description: 'Ordered the 1.7 l steel kettle, received the 1.2 l plastic one.',
-          requested_resolution: 'refund',
-        },
-        { authorization: bearer('buyer', buyer) },
-      )
-      if (c.status !== 201) throw new Error(`claim open failed: ${c.status} ${c.body}`)
-      const claim = JSON.parse(c.body) as { id: string; state: string }
-      if (claim.state !== 'awaiting_seller') throw new Error(`a new claim is ${claim.state}, expected awaiting_seller`)
-      slots[i] = { id: claim.id, order, buyer, seller, state: 'awaiting_seller' }
-    }
-  }
-  await Promise.all(Array.from({ length: 16 }, worker))
-  return slots
-}
 
 function apiCommand(profileDir: string | undefined): { args: string[]; label: string } {
   const prof = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []
@@ -248,6 +136,8 @@ async function startBaseline(profileDir?: string): Promise<ServerProcess> {
 }
 
 // --- measuring ---------------------------------------------------------------
+
+const cycle = (t: Target) => transition(t, { idempotency: opts.idempotency })
 
 /** After a phase with failures: the server's last log lines, to say why. */
 function showServerLog(target: Target, r: LoadResult): void {
@@ -313,7 +203,7 @@ async function main(): Promise<void> {
   let api = await startApi()
   const seeder = new HttpClient(api.baseUrl)
   const seedStart = performance.now()
-  const slots = await seed(seeder, CLAIMS)
+  const slots = await seedClaims(seeder, CLAIMS, bearer)
   const seedSeconds = (performance.now() - seedStart) / 1000
   seeder.close()
   console.log(
@@ -361,7 +251,7 @@ async function main(): Promise<void> {
 
   // 3. warm-up (JIT, pools, caches), then the phases, alternating the targets
   if (WARMUP > 0) {
-    for (const [t] of targets) await closedLoop(transition(t), { concurrency: CONCURRENCY, seconds: WARMUP })
+    for (const [t] of targets) await closedLoop(cycle(t), { concurrency: CONCURRENCY, seconds: WARMUP })
   }
   const closed: Record<string, Measured[]> = { service: [], baseline: [] }
   const open: Record<string, Measured[]> = { service: [], baseline: [] }
@@ -369,7 +259,7 @@ async function main(): Promise<void> {
     const order = round % 2 === 0 ? targets : [...targets].reverse()
     for (const [t, dbName] of order) {
       const r = await measure(t.server, dbName, () =>
-        closedLoop(transition(t), { concurrency: CONCURRENCY, seconds: SECONDS }),
+        closedLoop(cycle(t), { concurrency: CONCURRENCY, seconds: SECONDS }),
       )
       closed[t.name]?.push(r)
       console.log(
@@ -385,7 +275,7 @@ async function main(): Promise<void> {
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? targets : [...targets].reverse()
     for (const [t, dbName] of order) {
-      const r = await measure(t.server, dbName, () => openLoop(transition(t), { rate: RATE, seconds: SECONDS }))
+      const r = await measure(t.server, dbName, () => openLoop(cycle(t), { rate: RATE, seconds: SECONDS }))
       open[t.name]?.push(r)
       console.log(
         `  B open @${RATE}/s  ${t.name.padEnd(8)} ${fmt(r.throughput)} transitions/s, p50 ${fmt(r.latency.p50)} ms, p95 ${fmt(r.latency.p95)} ms, p99 ${fmt(r.latency.p99)} ms, errors ${describeErrors(r)}`,

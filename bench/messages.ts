@@ -36,7 +36,7 @@
 import { availableParallelism } from 'node:os'
 import { parseArgs } from 'node:util'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { signToken, type PrincipalRole } from '../src/auth/principal.js'
+import { bearerFor, slugOf } from './lib/claim-cycle.js'
 import { DEFAULT_POLICY_FILE } from '../src/config/policy.js'
 import { createDb } from '../src/db/database.js'
 import { migrateToLatest } from '../src/db/migrate.js'
@@ -183,25 +183,7 @@ interface Slot {
   turn: number
 }
 
-const tokens = new Map<string, string>()
-function bearer(role: PrincipalRole, id: string): string {
-  const key = `${role}:${id}`
-  let token = tokens.get(key)
-  if (!token) {
-    token = signToken(JWT_SECRET, { role, id }, 24 * 3600)
-    tokens.set(key, token)
-  }
-  return `Bearer ${token}`
-}
-
-function slugOf(body: string): string {
-  try {
-    const parsed = JSON.parse(body) as { type?: string; detail?: string }
-    return (parsed.type ?? '').replace(/^.*\//, '') || (parsed.detail ?? '').slice(0, 60)
-  } catch {
-    return body.slice(0, 60)
-  }
-}
+const bearer = bearerFor(JWT_SECRET)
 
 interface Tally {
   /** 201s, warm-up included (for the row counts and writes per message). */

@@ -58,7 +58,7 @@ export async function startClaimdeskApi(opts: {
 
 /** Registers one delivered single-line order (as the marketplace service would). */
 export async function registerBenchOrder(
-  client: HttpClient,
+  client: Pick<HttpClient, 'request'>,
   order: { id: string; buyer: string; seller: string; deliveredAt: string },
   serviceAuth: string,
 ): Promise<void> {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import type { Test } from 'tap'
+import type { Teardown } from '../../helpers/ports.js'
 import { Redis } from 'ioredis'
 import { freePort, type RedisUnderTest } from './redis.js'
 
@@ -54,7 +54,7 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 20
 const clusterOk = (port: number) => async () =>
   /cluster_state:ok/.test(await nodeCommand<string>(port, 'CLUSTER', 'INFO'))
 
-export async function startPrivateCluster(t: Test, masters = 3): Promise<PrivateCluster> {
+export async function startPrivateCluster(t: Teardown, masters = 3): Promise<PrivateCluster> {
   const dir = mkdtempSync(path.join(tmpdir(), 'claimdesk-cluster-'))
   const ports: number[] = []
   const busPorts: number[] = []

@@ -5,7 +5,7 @@ import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import type { Test } from 'tap'
+import type { Teardown } from '../../helpers/ports.js'
 import pg from 'pg'
 import { freePort } from './redis.js'
 
@@ -24,7 +24,7 @@ export async function asPostgres(args: string[]): Promise<void> {
   else await run(args[0] as string, args.slice(1), { timeout: 60_000 })
 }
 
-export async function startPrivatePostgres(t: Test): Promise<PrivatePostgres> {
+export async function startPrivatePostgres(t: Teardown): Promise<PrivatePostgres> {
   const port = await freePort()
   const root = mkdtempSync(path.join(tmpdir(), 'claimdesk-pg-'))
   chmodSync(root, 0o755)

@@ -1,26 +1,15 @@
-// A private redis-server per test, on a free loopback port: tests may flush,
+// A private redis-server per test, on a free loopback port (PRIVATE_PORTS, test/helpers/ports.ts): tests may flush,
 // stop and restart it without touching the shared Redis on 6379.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import type { Test } from 'tap'
+import type { Teardown } from '../../helpers/ports.js'
 import { Redis } from 'ioredis'
 import type { RedisTarget } from '../../../src/jobs/connection.js'
+import { freePort } from '../../helpers/ports.js'
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.unref()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
-}
+export { freePort }
 
 /** What the deadline suites need of the Redis they run on: one server or a cluster. */
 export interface RedisUnderTest {
@@ -49,7 +38,7 @@ export interface PrivateRedis extends RedisUnderTest {
   resume(): void
 }
 
-export async function startPrivateRedis(t: Test, opts: { aof?: boolean } = {}): Promise<PrivateRedis> {
+export async function startPrivateRedis(t: Teardown, opts: { aof?: boolean } = {}): Promise<PrivateRedis> {
   const port = await freePort()
   const dir = mkdtempSync(path.join(tmpdir(), 'claimdesk-redis-'))
   let child: ChildProcess | undefined
