@@ -237,6 +237,8 @@ export const en = {
     older: 'Older messages',
     system: 'Claimdesk',
     you: 'You',
+    status: { held: 'Held for review: not delivered yet', withheld: 'Not delivered: an arbiter found a violation' },
+    heldNotice: 'Sent for review: an arbiter checks it before the other party sees it.',
     compose: 'Write a message',
     message: 'Message',
     rules: {

@@ -1,6 +1,6 @@
 // Writing in a thread: text checked as it is typed (with the sender's rules), photos checked
 // against the service's limits before upload. A refused send keeps the draft and says why.
-import { Button, CloseButton, FileButton, Group, Image, Stack, Text } from '@mantine/core'
+import { Alert, Button, CloseButton, FileButton, Group, Image, Stack, Text } from '@mantine/core'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useSendMessage } from '../../api/hooks/chat'
@@ -25,6 +25,8 @@ export function Composer({ threadId, role }: { threadId: string; role: 'buyer' |
   const [picked, setPicked] = useState<Picked[]>([])
   const check = useDraftCheck(text, role)
   const send = useSendMessage(threadId)
+  // 202 with status held: stored, but the other party sees it only once an arbiter releases it.
+  const [held, setHeld] = useState(false)
   // Previews are object URLs, freed when a photo leaves the draft or the composer goes away.
   const live = useRef<Picked[]>([])
   useEffect(() => {
@@ -61,10 +63,12 @@ export function Composer({ threadId, role }: { threadId: string; role: 'buyer' |
       aria-label={t('chat.compose')}
       onSubmit={(event) => {
         event.preventDefault()
+        setHeld(false)
         send.mutate(
           { text: text.trim(), photos: picked.map((p) => p.file) },
           {
-            onSuccess: () => {
+            onSuccess: (sent) => {
+              setHeld(isHeld(sent))
               setText('')
               clear()
             },
@@ -73,6 +77,11 @@ export function Composer({ threadId, role }: { threadId: string; role: 'buyer' |
       }}
     >
       <Stack gap="xs">
+        {held && (
+          <Alert color="yellow" role="status" data-testid="message-held">
+            {t('chat.heldNotice')}
+          </Alert>
+        )}
         <DraftField
           id={`compose-${threadId}`}
           label={t('chat.message')}
@@ -130,3 +139,6 @@ export function Composer({ threadId, role }: { threadId: string; role: 'buyer' |
     </form>
   )
 }
+
+const isHeld = (sent: unknown): boolean =>
+  typeof sent === 'object' && sent !== null && (sent as { status?: unknown }).status === 'held'

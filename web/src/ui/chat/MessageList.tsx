@@ -1,6 +1,6 @@
 // A thread's messages, newest first, older pages loaded as the list is scrolled to its end;
 // system messages set apart from people's, the viewer's own messages said as "You".
-import { Box, Button, Group, Stack, Text } from '@mantine/core'
+import { Badge, Box, Button, Group, Stack, Text } from '@mantine/core'
 import type { UIEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useThreadMessages } from '../../api/hooks/threads'
@@ -79,6 +79,12 @@ function MessageItem({ message, viewer }: { message: Message; viewer: ChatViewer
           <Time iso={message.created_at} />
         </Text>
       </Group>
+      {/* Only the sender and arbiters ever see a message that is not delivered (policy moderation_review = hold). */}
+      {message.status !== 'delivered' && (
+        <Badge color={message.status === 'held' ? 'yellow' : 'red'} variant="light" data-testid="message-status">
+          {t(`chat.status.${message.status}`)}
+        </Badge>
+      )}
       {message.text && (
         <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
           {message.text}
