@@ -2,6 +2,7 @@
 // (cluster-enabled, no persistence), joined by `redis-cli --cluster create`.
 // Tests may flush every master, or stop and restart one, without touching
 // anybody else's Redis.
+import assert from 'node:assert/strict'
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -48,7 +49,7 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 20
     if (await probe().catch(() => false)) return
     await new Promise((r) => setTimeout(r, 100))
   }
-  throw new Error(`redis cluster: timed out waiting for ${what}`)
+  assert.fail(`redis cluster: timed out waiting for ${what}`)
 }
 
 const clusterOk = (port: number) => async () =>

@@ -24,14 +24,21 @@ export function ModerationHints({ error, id }: { error: unknown; id: string }) {
       <Text size="sm" fw={600} c="red.9">
         {t('problem.blockedTitle')}
       </Text>
-      <List size="sm" c="red.9">
-        {violations.map((v, i) => (
-          <List.Item key={`${v.rule}-${i}`}>
-            {v.excerpt ? `«${v.excerpt}»: ` : ''}
-            {v.hint ?? v.rule}
-          </List.Item>
-        ))}
-      </List>
+      <ViolationList violations={violations} color="red.9" />
     </div>
+  )
+}
+
+/** Each violation as its excerpt and the hint how to rephrase it (the rule's name when there is no hint). */
+export function ViolationList({ violations, color }: { violations: readonly Violation[]; color: string }) {
+  return (
+    <List size="sm" c={color}>
+      {violations.map((v, i) => (
+        <List.Item key={`${v.rule}-${i}`}>
+          {v.excerpt ? `«${v.excerpt}»: ` : ''}
+          {v.hint ?? v.rule}
+        </List.Item>
+      ))}
+    </List>
   )
 }

@@ -1,9 +1,9 @@
 // A free-text field checked as it is typed: the check's hints below it, and, when a send
 // was refused anyway (422 message-blocked), the server's reasons; the draft stays either way.
-import { List, Text, Textarea, type TextareaProps } from '@mantine/core'
+import { Text, Textarea, type TextareaProps } from '@mantine/core'
 import { useTranslation } from 'react-i18next'
 import type { ModerationVerdict } from '../../api/types'
-import { blockedViolations } from '../ModerationHints'
+import { blockedViolations, ViolationList } from '../ModerationHints'
 
 interface Props extends Omit<TextareaProps, 'value' | 'onChange' | 'error'> {
   id: string
@@ -37,14 +37,7 @@ export function DraftField({ id, value, onChange, verdict, sendError, ...field }
           <Text size="sm" fw={600} c={blocked ? 'red.9' : 'dark.7'}>
             {refused ? t('draft.refusedTitle') : blocked ? t('draft.blockTitle') : t('draft.reviewTitle')}
           </Text>
-          <List size="sm" c={blocked ? 'red.9' : 'dark.7'}>
-            {hints.map((v, i) => (
-              <List.Item key={`${v.rule}-${i}`}>
-                {v.excerpt ? `«${v.excerpt}»: ` : ''}
-                {v.hint ?? v.rule}
-              </List.Item>
-            ))}
-          </List>
+          <ViolationList violations={hints} color={blocked ? 'red.9' : 'dark.7'} />
         </div>
       )}
     </div>
