@@ -145,6 +145,12 @@ export async function startPrivateCluster(t: Teardown, masters = 3): Promise<Pri
     },
     async stopMaster(port) {
       await stopNode(port)
+      // Registered now, so it runs before the teardowns registered earlier (the
+      // workers'): if the test fails while this master is away, it comes back
+      // first, and closing the workers does not wait forever on its slots.
+      t.teardown(async () => {
+        if (!children.has(port)) await startNode(port).catch(() => {})
+      })
     },
     async startMaster(port) {
       await startNode(port)
