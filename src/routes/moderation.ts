@@ -32,7 +32,8 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{
         summary: 'Check a draft: the verdict and violations it would get (writes nothing)',
         description:
           'Hints are in the language Accept-Language asks for: ru or en (ru when it names neither). ' +
-          'The verdict review means the message would be delivered and flagged for arbiters.',
+          'The verdict review means the message would be delivered and flagged for arbiters, ' +
+          'or, when held is true (policy moderation_review = hold), stored and held until an arbiter decides.',
         headers: IdempotencyHeaders,
         body: ModerationCheck,
         response: {

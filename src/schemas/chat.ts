@@ -323,6 +323,11 @@ export const ModerationVerdict = Type.Object(
       description: 'block: it would be refused; review: delivered and flagged for arbiters',
     }),
     violations: Type.Array(ref(ModerationViolation)),
+    held: Type.Boolean({
+      description:
+        'true when the verdict is review and policy moderation_review is hold: a chat message would be stored ' +
+        'and held, not delivered, until an arbiter decides (a claim action text is never held)',
+    }),
   },
   { additionalProperties: false },
 )

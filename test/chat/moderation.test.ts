@@ -217,7 +217,7 @@ t.test('POST /v1/moderation/check returns the verdict and writes nothing', async
     'Здравствуйте! Пришлите, пожалуйста, фото шва снизу, чтобы мы проверили брак.',
     'seller',
   )
-  t.same(clean.json(), { verdict: 'deliver', violations: [] })
+  t.same(clean.json(), { verdict: 'deliver', violations: [], held: false })
   const link = 'Инструкция: https://kettle-maker.ru/manual, раздел про уход за чайником'
   t.equal(
     (await check(['seller', 'shop-6'], link, 'seller')).json().verdict,

@@ -1,6 +1,7 @@
 // Each rule with positive and negative cases, plain and obfuscated.
 import t from 'tap'
 import { moderate, type SenderRole } from '../../src/domain/moderation/engine/index.js'
+import { findViolations } from '../../src/domain/moderation/engine/engine.js'
 import type { ModerationRule } from '../../src/config/policy.js'
 import { loadCorpus } from '../../bench/moderation-quality.js'
 
@@ -331,3 +332,48 @@ t.test('a phone dictated in words survives pauses and a lone hundred', async (t)
     t.ok(rules(s).includes('contact_exchange'), `flags: ${s}`)
   t.same(rules('Размеры: сорок два, сорок четыре, сорок шесть, сорок восемь'), [], 'a list of sizes in words')
 })
+
+// Patterns added for the development set's misses (2026-12-06): they must block, and their near misses must not.
+t.test(
+  'precise findings: passport series, bare contact requests, veiled threats, "only fakes here", epithets',
+  async (t) => {
+    const certain = (text: string, role: SenderRole): ModerationRule[] => [
+      ...new Set(
+        findViolations(text, { senderRole: role, allowedDomains: PLATFORM })
+          .filter((f) => f.certain)
+          .map((f) => f.rule),
+      ),
+    ]
+    const blocks: [string, SenderRole, ModerationRule][] = [
+      ['серия 4510 номер 123456 выдан в 2015', 'buyer', 'contact_exchange'],
+      ['паспорт серия 45 10 № 123456', 'buyer', 'contact_exchange'],
+      ['дай свой номер', 'buyer', 'personal_data_request'],
+      ['а телефончик можно ваш?', 'seller', 'personal_data_request'],
+      ['Ваш номер телефона дайте, обсудим', 'seller', 'personal_data_request'],
+      ['please tell me the code from the SMS', 'seller', 'personal_data_request'],
+      ['смотри, будешь ходить и оглядываться', 'buyer', 'threat'],
+      ['я знаю где ваш склад, приеду с ребятами', 'buyer', 'threat'],
+      ['мы тебя из-под земли достанем', 'buyer', 'threat'],
+      ['переведите мне 3000 и я не буду писать сотню жалоб', 'buyer', 'threat'],
+      ['на вб одни подделки, у нас оригинал', 'seller', 'platform_disparagement'],
+      ['поддержка у вас тупая как пробка', 'buyer', 'platform_disparagement'],
+      ['слушай, бестолочь, я уже объяснял', 'seller', 'insult'],
+      ['кидайте на мою карту, так быстрее', 'buyer', 'off_platform_lure'],
+      ['Отстань, дура, надоела', 'buyer', 'insult'],
+      ['Напишите ИНН для оформления компенсации', 'seller', 'personal_data_request'],
+      ['Тебе осталось недолго спокойно спать', 'buyer', 'threat'],
+    ]
+    for (const [text, role, rule] of blocks) t.ok(certain(text, role).includes(rule), `${rule}: ${text}`)
+    const passes: [string, SenderRole, ModerationRule][] = [
+      ['Введите код из смс только в приложении площадки, никому его не сообщайте', 'seller', 'personal_data_request'],
+      ['Паспорт для возврата не нужен, всё через приложение', 'seller', 'personal_data_request'],
+      ['Дайте ваш номер заказа, проверю', 'seller', 'personal_data_request'],
+      ['Пожалеете, если не возьмёте второй цвет, он красивее', 'seller', 'threat'],
+      ['Напомню: общаться вне платформы запрещено правилами', 'seller', 'off_platform_lure'],
+      ['серия 2 номер 5 в каталоге', 'seller', 'contact_exchange'],
+      ['Нож тупой, режет плохо', 'buyer', 'insult'],
+      ['Я не умник, но инструкцию прочитал', 'buyer', 'insult'],
+    ]
+    for (const [text, role, rule] of passes) t.notOk(certain(text, role).includes(rule), `not ${rule}: ${text}`)
+  },
+)

@@ -374,7 +374,11 @@ export class ChatService {
 
   /** Under policy moderation_review = hold, a `review` verdict keeps the message from the other party until an arbiter decides. */
   private held(admission: Admitted): boolean {
-    return admission.result.verdict === 'review' && this.deps.policy.moderation_review === 'hold'
+    return this.holds(admission.result)
+  }
+
+  private holds(result: ModerationResult): boolean {
+    return result.verdict === 'review' && this.deps.policy.moderation_review === 'hold'
   }
 
   /** A `review` verdict delivers the message and flags it for arbiters with its violations. */
@@ -413,10 +417,11 @@ export class ChatService {
     principal: Principal,
     text: string,
     senderRole: 'buyer' | 'seller' | 'arbiter',
-  ): Promise<ModerationResult> {
+  ): Promise<ModerationResult & { held: boolean }> {
     const sellerId = principal.role === 'seller' ? principal.id : null
     const allowed = await allowedDomains(this.deps.db, this.deps.policy, sellerId)
-    return moderate(text, { senderRole, allowedDomains: allowed })
+    const result = moderate(text, { senderRole, allowedDomains: allowed })
+    return { ...result, held: this.holds(result) }
   }
 
   /** A party reports the other party's message as abusive; arbiters read the reports. */

@@ -288,7 +288,7 @@ export interface paths {
         put?: never;
         /**
          * Check a draft: the verdict and violations it would get (writes nothing)
-         * @description Hints are in the language Accept-Language asks for: ru or en (ru when it names neither). The verdict review means the message would be delivered and flagged for arbiters.
+         * @description Hints are in the language Accept-Language asks for: ru or en (ru when it names neither). The verdict review means the message would be delivered and flagged for arbiters, or, when held is true (policy moderation_review = hold), stored and held until an arbiter decides.
          */
         post: operations["checkDraft"];
         delete?: never;
@@ -4570,6 +4570,8 @@ export interface operations {
                          */
                         verdict: "deliver" | "block" | "review";
                         violations: components["schemas"]["ModerationViolation"][];
+                        /** @description true when the verdict is review and policy moderation_review is hold: a chat message would be stored and held, not delivered, until an arbiter decides (a claim action text is never held) */
+                        held: boolean;
                     };
                 };
             };

@@ -7,7 +7,7 @@
 //   - stem bigrams (word order: "удалит отзыв", "мимо площадк"),
 //   - "addressed" stems: a stem within three words of ты/вы/you, so
 //     "ты бестолочь" and "бестолочь инструкция" are told apart.
-// The trainer (test/moderation/training/train.ts) and the engine use this one
+// The trainer (training/train.ts) and the engine use this one
 // module, so a model never sees features it was not trained on.
 import type { Analysis } from '../analysis.js'
 import { memoByString } from '../memo.js'

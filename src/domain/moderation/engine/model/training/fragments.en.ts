@@ -230,6 +230,8 @@ export const EN: FragmentSet = {
       'Better [pay|refund me] [while I am still nice|before it is too late|before I lose my temper]',
       'B:Send {amount} or [tomorrow the whole town reads our chat|everyone learns] what kind of seller you are',
       'Take care of [yourself|your car|your house], [you never know|accidents happen]',
+      "B:[Pay me|Refund me] or I'll [post your address online|ruin your store|make you regret it]",
+      "B:[You'll|You will] regret this, [trust me|I promise]",
     ],
     off_platform_lure: [
       'S:Message me on {im}, [it is faster there|we can sort it out quicker|I will send photos there]',
@@ -268,6 +270,10 @@ export const EN: FragmentSet = {
       'S:We also sell on {other_market}, [it is cheaper there|no markup there]',
       'B:Sell it to me [directly|off the platform|outside the site], [I will pay more|I do not want to wait]',
       'S:I will [call|text] you myself [tonight|after work] and we [sort it out|agree] [without this chat|without the middleman]',
+      "S:[We can|Let's] [settle|handle|sort out] the [refund|return|exchange] [outside the platform|off the site|without the marketplace], [I'll send the money myself|it's faster]",
+      "S:[Come to|Visit] our [showroom|shop in town|warehouse], [no markup there|you'll get it cheaper]",
+      'S:[Follow|Subscribe to] our [channel|page] on {im} for [discounts|cheaper prices]',
+      'S:[Just|Simply] [pay|send the money] to my card, [skip the site|the platform takes a cut]',
     ],
     insult: [
       'Are you [really|completely|just] {bad_adj}?',
@@ -313,6 +319,7 @@ export const EN: FragmentSet = {
       'S:This buyer is [unhinged|a total nutcase|dumb as a post] and [broke it himself|does not know what he wants]',
       'You [pathetic|miserable|petty] little [huckster|penny-pincher|con man]',
       'You lying [cheat|snake|weasel]',
+      "[You are|You're] [such a|a complete] [moron|clown|loser|halfwit]",
     ],
     platform_disparagement: [
       '{plat} is [a total scam|a circus|a joke|garbage|a dump]',
@@ -350,6 +357,8 @@ export const EN: FragmentSet = {
       'The platform [protects|covers for] [scammers|crooks] while honest sellers get [nothing but fines|punished]',
       'I have never seen anything worse than [this marketplace|this platform]',
       'The whole [platform|system] here is [rotten|rigged against people]',
+      'B:{plat} [is a total joke|is full of scammers|sucks]',
+      'S:The other sellers [here|on this site] [sell fakes|are crooks], buy only from us',
     ],
     personal_data_request: [
       'S:Please send [a photo of your passport|your passport details|your ID number] for [the refund|verification|compensation]',
@@ -382,6 +391,9 @@ export const EN: FragmentSet = {
       'S:[Forward|Send] me [the text from your bank|the message with the code], I will [check it|process the refund]',
       'S:[Give me|Send me] access to your [account|profile] on the platform and I will [cancel it myself|do it for you]',
       'S:[What are|Tell me] the [first six|last four] digits of your card and [the expiry date|the holder name]',
+      'S:[Could you|Please] [tell me|send me] the code from the [SMS|text message] [you just got|the bank sent]',
+      'S:[Your|What is your] [phone|number|email] [please|so I can call]?',
+      'S:I need [a photo of your passport|your full name and address|your card details] to [process this|refund you]',
     ],
     review_manipulation: [
       'S:Give us [five stars|5 stars|a top rating] and I will [refund {amount}|send a gift|give you a discount]',
@@ -532,6 +544,9 @@ export const EN: FragmentSet = {
       'B:Do not buy this {product} for [kids|a small flat], it is [loud|heavy], get a smaller model',
       'S:[Other|Many] sellers [also|likewise] [give a warranty|accept returns], it is [normal|the platform standard]',
       'S:[Tell me|Send me|Write] [your order number|the order number|the shipment number], [please|I will check|I will find it in the warehouse]',
+      'S:Never share the code from the SMS with anyone, not even us',
+      "B:I will take this to [the consumer protection agency|court|the platform's arbitration]",
+      'S:[Your passport|Your card number] is not needed, the refund goes [automatically|through the app]',
     ],
     filler_buyer: [
       '{greet}!',

@@ -1,5 +1,5 @@
 // The shape of a language's fragment set (fragments.ru.ts, fragments.en.ts).
-import type { ModerationRule } from '../../../src/config/policy.js'
+import type { ModerationRule } from '../../../../../config/policy.js'
 import type { Slots } from './template.js'
 
 /** A fragment template; "S:" or "B:" in front pins the sender role. */

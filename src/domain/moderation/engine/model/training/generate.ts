@@ -8,11 +8,11 @@
 // filler included) is held out, and validation messages are made only of
 // those, so validation measures paraphrases the model never saw.
 //
-// Run: npx tsx test/moderation/training/generate.ts  (writes train.jsonl and validation.jsonl)
+// Run: npx tsx src/domain/moderation/engine/model/training/generate.ts  (writes train.jsonl and validation.jsonl)
 import { writeFileSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import type { ModerationRule } from '../../../src/config/policy.js'
-import type { SenderRole } from '../../../src/domain/moderation/engine/index.js'
+import type { ModerationRule } from '../../../../../config/policy.js'
+import type { SenderRole } from '../../index.js'
 import { EN } from './fragments.en.js'
 import { RU } from './fragments.ru.js'
 import type { Category, FragmentEntry, FragmentSet } from './fragments.js'

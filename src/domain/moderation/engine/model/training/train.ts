@@ -6,10 +6,10 @@
 // Run: npm run moderation:train (which then scores the whole engine too).
 import { writeFileSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import type { ModerationRule } from '../../../src/config/policy.js'
-import { analyse, tokenSpan } from '../../../src/domain/moderation/engine/analysis.js'
-import { BUCKETS, HASH_BITS, chunkFeatures, chunksOf } from '../../../src/domain/moderation/engine/model/features.js'
-import { encodeWeights, type ModelFile } from '../../../src/domain/moderation/engine/model/weights.js'
+import type { ModerationRule } from '../../../../../config/policy.js'
+import { analyse, tokenSpan } from '../../analysis.js'
+import { BUCKETS, HASH_BITS, chunkFeatures, chunksOf } from '../features.js'
+import { encodeWeights, type ModelFile } from '../weights.js'
 import { DEFAULT_SEED, TRAINING_DIR, generateCorpus, type TrainingRow } from './generate.js'
 import { prng } from './template.js'
 
@@ -33,7 +33,7 @@ const REVIEW_THRESHOLD = 0.95
 const THRESHOLD_GRID = [0.9, 0.93]
 /** A class gets a lower threshold only where it keeps this precision on the validation split. */
 const MIN_PRECISION = 0.88
-const MODEL_PATH = fileURLToPath(new URL('../../../src/domain/moderation/engine/model/weights.json', import.meta.url))
+const MODEL_PATH = fileURLToPath(new URL('../weights.json', import.meta.url))
 
 interface Example {
   feats: Int32Array
@@ -202,7 +202,7 @@ function main(): void {
   const trained = train(data, DEFAULT_SEED)
   const { q, scale } = quantise(trained)
   const file: ModelFile = {
-    trained: `${new Date().toISOString().slice(0, 10)}: ${corpus.train.length} messages of test/moderation/training (seed ${DEFAULT_SEED}), ${EPOCHS} epochs`,
+    trained: `${new Date().toISOString().slice(0, 10)}: ${corpus.train.length} messages of src/domain/moderation/engine/model/training (seed ${DEFAULT_SEED}), ${EPOCHS} epochs`,
     hash_bits: HASH_BITS,
     classes: CLASSES,
     bias: [...trained.bias].map((b) => Number(b.toFixed(5))),
