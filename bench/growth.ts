@@ -106,18 +106,21 @@ async function load(pool: pg.Pool, client: pg.PoolClient): Promise<void> {
     'Готовы вернуть деньги полностью, возврат товара не нужен.', 'Хорошо, жду возврат средств на карту.']`
   await q(
     'messages',
-    `insert into messages (thread_id, sender_role, sender_id, kind, text, claim_id, payload, created_at)
-     select c.thread_id,
-       case when m.k >= 15 then 'system' when m.k % 2 = 0 then 'buyer' else 'seller' end,
-       case when m.k >= 15 then 'system' when m.k % 2 = 0 then c.buyer_id else c.seller_id end,
-       case when m.k >= 15 then 'system' else 'text' end,
-       case when m.k = 15 then 'Reminder: the seller has one day left to answer.'
-            when m.k > 15 then 'The claim moved on: see the claim card.'
-            else (${texts})[1 + (m.k + c.i) % 8] end,
-       c.claim_id,
-       case when m.k = 15 then '{"reminder": true, "deadline_kind": "seller_response"}'::jsonb else '{}'::jsonb end,
-       c.opened_at + m.k * interval '4.8 hours'
-     from bench_claims c cross join generate_series(0, 19) m(k) order by 8`,
+    // seq is the id, as the messages_seq trigger (off here) sets it; ids are drawn in time order.
+    `insert into messages (id, seq, thread_id, sender_role, sender_id, kind, text, claim_id, payload, created_at)
+     select n, n, thread_id, sender_role, sender_id, kind, text, claim_id, payload, created_at from (
+       select nextval(pg_get_serial_sequence('messages', 'id')) as n, s.* from (
+         select c.thread_id,
+           case when m.k >= 15 then 'system' when m.k % 2 = 0 then 'buyer' else 'seller' end as sender_role,
+           case when m.k >= 15 then 'system' when m.k % 2 = 0 then c.buyer_id else c.seller_id end as sender_id,
+           case when m.k >= 15 then 'system' else 'text' end as kind,
+           case when m.k = 15 then 'Reminder: the seller has one day left to answer.'
+                when m.k > 15 then 'The claim moved on: see the claim card.'
+                else (${texts})[1 + (m.k + c.i) % 8] end as text,
+           c.claim_id,
+           case when m.k = 15 then '{"reminder": true, "deadline_kind": "seller_response"}'::jsonb else '{}'::jsonb end as payload,
+           c.opened_at + m.k * interval '4.8 hours' as created_at
+         from bench_claims c cross join generate_series(0, 19) m(k) order by 8) s) x`,
   )
   // The feed rows the triggers would have written, in the triggers' shape, in time order.
   await q(
