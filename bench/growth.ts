@@ -182,8 +182,8 @@ async function sizes(pool: pg.Pool, table: string): Promise<TableSize> {
   const r = await pool.query<{ rows: string; heap: string; indexes: string }>(
     // Over the partitions too (a partitioned table has no storage of its own).
     `select (select count(*) from ${table}) as rows,
-       (select sum(pg_table_size(relid)) from pg_partition_tree($1)) as heap,
-       (select sum(pg_indexes_size(relid)) from pg_partition_tree($1)) as indexes`,
+       coalesce((select sum(pg_table_size(relid)) from pg_partition_tree($1)), pg_table_size($1)) as heap,
+       coalesce((select sum(pg_indexes_size(relid)) from pg_partition_tree($1)), pg_indexes_size($1)) as indexes`,
     [table],
   )
   const row = r.rows[0] as { rows: string; heap: string; indexes: string }
@@ -287,7 +287,9 @@ async function main(): Promise<void> {
     const client = await pool.connect()
     try {
       // The loaded months' partitions, as the housekeeping would have made them.
-      await client.query(`select create_month_partitions(now() - k * interval '1 month') from generate_series(0, 3) k`)
+      await client.query(`select create_month_partitions(m) from generate_series(0, 3) k,
+        lateral (select now() - k * interval '1 month' as m) months
+        where date_trunc('month', m, 'UTC') >= date_trunc('month', now() - interval '${2 * MONTH_DAYS} days', 'UTC')`)
       // Autovacuum off on the measured tables (their partitions): the VACUUM each approach leaves behind is timed on its own below.
       for (const t of TABLES) {
         const leaves = await client.query<{ name: string }>(
