@@ -1,6 +1,8 @@
 // Growth of the append-only tables: what a month of a large marketplace costs
-// in table and index size, and what retention costs as row deletes against
-// dropping a month's partition.
+// in table and index size, and what retention costs: row deletes on the tables
+// kept for good, the housekeeping's drop of a month's partition on the feed and
+// the webhook delivery log (partitioned by month since
+// migrations/20261206100000_feed_partitions.ts).
 //
 //   npx tsx bench/growth.ts [--fraction 0.05] [--keep-server]
 //
@@ -20,18 +22,24 @@
 //    the triggers' shape).
 // 2. Prints per table rows, heap, indexes and bytes per row for one month,
 //    and the month at full scale.
-// 3. Retention of the older month: the housekeeping's own pruneFeed and
-//    pruneDeliveries (batches of 1,000) and, for the tables without a
-//    retention policy, batched deletes of 10,000 rows; each with its time,
-//    WAL, the disk it keeps and the VACUUM it leaves behind. Against that, a
-//    partitioned copy of feed_events (range by month on created_at) whose
-//    older month is detached and dropped.
+// 3. Retention: the housekeeping's own dropExpiredFeedMonth and
+//    dropExpiredDeliveryMonth on the real tables drop the oldest calendar
+//    month past the 30-day retention (the loaded rows start 60 days back, so
+//    that month holds what of it falls in the loaded window), with its time
+//    and WAL; for the tables without a retention policy, batched deletes of
+//    10,000 rows, with their time, WAL, the disk they keep and the VACUUM
+//    they leave behind.
 import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
 import { createDb, type Db } from '../src/db/database.js'
 import { migrateToLatest } from '../src/db/migrate.js'
-import { pruneDeliveries, pruneFeed } from '../src/domain/feed/retention.repository.js'
+import {
+  dropExpiredDeliveryMonth,
+  dropExpiredFeedMonth,
+  monthPartitions,
+  type PartitionedTable,
+} from '../src/domain/feed/partitions.repository.js'
 import { startPrivatePostgres } from '../test/workers/helpers/postgres.js'
 import { fmt } from './lib/stats.js'
 
@@ -98,18 +106,21 @@ async function load(pool: pg.Pool, client: pg.PoolClient): Promise<void> {
     'Готовы вернуть деньги полностью, возврат товара не нужен.', 'Хорошо, жду возврат средств на карту.']`
   await q(
     'messages',
-    `insert into messages (thread_id, sender_role, sender_id, kind, text, claim_id, payload, created_at)
-     select c.thread_id,
-       case when m.k >= 15 then 'system' when m.k % 2 = 0 then 'buyer' else 'seller' end,
-       case when m.k >= 15 then 'system' when m.k % 2 = 0 then c.buyer_id else c.seller_id end,
-       case when m.k >= 15 then 'system' else 'text' end,
-       case when m.k = 15 then 'Reminder: the seller has one day left to answer.'
-            when m.k > 15 then 'The claim moved on: see the claim card.'
-            else (${texts})[1 + (m.k + c.i) % 8] end,
-       c.claim_id,
-       case when m.k = 15 then '{"reminder": true, "deadline_kind": "seller_response"}'::jsonb else '{}'::jsonb end,
-       c.opened_at + m.k * interval '4.8 hours'
-     from bench_claims c cross join generate_series(0, 19) m(k) order by 8`,
+    // seq is the id, as the messages_seq trigger (off here) sets it; ids are drawn in time order.
+    `insert into messages (id, seq, thread_id, sender_role, sender_id, kind, text, claim_id, payload, created_at)
+     select n, n, thread_id, sender_role, sender_id, kind, text, claim_id, payload, created_at from (
+       select nextval(pg_get_serial_sequence('messages', 'id')) as n, s.* from (
+         select c.thread_id,
+           case when m.k >= 15 then 'system' when m.k % 2 = 0 then 'buyer' else 'seller' end as sender_role,
+           case when m.k >= 15 then 'system' when m.k % 2 = 0 then c.buyer_id else c.seller_id end as sender_id,
+           case when m.k >= 15 then 'system' else 'text' end as kind,
+           case when m.k = 15 then 'Reminder: the seller has one day left to answer.'
+                when m.k > 15 then 'The claim moved on: see the claim card.'
+                else (${texts})[1 + (m.k + c.i) % 8] end as text,
+           c.claim_id,
+           case when m.k = 15 then '{"reminder": true, "deadline_kind": "seller_response"}'::jsonb else '{}'::jsonb end as payload,
+           c.opened_at + m.k * interval '4.8 hours' as created_at
+         from bench_claims c cross join generate_series(0, 19) m(k) order by 8) s) x`,
   )
   // The feed rows the triggers would have written, in the triggers' shape, in time order.
   await q(
@@ -144,17 +155,17 @@ async function load(pool: pg.Pool, client: pg.PoolClient): Promise<void> {
   await q(
     'webhook_deliveries',
     `insert into webhook_deliveries (webhook_id, feed_event_id, event_type, status, attempts, started_at, enqueued_at,
-       last_status_code, completed_at, created_at, updated_at)
+       last_status_code, completed_at, created_at, updated_at, event_created_at)
      select w.id, f.id, f.type, 'succeeded', case when f.id % 20 = 0 then 2 else 1 end, f.created_at, f.created_at,
-       200, f.created_at + interval '2 seconds', f.created_at, f.created_at + interval '2 seconds'
+       200, f.created_at + interval '2 seconds', f.created_at, f.created_at + interval '2 seconds', f.created_at
      from feed_events f cross join (select id from webhooks) w order by f.id`,
   )
   // One attempt per delivery, a failed first attempt (a 503 after 10 s) before every twentieth.
   await q(
     'webhook_attempts',
-    `insert into webhook_attempts (delivery_id, attempt, status_code, duration_ms, error, created_at)
+    `insert into webhook_attempts (delivery_id, attempt, status_code, duration_ms, error, created_at, event_created_at)
      select d.id, a.n, case when a.n < d.attempts then 503 else 200 end, case when a.n < d.attempts then 10000 else 40 + d.id % 200 end,
-       case when a.n < d.attempts then 'HTTP 503' end, d.created_at + a.n * interval '1 second'
+       case when a.n < d.attempts then 'HTTP 503' end, d.created_at + a.n * interval '1 second', d.event_created_at
      from webhook_deliveries d cross join lateral generate_series(1, d.attempts) a(n) order by d.id, a.n`,
   )
   await client.query('set session_replication_role = origin')
@@ -169,7 +180,10 @@ interface TableSize {
 
 async function sizes(pool: pg.Pool, table: string): Promise<TableSize> {
   const r = await pool.query<{ rows: string; heap: string; indexes: string }>(
-    `select (select count(*) from ${table}) as rows, pg_table_size($1) as heap, pg_indexes_size($1) as indexes`,
+    // Over the partitions too (a partitioned table has no storage of its own).
+    `select (select count(*) from ${table}) as rows,
+       coalesce((select sum(pg_table_size(relid)) from pg_partition_tree($1)), pg_table_size($1)) as heap,
+       coalesce((select sum(pg_indexes_size(relid)) from pg_partition_tree($1)), pg_indexes_size($1)) as indexes`,
     [table],
   )
   const row = r.rows[0] as { rows: string; heap: string; indexes: string }
@@ -229,36 +243,31 @@ function batchedDelete(pool: pg.Pool, table: string, batch: number): () => Promi
   }
 }
 
-/** A copy of feed_events partitioned by month on created_at, with the same indexes, filled from it. */
-async function partitionedCopy(pool: pg.Pool): Promise<void> {
-  await timed(
-    pool,
-    'partitioned copy',
-    `create table p_feed (like feed_events including defaults, primary key (id, created_at)) partition by range (created_at)`,
-  )
-  await pool.query(`create table p_feed_old partition of p_feed
-    for values from (now() - interval '${3 * MONTH_DAYS} days') to (now() - interval '${MONTH_DAYS} days')`)
-  await pool.query(`create table p_feed_new partition of p_feed
-    for values from (now() - interval '${MONTH_DAYS} days') to (now() + interval '${MONTH_DAYS} days')`)
-  await pool.query('create index on p_feed (txid, id)')
-  await pool.query('create index on p_feed (seller_id, txid, id) where seller_id is not null')
-  await pool.query('create index on p_feed (buyer_id, txid, id) where buyer_id is not null')
-  await timed(pool, 'p_feed fill', 'insert into p_feed select * from feed_events order by id')
-  await pool.query('vacuum analyze p_feed')
-}
-
-async function dropPartitionCost(pool: pg.Pool): Promise<Cost> {
-  const old = await sizes(pool, 'p_feed_old')
+/** Runs the housekeeping's drop of `table`'s oldest month; its rows and size before, time and WAL. */
+async function monthDropCost(
+  pool: pg.Pool,
+  db: Db,
+  table: PartitionedTable,
+  drop: () => Promise<string | null>,
+): Promise<Cost> {
+  const [oldest] = await monthPartitions(db, table)
+  if (!oldest) throw new Error(`${table} has no month partition`)
+  const month = await sizes(pool, oldest.name)
+  const related =
+    table === 'webhook_deliveries' ? await sizes(pool, oldest.name.replace('deliveries', 'attempts')) : null
   const lsn = await walLsn(pool)
   const t0 = performance.now()
-  await pool.query('alter table p_feed detach partition p_feed_old')
-  await pool.query('drop table p_feed_old')
+  const dropped = await drop()
   const seconds = (performance.now() - t0) / 1000
   const wal = await walSince(pool, lsn)
+  if (dropped !== oldest.name) throw new Error(`${table}: expected ${oldest.name} to be dropped, got ${dropped}`)
+  const bytes = month.heap + month.indexes + (related ? related.heap + related.indexes : 0)
+  const rows = month.rows + (related?.rows ?? 0)
+  const label = `${oldest.name}${related ? ' + its attempts' : ''} dropped by the housekeeping`
   log(
-    `  feed_events partition (detach + drop): ${old.rows} rows in ${fmt(seconds * 1000, 1)} ms, WAL ${fmt(wal / 1024, 1)} KiB, no dead rows, ${mib(old.heap + old.indexes)} returned to the file system`,
+    `  ${label}: ${rows} rows in ${fmt(seconds * 1000, 1)} ms, WAL ${fmt(wal / 1024, 1)} KiB, no dead rows, ${mib(bytes)} returned to the file system`,
   )
-  return { label: 'drop partition', rows: old.rows, seconds, wal }
+  return { label, rows, seconds, wal }
 }
 
 async function main(): Promise<void> {
@@ -277,8 +286,18 @@ async function main(): Promise<void> {
     log('load:')
     const client = await pool.connect()
     try {
-      // Autovacuum off on the measured tables: the VACUUM each approach leaves behind is timed on its own below.
-      for (const t of TABLES) await client.query(`alter table ${t} set (autovacuum_enabled = false)`)
+      // The loaded months' partitions, as the housekeeping would have made them.
+      await client.query(`select create_month_partitions(m) from generate_series(0, 3) k,
+        lateral (select now() - k * interval '1 month' as m) months
+        where date_trunc('month', m, 'UTC') >= date_trunc('month', now() - interval '${2 * MONTH_DAYS} days', 'UTC')`)
+      // Autovacuum off on the measured tables (their partitions): the VACUUM each approach leaves behind is timed on its own below.
+      for (const t of TABLES) {
+        const leaves = await client.query<{ name: string }>(
+          'select relid::regclass::text as name from pg_partition_tree($1) where isleaf',
+          [t],
+        )
+        for (const { name } of leaves.rows) await client.query(`alter table ${name} set (autovacuum_enabled = false)`)
+      }
       await load(pool, client)
     } finally {
       client.release()
@@ -301,21 +320,11 @@ async function main(): Promise<void> {
     log(`  all five tables, full month: ${gib(fullTotal)}`)
 
     log(`\nretention of the older month (${MONTH_DAYS}-day policy):`)
-    await partitionedCopy(pool)
+    const drops = [
+      await monthDropCost(pool, db, 'feed_events', () => dropExpiredFeedMonth(db, RETENTION_MS)),
+      await monthDropCost(pool, db, 'webhook_deliveries', () => dropExpiredDeliveryMonth(db, RETENTION_MS)),
+    ]
     const costs: Cost[] = []
-    costs.push(
-      await deleteCost(pool, 'feed_events by pruneFeed (housekeeping, batches of 1,000)', ['feed_events'], () =>
-        pruneFeed(db, RETENTION_MS),
-      ),
-    )
-    costs.push(
-      await deleteCost(
-        pool,
-        'webhook_deliveries + attempts by pruneDeliveries (housekeeping, batches of 1,000)',
-        ['webhook_deliveries', 'webhook_attempts'],
-        () => pruneDeliveries(db, RETENTION_MS),
-      ),
-    )
     costs.push(
       await deleteCost(
         pool,
@@ -332,11 +341,6 @@ async function main(): Promise<void> {
         batchedDelete(pool, 'claim_events', 10_000),
       ),
     )
-    const drop = await dropPartitionCost(pool)
-    const feed = costs[0] as Cost
-    log(
-      `\n  feed_events, delete vs drop: ${fmt(feed.seconds + (feed.vacuumSeconds ?? 0), 1)} s (delete + vacuum) vs ${fmt(drop.seconds * 1000, 1)} ms = ${fmt((feed.seconds + (feed.vacuumSeconds ?? 0)) / drop.seconds, 0)}×; WAL ${mib(feed.wal + (feed.vacuumWal ?? 0))} vs ${fmt(drop.wal / 1024, 1)} KiB`,
-    )
     log(`\nextrapolated to the full month (×${fmt(1 / FRACTION, 0)}, linear: delete and vacuum work per row):`)
     for (const c of costs) {
       const s = 1 / FRACTION
@@ -344,7 +348,10 @@ async function main(): Promise<void> {
         `  ${c.label}: ${fmt((c.rows * s) / 1e6, 1)} M rows, delete ${fmt((c.seconds * s) / 60, 1)} min + vacuum ${fmt(((c.vacuumSeconds ?? 0) * s) / 60, 1)} min, WAL ${gib((c.wal + (c.vacuumWal ?? 0)) * s)}`,
       )
     }
-    log('  a partition drop does not grow with its rows (a catalogue change and the files unlinked)')
+    for (const d of drops)
+      log(
+        `  ${d.label}: ${fmt(d.seconds * 1000, 1)} ms and ${fmt(d.wal / 1024, 1)} KiB of WAL, not extrapolated (checks by index, a catalogue change, the files unlinked: no work per row)`,
+      )
   } finally {
     await pool.end()
     await db.destroy()

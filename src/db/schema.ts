@@ -274,7 +274,10 @@ export interface PhotoReuseTable {
   created_at: CreatedAt
 }
 
-/** Written by triggers only (migrations/20261122050000_feed_webhooks.ts). xid8 comes back as a string. */
+/**
+ * Written by triggers only (migrations/20261122050000_feed_webhooks.ts), partitioned by month of created_at
+ * (migrations/20261206100000_feed_partitions.ts). xid8 comes back as a string.
+ */
 export interface FeedEventsTable {
   id: Generated<string>
   txid: Generated<string>
@@ -329,6 +332,8 @@ export interface WebhookDeliveriesTable {
   completed_at: Timestamp | null
   created_at: CreatedAt
   updated_at: Generated<Date>
+  /** The event's created_at: the partition key (migrations/20261206100000_feed_partitions.ts). */
+  event_created_at: Timestamp
 }
 
 export interface WebhookAttemptsTable {
@@ -339,6 +344,8 @@ export interface WebhookAttemptsTable {
   duration_ms: number
   error: string | null
   created_at: CreatedAt
+  /** The delivery's partition key, so an attempt lives in its delivery's month. */
+  event_created_at: Timestamp
 }
 
 export interface Database {

@@ -5,30 +5,24 @@ import t from 'tap'
 import { sql } from 'kysely'
 import { pruneDeliveries, pruneFeed } from '../../src/domain/feed/retention.repository.js'
 import { dispatchOnce } from '../../src/domain/webhooks/dispatch.js'
-import { openClaim, registerOrder } from '../helpers/fixtures.js'
 import { register } from '../webhooks/helpers.js'
-import { feedTestApp, readAll, readPage, settled, type FeedTestApp } from './helpers/app.js'
+import { eventIds, feedTestApp, openClaims, prunedEventId, readAll, readPage, type FeedTestApp } from './helpers/app.js'
 
 const SERVICE: ['service', string] = ['service', 'marketplace']
 const P = 'https://claimdesk.dev/problems/'
 
-/** Feed event ids in feed order. */
-async function eventIds(app: FeedTestApp): Promise<string[]> {
-  const rows = await app.db.selectFrom('feed_events').select('id').orderBy('txid').orderBy('id').execute()
-  return rows.map((r) => String(r.id))
-}
-
 /** The ids of feed items as the API returns them. */
 const idsOf = (items: Array<{ id: string }>): string[] => items.map((e) => e.id)
 
+/**
+ * Ages events past the retention into a time no month partition covers, so
+ * they move to the default partition: the batched prune's part (whole months
+ * go by partition, test/feed/partitions.test.ts).
+ */
 const age = (app: FeedTestApp, ids: string[]) =>
-  sql`update feed_events set created_at = now() - interval '2 days' where id = any(${ids}::bigint[])`.execute(app.db)
-
-async function openClaims(app: FeedTestApp, n: number, tag: string): Promise<void> {
-  for (let i = 0; i < n; i++)
-    await openClaim(app, await registerOrder(app, { buyer: `buyer-${tag}-${i}`, seller: 'shop-retention' }))
-  await settled(app)
-}
+  sql`update feed_events set created_at = timestamptz '2000-01-15 00:00Z' where id = any(${ids}::bigint[])`.execute(
+    app.db,
+  )
 
 async function cursorAfter(app: FeedTestApp, events: number): Promise<string> {
   const res = await readPage(app, SERVICE, `/v1/events?limit=${events}`)
@@ -49,11 +43,7 @@ t.test(
     t.equal(await pruneFeed(app.db, app.config.policy.feed_retention), 3, 'the three old events')
     t.equal(await pruneFeed(app.db, app.config.policy.feed_retention), 0, 'young events stay')
     t.same(await eventIds(app), ids.slice(3))
-    const horizon = await app.db
-      .selectFrom('feed_pruned')
-      .select(sql<string>`event_id::text`.as('id'))
-      .executeTakeFirstOrThrow()
-    t.equal(horizon.id, ids[2], 'the last pruned position is recorded')
+    t.equal(await prunedEventId(app), ids[2], 'the last pruned position is recorded')
 
     const expired = await app.call(SERVICE, { method: 'GET', url: `/v1/events?after=${beforePruned}` })
     t.equal(expired.statusCode, 410)
@@ -116,9 +106,8 @@ t.test(
     t.equal(replay.json().type, P + 'event-expired')
 
     t.equal(await pruneDeliveries(app.db, app.config.policy.feed_retention), 0, 'finished just now')
-    await sql`insert into webhook_attempts (delivery_id, attempt, status_code, duration_ms) values (${sent.id}::bigint, 1, 200, 5)`.execute(
-      app.db,
-    )
+    await sql`insert into webhook_attempts (delivery_id, attempt, status_code, duration_ms, event_created_at)
+      select id, 1, 200, 5, event_created_at from webhook_deliveries where id = ${sent.id}::bigint`.execute(app.db)
     await sql`update webhook_deliveries set completed_at = now() - interval '2 days' where id = ${sent.id}::bigint`.execute(
       app.db,
     )
@@ -162,7 +151,7 @@ t.test(
     const hook = await register(app, SERVICE, 'http://127.0.0.1:9/hooks')
     await app.db
       .insertInto('webhook_deliveries')
-      .values({ webhook_id: hook.id, feed_event_id: ids[1]!, event_type: 'claim.event' })
+      .values({ webhook_id: hook.id, feed_event_id: ids[1]!, event_type: 'claim.event', event_created_at: sql`now()` })
       .execute()
     await age(app, ids)
     t.equal(await pruneFeed(app.db, app.config.policy.feed_retention), 1, 'only the event before the kept one')

@@ -2,15 +2,10 @@
 // Stripe does), then the workers' housekeeping prunes them: the table no
 // longer grows with every write ever made. A key younger than that still
 // replays; a pruned one is a new request.
-import { randomBytes } from 'node:crypto'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { sql } from 'kysely'
-import t, { type Test } from 'tap'
-import { Queue } from 'bullmq'
-import { QUEUE_NAMES } from '../../src/jobs/names.js'
-import { startWorkers } from '../../workers/index.js'
-import { WEBHOOK_QUEUE } from '../../workers/webhooks.js'
+import t from 'tap'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
+import { runHousekeeping } from './helpers/housekeeping.js'
 
 const HOUR_MS = 3600_000
 
@@ -40,22 +35,6 @@ async function backdate(api: TestApp, key: string, ageMs: number): Promise<void>
     .set({ created_at: sql`now() - ${ageMs / 1000}::float8 * interval '1 second'` })
     .where('key', '=', key)
     .execute()
-}
-
-async function runHousekeeping(t: Test, api: TestApp, until: () => Promise<boolean>): Promise<void> {
-  const prefix = `cdt-idem-${randomBytes(4).toString('hex')}`
-  const workers = await startWorkers({ config: api.config, db: api.db, prefix })
-  t.teardown(async () => {
-    await workers.close()
-    // The shared Redis keeps nothing of these workers (the sweeper's scheduler, say).
-    for (const name of [...QUEUE_NAMES, WEBHOOK_QUEUE]) {
-      const queue = new Queue(name, { connection: api.redis, prefix })
-      await queue.obliterate({ force: true })
-      await queue.close()
-    }
-  })
-  // Housekeeping runs as the workers start, then every 10 s.
-  for (let i = 0; i < 100 && !(await until()); i++) await sleep(100)
 }
 
 t.test('housekeeping prunes keys older than the default PT24H; younger ones still replay', async (t) => {

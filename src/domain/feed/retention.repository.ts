@@ -12,13 +12,40 @@
 // The run stops at the first event to keep: one younger than the retention,
 // one an active webhook will send but has not dispatched yet (its scope and
 // types, after its cursor), or one with a pending delivery.
-import { sql } from 'kysely'
+//
+// Both tables are partitioned by month (migrations/20261206100000_feed_partitions.ts).
+// A month's partition goes whole once it may (partitions.repository.ts); the
+// batched deletes here only clear the default partition, which holds rows of
+// months without a partition of their own. A row of a month partition is
+// never deleted one by one: that would cost the WAL the partitions save.
+import { sql, type RawBuilder } from 'kysely'
 import type { Db, DbOrTx, Tx } from '../../db/database.js'
 import type { FeedPosition } from './position.js'
 
-const interval = (ms: number) => sql`${ms / 1000}::float8 * interval '1 second'`
+export const interval = (ms: number): RawBuilder<unknown> => sql`${ms / 1000}::float8 * interval '1 second'`
 
 const PRUNE_LOCK = sql`hashtextextended('feed-retention', 0)`
+
+/** Held by every prune and partition drop for its transaction: one at a time, and never during a replay's check. */
+export async function holdPruneLock(tx: Tx): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${PRUNE_LOCK})`.execute(tx)
+}
+
+/** Whether webhook `w` sends feed event `f` (the aliases): its owner's, of its types. */
+export const webhookWants = sql<boolean>`(w.owner_role <> 'seller' or f.seller_id = w.owner_id)
+  and (cardinality(w.event_types) = 0 or '*' = any(w.event_types) or f.type = any(w.event_types))`
+
+/**
+ * Whether feed event `f` (the alias) must stay: younger than the retention,
+ * still to be dispatched by an active webhook (its scope and types, after its
+ * cursor), or with a pending delivery.
+ */
+export function keepFeedEvent(retentionMs: number): RawBuilder<boolean> {
+  return sql<boolean>`(f.created_at >= now() - ${interval(retentionMs)}
+    or exists (select 1 from webhooks w
+      where w.status = 'active' and (f.txid, f.id) > (w.cursor_txid, w.cursor_id) and ${webhookWants})
+    or exists (select 1 from webhook_deliveries d where d.feed_event_id = f.id and d.status = 'pending'))`
+}
 
 /**
  * A replay makes a finished delivery pending again, which keeps its event; a
@@ -32,11 +59,12 @@ export async function holdReplayLock(tx: Tx): Promise<void> {
 
 /**
  * Deletes up to `batchSize` feed events older than `retentionMs` from the
- * head of the feed; returns how many (a full batch means: call again now).
+ * head of the feed, as long as they are in the default partition; returns how
+ * many (a full batch means: call again now).
  */
 export async function pruneFeed(db: Db, retentionMs: number, batchSize = 1_000): Promise<number> {
   return db.transaction().execute(async (tx) => {
-    await sql`select pg_advisory_xact_lock(${PRUNE_LOCK})`.execute(tx)
+    await holdPruneLock(tx)
     return pruneFeedRun(tx, retentionMs, batchSize)
   })
 }
@@ -45,14 +73,7 @@ export async function pruneFeed(db: Db, retentionMs: number, batchSize = 1_000):
 async function pruneFeedRun(tx: Tx, retentionMs: number, batchSize: number): Promise<number> {
   const result = await sql<{ deleted: number }>`
     with head as (
-      select f.id, f.txid,
-        f.created_at >= now() - ${interval(retentionMs)}
-          or exists (select 1 from webhooks w
-            where w.status = 'active' and (f.txid, f.id) > (w.cursor_txid, w.cursor_id)
-              and (w.owner_role <> 'seller' or f.seller_id = w.owner_id)
-              and (cardinality(w.event_types) = 0 or '*' = any(w.event_types) or f.type = any(w.event_types)))
-          or exists (select 1 from webhook_deliveries d where d.feed_event_id = f.id and d.status = 'pending')
-          as keep
+      select f.id, f.txid, f.tableoid <> 'feed_events_default'::regclass or ${keepFeedEvent(retentionMs)} as keep
       from feed_events f
       where f.txid < feed_horizon()
       order by f.txid, f.id
@@ -63,7 +84,7 @@ async function pruneFeedRun(tx: Tx, retentionMs: number, batchSize: number): Pro
       select h.id, h.txid from head h
       where not exists (select 1 from stop where (h.txid, h.id) >= (stop.txid, stop.id))
     ), gone as (
-      delete from feed_events f using doomed where f.id = doomed.id returning f.txid, f.id
+      delete from feed_events_default f using doomed where f.id = doomed.id returning f.txid, f.id
     ), last as (
       select txid, id from gone order by txid desc, id desc limit 1
     ), horizon as (
@@ -78,16 +99,25 @@ async function pruneFeedRun(tx: Tx, retentionMs: number, batchSize: number): Pro
 
 /**
  * Deletes up to `batchSize` finished webhook deliveries (succeeded, failed,
- * cancelled) completed longer than `retentionMs` ago, with their attempts.
+ * cancelled) of the default partition completed longer than `retentionMs`
+ * ago, with their attempts (the attempts' default partition cascades).
  */
 export async function pruneDeliveries(db: Db, retentionMs: number, batchSize = 1_000): Promise<number> {
   // The conditions are repeated outside the subquery: a delivery replayed
   // (pending again) while this runs is re-checked on its new version and kept.
   const finished = sql`status <> 'pending' and completed_at < now() - ${interval(retentionMs)}`
   const result = await sql`
-    delete from webhook_deliveries where ${finished} and id in (
-      select id from webhook_deliveries where ${finished} order by completed_at limit ${batchSize})`.execute(db)
+    delete from webhook_deliveries_default where ${finished} and id in (
+      select id from webhook_deliveries_default where ${finished} order by completed_at limit ${batchSize})`.execute(db)
   return Number(result.numAffectedRows ?? 0)
+}
+
+/** Moves the pruned position forward to `to` (never back). */
+export async function recordPrunedThrough(tx: Tx, to: FeedPosition): Promise<void> {
+  await sql`
+    insert into feed_pruned (singleton, txid, event_id, pruned_at) values (true, ${to.txid}::xid8, ${to.id}::bigint, now())
+    on conflict (singleton) do update set txid = excluded.txid, event_id = excluded.event_id, pruned_at = excluded.pruned_at
+      where (excluded.txid, excluded.event_id) > (feed_pruned.txid, feed_pruned.event_id)`.execute(tx)
 }
 
 /** The position at or before which feed events may have been pruned; null while none was. */

@@ -1,6 +1,8 @@
 // The delivery log: webhook_deliveries (one row per feed event per webhook, the
 // outbox of the BullMQ delivery jobs: `enqueued_at` null means "add its job")
-// and webhook_attempts (one row per POST).
+// and webhook_attempts (one row per POST). Both are partitioned by month of
+// the event's created_at (event_created_at, migrations/20261206100000_feed_partitions.ts),
+// which a delivery copies from its event and an attempt from its delivery.
 import { sql, type Selectable } from 'kysely'
 import type { DbOrTx, Tx } from '../../db/database.js'
 import type { WebhookAttemptsTable, WebhookDeliveriesTable } from '../../db/schema.js'
@@ -86,13 +88,21 @@ export async function deliveryReplayState(
 export async function insertDeliveries(
   tx: Tx,
   webhookId: string,
-  events: { id: string; type: string }[],
+  events: { id: string; type: string; created_at: Date | string }[],
 ): Promise<void> {
   if (events.length === 0) return
+  // An event has one created_at, so the partition key in the "once" key keeps it once per event.
   await tx
     .insertInto('webhook_deliveries')
-    .values(events.map((e) => ({ webhook_id: webhookId, feed_event_id: e.id, event_type: e.type })))
-    .onConflict((oc) => oc.columns(['webhook_id', 'feed_event_id']).doNothing())
+    .values(
+      events.map((e) => ({
+        webhook_id: webhookId,
+        feed_event_id: e.id,
+        event_type: e.type,
+        event_created_at: e.created_at,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['webhook_id', 'feed_event_id', 'event_created_at']).doNothing())
     .execute()
 }
 
@@ -219,13 +229,14 @@ export async function recordAttempt(
     })
     .where('id', '=', deliveryId)
     .where('status', '=', 'pending')
-    .returning('attempts')
+    .returning(['attempts', 'event_created_at'])
     .executeTakeFirst()
   if (!row) return false
   await tx
     .insertInto('webhook_attempts')
     .values({
       delivery_id: deliveryId,
+      event_created_at: row.event_created_at,
       attempt: row.attempts,
       status_code: result.statusCode,
       duration_ms: result.durationMs,

@@ -7,6 +7,7 @@ import type { PrincipalRole } from '../../../src/auth/principal.js'
 import type { Services } from '../../../src/composition.js'
 import { isBefore } from '../../../src/domain/feed/position.js'
 import { buildTestApp, type TestApp } from '../../helpers/app.js'
+import { openClaim, registerOrder } from '../../helpers/fixtures.js'
 
 /** The test app with its services at hand (chat, claims, feed, claimDeadlines, ...). */
 export type FeedTestApp = TestApp & Services
@@ -83,4 +84,26 @@ export async function settled(t: TestApp, timeoutMs = 20_000): Promise<void> {
     if (Date.now() > until) throw new Error(`feed not settled after ${timeoutMs} ms`)
     await new Promise((r) => setTimeout(r, 20))
   }
+}
+
+/** Feed event ids in feed order. */
+export async function eventIds(app: TestApp): Promise<string[]> {
+  const rows = await app.db.selectFrom('feed_events').select('id').orderBy('txid').orderBy('id').execute()
+  return rows.map((r) => String(r.id))
+}
+
+/** Opens `n` claims (one event each), then waits until the feed can read them all. */
+export async function openClaims(app: TestApp, n: number, tag: string): Promise<void> {
+  for (let i = 0; i < n; i++)
+    await openClaim(app, await registerOrder(app, { buyer: `buyer-${tag}-${i}`, seller: 'shop-retention' }))
+  await settled(app)
+}
+
+/** The event id feed_pruned records (events at or before its position are gone). */
+export async function prunedEventId(app: TestApp): Promise<string> {
+  const row = await app.db
+    .selectFrom('feed_pruned')
+    .select(sql<string>`event_id::text`.as('id'))
+    .executeTakeFirstOrThrow()
+  return row.id
 }
