@@ -80,15 +80,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestTimeout: deps.http?.requestTimeout ?? 120_000,
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id)
+    done(null, payload)
   })
   registerProblemHandlers(app)
   registerInputSafety(app)
   for (const plugin of deps.plugins ?? []) await app.register(plugin)
   // Before every route: child scopes copy hooks when they are created.
   await app.register(httpMetricsPlugin)
-  const limits = await createRateLimits(app, {
+  const limits = createRateLimits({
     redis,
     policy: config.policy,
     prefix: deps.rateLimitPrefix ?? DEFAULT_RATE_LIMIT_PREFIX,
@@ -191,9 +192,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await api.register(photoRoutes, { photos: services.photos })
     await api.register(arbiterRoutes, { arbiterQueue: services.arbiterQueue })
     await withUploads(config.policy.photos_per_message_max, (scope) =>
-      scope.register(chatRoutes, { chat: services.chat, limits }),
+      scope.register(chatRoutes, { chat: services.chat }),
     )
-    await api.register(moderationRoutes, { chat: services.chat, violations: services.violations, limits })
+    await api.register(moderationRoutes, { chat: services.chat, violations: services.violations })
     await api.register(violationRoutes, { violations: services.violations })
     await api.register(officialDomainRoutes, { officialDomains: services.officialDomains })
     await api.register(eventRoutes, { feed: services.feed })

@@ -108,8 +108,10 @@ export function registerInputSafety(app: FastifyInstance): void {
   })
   // preHandler, not preValidation: multipart forms become a body in a
   // preValidation hook of their scope, which runs after the root's.
-  app.addHook('preHandler', async (request) => {
+  // Callback style: nothing here awaits.
+  app.addHook('preHandler', (request, _reply, done) => {
     const found = unstorableInRequest(request)
     if (found) throw invalidText(found.part, found.field)
+    done()
   })
 }

@@ -96,11 +96,13 @@ export function observeDeadlineLateness(kind: string, dueAtMs: number, firedAtMs
  */
 export const httpMetricsPlugin = fp(
   async (app) => {
-    app.addHook('onResponse', async (request, reply) => {
+    // Callback style: nothing here awaits.
+    app.addHook('onResponse', (request, reply, done) => {
       const route = request.routeOptions.url ?? 'unmatched'
       const labels = { method: request.method, route, status: String(reply.statusCode) }
       httpRequests.inc(labels)
       httpDuration.observe(labels, reply.elapsedTime / 1000)
+      done()
     })
   },
   { name: 'http-metrics' },

@@ -16,7 +16,7 @@
 import { createHash } from 'node:crypto'
 import fastifyMultipart, { type MultipartFile } from '@fastify/multipart'
 import fp from 'fastify-plugin'
-import type { FastifyRequest, preValidationAsyncHookHandler } from 'fastify'
+import type { FastifyReply, FastifyRequest, preValidationHookHandler } from 'fastify'
 import type { TSchema } from 'typebox'
 import { Value } from 'typebox/value'
 import { DomainError } from '../shared/errors.js'
@@ -99,8 +99,9 @@ export const multipartPlugin = fp<UploadLimits>(
     // Refused before the body was read to its end (a photo over the limit, the
     // eleventh photo, a bad part): close the connection after the answer
     // rather than leave the unread rest of the upload on a keep-alive socket.
-    app.addHook('onSend', async (request, reply) => {
+    app.addHook('onSend', (request, reply, payload, done) => {
       if (request.isMultipart() && !request.raw.readableEnded) reply.header('connection', 'close')
+      done(null, payload)
     })
   },
   { name: 'photo-multipart' },
@@ -113,26 +114,32 @@ export const multipartPlugin = fp<UploadLimits>(
  * types (`expected_version=3` is a number), with `photos` set to the uploads'
  * SHA-256s so idempotency hashing sees them; the bytes go to `request.uploads`.
  */
-export function formBody(schema: TSchema): preValidationAsyncHookHandler {
-  return async function (request, reply) {
+export function formBody(schema: TSchema): preValidationHookHandler {
+  // Callback style: a JSON body (nearly every request) is checked without a promise.
+  return function (request, reply, done) {
     request.uploads = []
     if (!request.isMultipart()) {
       const body = request.body
       if (body !== null && typeof body === 'object' && PHOTO_FIELD in body) throw photoNotAFile()
-      return
+      return done()
     }
-    const limits = request.server.uploadLimits
-    const principal = request.principal
-    // Held until the response ends (sent or the client gone): reading, processing and storing its photos.
-    if (principal && limits.slots) {
-      const give = limits.slots.take(`${principal.role}:${principal.id}`)
-      reply.raw.once('close', give)
-    }
-    const { fields, uploads } = await readForm(request, limits, request.server.uploadBuffers)
-    if (uploads.length > 0) fields[PHOTO_FIELD] = uploads.map((u) => u.sha256)
-    request.body = Value.Convert(schema, fields)
-    request.uploads = uploads
+    readFormBody(request, reply, schema).then(() => done(), done)
   }
+}
+
+/** A multipart request's form read whole: its fields as the body, its photos as `request.uploads`. */
+async function readFormBody(request: FastifyRequest, reply: FastifyReply, schema: TSchema): Promise<void> {
+  const limits = request.server.uploadLimits
+  const principal = request.principal
+  // Held until the response ends (sent or the client gone): reading, processing and storing its photos.
+  if (principal && limits.slots) {
+    const give = limits.slots.take(`${principal.role}:${principal.id}`)
+    reply.raw.once('close', give)
+  }
+  const { fields, uploads } = await readForm(request, limits, request.server.uploadBuffers)
+  if (uploads.length > 0) fields[PHOTO_FIELD] = uploads.map((u) => u.sha256)
+  request.body = Value.Convert(schema, fields)
+  request.uploads = uploads
 }
 
 async function readForm(

@@ -28,12 +28,8 @@ import type { ChatService } from '../domain/chat/chat.service.js'
 import { heldNotice } from '../domain/chat/held-notice.js'
 import { inLanguage } from '../domain/moderation/engine/hints.js'
 import { hintLanguage } from '../http/language.js'
-import type { RateLimits } from '../http/rate-limit.js'
 
-export const chatRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService; limits: RateLimits }> = async (
-  app,
-  { chat, limits },
-) => {
+export const chatRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService }> = async (app, { chat }) => {
   app.post(
     '/v1/threads',
     {
@@ -162,8 +158,8 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService; limits: 
           ),
         },
       },
-      // Counted before the body (and its photos) is read.
-      onRequest: limits.hook('thread_messages'),
+      // Counted with the write, before the body (and its photos) is read.
+      config: { rateLimits: ['thread_messages'] },
       preValidation: formBody(MessageCreate),
     },
     async (request, reply) => {
@@ -197,7 +193,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ chat: ChatService; limits: 
           ),
         },
       },
-      onRequest: limits.hook('abuse_reports'),
+      config: { rateLimits: ['abuse_reports'] },
     },
     async (request, reply) => {
       const { report, created } = await chat.reportMessage(

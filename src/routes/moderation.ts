@@ -2,7 +2,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { principal } from '../http/auth.js'
 import { hintLanguage } from '../http/language.js'
-import type { RateLimits } from '../http/rate-limit.js'
 import { inLanguage } from '../domain/moderation/engine/hints.js'
 import { UuidParam } from '../schemas/common.js'
 import {
@@ -21,8 +20,7 @@ import type { ViolationsService } from '../domain/moderation/violations.service.
 export const moderationRoutes: FastifyPluginAsyncTypebox<{
   chat: ChatService
   violations: ViolationsService
-  limits: RateLimits
-}> = async (app, { chat, violations, limits }) => {
+}> = async (app, { chat, violations }) => {
   app.post(
     '/v1/moderation/check',
     {
@@ -42,8 +40,7 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{
         },
       },
       // A check writes nothing: it has a limit of its own instead of counting as a write.
-      config: { countsAsWrite: false },
-      onRequest: limits.hook('draft_checks'),
+      config: { countsAsWrite: false, rateLimits: ['draft_checks'] },
     },
     async (request, reply) => {
       const result = await chat.check(principal(request), request.body.text, request.body.sender_role)

@@ -5,6 +5,7 @@ import { sql, type Selectable, type SelectQueryBuilder } from 'kysely'
 import type { DbOrTx } from '../../db/database.js'
 import type { Database, MessagesTable, MessageStatus, ThreadsTable } from '../../db/schema.js'
 import { PREPARED } from '../../db/prepared.js'
+import { compiledOnce } from '../../db/compiled-once.js'
 import { ACTIVE_SANCTION } from '../moderation/violations.repository.js'
 
 export async function findOrder(db: DbOrTx, orderId: string) {
@@ -195,6 +196,38 @@ export async function findThreadForMessage(
   return result.rows[0]
 }
 
+/** Compiled once (src/db/compiled-once.ts): nearly every chat message is written with it. */
+const INSERT_ADMITTED_TEXT = compiledOnce<AdmittedText, Selectable<MessagesTable> & { thread_seller_id: string }>(
+  (v) => sql`${sql.raw(PREPARED)}
+    with admitted as (
+      select t.id, c.id as claim_id
+      from threads t ${currentClaim}
+      where t.id = ${v((m) => m.thread_id)}
+        and case ${v((m) => m.sender_role)}::text when 'buyer' then t.buyer_id = ${v((m) => m.sender_id)} when 'seller' then t.seller_id = ${v((m) => m.sender_id)} else false end
+        and (${v((m) => m.sender_role)}::text <> 'seller' or ${sellerSuspension} is null)
+        and (${v((m) => m.sender_role)}::text <> 'buyer' or t.has_claim or c.id is not null or ${presaleQuestions})
+    ),
+    thread as (
+      update threads set last_message_at = ${v((m) => m.created_at)}::timestamptz where id = (select id from admitted) returning id, seller_id
+    ),
+    msg as (
+      insert into messages (thread_id, sender_role, sender_id, kind, text, claim_id, payload, created_at)
+      select thread.id, ${v((m) => m.sender_role)}::text, ${v((m) => m.sender_id)}::text, 'text', ${v((m) => m.text)}::text,
+             (select claim_id from admitted), '{}'::jsonb, ${v((m) => m.created_at)}::timestamptz
+      from thread
+      returning *
+    )
+    select msg.*, thread.seller_id as thread_seller_id from msg, thread`,
+)
+
+interface AdmittedText {
+  thread_id: string
+  sender_role: 'buyer' | 'seller'
+  sender_id: string
+  text: string
+  created_at: Date
+}
+
 /**
  * A party's text that needs no verdict from the thread's data (moderation
  * delivers it on the platform's domains alone), in one statement: the same
@@ -205,28 +238,9 @@ export async function findThreadForMessage(
  */
 export async function insertAdmittedText(
   db: DbOrTx,
-  m: { thread_id: string; sender_role: 'buyer' | 'seller'; sender_id: string; text: string; created_at: Date },
+  m: AdmittedText,
 ): Promise<{ message: Selectable<MessagesTable>; seller_id: string } | undefined> {
-  const result = await sql<Selectable<MessagesTable> & { thread_seller_id: string }>`${sql.raw(PREPARED)}
-    with admitted as (
-      select t.id, c.id as claim_id
-      from threads t ${currentClaim}
-      where t.id = ${m.thread_id}
-        and case ${m.sender_role}::text when 'buyer' then t.buyer_id = ${m.sender_id} when 'seller' then t.seller_id = ${m.sender_id} else false end
-        and (${m.sender_role}::text <> 'seller' or ${sellerSuspension} is null)
-        and (${m.sender_role}::text <> 'buyer' or t.has_claim or c.id is not null or ${presaleQuestions})
-    ),
-    thread as (
-      update threads set last_message_at = ${m.created_at}::timestamptz where id = (select id from admitted) returning id, seller_id
-    ),
-    msg as (
-      insert into messages (thread_id, sender_role, sender_id, kind, text, claim_id, payload, created_at)
-      select thread.id, ${m.sender_role}::text, ${m.sender_id}::text, 'text', ${m.text}::text,
-             (select claim_id from admitted), '{}'::jsonb, ${m.created_at}::timestamptz
-      from thread
-      returning *
-    )
-    select msg.*, thread.seller_id as thread_seller_id from msg, thread`.execute(db)
+  const result = await INSERT_ADMITTED_TEXT(db, m)
   const row = result.rows[0]
   if (!row) return undefined
   const { thread_seller_id, ...message } = row

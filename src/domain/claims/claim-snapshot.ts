@@ -13,14 +13,24 @@ export interface StoredSnapshot {
   context: ClaimContext
 }
 
+/** Built once per policy: every decision and every claim view reads it (frozen, so no caller can change it for the rest). */
+const machinePolicies = new WeakMap<Policy, MachinePolicy>()
+
 export function machinePolicy(policy: Policy): MachinePolicy {
-  return {
-    durations: Object.fromEntries(DEADLINE_KINDS.map((k) => [k, policy[k]])) as MachinePolicy['durations'],
-    seller_silence: policy.seller_silence,
-    auto_refund_max_amount: policy.auto_refund_max_amount,
-    max_offers: policy.max_offers,
-    abuse_reports_max: policy.abuse_reports_per_claim_max,
+  let slice = machinePolicies.get(policy)
+  if (!slice) {
+    slice = Object.freeze({
+      durations: Object.freeze(
+        Object.fromEntries(DEADLINE_KINDS.map((k) => [k, policy[k]])),
+      ) as MachinePolicy['durations'],
+      seller_silence: policy.seller_silence,
+      auto_refund_max_amount: policy.auto_refund_max_amount,
+      max_offers: policy.max_offers,
+      abuse_reports_max: policy.abuse_reports_per_claim_max,
+    })
+    machinePolicies.set(policy, slice)
   }
+  return slice
 }
 
 export function storeSnapshot(snapshot: ClaimSnapshot): string {

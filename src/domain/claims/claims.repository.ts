@@ -1,6 +1,7 @@
 // Claim rows and their audit trail.
 import type { Db, DbOrTx } from '../../db/database.js'
 import { PREPARED } from '../../db/prepared.js'
+import { compiledOnce } from '../../db/compiled-once.js'
 import { sql, type Insertable } from 'kysely'
 import type { ClaimEventsTable, ClaimRow, NewClaimRow } from '../../db/schema.js'
 import { FINAL_STATES } from '../../../machines/claim.vocabulary.js'
@@ -17,13 +18,18 @@ export async function findClaim(db: DbOrTx, id: string): Promise<ClaimRow | unde
 }
 
 /** A claim as a party's action reads it, and its seller's chat suspension in force (id or null): one round trip. */
+/** Compiled once (src/db/compiled-once.ts): every claim action reads with it. */
+const FIND_CLAIM_FOR_ACTION = compiledOnce<string, ClaimRow & { seller_chat_suspension: string | null }>(
+  (v) => sql`${sql.raw(PREPARED)}
+    select claims.*, ${activeSanctionIdSql('seller', sql.ref('claims.seller_id'), 'chat_suspension')} as seller_chat_suspension
+    from claims where id = ${v((id) => id)}`,
+)
+
 export async function findClaimForAction(
   db: DbOrTx,
   id: string,
 ): Promise<{ claim: ClaimRow; sellerChatSuspension: string | null } | undefined> {
-  const suspension = activeSanctionIdSql('seller', sql.ref('claims.seller_id'), 'chat_suspension')
-  const result = await sql<ClaimRow & { seller_chat_suspension: string | null }>`${sql.raw(PREPARED)}
-    select claims.*, ${suspension} as seller_chat_suspension from claims where id = ${id}`.execute(db)
+  const result = await FIND_CLAIM_FOR_ACTION(db, id)
   const row = result.rows[0]
   if (!row) return undefined
   const { seller_chat_suspension, ...claim } = row

@@ -8,6 +8,7 @@ import { scheduleDeadlineJobs } from './outbox.repository.js'
 import { sql } from 'kysely'
 import type { DbOrTx } from '../../db/database.js'
 import { PREPARED } from '../../db/prepared.js'
+import { compiledOnce } from '../../db/compiled-once.js'
 import type { ClaimRow } from '../../db/schema.js'
 import type { AuditEntry } from './claims.repository.js'
 import type { NewMessage } from '../chat/threads.repository.js'
@@ -57,33 +58,31 @@ export interface TransitionWrite {
 /** The updated claim, and whether it has photos (so a view can skip reading them). */
 export type WrittenClaim = ClaimRow & { has_photos: boolean }
 
-export async function writeTransition(db: DbOrTx, w: TransitionWrite): Promise<WrittenClaim | undefined> {
-  const c = w.changes
-  const e = w.event
-  const m = w.message
-  const result = await sql<WrittenClaim>`${sql.raw(PREPARED)}
+/** The one statement, compiled once (src/db/compiled-once.ts). */
+const WRITE_TRANSITION = compiledOnce<TransitionWrite, WrittenClaim>(
+  (v) => sql<WrittenClaim>`${sql.raw(PREPARED)}
     with upd as (
       update claims set
-        state = ${c.state}, arbiter_status = ${c.arbiter_status}, assignee = ${c.assignee},
-        priority = ${c.priority}, overdue = ${c.overdue}, snapshot = ${c.snapshot}::jsonb,
-        machine_version = ${c.machine_version}, version = ${c.version},
-        resolution_type = ${c.resolution_type}, decided_by = ${c.decided_by},
-        first_response_at = ${c.first_response_at}, escalated_at = ${c.escalated_at},
-        updated_at = ${c.updated_at}, closed_at = ${c.closed_at}, next_due_at = ${c.next_due_at}
-      where id = ${w.claimId} and version = ${w.expectedVersion}
+        state = ${v((w) => w.changes.state)}, arbiter_status = ${v((w) => w.changes.arbiter_status)}, assignee = ${v((w) => w.changes.assignee)},
+        priority = ${v((w) => w.changes.priority)}, overdue = ${v((w) => w.changes.overdue)}, snapshot = ${v((w) => w.changes.snapshot)}::jsonb,
+        machine_version = ${v((w) => w.changes.machine_version)}, version = ${v((w) => w.changes.version)},
+        resolution_type = ${v((w) => w.changes.resolution_type)}, decided_by = ${v((w) => w.changes.decided_by)},
+        first_response_at = ${v((w) => w.changes.first_response_at)}, escalated_at = ${v((w) => w.changes.escalated_at)},
+        updated_at = ${v((w) => w.changes.updated_at)}, closed_at = ${v((w) => w.changes.closed_at)}, next_due_at = ${v((w) => w.changes.next_due_at)}
+      where id = ${v((w) => w.claimId)} and version = ${v((w) => w.expectedVersion)}
       returning *
     ),
     audit as (
       insert into claim_events (claim_id, seq, actor_role, actor_id, action, from_state, to_state, payload, created_at)
-      select upd.id, ${e.seq}::int, ${e.actor_role}::text, ${e.actor_id}::text, ${e.action}::text,
-             ${e.from_state}::text, ${e.to_state}::text, ${JSON.stringify(e.payload)}::jsonb, ${e.created_at}::timestamptz
+      select upd.id, ${v((w) => w.event.seq)}::int, ${v((w) => w.event.actor_role)}::text, ${v((w) => w.event.actor_id)}::text, ${v((w) => w.event.action)}::text,
+             ${v((w) => w.event.from_state)}::text, ${v((w) => w.event.to_state)}::text, ${v((w) => JSON.stringify(w.event.payload))}::jsonb, ${v((w) => w.event.created_at)}::timestamptz
       from upd
     ),
     settled as (
       update deadlines
-      set status = case when id = ${w.firedDeadlineId ?? null}::bigint then 'fired' else 'cancelled' end, settled_at = ${w.at}
+      set status = case when id = ${v((w) => w.firedDeadlineId ?? null)}::bigint then 'fired' else 'cancelled' end, settled_at = ${v((w) => w.at)}
       where claim_id = (select id from upd) and status = 'pending'
-        and (id = ${w.firedDeadlineId ?? null}::bigint or kind = any(${[...w.droppedKinds]}::text[]))
+        and (id = ${v((w) => w.firedDeadlineId ?? null)}::bigint or kind = any(${v((w) => [...w.droppedKinds])}::text[]))
       returning id
     ),
     added as (
@@ -92,24 +91,28 @@ export async function writeTransition(db: DbOrTx, w: TransitionWrite): Promise<W
       -- Reading settled's count makes the cancellations run first: a kind may
       -- be replaced, and only one pending deadline per kind is allowed.
       from upd, (select count(*) from settled) as settled_first,
-           unnest(${w.addedDeadlines.map((d) => d.kind)}::text[],
-                  ${w.addedDeadlines.map((d) => d.due_at.toISOString())}::timestamptz[],
-                  ${w.addedDeadlines.map((d) => d.on_expiry)}::text[]) as d(kind, due_at, on_expiry)
+           unnest(${v((w) => w.addedDeadlines.map((d) => d.kind))}::text[],
+                  ${v((w) => w.addedDeadlines.map((d) => d.due_at.toISOString()))}::timestamptz[],
+                  ${v((w) => w.addedDeadlines.map((d) => d.on_expiry))}::text[]) as d(kind, due_at, on_expiry)
       returning id, claim_id, kind, due_at
     ),
     scheduled as (${scheduleDeadlineJobs('added')}),
     thread as (
       insert into threads (order_id, buyer_id, seller_id, has_claim, last_message_at)
-      select upd.order_id, upd.buyer_id, upd.seller_id, true, ${m.created_at}::timestamptz from upd
+      select upd.order_id, upd.buyer_id, upd.seller_id, true, ${v((w) => w.message.created_at)}::timestamptz from upd
       on conflict (order_id) do update set has_claim = true, last_message_at = excluded.last_message_at
       returning id
     ),
     posted as (
       insert into messages (thread_id, sender_role, sender_id, kind, text, claim_id, payload, created_at)
-      select thread.id, ${m.sender_role}::text, ${m.sender_id}::text, ${m.kind}::text, ${m.text}::text,
-             ${w.claimId}::uuid, ${JSON.stringify(m.payload)}::jsonb, ${m.created_at}::timestamptz
+      select thread.id, ${v((w) => w.message.sender_role)}::text, ${v((w) => w.message.sender_id)}::text, ${v((w) => w.message.kind)}::text, ${v((w) => w.message.text)}::text,
+             ${v((w) => w.claimId)}::uuid, ${v((w) => JSON.stringify(w.message.payload))}::jsonb, ${v((w) => w.message.created_at)}::timestamptz
       from thread
     )
-    select upd.*, exists (select 1 from photos where photos.claim_id = upd.id) as has_photos from upd`.execute(db)
+    select upd.*, exists (select 1 from photos where photos.claim_id = upd.id) as has_photos from upd`,
+)
+
+export async function writeTransition(db: DbOrTx, w: TransitionWrite): Promise<WrittenClaim | undefined> {
+  const result = await WRITE_TRANSITION(db, w)
   return result.rows[0]
 }
