@@ -34,14 +34,17 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: 'node --import tsx web/e2e/support/server.ts',
+  // The main service (default policy) and the one that holds unsure messages (held.spec.ts).
+  webServer: [
+    { command: 'node --import tsx web/e2e/support/server.ts', url: `${E2E.baseUrl}/readyz` },
+    { command: 'node --import tsx web/e2e/support/server.ts --held', url: `${E2E.held.baseUrl}/readyz` },
+  ].map((server) => ({
+    ...server,
     cwd: '../..',
-    url: `${E2E.baseUrl}/readyz`,
     timeout: 120_000,
     reuseExistingServer: false,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
-  },
+    stdout: 'pipe' as const,
+    stderr: 'pipe' as const,
+    gracefulShutdown: { signal: 'SIGTERM' as const, timeout: 15_000 },
+  })),
 })

@@ -14,6 +14,7 @@ export async function call<T = any>(
   method: string,
   path: string,
   body?: unknown,
+  baseUrl = E2E.baseUrl,
 ): Promise<{ status: number; body: T }> {
   const headers: Record<string, string> = { authorization: `Bearer ${tokenFor(as)}` }
   let payload: BodyInit | undefined
@@ -22,13 +23,19 @@ export async function call<T = any>(
     headers['content-type'] = 'application/json'
     payload = JSON.stringify(body)
   }
-  const response = await fetch(`${E2E.baseUrl}${path}`, { method, headers, body: payload })
+  const response = await fetch(`${baseUrl}${path}`, { method, headers, body: payload })
   const text = await response.text()
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T }
 }
 
-export async function ok<T = any>(as: As, method: string, path: string, body?: unknown): Promise<T> {
-  const result = await call<T>(as, method, path, body)
+export async function ok<T = any>(
+  as: As,
+  method: string,
+  path: string,
+  body?: unknown,
+  baseUrl = E2E.baseUrl,
+): Promise<T> {
+  const result = await call<T>(as, method, path, body, baseUrl)
   if (result.status >= 400) throw new Error(`${method} ${path} → ${result.status} ${JSON.stringify(result.body)}`)
   return result.body
 }

@@ -1,20 +1,26 @@
 // The service as `npm start` runs it (API + workers, src/cli/start.ts), on a database of
 // its own (test/helpers/database.ts), a private redis-server and a temporary photo
-// directory; all three go away when Playwright stops it (SIGTERM).
+// directory; all three go away when Playwright stops it (SIGTERM). With --held it is
+// the second service, whose policy holds the messages moderation is unsure of.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createTestDatabase } from '../../../test/helpers/database.js'
 import { E2E } from './env.js'
 
+const held = process.argv.includes('--held')
+const service = held ? E2E.held : E2E
 const database = await createTestDatabase()
 const storage = mkdtempSync(path.join(tmpdir(), 'claimdesk-e2e-photos-'))
+const config = mkdtempSync(path.join(tmpdir(), 'claimdesk-e2e-config-'))
+const policyFile = path.join(config, 'policy.json')
+if (held) writeFileSync(policyFile, JSON.stringify({ moderation_review: 'hold' }))
 
 const redis = spawn(
   'redis-server',
-  ['--port', String(E2E.redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+  ['--port', String(service.redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
   { stdio: 'ignore' },
 )
 
@@ -24,10 +30,11 @@ const api: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/cli/s
     ...process.env,
     NODE_ENV: 'development',
     HOST: '127.0.0.1',
-    PORT: String(E2E.port),
+    PORT: String(service.port),
     DATABASE_URL: database.url,
-    REDIS_URL: `redis://127.0.0.1:${E2E.redisPort}`,
+    REDIS_URL: `redis://127.0.0.1:${service.redisPort}`,
     STORAGE_DIR: storage,
+    ...(held ? { POLICY_FILE: policyFile } : {}),
     WEB_DIST_DIR: 'web/dist',
     JWT_SECRET: E2E.jwtSecret,
     // The sellers' webhook test delivers to a receiver on loopback.
@@ -47,6 +54,7 @@ async function stop(code: number) {
   redis.kill('SIGTERM')
   await database.drop()
   rmSync(storage, { recursive: true, force: true })
+  rmSync(config, { recursive: true, force: true })
   process.exit(code)
 }
 

@@ -256,6 +256,7 @@ export const en = {
     refused: 'Refused by moderation; your text is kept',
     blockTitle: 'Moderation would refuse this text:',
     reviewTitle: 'This text may be reviewed by the platform:',
+    heldTitle: 'An arbiter will check this text before the other party sees it:',
     refusedTitle: 'Not sent: moderation refused the text. Nothing was written; edit it and send again.',
   },
   placeholder: {

@@ -1,6 +1,6 @@
 // A thread's messages, newest first, older pages loaded as the list is scrolled to its end;
 // system messages set apart from people's, the viewer's own messages said as "You".
-import { Badge, Box, Button, Group, Stack, Text } from '@mantine/core'
+import { Box, Button, Group, Stack, Text } from '@mantine/core'
 import type { UIEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useThreadMessages } from '../../api/hooks/threads'
@@ -8,6 +8,7 @@ import type { MessagePage } from '../../api/types'
 import { Time } from '../format'
 import { PhotoGallery } from '../PhotoGallery'
 import { Loading, ProblemAlert } from '../states'
+import { MessageStatusBadge } from './MessageStatusBadge'
 
 type Message = MessagePage['items'][number]
 
@@ -81,9 +82,7 @@ function MessageItem({ message, viewer }: { message: Message; viewer: ChatViewer
       </Group>
       {/* Only the sender and arbiters ever see a message that is not delivered (policy moderation_review = hold). */}
       {message.status !== 'delivered' && (
-        <Badge color={message.status === 'held' ? 'yellow' : 'red'} variant="light" data-testid="message-status">
-          {t(`chat.status.${message.status}`)}
-        </Badge>
+        <MessageStatusBadge status={message.status}>{t(`chat.status.${message.status}`)}</MessageStatusBadge>
       )}
       {message.text && (
         <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>

@@ -35,7 +35,13 @@ export function DraftField({ id, value, onChange, verdict, sendError, ...field }
       {hints.length > 0 && (
         <div id={hintsId} role={refused ? 'alert' : 'status'} data-testid="draft-hints">
           <Text size="sm" fw={600} c={blocked ? 'red.9' : 'dark.7'}>
-            {refused ? t('draft.refusedTitle') : blocked ? t('draft.blockTitle') : t('draft.reviewTitle')}
+            {refused
+              ? t('draft.refusedTitle')
+              : blocked
+                ? t('draft.blockTitle')
+                : verdict?.held
+                  ? t('draft.heldTitle')
+                  : t('draft.reviewTitle')}
           </Text>
           <ViolationList violations={hints} color={blocked ? 'red.9' : 'dark.7'} />
         </div>

@@ -1,6 +1,6 @@
 // The moderation desk: refused attempts, flagged messages, abuse reports and pending
 // sanctions, each with the decisions the API offers for it.
-import { Anchor, Badge, Button, Group, Stack, Table, Tabs, Text, Title } from '@mantine/core'
+import { Anchor, Button, Group, Stack, Table, Tabs, Text, Title } from '@mantine/core'
 import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useSearchParams } from 'react-router'
@@ -13,6 +13,7 @@ import {
   useReviewFlag,
   useSanctions,
 } from '../../../api/hooks/moderation'
+import { MessageStatusBadge } from '../../../ui/chat/MessageStatusBadge'
 import { Time } from '../../../ui/format'
 import { notify } from '../../../ui/notify'
 import { Empty, ProblemAlert, QueryView } from '../../../ui/states'
@@ -189,9 +190,9 @@ function FlagsTab() {
                     <Rules violations={f.violations} />
                   </Table.Td>
                   <Table.Td>
-                    <Badge color={f.message_status === 'held' ? 'orange' : 'gray'} variant="light">
+                    <MessageStatusBadge status={f.message_status}>
                       {t(`arbiter.desk.held.status.${f.message_status}`)}
-                    </Badge>
+                    </MessageStatusBadge>
                   </Table.Td>
                   <Table.Td>
                     <Text size="xs" c="dimmed">
