@@ -20,6 +20,10 @@ export function createDb(url: string, options: { max?: number; preparedStatement
   })
   // An idle client losing its server (Postgres restart) must not crash the process.
   pool.on('error', () => {})
+  // Nor one that is checked out: pg emits 'error' on it as well as failing its query, and
+  // the pool listens only while a client is idle (a replica killed mid-query crashed tests).
+  // The failed query reports the error; the pool drops the client on release.
+  pool.on('connect', (client) => client.on('error', () => {}))
   return new Kysely<Database>({
     dialect: new PostgresDialect({ pool: options.preparedStatements === false ? pool : preparingPool(pool) }),
   })

@@ -25,6 +25,25 @@ export interface PrivateReplica {
   caughtUp(timeoutMs?: number): Promise<void>
 }
 
+/*
+ * The private primary commits asynchronously (synchronous_commit=off), so a
+ * commit that has returned may still sit in the WAL buffers, past
+ * pg_current_wal_lsn(). A transaction of our own that commits synchronously
+ * flushes the WAL up to its commit record, and so every commit before it;
+ * the write location read after it covers them all.
+ */
+async function flushedUpToNow(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 })
+  await client.connect()
+  try {
+    await client.query('set synchronous_commit = on')
+    await client.query('select pg_current_xact_id()') // an xid, so its commit writes (and flushes) a record
+    return (await client.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn')).rows[0]!.lsn
+  } finally {
+    await client.end()
+  }
+}
+
 async function query<T>(url: string, text: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 })
   await client.connect()
@@ -84,10 +103,7 @@ export async function startPrimaryAndReplica(t: Test): Promise<{ primary: Privat
     pauseReplay: async () => void (await query(url, 'select pg_wal_replay_pause()')),
     resumeReplay: async () => void (await query(url, 'select pg_wal_replay_resume()')),
     async caughtUp(timeoutMs = 10_000) {
-      const [{ lsn } = { lsn: '' }] = await query<{ lsn: string }>(
-        primary.url,
-        'select pg_current_wal_lsn()::text as lsn',
-      )
+      const lsn = await flushedUpToNow(primary.url)
       const deadline = Date.now() + timeoutMs
       for (;;) {
         const [row] = await query<{ done: boolean }>(url, `select pg_last_wal_replay_lsn() >= '${lsn}'::pg_lsn as done`)
