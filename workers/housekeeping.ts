@@ -34,20 +34,21 @@ export interface HousekeepingResult {
 }
 
 export async function housekeepOnce(ctx: WorkerContext): Promise<HousekeepingResult> {
+  const partitionsMade = await ensureMonthsAhead(ctx.db).catch((err: unknown) => {
+    // Say so, and prune on: rows of a month without its partition go to the default one meanwhile.
+    ctx.logger.error({ err: (err as Error).message }, 'could not make the month partitions ahead')
+    return 0
+  })
+  if (partitionsMade > 0) ctx.logger.info({ made: partitionsMade }, 'month partitions made ahead')
   const total: HousekeepingResult = {
     unscheduled: 0,
     outbox: 0,
     feed: 0,
     deliveries: 0,
     idempotencyKeys: 0,
-    partitionsMade: await ensureMonthsAhead(ctx.db).catch((err: unknown) => {
-      // Say so, and prune on: rows of a month without its partition go to the default one meanwhile.
-      ctx.logger.error({ err: (err as Error).message }, 'could not make the month partitions ahead')
-      return 0
-    }),
+    partitionsMade,
     monthsDropped: [],
   }
-  if (total.partitionsMade > 0) ctx.logger.info({ made: total.partitionsMade }, 'month partitions made ahead')
   const ends = Date.now() + ROUND_BUDGET_MS
   for (;;) {
     const feedMonth = await dropExpiredFeedMonth(ctx.db, ctx.policy.feed_retention)

@@ -84,14 +84,17 @@ function party(request: FastifyRequest): string {
 /** IPv6 clients are counted per /64, the block one subscriber usually holds. */
 const address = (request: FastifyRequest): string => normalizeIP(request.ip, 64)
 
-/** The counter's key after the limit's prefix: the party (or address) in braces, its Cluster hash tag. */
+/** The party in braces: its Cluster hash tag, so the keys one request counts share a slot. */
+const partyTag = (request: FastifyRequest): string => `{${party(request)}}`
+
+/** The counter's key after the limit's prefix. */
 const KEY_OF: Record<RateLimitName, (request: FastifyRequest) => string> = {
-  writes: (request) => `{${party(request)}}`,
-  service_writes: (request) => `{${party(request)}}`,
-  draft_checks: (request) => `{${party(request)}}`,
+  writes: partyTag,
+  service_writes: partyTag,
+  draft_checks: partyTag,
   thread_messages: (request) =>
-    `{${party(request)}}:${encodeURIComponent(String((request.params as { id?: unknown }).id))}`,
-  abuse_reports: (request) => `{${party(request)}}`,
+    `${partyTag(request)}:${encodeURIComponent(String((request.params as { id?: unknown }).id))}`,
+  abuse_reports: partyTag,
   auth_failures: (request) => `{${address(request)}}`,
 }
 

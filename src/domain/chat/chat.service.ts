@@ -368,15 +368,11 @@ export class ChatService {
       claim_id: admission.claim?.id ?? null,
       payload: admission.result.verdict === 'review' ? { moderation: admission.result } : {},
       created_at: now,
-      status: this.held(admission) ? ('held' as const) : ('delivered' as const),
+      status: this.holds(admission.result) ? ('held' as const) : ('delivered' as const),
     }
   }
 
   /** Under policy moderation_review = hold, a `review` verdict keeps the message from the other party until an arbiter decides. */
-  private held(admission: Admitted): boolean {
-    return this.holds(admission.result)
-  }
-
   private holds(result: ModerationResult): boolean {
     return result.verdict === 'review' && this.deps.policy.moderation_review === 'hold'
   }

@@ -17,7 +17,6 @@ export async function findClaim(db: DbOrTx, id: string): Promise<ClaimRow | unde
   return result.rows[0]
 }
 
-/** A claim as a party's action reads it, and its seller's chat suspension in force (id or null): one round trip. */
 /** Compiled once (src/db/compiled-once.ts): every claim action reads with it. */
 const FIND_CLAIM_FOR_ACTION = compiledOnce<string, ClaimRow & { seller_chat_suspension: string | null }>(
   (v) => sql`${sql.raw(PREPARED)}
@@ -25,6 +24,7 @@ const FIND_CLAIM_FOR_ACTION = compiledOnce<string, ClaimRow & { seller_chat_susp
     from claims where id = ${v((id) => id)}`,
 )
 
+/** A claim as a party's action reads it, and its seller's chat suspension in force (id or null): one round trip. */
 export async function findClaimForAction(
   db: DbOrTx,
   id: string,

@@ -1,6 +1,7 @@
 // The test app of test/helpers/app.ts, with webhooks allowed to reach
 // loopback receivers, and the services the tests drive directly (chat, claims).
 import type { Test } from 'tap'
+import assert from 'node:assert/strict'
 import { sql } from 'kysely'
 import type { PolicyFile } from '../../../src/config/policy.js'
 import type { PrincipalRole } from '../../../src/auth/principal.js'
@@ -29,13 +30,13 @@ export async function readAll(t: TestApp, as: [PrincipalRole, string], limit = 1
   for (let page = 0; page < 10_000; page++) {
     const qs = new URLSearchParams({ limit: String(limit), ...(after ? { after } : {}), ...(types ? { types } : {}) })
     const res = await readPage(t, as, `/v1/events?${qs}`)
-    if (res.statusCode !== 200) throw new Error(`GET /v1/events: ${res.statusCode} ${res.body}`)
+    assert.equal(res.statusCode, 200, `GET /v1/events: ${res.statusCode} ${res.body}`)
     const body = res.json()
     items.push(...body.items)
     after = body.next_cursor
     if (!body.has_more) return { items, cursor: after as string }
   }
-  throw new Error('feed did not end')
+  assert.fail('feed did not end')
 }
 
 /**
@@ -58,7 +59,7 @@ export async function readPage(t: TestApp, as: [PrincipalRole, string], url: str
       .orderBy('id', 'desc')
       .executeTakeFirst()
     if (!last || !isBefore(t.services.feed.positionOf(res.json().next_cursor), last)) return res
-    if (Date.now() > until) throw new Error(`the feed did not reach its last row after ${timeoutMs} ms`)
+    assert.ok(Date.now() <= until, `the feed did not reach its last row after ${timeoutMs} ms`)
     await new Promise((r) => setTimeout(r, 20))
   }
 }
@@ -81,7 +82,7 @@ export async function settled(t: TestApp, timeoutMs = 20_000): Promise<void> {
   for (;;) {
     const r = await sql<{ n: string }>`select count(*) as n from feed_events where txid < feed_horizon()`.execute(t.db)
     if (Number(r.rows[0]!.n) >= total) return
-    if (Date.now() > until) throw new Error(`feed not settled after ${timeoutMs} ms`)
+    assert.ok(Date.now() <= until, `feed not settled after ${timeoutMs} ms`)
     await new Promise((r) => setTimeout(r, 20))
   }
 }

@@ -140,7 +140,7 @@ export async function startPrivateCluster(t: Teardown, masters = 3): Promise<Pri
       const slot = await nodeCommand<number>(ports[0] as number, 'CLUSTER', 'KEYSLOT', key)
       const slots = await nodeCommand<[number, number, [string, number]][]>(ports[0] as number, 'CLUSTER', 'SLOTS')
       const owner = slots.find(([from, to]) => slot >= from && slot <= to)
-      if (!owner) throw new Error(`no master serves slot ${slot}`)
+      assert.ok(owner, `no master serves slot ${slot}`)
       return Number(owner[2][1])
     },
     async stopMaster(port) {

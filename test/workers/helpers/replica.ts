@@ -2,6 +2,7 @@
 // `pg_basebackup -R` (hot standby on a port of its own). The primary is
 // private because replication needs a pg_hba `replication` entry, which
 // initdb's trust setup has and a shared server need not have.
+import assert from 'node:assert/strict'
 import { mkdtempSync, chmodSync, chownSync, rmSync } from 'node:fs'
 import { execFile } from 'node:child_process'
 import { tmpdir } from 'node:os'
@@ -95,7 +96,7 @@ export async function startPrimaryAndReplica(t: Test): Promise<{ primary: Privat
     url,
     'select pg_is_in_recovery() as standby',
   )
-  if (!standby) throw new Error('the replica is not in recovery')
+  assert.ok(standby, 'the replica is not in recovery')
 
   const replica: PrivateReplica = {
     url,
@@ -108,7 +109,7 @@ export async function startPrimaryAndReplica(t: Test): Promise<{ primary: Privat
       for (;;) {
         const [row] = await query<{ done: boolean }>(url, `select pg_last_wal_replay_lsn() >= '${lsn}'::pg_lsn as done`)
         if (row?.done) return
-        if (Date.now() > deadline) throw new Error(`replica did not replay up to ${lsn} in ${timeoutMs} ms`)
+        assert.ok(Date.now() <= deadline, `replica did not replay up to ${lsn} in ${timeoutMs} ms`)
         await new Promise((r) => setTimeout(r, 50))
       }
     },
